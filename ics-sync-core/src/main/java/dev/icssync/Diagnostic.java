@@ -1,0 +1,10 @@
+package dev.icssync;
+
+import java.util.Objects;
+
+/** A problem the lenient parser worked around: the 1-based line where it starts and what it was. */
+public record Diagnostic(int line, String message) {
+  public Diagnostic {
+    Objects.requireNonNull(message, "message");
+  }
+}

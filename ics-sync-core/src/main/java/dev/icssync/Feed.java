@@ -1,0 +1,76 @@
+package dev.icssync;
+
+import dev.icssync.internal.Checks;
+import dev.icssync.internal.Redaction;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A calendar feed of one property from one source (channel).
+ *
+ * <p>The {@code url} is a secret (channels put access tokens in it): {@link #toString()} redacts it,
+ * and so must every log line and error message; use {@link #redactedUrl()}.
+ *
+ * @param id unique feed id (stable; used in event keys)
+ * @param tenant the owning tenant; every query is scoped by it
+ * @param property the property (listing) the feed belongs to
+ * @param source the channel: {@code airbnb}, {@code booking}, {@code vrbo}, ... or any string
+ * @param url the feed URL (http, https, webcal)
+ * @param pollInterval how often the feed is fetched
+ * @param active inactive feeds are never fetched
+ * @param priority used by {@code ConflictPolicy.sourcePriority}-like policies; higher wins
+ */
+public record Feed(
+    String id,
+    String tenant,
+    String property,
+    String source,
+    String url,
+    Duration pollInterval,
+    boolean active,
+    int priority) {
+
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(15);
+
+  public Feed {
+    Checks.nonBlank(id, "id");
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(property, "property");
+    Checks.nonBlank(source, "source");
+    Checks.nonBlank(url, "url");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.isNegative() || pollInterval.isZero()) {
+      throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
+    }
+    source = source.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** An active feed with the default interval and priority 0. */
+  public static Feed of(String id, String tenant, String property, String source, String url) {
+    return new Feed(id, tenant, property, source, url, DEFAULT_POLL_INTERVAL, true, 0);
+  }
+
+  public Feed withUrl(String newUrl) {
+    return new Feed(id, tenant, property, source, newUrl, pollInterval, active, priority);
+  }
+
+  public Feed withActive(boolean newActive) {
+    return new Feed(id, tenant, property, source, url, pollInterval, newActive, priority);
+  }
+
+  public Feed withPollInterval(Duration newInterval) {
+    return new Feed(id, tenant, property, source, url, newInterval, active, priority);
+  }
+
+  /** The URL with user info, query and fragment removed: safe for logs. */
+  public String redactedUrl() {
+    return Redaction.url(url);
+  }
+
+  @Override
+  public String toString() {
+    return "Feed[id=" + id + ", tenant=" + tenant + ", property=" + property + ", source=" + source
+        + ", url=" + redactedUrl() + ", pollInterval=" + pollInterval + ", active=" + active
+        + ", priority=" + priority + "]";
+  }
+}

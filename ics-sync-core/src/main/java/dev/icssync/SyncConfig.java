@@ -1,0 +1,104 @@
+package dev.icssync;
+
+import dev.icssync.internal.Checks;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Objects;
+
+/**
+ * Engine settings. Build with {@link #builder()}; {@link #defaults()} gives the documented defaults.
+ *
+ * @param massCancelShare largest share of a feed's future events one run may cancel without
+ *     quarantine (default 0.5)
+ * @param quarantineConfirmations consecutive identical suspicious results that confirm a quarantine
+ *     (default 3)
+ * @param parallelism syncs run at once by {@code syncTenant}/{@code syncAll} (default 10)
+ * @param perHostParallelism syncs of feeds on one host run at once (default 2)
+ * @param windowBack how far back recurrences are expanded and events considered (default 30 days)
+ * @param windowAhead how far ahead (default 730 days)
+ * @param defaultZone zone for floating times when neither the feed nor the property names one
+ */
+public record SyncConfig(
+    double massCancelShare,
+    int quarantineConfirmations,
+    int parallelism,
+    int perHostParallelism,
+    Duration windowBack,
+    Duration windowAhead,
+    ZoneId defaultZone) {
+
+  public SyncConfig {
+    if (!(massCancelShare > 0 && massCancelShare <= 1)) {
+      throw new IcsSyncException.ConfigurationException(
+          "massCancelShare must be in (0, 1], was " + massCancelShare);
+    }
+    Checks.positive(quarantineConfirmations, "quarantineConfirmations");
+    Checks.positive(parallelism, "parallelism");
+    Checks.positive(perHostParallelism, "perHostParallelism");
+    Checks.nonNegative(windowBack, "windowBack");
+    Checks.positive(windowAhead, "windowAhead");
+    Objects.requireNonNull(defaultZone, "defaultZone");
+  }
+
+  public static SyncConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder of {@link SyncConfig}; values are validated by {@link #build()}. */
+  public static final class Builder {
+    private double massCancelShare = 0.5;
+    private int quarantineConfirmations = 3;
+    private int parallelism = 10;
+    private int perHostParallelism = 2;
+    private Duration windowBack = Duration.ofDays(30);
+    private Duration windowAhead = Duration.ofDays(730);
+    private ZoneId defaultZone = ZoneOffset.UTC;
+
+    private Builder() {}
+
+    public Builder massCancelShare(double value) {
+      this.massCancelShare = value;
+      return this;
+    }
+
+    public Builder quarantineConfirmations(int value) {
+      this.quarantineConfirmations = value;
+      return this;
+    }
+
+    public Builder parallelism(int value) {
+      this.parallelism = value;
+      return this;
+    }
+
+    public Builder perHostParallelism(int value) {
+      this.perHostParallelism = value;
+      return this;
+    }
+
+    public Builder windowBack(Duration value) {
+      this.windowBack = value;
+      return this;
+    }
+
+    public Builder windowAhead(Duration value) {
+      this.windowAhead = value;
+      return this;
+    }
+
+    public Builder defaultZone(ZoneId value) {
+      this.defaultZone = value;
+      return this;
+    }
+
+    public SyncConfig build() {
+      return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
+          windowBack, windowAhead, defaultZone);
+    }
+  }
+}

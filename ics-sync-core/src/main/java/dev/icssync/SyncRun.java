@@ -1,0 +1,43 @@
+package dev.icssync;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of the change log: what a sync run did. Stored in the same transaction as its apply.
+ *
+ * @param runId unique id of the run
+ * @param tenant tenant
+ * @param feedId feed
+ * @param generation the feed generation the run held
+ * @param startedAt start
+ * @param finishedAt end
+ * @param outcome outcome
+ * @param failure typed failure reason, if any
+ * @param counts change counts
+ * @param message redacted message
+ */
+public record SyncRun(
+    String runId,
+    String tenant,
+    String feedId,
+    long generation,
+    Instant startedAt,
+    Instant finishedAt,
+    SyncOutcome outcome,
+    @Nullable FailureReason failure,
+    ChangeCounts counts,
+    String message) {
+
+  public SyncRun {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(message, "message");
+  }
+}

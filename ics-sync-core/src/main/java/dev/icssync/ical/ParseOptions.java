@@ -1,0 +1,149 @@
+package dev.icssync.ical;
+
+import dev.icssync.internal.Checks;
+import java.nio.charset.Charset;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parser settings. Immutable; build with {@link #builder()} or take {@link #defaults()}.
+ *
+ * @param charset charset given by the caller (from Content-Type); null to sniff (BOM, else UTF-8
+ *     with an ISO-8859-1 fallback for invalid sequences)
+ * @param defaultZone zone for floating times and unknown TZIDs when the calendar names none
+ * @param expandFrom start of the recurrence expansion window (inclusive)
+ * @param expandTo end of the recurrence expansion window (exclusive)
+ * @param maxBytes larger inputs fail with {@code TOO_LARGE}
+ * @param maxLineLength longer unfolded content lines fail with {@code LINE_TOO_LONG}
+ * @param maxEvents more events (instances included) fail with {@code TOO_MANY_EVENTS}
+ * @param maxInstances more instances of one recurring event fail with {@code TOO_MANY_INSTANCES}
+ * @param strict turn every diagnostic into a {@code STRICT_VIOLATION} failure
+ * @param keepProperties names of extra properties (X- or others) to keep in
+ *     {@link ParsedEvent#extra()}; {@code "*"} keeps all
+ */
+public record ParseOptions(
+    @Nullable Charset charset,
+    ZoneId defaultZone,
+    Instant expandFrom,
+    Instant expandTo,
+    long maxBytes,
+    int maxLineLength,
+    int maxEvents,
+    int maxInstances,
+    boolean strict,
+    Set<String> keepProperties) {
+
+  public ParseOptions {
+    Objects.requireNonNull(defaultZone, "defaultZone");
+    Objects.requireNonNull(expandFrom, "expandFrom");
+    Objects.requireNonNull(expandTo, "expandTo");
+    if (expandTo.isBefore(expandFrom)) {
+      throw new IllegalArgumentException("expandTo is before expandFrom");
+    }
+    Checks.positive(maxBytes, "maxBytes");
+    Checks.positive(maxLineLength, "maxLineLength");
+    Checks.positive(maxEvents, "maxEvents");
+    Checks.positive(maxInstances, "maxInstances");
+    keepProperties = Set.copyOf(keepProperties);
+  }
+
+  /** UTF-8 sniffing, UTC, a window of 30 days back to 730 days ahead of now, 64 MB, 1 MB lines, 1,000,000 events, 5,000 instances. */
+  public static ParseOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.charset = charset;
+    b.defaultZone = defaultZone;
+    b.expandFrom = expandFrom;
+    b.expandTo = expandTo;
+    b.maxBytes = maxBytes;
+    b.maxLineLength = maxLineLength;
+    b.maxEvents = maxEvents;
+    b.maxInstances = maxInstances;
+    b.strict = strict;
+    b.keepProperties = keepProperties;
+    return b;
+  }
+
+  /** Builder of {@link ParseOptions}. */
+  public static final class Builder {
+    private @Nullable Charset charset;
+    private ZoneId defaultZone = ZoneOffset.UTC;
+    private @Nullable Instant expandFrom;
+    private @Nullable Instant expandTo;
+    private long maxBytes = 64L * 1024 * 1024;
+    private int maxLineLength = 1024 * 1024;
+    private int maxEvents = 1_000_000;
+    private int maxInstances = 5_000;
+    private boolean strict;
+    private Set<String> keepProperties = Set.of();
+
+    private Builder() {}
+
+    public Builder charset(@Nullable Charset value) {
+      this.charset = value;
+      return this;
+    }
+
+    public Builder defaultZone(ZoneId value) {
+      this.defaultZone = Objects.requireNonNull(value, "defaultZone");
+      return this;
+    }
+
+    /** The recurrence expansion window {@code [from, to)}. */
+    public Builder window(Instant from, Instant to) {
+      this.expandFrom = Objects.requireNonNull(from, "expandFrom");
+      this.expandTo = Objects.requireNonNull(to, "expandTo");
+      return this;
+    }
+
+    public Builder maxBytes(long value) {
+      this.maxBytes = value;
+      return this;
+    }
+
+    public Builder maxLineLength(int value) {
+      this.maxLineLength = value;
+      return this;
+    }
+
+    public Builder maxEvents(int value) {
+      this.maxEvents = value;
+      return this;
+    }
+
+    public Builder maxInstances(int value) {
+      this.maxInstances = value;
+      return this;
+    }
+
+    public Builder strict(boolean value) {
+      this.strict = value;
+      return this;
+    }
+
+    public Builder keepProperties(Set<String> names) {
+      this.keepProperties = Objects.requireNonNull(names, "keepProperties");
+      return this;
+    }
+
+    public ParseOptions build() {
+      Instant now = Instant.now();
+      Instant from = expandFrom != null ? expandFrom : now.minus(java.time.Duration.ofDays(30));
+      Instant to = expandTo != null ? expandTo : now.plus(java.time.Duration.ofDays(730));
+      return new ParseOptions(charset, defaultZone, from, to, maxBytes, maxLineLength, maxEvents,
+          maxInstances, strict, keepProperties);
+    }
+  }
+}

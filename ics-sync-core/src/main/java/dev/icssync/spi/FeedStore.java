@@ -1,0 +1,50 @@
+package dev.icssync.spi;
+
+import dev.icssync.ExportToken;
+import dev.icssync.Feed;
+import dev.icssync.FeedState;
+import dev.icssync.PropertySettings;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of feeds, their sync state, property settings and export tokens. Every method is scoped by
+ * tenant except the cross-tenant ones named so ({@link #allFeeds()}, {@link #tokenByHash}).
+ * Implementations are thread-safe; failures are thrown as {@code IcsSyncException.StorageException}.
+ */
+public interface FeedStore {
+
+  /** Inserts or replaces a feed (by tenant and id). */
+  void saveFeed(Feed feed);
+
+  Optional<Feed> feed(String tenant, String feedId);
+
+  /** The tenant's feeds, active or not, ordered by id. */
+  List<Feed> feeds(String tenant);
+
+  /** Every tenant's feeds, ordered by tenant then id (schedulers, admin tools). */
+  List<Feed> allFeeds();
+
+  /** The stored state, or {@link FeedState#initial} when the feed never synced. */
+  FeedState state(String tenant, String feedId);
+
+  /**
+   * Starts a sync: atomically bumps the feed's generation, sets {@code lastAttempt = now}, and
+   * returns the new state. Any apply still running with an older generation will be rejected.
+   */
+  FeedState beginSync(String tenant, String feedId, Instant now);
+
+  void saveProperty(PropertySettings settings);
+
+  Optional<PropertySettings> property(String tenant, String property);
+
+  /** Inserts or replaces a token (by hash). */
+  void saveToken(ExportToken token);
+
+  /** Looks a token up by its hash, across tenants (the token names its tenant). */
+  Optional<ExportToken> tokenByHash(String hash);
+
+  /** The tokens of a property, newest first. */
+  List<ExportToken> tokens(String tenant, String property);
+}
