@@ -322,7 +322,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
     }
 
     /**
-     * Heartbeats a running sync may miss before another worker revives it (default 4: a dead worker's
+     * Heartbeats a running sync may miss before another worker revives it (at least 4, the default: a dead worker's
      * feeds resume after about {@code heartbeatInterval * (limit + 2) + pollingInterval}).
      */
     public Builder missedHeartbeatsLimit(int value) {
@@ -422,7 +422,10 @@ public final class FeedSyncScheduler implements AutoCloseable {
       Checks.positive(perTenant, "tenantConcurrency");
       Checks.positive(pollingInterval, "pollingInterval");
       Checks.positive(heartbeatInterval, "heartbeatInterval");
-      Checks.positive(missedHeartbeatsLimit, "missedHeartbeatsLimit");
+      if (missedHeartbeatsLimit < 4) {
+        // db-scheduler's own floor: fewer would declare slow but live workers dead
+        throw new ConfigurationException("missedHeartbeatsLimit must be at least 4, was " + missedHeartbeatsLimit);
+      }
       if (!(jitter >= 0 && jitter <= 0.5)) {
         throw new ConfigurationException("jitter must be in [0, 0.5], was " + jitter);
       }
