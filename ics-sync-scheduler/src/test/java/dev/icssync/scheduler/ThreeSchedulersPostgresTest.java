@@ -75,6 +75,7 @@ class ThreeSchedulersPostgresTest {
   }
 
   @Test
+  @Tag("slow")
   void thousandFeedsThreeWorkersEveryFeedOncePerPeriod() throws Exception {
     int feeds = 1_000;
     List<String> limited = new ArrayList<>();
