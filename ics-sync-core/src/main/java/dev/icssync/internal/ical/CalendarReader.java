@@ -141,9 +141,9 @@ public final class CalendarReader {
   // ---------------------------------------------------------------- lines
 
   private void line(byte[] l, int len, int lineNo, LineReader r) {
-    // blank lines and trailing white space are tolerated
+    // blank lines and trailing white space (and stray control characters) are tolerated
     int end = len;
-    while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t')) {
+    while (end > 0 && l[end - 1] <= ' ' && l[end - 1] >= 0) {
       end--;
     }
     if (end == 0) {
@@ -433,7 +433,7 @@ public final class CalendarReader {
     } else if (name == Names.END) {
       tzDepth--;
     } else if (name == Names.TZID && tzDepth == 0 && tzId == null) {
-      tzId = Text.decode(l, vs, end - vs).trim();
+      tzId = text(l, vs, end).trim(); // a TEXT value: "Kuala Lumpur\, Singapore" names "Kuala Lumpur, Singapore"
     }
     if (sb.length() < 256 * 1024) {
       sb.append(Text.decode(l, 0, len)).append("\r\n");
