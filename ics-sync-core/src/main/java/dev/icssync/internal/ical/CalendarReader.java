@@ -562,16 +562,9 @@ public final class CalendarReader {
 
   private String text(byte[] l, int vs, int end) {
     int n = end - vs;
-    boolean escaped = false;
-    boolean high = false;
-    for (int i = vs; i < end; i++) {
-      byte c = l[i];
-      if (c == '\\') {
-        escaped = true;
-      } else if (c < 0) {
-        high = true;
-      }
-    }
+    int flags = Text.scan(l, vs, end);
+    boolean escaped = (flags & Text.ESCAPED) != 0;
+    boolean high = (flags & Text.NON_ASCII) != 0;
     byte[] b = l;
     int off = vs;
     if (escaped) {
