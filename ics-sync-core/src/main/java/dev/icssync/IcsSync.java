@@ -152,6 +152,20 @@ public final class IcsSync implements AutoCloseable {
     return engine.detect(tenant, property, settings.clock().instant()).changes();
   }
 
+  /**
+   * Renders the export of a view: deterministic RFC 5545 bytes (same stored events and day, same
+   * bytes), cached in {@link Settings#exportCache()} until a sync changes the property.
+   */
+  public ExportedCalendar export(ExportView view) {
+    return new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),
+        settings.exportCache()).export(view);
+  }
+
+  /** Create, rotate, revoke and resolve the secret tokens of export URLs. */
+  public ExportTokens exportTokens() {
+    return ExportTokens.create(settings.store(), settings.clock(), settings.purgeHook());
+  }
+
   /** Stops the executor this instance created (a host-supplied executor is left alone). */
   @Override
   public void close() {
