@@ -387,7 +387,7 @@ public final class SyncEngine {
       log.warn("export cache invalidation failed", e);
     }
     try {
-      settings.purgeHook().purge(SurrogateKeys.of(feed.tenant(), feed.property()));
+      settings.purgeHook().purge(dev.icssync.ExportView.surrogateKeys(feed.tenant(), feed.property()));
     } catch (RuntimeException e) {
       log.warn("purge hook failed", e);
     }
