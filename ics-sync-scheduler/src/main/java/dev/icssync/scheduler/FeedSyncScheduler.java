@@ -109,6 +109,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
   /**
    * Schedules an active feed if it has no schedule yet: its first sync runs now. An existing
    * schedule is kept as it is. Returns whether a schedule was created; false for an inactive feed.
+   * Save the feed in the store first: each run looks it up there (a feed missing from the store
+   * stops its schedule).
    */
   public boolean enrol(Feed feed) {
     Objects.requireNonNull(feed, "feed");
