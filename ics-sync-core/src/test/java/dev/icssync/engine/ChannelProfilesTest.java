@@ -56,6 +56,7 @@ class ChannelProfilesTest {
       generic     | g1                           | Blocked By Guesty             | BLOCK       | CONFIRMED | Not available
       generic     | g1                           | Booked: Jane Doe              | RESERVATION | CONFIRMED | Reserved
       generic     | g1                           | Jane Doe                      | EVENT       | CONFIRMED | Busy
+      generic     | g1                           | Cleaning — 2 guests (Booking.com) | EVENT   | CONFIRMED | Busy
       """)
   void readsEachChannelWithoutKeepingPersonalData(String source, String uid, String summary, EventKind kind,
       EventStatus status, String stored) {
