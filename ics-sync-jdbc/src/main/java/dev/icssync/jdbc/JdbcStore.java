@@ -90,6 +90,17 @@ public final class JdbcStore implements Store {
   private static final String TOKEN_COLUMNS = "hash, tenant, property, channel, created_at, expires_at, revoked_at";
   private static final String PROPERTY_COLUMNS = "tenant, property, zone, check_in, check_out";
 
+  // the statements of the main reads (package-private: the PostgreSQL plan test explains them)
+  static final String EVENTS_OF_FEED_SQL = "SELECT " + Rows.EVENT_COLUMNS + " FROM icssync_event "
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY uid, recurrence_id";
+  static final String RUNS_SQL = "SELECT " + RUN_COLUMNS + " FROM icssync_sync_run "
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC";
+  static final String TOKENS_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token"
+      + " WHERE tenant = ? AND property = ? ORDER BY created_at DESC, hash";
+  static final String TOKEN_BY_HASH_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token WHERE hash = ?";
+  static final String STATE_FOR_UPDATE_SQL = "SELECT " + Rows.STATE_COLUMNS
+      + " FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? FOR UPDATE";
+
   private final DataSource primary;
   private final DataSource read;
   private final Settings settings;
@@ -115,7 +126,8 @@ public final class JdbcStore implements Store {
   /**
    * Creates or upgrades the schema on {@code dataSource} with Flyway (history table
    * {@code icssync_schema_history}, so it never clashes with the host's own). Scripts:
-   * {@code db/icssync/postgresql/} or {@code db/icssync/h2/} on the classpath.
+   * {@code db/icssync/postgresql/} or {@code db/icssync/h2/} on the classpath. Flyway uses two
+   * connections at once: a pool of one connection is not enough.
    */
   public static void migrate(DataSource dataSource) {
     Migrations.migrate(dataSource, false);
@@ -345,8 +357,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
     List<CalendarEvent> out = transaction(primary, tenant, false, "read events of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.EVENT_COLUMNS + " FROM icssync_event "
-          + "WHERE tenant = ? AND feed_id = ? ORDER BY uid, recurrence_id")) {
+      try (PreparedStatement ps = c.prepareStatement(EVENTS_OF_FEED_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         return readEvents(ps);
@@ -358,38 +369,54 @@ public final class JdbcStore implements Store {
   @Override
   public List<CalendarEvent> events(EventQuery q) {
     Objects.requireNonNull(q, "query");
-    StringBuilder sql = new StringBuilder("SELECT ").append(Rows.EVENT_COLUMNS)
-        .append(" FROM icssync_event WHERE tenant = ? AND property = ?");
-    if (!q.includeCancelled()) {
-      sql.append(" AND status <> 'CANCELLED'");
-    }
-    // the window rule of EventQuery: all-day dates overlap [from, to); timed ranges overlap
-    // [from - 1 day, to + 1 day) at UTC midnight. The wider bounds come first so an index serves them.
-    if (q.to() != null) {
-      sql.append(" AND start_at < ? AND (all_day = FALSE OR start_at < ?)");
-    }
-    if (q.from() != null) {
-      sql.append(" AND end_at > ? AND (all_day = FALSE OR end_at > ?)");
-    }
-    sql.append(" ORDER BY start_at, feed_id, uid, recurrence_id");
+    String sql = eventsSql(q);
     List<CalendarEvent> out = transaction(read, q.tenant(), false, "query events", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        Dialect d = dialect();
-        int i = 1;
-        ps.setString(i++, q.tenant());
-        ps.setString(i++, q.property());
-        if (q.to() != null) {
-          Rows.setInstant(ps, i++, Rows.midnight(q.to().plusDays(1)), d);
-          Rows.setInstant(ps, i++, Rows.midnight(q.to()), d);
-        }
-        if (q.from() != null) {
-          Rows.setInstant(ps, i++, Rows.midnight(q.from().minusDays(1)), d);
-          Rows.setInstant(ps, i, Rows.midnight(q.from()), d);
-        }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bindEventsQuery(ps, q, dialect());
         return readEvents(ps);
       }
     });
     return sorted(out, BY_START);
+  }
+
+  /**
+   * The SQL of {@link #events}. Active and cancelled events sit in two partial indexes on
+   * PostgreSQL (each row in exactly one), so a query that includes cancelled events is the union of
+   * both halves.
+   */
+  static String eventsSql(EventQuery q) {
+    String where = " FROM icssync_event WHERE tenant = ? AND property = ?";
+    // the window rule of EventQuery: all-day dates overlap [from, to); timed ranges overlap
+    // [from - 1 day, to + 1 day) at UTC midnight. The wider bounds come first so an index serves them.
+    if (q.to() != null) {
+      where += " AND start_at < ? AND (all_day = FALSE OR start_at < ?)";
+    }
+    if (q.from() != null) {
+      where += " AND end_at > ? AND (all_day = FALSE OR end_at > ?)";
+    }
+    String active = "SELECT " + Rows.EVENT_COLUMNS + where + " AND status <> 'CANCELLED'";
+    String order = " ORDER BY start_at, feed_id, uid, recurrence_id";
+    if (!q.includeCancelled()) {
+      return active + order;
+    }
+    return "SELECT * FROM (" + active + " UNION ALL SELECT " + Rows.EVENT_COLUMNS + where
+        + " AND status = 'CANCELLED') e" + order;
+  }
+
+  static void bindEventsQuery(PreparedStatement ps, EventQuery q, Dialect d) throws SQLException {
+    int i = 1;
+    for (int half = 0; half < (q.includeCancelled() ? 2 : 1); half++) {
+      ps.setString(i++, q.tenant());
+      ps.setString(i++, q.property());
+      if (q.to() != null) {
+        Rows.setInstant(ps, i++, Rows.midnight(q.to().plusDays(1)), d);
+        Rows.setInstant(ps, i++, Rows.midnight(q.to()), d);
+      }
+      if (q.from() != null) {
+        Rows.setInstant(ps, i++, Rows.midnight(q.from().minusDays(1)), d);
+        Rows.setInstant(ps, i++, Rows.midnight(q.from()), d);
+      }
+    }
   }
 
   private static List<CalendarEvent> readEvents(PreparedStatement ps) throws SQLException {
@@ -450,17 +477,9 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(CONFLICT_COLUMNS)
-        .append(" FROM icssync_conflict WHERE tenant = ?");
-    if (property != null) {
-      sql.append(" AND property = ?");
-    }
-    if (status != null) {
-      sql.append(" AND status = ?");
-    }
-    sql.append(" ORDER BY property, opened_at, id");
+    String sql = conflictsSql(property != null, status != null);
     List<Conflict> out = transaction(read, tenant, false, "query conflicts", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         int i = 1;
         ps.setString(i++, tenant);
         if (property != null) {
@@ -490,6 +509,12 @@ public final class JdbcStore implements Store {
         .thenComparing(Conflict::id));
   }
 
+  static String conflictsSql(boolean byProperty, boolean byStatus) {
+    return "SELECT " + CONFLICT_COLUMNS + " FROM icssync_conflict WHERE tenant = ?"
+        + (byProperty ? " AND property = ?" : "") + (byStatus ? " AND status = ?" : "")
+        + " ORDER BY property, opened_at, id";
+  }
+
   // ----------------------------------------------------------------------------------------- runs
 
   @Override
@@ -498,8 +523,7 @@ public final class JdbcStore implements Store {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
     return transaction(read, tenant, false, "read runs of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM icssync_sync_run "
-          + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC")) {
+      try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         ps.setMaxRows(limit);
@@ -580,20 +604,19 @@ public final class JdbcStore implements Store {
   public Optional<ExportToken> tokenByHash(String hash) {
     Objects.requireNonNull(hash, "hash");
     List<ExportToken> found = transaction(read, null, true, "look up export token",
-        c -> queryTokens(c, " WHERE hash = ?", hash));
+        c -> queryTokens(c, TOKEN_BY_HASH_SQL, hash));
     return found.stream().findFirst();
   }
 
   @Override
   public List<ExportToken> tokens(String tenant, String property) {
     List<ExportToken> out = transaction(read, tenant, false, "list export tokens",
-        c -> queryTokens(c, " WHERE tenant = ? AND property = ? ORDER BY created_at DESC, hash", tenant, property));
+        c -> queryTokens(c, TOKENS_SQL, tenant, property));
     return sorted(out, Comparator.comparing(ExportToken::createdAt).reversed().thenComparing(ExportToken::hash));
   }
 
-  private static List<ExportToken> queryTokens(Connection c, String where, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token"
-        + where)) {
+  private static List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }

@@ -63,7 +63,7 @@ CREATE TABLE icssync_event (
   PRIMARY KEY (tenant, feed_id, uid, recurrence_id)
 );
 -- the property lookup of active events (conflict detection, exports), ordered by start
-CREATE INDEX icssync_event_active_range ON icssync_event (tenant, property, start_at, end_at);
+CREATE INDEX icssync_event_range ON icssync_event (tenant, property, start_at, end_at);
 
 CREATE TABLE icssync_conflict (
   tenant                VARCHAR NOT NULL,

@@ -64,9 +64,14 @@ CREATE TABLE icssync_event (
   -- identity: upsert by UID survives a guest changing dates
   PRIMARY KEY (tenant, feed_id, uid, recurrence_id)
 ) WITH (fillfactor = 90);
--- the property lookup of active events (conflict detection, exports), ordered by start
+-- the property lookup of active events (conflict detection, exports), ordered by start; cancelled
+-- events (never deleted, so they accumulate) live in their own partial index: each row is in exactly
+-- one of the two, so writes pay for one range index, and queries that include cancelled events read
+-- both (UNION ALL). Source identity (tenant, feed, uid) is the primary key's prefix.
 CREATE INDEX icssync_event_active_range ON icssync_event (tenant, property, start_at, end_at)
   WHERE status <> 'CANCELLED';
+CREATE INDEX icssync_event_cancelled_range ON icssync_event (tenant, property, start_at, end_at)
+  WHERE status = 'CANCELLED';
 
 CREATE TABLE icssync_conflict (
   tenant                text COLLATE "C" NOT NULL,
