@@ -182,6 +182,29 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  void syncNowOfATenantMovesOnlyThatTenantsFeeds() {
+    feed("a_b", "f1", Duration.ofHours(10));
+    feed("a_b", "f2", Duration.ofHours(10));
+    feed("aXb", "f3", Duration.ofHours(10)); // would match an unescaped LIKE 'a_b/%'
+    FeedSyncScheduler w = start(builder());
+    assertThat(w.syncNow("a_b")).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs("a_b", "f1") == 1 && runner.runs("a_b", "f2") == 1);
+    assertThat(runner.runs("aXb", "f3")).isZero();
+    assertThat(w.syncNow("nobody")).isZero();
+  }
+
+  @Test
+  void enrolAllWithAZeroSpreadMakesEveryFeedDueNow() {
+    for (int i = 0; i < 20; i++) {
+      feed("acme", "n" + i, Duration.ofHours(1));
+    }
+    FeedSyncScheduler w = start(builder().enrolOnStart(false));
+    assertThat(w.enrolAll(Duration.ZERO)).isEqualTo(20);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.starts.size() == 20);
+    assertThatThrownBy(() -> w.enrolAll(Duration.ofSeconds(-1))).hasMessageContaining("spread");
+  }
+
+  @Test
   void cancelWaitsForARunningSync() {
     Feed slow = feed("acme", "slow", Duration.ofHours(1));
     runner.work(Duration.ofMillis(800));

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.icssync.Feed;
+import dev.icssync.IcsSync;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.spi.SyncListener;
 import dev.icssync.spi.Store;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
@@ -37,7 +41,8 @@ class ThreeSchedulersPostgresTest {
   private FeedServer server;
   private final Store store = Store.inMemory();
   private final List<FeedSyncScheduler> workers = new ArrayList<>();
-  private final Map<String, String> ranOn = new ConcurrentHashMap<>();
+  private final Map<SyncOutcome, Integer> outcomes = new ConcurrentHashMap<>();
+  private final List<IcsSync> engines = new ArrayList<>();
   private final Map<String, Integer> perWorker = new ConcurrentHashMap<>();
 
   @BeforeEach
@@ -49,14 +54,14 @@ class ThreeSchedulersPostgresTest {
   @AfterEach
   void tearDown() {
     workers.forEach(FeedSyncScheduler::close);
+    engines.forEach(IcsSync::close);
     server.close();
     db.close();
   }
 
-  private FeedSyncScheduler worker(String name, FeedRunner runner, DataSource ds, FeedSyncScheduler.Builder extra) {
+  private FeedSyncScheduler worker(String name, IcsSync sync, DataSource ds, FeedSyncScheduler.Builder extra) {
     FeedSyncScheduler w = extra
-        .feeds(store)
-        .runner(runner)
+        .sync(sync)
         .schedulerName(name)
         .threads(6)
         .pollingInterval(POLLING)
@@ -87,11 +92,10 @@ class ThreeSchedulersPostgresTest {
         limited.add(id);
       }
     }
-    FeedRunner runner = new FetchingRunner(store, new LoopbackFetcher());
     DataSource ds = db.pool(10);
     Instant started = Instant.now();
     for (int w = 0; w < 3; w++) {
-      worker("w" + w, runner, ds, FeedSyncScheduler.builder(ds));
+      worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds));
     }
     // enrolAll spreads first runs over one interval; then watch about three more periods
     Duration window = INTERVAL.multipliedBy(4).plusSeconds(1);
@@ -127,6 +131,10 @@ class ThreeSchedulersPostgresTest {
     assertThat(early).as("gaps shorter than interval - jitter, of %s", gaps).isZero();
     // pickup is at most one polling interval late on an idle machine; allow a sliver for a shared CPU
     assertThat(late).as("gaps longer than interval + jitter + polling + 1.5 s, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
+    // the engine really ran: full syncs first, then conditional fetches answered 304
+    assertThat(outcomes.get(SyncOutcome.APPLIED)).isGreaterThanOrEqualTo(feeds);
+    assertThat(outcomes.get(SyncOutcome.NOT_MODIFIED)).isGreaterThan(feeds);
+    assertThat(store.eventsOfFeed("t0", "f0")).hasSize(5);
     assertThat(perWorker).as("every worker took part").containsKeys("w0", "w1", "w2");
     assertThat(perWorker.values()).allMatch(n -> n > feeds / 2);
     workers.forEach(FeedSyncScheduler::close);
@@ -145,10 +153,9 @@ class ThreeSchedulersPostgresTest {
       String id = "free" + i;
       store.saveFeed(new Feed(id, "t", "q" + i, "pms", server.url("127.0.0.1", id), Duration.ofSeconds(2), true, 0));
     }
-    FeedRunner runner = new FetchingRunner(store, new LoopbackFetcher());
     DataSource ds = db.pool(10);
     for (int w = 0; w < 3; w++) {
-      worker("w" + w, runner, ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
+      worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       for (int i = 0; i < 12; i++) {
@@ -177,6 +184,20 @@ class ThreeSchedulersPostgresTest {
       free.addAll(server.arrivalsOf("free" + i));
     }
     assertThat(free.size()).isGreaterThan(polite.size());
+  }
+
+  /** A real engine per worker; the workers share the feeds' store (in memory: this test is about scheduling). */
+  private IcsSync engine() {
+    IcsSync sync = IcsSync.builder().store(store).fetcher(new LoopbackFetcher())
+        .listener(new SyncListener() {
+          @Override
+          public void onSyncFinished(Feed feed, SyncReport report) {
+            outcomes.merge(report.outcome(), 1, Integer::sum);
+          }
+        })
+        .build();
+    engines.add(sync);
+    return sync;
   }
 
   private static int pickedCount(DataSource ds) throws Exception {
