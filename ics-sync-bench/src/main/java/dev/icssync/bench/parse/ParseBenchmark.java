@@ -38,7 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * only read the rule), so it does strictly more work there.
  *
  * <pre>
- * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar ics-sync-bench/target/benchmarks.jar ParseBenchmark \
+ * java -jar ics-sync-bench/target/benchmarks.jar ParseBenchmark \
  *     -f 1 -wi 2 -i 3 -w 3s -r 5s -prof gc
  * </pre>
  */
@@ -47,7 +47,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch"})
 public class ParseBenchmark {
 
   @Param({"AIRBNB", "GOOGLE"})
