@@ -39,7 +39,10 @@ public final class IcalParser {
     return options;
   }
 
-  /** Parses a whole body into a list. */
+  /**
+   * Parses a whole body into a list, in feed order (by the line where each VEVENT starts; the
+   * instances of a recurring event follow one another at their master's line).
+   */
   public ParseResult parse(byte[] body) {
     java.util.Objects.requireNonNull(body, "body");
     if (body.length > options.maxBytes()) {
@@ -104,6 +107,9 @@ public final class IcalParser {
   }
 
   private static ParseResult result(CalendarReader reader, List<ParsedEvent> events, long bytes) {
+    if (reader.outOfOrder() && events.size() > 1) {
+      events.sort(java.util.Comparator.comparingInt(ParsedEvent::line)); // stable: instances keep their order
+    }
     return new ParseResult(events, reader.diagnostics(), reader.prodId(), reader.calendarZone(),
         reader.empty(), bytes);
   }

@@ -64,6 +64,7 @@ public final class CalendarReader {
   private final Set<String> syntheticUids = new HashSet<>();
   private final Set<String> reportedZones = new HashSet<>();
   private int emitted;
+  private boolean outOfOrder;
 
   // VTIMEZONE capture
   private @Nullable StringBuilder tzText;
@@ -120,6 +121,11 @@ public final class CalendarReader {
 
   public int emitted() {
     return emitted;
+  }
+
+  /** True when some events were handed over after later ones (recurring, overrides, zone waits). */
+  public boolean outOfOrder() {
+    return outOfOrder;
   }
 
   /** Reads every line, then finishes (flushes waiting events). */
@@ -838,6 +844,7 @@ public final class CalendarReader {
     }
     List<EventData> batch = new ArrayList<>(deferred);
     deferred.clear();
+    outOfOrder = true;
     new Expansion(this, batch).run();
   }
 
