@@ -19,6 +19,41 @@ import java.util.function.Consumer;
  *
  * Failures (not a calendar, a limit hit, strict-mode violations) throw
  * {@link dev.icssync.IcsSyncException.ParseException} with a typed {@link dev.icssync.ParseFailure}.
+ *
+ * <h2>How feeds are read</h2>
+ * <ul>
+ *   <li>Bytes: a BOM decides (UTF-8, UTF-16 LE/BE; UTF-16 without BOM is recognised too), else the
+ *       caller's charset, else UTF-8; a value that is not valid UTF-8 is read as ISO-8859-1 (one
+ *       diagnostic per feed). CRLF, LF, CR and mixes; folds (space or tab) anywhere in a line.
+ *   <li>Not a calendar: the first content line must open a calendar component ({@code BEGIN:VCALENDAR},
+ *       or a bare {@code VEVENT}/{@code VTIMEZONE}/... fragment, read with a diagnostic); anything
+ *       else (HTML, JSON, a vCard, noise) is {@code NOT_A_CALENDAR}. An empty or blank body is a
+ *       valid result flagged {@link ParseResult#empty()}.
+ *   <li>Lenient: a bad line, property or component is skipped with a {@link dev.icssync.Diagnostic}
+ *       (1-based line, reason; at most 1,000 kept); strict mode turns the first one into
+ *       {@code STRICT_VIOLATION}, and a body that ends inside a component into {@code TRUNCATED}.
+ *       A VEVENT without a usable DTSTART is skipped; one cut off by the end of input is dropped.
+ *   <li>Text: {@code \n \N \, \; \\} and Outlook's {@code \:} are unescaped; Booking.com's
+ *       {@code \\\,} reads as a comma.
+ *   <li>Zones: a TZID that is an IANA id (also behind a {@code /mozilla.org/...} prefix) or a Windows
+ *       name uses the IANA rules, even when the feed carries a VTIMEZONE of that name (such copies
+ *       are often stale); other TZIDs use the feed's VTIMEZONE (wherever it appears in the
+ *       calendar); unknown ones fall back to X-WR-TIMEZONE, then to {@link ParseOptions#defaultZone()},
+ *       with a diagnostic. Floating times use X-WR-TIMEZONE, else the default zone.
+ *   <li>Ranges: missing DTEND is one day for a DATE start and zero length for a DATE-TIME start
+ *       (RFC 5545 3.6.1); DURATION is honoured (days nominal, in the start's zone). A DTEND before
+ *       DTSTART is <b>repaired by swapping the two</b>, with a diagnostic (old Airbnb feeds). A
+ *       DATE-TIME written with VALUE=DATE, or a bare 8-digit value, is a date. Impossible dates
+ *       (20240230) make the property unusable, with a diagnostic.
+ *   <li>Recurrence: RRULE (via ical4j's {@code Recur}), RDATE (also PERIOD), EXDATE (a DATE
+ *       EXDATE on a timed series removes that day's instances), RECURRENCE-ID overrides. Instances
+ *       overlapping {@code [expandFrom, expandTo)} are returned, each with its recurrence id; DTSTART
+ *       always counts as the first instance. More than {@code maxInstances} in the window for one
+ *       series fails with {@code TOO_MANY_INSTANCES}. Overrides that match no instance are kept
+ *       when they fall in the window (or have no master at all).
+ *   <li>A missing UID gets a stable synthetic one ({@code <16 hex>@synthetic.ics-sync}, from the
+ *       event's dates and texts) and a diagnostic.
+ * </ul>
  */
 public final class IcalParser {
   private final ParseOptions options;
