@@ -146,6 +146,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private final HostGate gate;
   private final CloseableHttpClient client;
   private final ScheduledThreadPoolExecutor watchdog;
+  private final AtomicBoolean apacheDebugWarned = new AtomicBoolean();
 
   /** Settings after validation. */
   private record Settings(
@@ -246,6 +247,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   @Override
   public FetchResult fetch(FetchRequest request) {
     long started = System.nanoTime();
+    warnIfApacheDebugLogging();
     FetchResult result;
     try {
       result = doFetch(request);
@@ -674,13 +676,25 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     return v == null ? "0.1" : v;
   }
 
-  private static void warnIfApacheDebugLogging() {
-    for (String name : List.of("org.apache.hc.client5.http.headers",
-        "org.apache.hc.client5.http.wire",
-        "org.apache.hc.client5.http.impl.classic.MainClientExec")) {
-      if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+  private static final List<Logger> APACHE_SECRET_LOGGERS = List.of(
+      LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.wire"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.MainClientExec"));
+
+  /**
+   * Apache HttpClient logs request lines and headers (feed tokens, the Authorization header) at
+   * DEBUG on these loggers; nothing this class can filter. Checked on every fetch (levels can change
+   * at run time) and reported once per fetcher.
+   */
+  private void warnIfApacheDebugLogging() {
+    if (apacheDebugWarned.get()) {
+      return;
+    }
+    for (Logger logger : APACHE_SECRET_LOGGERS) {
+      if (logger.isDebugEnabled() && apacheDebugWarned.compareAndSet(false, true)) {
         LOG.warn("logger {} is at DEBUG: Apache HttpClient will log request lines and headers,"
-            + " including feed URL tokens and credentials; raise it to INFO in production", name);
+            + " including feed URL tokens and credentials; raise it to INFO in production",
+            logger.getName());
         return;
       }
     }
