@@ -101,8 +101,8 @@ final class DemoCommand implements Callable<Integer> {
       List<Path> files = export(o, sync, dir);
       o.println();
       o.println("Explore the result with the other commands, for example:");
-      o.println("  ics-sync events --db " + dbUrl + " --tenant demo --property villa-azul --include-cancelled");
-      o.println("  ics-sync conflicts --db " + dbUrl);
+      o.println("  ics-sync events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
+      o.println("  ics-sync conflicts --db '" + dbUrl + "'");
       if (serve) {
         serve(o, sync);
       }
@@ -170,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         Path file = dir.resolve(channel == null ? p + ".ics" : p + "-for-" + channel + ".ics");
         Files.write(file, cal.body());
         files.add(file);
-        o.printf("  %-40s %2d events%n", file, cal.eventCount());
+        o.printf("  %-48s %2d events%n", file, cal.eventCount());
       }
     }
     return files;
