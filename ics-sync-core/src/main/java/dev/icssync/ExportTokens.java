@@ -1,0 +1,272 @@
+package dev.icssync;
+
+import dev.icssync.internal.Checks;
+import dev.icssync.internal.Digests;
+import dev.icssync.spi.FeedStore;
+import dev.icssync.spi.PurgeHook;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Secret export tokens: the capability in an export URL ({@code https://host/export/<token>.ics}).
+ * Obtain with {@link IcsSync#exportTokens()}. Thread-safe.
+ *
+ * <pre>{@code
+ * ExportTokens tokens = sync.exportTokens();
+ * ExportTokens.Issued issued = tokens.create("tenant-1", "villa-7", "airbnb");
+ * String url = "https://cal.example.com/export/" + issued.token() + ".ics"; // give it to Airbnb
+ * // later: a new URL, the old one keeps working for a day
+ * ExportTokens.Issued next = tokens.rotate("tenant-1", "villa-7", "airbnb", Duration.ofDays(1));
+ * }</pre>
+ *
+ * <ul>
+ *   <li>A token is 192 random bits from {@link SecureRandom}, written as 32 URL-safe base64
+ *       characters ({@code A-Z a-z 0-9 - _}).
+ *   <li>Only the lower-case hex SHA-256 of the token is stored ({@link FeedStore#saveToken}); the
+ *       token itself is shown once, in {@link Issued}, whose {@code toString()} hides it.
+ *   <li>{@link #resolve} looks the hash up and compares it again with
+ *       {@link MessageDigest#isEqual} (constant time), then checks expiry, revocation and that the
+ *       property still exists. Every failure is the same empty answer.
+ *   <li>Revoking tells the {@link PurgeHook} the property's surrogate key, so a CDN drops what it
+ *       cached under the dead URL. A rotation grace period is not purged: the old URL keeps working
+ *       until its grace ends, and a CDN may serve it for up to its {@code s-maxage} after that.
+ * </ul>
+ */
+public final class ExportTokens {
+  /** Length of a token in characters. */
+  public static final int TOKEN_LENGTH = 32;
+  private static final int TOKEN_BYTES = 24;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final FeedStore store;
+  private final Clock clock;
+  private final PurgeHook purgeHook;
+  private final SecureRandom random;
+
+  private ExportTokens(FeedStore store, Clock clock, PurgeHook purgeHook, SecureRandom random) {
+    this.store = store;
+    this.clock = clock;
+    this.purgeHook = purgeHook;
+    this.random = random;
+  }
+
+  /** Tokens kept in {@code store}, timed by {@code clock}; revocations purge through {@code purgeHook}. */
+  public static ExportTokens create(FeedStore store, Clock clock, PurgeHook purgeHook) {
+    return new ExportTokens(Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(purgeHook, "purgeHook"), new SecureRandom());
+  }
+
+  /**
+   * A newly issued token. {@link #token()} is the secret to put in the URL: it is not stored
+   * anywhere, so hand it over now. {@code toString()} does not show it.
+   *
+   * @param token the secret
+   * @param stored what was stored (its hash, tenant, property, channel)
+   */
+  public record Issued(String token, ExportToken stored) {
+    public Issued {
+      Objects.requireNonNull(token, "token");
+      Objects.requireNonNull(stored, "stored");
+    }
+
+    @Override
+    public String toString() {
+      return "Issued[token=***, stored=" + stored + "]";
+    }
+  }
+
+  /**
+   * Issues a token for the export of {@code property} for {@code channel} (null: the merged view of
+   * every source). Other tokens of the same view keep working.
+   */
+  public Issued create(String tenant, String property, @Nullable String channel) {
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(property, "property");
+    String normalizedChannel = normalizeChannel(channel);
+    byte[] raw = new byte[TOKEN_BYTES];
+    random.nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    ExportToken stored = new ExportToken(hash(token), tenant, property, normalizedChannel,
+        clock.instant(), null, null);
+    store.saveToken(stored);
+    return new Issued(token, stored);
+  }
+
+  /**
+   * Issues a new token for the view and lets the view's other valid tokens expire after
+   * {@code grace} (zero: at once). A token already due to expire sooner keeps its earlier end.
+   */
+  public Issued rotate(String tenant, String property, @Nullable String channel, Duration grace) {
+    Checks.nonNegative(grace, "grace");
+    Instant now = clock.instant();
+    Instant end = now.plus(grace);
+    String normalizedChannel = normalizeChannel(channel);
+    for (ExportToken t : store.tokens(tenant, property)) {
+      if (Objects.equals(t.channel(), normalizedChannel) && t.isValidAt(now)
+          && (t.expiresAt() == null || t.expiresAt().isAfter(end))) {
+        store.saveToken(new ExportToken(t.hash(), t.tenant(), t.property(), t.channel(), t.createdAt(),
+            end, null));
+      }
+    }
+    Issued issued = create(tenant, property, normalizedChannel);
+    if (grace.isZero()) {
+      purgeHook.purge(ExportView.surrogateKeys(tenant, property));
+    }
+    return issued;
+  }
+
+  /**
+   * Revokes every valid token of the view; returns how many. {@code channel} null revokes the
+   * merged view's tokens only.
+   */
+  public int revoke(String tenant, String property, @Nullable String channel) {
+    String normalizedChannel = normalizeChannel(channel);
+    Instant now = clock.instant();
+    int n = 0;
+    for (ExportToken t : store.tokens(tenant, property)) {
+      if (Objects.equals(t.channel(), normalizedChannel) && t.isValidAt(now)) {
+        store.saveToken(revoked(t, now));
+        n++;
+      }
+    }
+    if (n > 0) {
+      purgeHook.purge(ExportView.surrogateKeys(tenant, property));
+    }
+    return n;
+  }
+
+  /** Revokes every valid token of the property, whatever its channel; returns how many. */
+  public int revokeAll(String tenant, String property) {
+    Instant now = clock.instant();
+    int n = 0;
+    for (ExportToken t : store.tokens(tenant, property)) {
+      if (t.isValidAt(now)) {
+        store.saveToken(revoked(t, now));
+        n++;
+      }
+    }
+    if (n > 0) {
+      purgeHook.purge(ExportView.surrogateKeys(tenant, property));
+    }
+    return n;
+  }
+
+  /** Revokes one token given its secret; false when it is unknown or already dead. */
+  public boolean revoke(String token) {
+    Optional<ExportToken> t = resolve(token);
+    if (t.isEmpty()) {
+      return false;
+    }
+    store.saveToken(revoked(t.get(), clock.instant()));
+    purgeHook.purge(ExportView.surrogateKeys(t.get().tenant(), t.get().property()));
+    return true;
+  }
+
+  /**
+   * The stored token a secret opens, or empty when the secret is malformed, unknown, expired,
+   * revoked, or its property no longer exists (neither settings nor feeds). Callers must answer
+   * every empty result the same way.
+   */
+  public Optional<ExportToken> resolve(String token) {
+    if (!isWellFormed(token)) {
+      return Optional.empty();
+    }
+    byte[] digest = digest(token);
+    String hash = HEX.formatHex(digest);
+    Optional<ExportToken> found = store.tokenByHash(hash);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    ExportToken t = found.get();
+    byte[] stored = t.hash().length() == 64 && isHex(t.hash()) ? HEX.parseHex(t.hash()) : new byte[32];
+    // A store may look hashes up by prefix or case-insensitively; trust only an exact match.
+    if (!MessageDigest.isEqual(digest, stored) || !t.isValidAt(clock.instant())) {
+      return Optional.empty();
+    }
+    if (!propertyExists(t.tenant(), t.property())) {
+      return Optional.empty();
+    }
+    return Optional.of(t);
+  }
+
+  /** The tokens stored for a property (hashes only), newest first. */
+  public List<ExportToken> list(String tenant, String property) {
+    return store.tokens(tenant, property);
+  }
+
+  /** True when {@code token} has the shape of a token (length and alphabet); says nothing of validity. */
+  public static boolean isWellFormed(@Nullable String token) {
+    if (token == null || token.length() != TOKEN_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < TOKEN_LENGTH; i++) {
+      char c = token.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The stored form of a token: lower-case hex SHA-256 of its UTF-8 bytes. */
+  public static String hash(String token) {
+    return HEX.formatHex(digest(token));
+  }
+
+  private static byte[] digest(String token) {
+    return Digests.sha256().digest(token.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean isHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean propertyExists(String tenant, String property) {
+    if (store.property(tenant, property).isPresent()) {
+      return true;
+    }
+    for (Feed f : store.feeds(tenant)) {
+      if (f.property().equals(property)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ExportToken revoked(ExportToken t, Instant now) {
+    return new ExportToken(t.hash(), t.tenant(), t.property(), t.channel(), t.createdAt(), t.expiresAt(), now);
+  }
+
+  private static @Nullable String normalizeChannel(@Nullable String channel) {
+    if (channel == null) {
+      return null;
+    }
+    if (channel.isBlank()) {
+      throw new IllegalArgumentException("channel must not be blank (use null for every source)");
+    }
+    return channel.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return "ExportTokens[" + store + "]";
+  }
+}

@@ -1,0 +1,202 @@
+package dev.icssync;
+
+import dev.icssync.IcsSyncException.ConfigurationException;
+import dev.icssync.internal.Checks;
+import dev.icssync.internal.Digests;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one export of a property contains. Immutable; start from {@link #forProperty} and refine with
+ * the {@code with...}/{@code forChannel} methods, each of which validates and names the parameter.
+ *
+ * <pre>{@code
+ * ExportedCalendar ics = sync.export(ExportView.forProperty("tenant-1", "villa-7")
+ *     .forChannel("airbnb")          // leaves out the events imported from Airbnb
+ *     .withPadding(0, 1));           // one turnover day after every stay
+ * }</pre>
+ *
+ * <p>Rules, applied in this order to the property's active events:
+ * <ol>
+ *   <li>only the {@link #kinds} asked for (default: reservations, blocks and tentative holds);
+ *   <li>events imported from {@link #channel} are left out, so nothing echoes back to it;
+ *   <li>every event is widened by {@link #paddingDaysBefore} / {@link #paddingDaysAfter} days
+ *       (blocks too: the channel should not sell a turnover day whatever closed the dates);
+ *   <li>events that end (after padding) on or before today, in the property's zone, are dropped;
+ *       so are events starting on or after today + {@link #horizon}; events running across today
+ *       are kept whole;
+ *   <li>empty ranges are dropped;
+ *   <li>when nothing is left and {@link #placeholder} is on, one transparent event on
+ *       {@link #placeholderDate} (in the past, so it blocks nothing) keeps the feed non-empty.
+ * </ol>
+ *
+ * <p>Privacy: at {@link Privacy#NEUTRAL} (the default) SUMMARY is {@code Reserved} for reservations
+ * and {@code Not available} for everything else, there is no DESCRIPTION, and UIDs are hashes of our
+ * own identity (tenant, feed, uid, recurrence id), never the source's UID.
+ *
+ * @param tenant tenant
+ * @param property property
+ * @param kinds event kinds to export (not empty)
+ * @param channel the channel this export is for (its own events are left out), or null for the
+ *     merged view of every source
+ * @param paddingDaysBefore days added before every event (0 to 366)
+ * @param paddingDaysAfter days added after every event (0 to 366)
+ * @param horizon how far ahead events are exported (whole days, 1 day to 10 years; default 730 days)
+ * @param placeholder whether an empty export gets one placeholder event (default off)
+ * @param placeholderDate the placeholder's day (default 2000-01-01: fixed, so the bytes stay stable)
+ * @param privacy how much the export says about each event
+ * @param calendarName X-WR-CALNAME of the feed, or null for none
+ */
+public record ExportView(
+    String tenant,
+    String property,
+    Set<EventKind> kinds,
+    @Nullable String channel,
+    int paddingDaysBefore,
+    int paddingDaysAfter,
+    Duration horizon,
+    boolean placeholder,
+    LocalDate placeholderDate,
+    Privacy privacy,
+    @Nullable String calendarName) {
+
+  public static final Duration DEFAULT_HORIZON = Duration.ofDays(730);
+  public static final Set<EventKind> DEFAULT_KINDS =
+      Set.copyOf(EnumSet.of(EventKind.RESERVATION, EventKind.BLOCK, EventKind.TENTATIVE));
+  public static final LocalDate DEFAULT_PLACEHOLDER_DATE = LocalDate.of(2000, 1, 1);
+  private static final int MAX_PADDING_DAYS = 366;
+  private static final Duration MAX_HORIZON = Duration.ofDays(3653);
+
+  /** How much an export says about each event. */
+  public enum Privacy {
+    /** Neutral SUMMARY ({@code Reserved} / {@code Not available}), no DESCRIPTION. The default. */
+    NEUTRAL,
+    /**
+     * The stored (already sanitised) summary, and a DESCRIPTION naming the source channel and the
+     * kind. Opt in only for the host's own calendars: a channel that imports it learns where each
+     * stay came from.
+     */
+    DETAILED
+  }
+
+  public ExportView {
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(property, "property");
+    Objects.requireNonNull(kinds, "kinds");
+    if (kinds.isEmpty()) {
+      throw new ConfigurationException("kinds must not be empty");
+    }
+    kinds = Set.copyOf(EnumSet.copyOf(kinds));
+    if (channel != null) {
+      if (channel.isBlank()) {
+        throw new ConfigurationException("channel must not be blank (use null for every source)");
+      }
+      channel = channel.trim().toLowerCase(Locale.ROOT);
+    }
+    if (paddingDaysBefore < 0 || paddingDaysBefore > MAX_PADDING_DAYS) {
+      throw new ConfigurationException(
+          "paddingDaysBefore must be in [0, " + MAX_PADDING_DAYS + "], was " + paddingDaysBefore);
+    }
+    if (paddingDaysAfter < 0 || paddingDaysAfter > MAX_PADDING_DAYS) {
+      throw new ConfigurationException(
+          "paddingDaysAfter must be in [0, " + MAX_PADDING_DAYS + "], was " + paddingDaysAfter);
+    }
+    Objects.requireNonNull(horizon, "horizon");
+    if (horizon.compareTo(Duration.ofDays(1)) < 0 || horizon.compareTo(MAX_HORIZON) > 0
+        || !horizon.equals(Duration.ofDays(horizon.toDays()))) {
+      throw new ConfigurationException(
+          "horizon must be whole days between 1 day and 10 years, was " + horizon);
+    }
+    Objects.requireNonNull(placeholderDate, "placeholderDate");
+    Objects.requireNonNull(privacy, "privacy");
+    if (calendarName != null && calendarName.isBlank()) {
+      throw new ConfigurationException("calendarName must not be blank (use null for none)");
+    }
+  }
+
+  /** The default view of a property: every source, default kinds, no padding, 730 days, neutral. */
+  public static ExportView forProperty(String tenant, String property) {
+    return new ExportView(tenant, property, DEFAULT_KINDS, null, 0, 0, DEFAULT_HORIZON, false,
+        DEFAULT_PLACEHOLDER_DATE, Privacy.NEUTRAL, null);
+  }
+
+  /**
+   * The view for the channel {@code source} ({@code airbnb}, {@code booking}, ...): events imported
+   * from it are left out. Null means the merged view of every source.
+   */
+  public ExportView forChannel(@Nullable String source) {
+    return new ExportView(tenant, property, kinds, source, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, privacy, calendarName);
+  }
+
+  public ExportView withKinds(Set<EventKind> value) {
+    return new ExportView(tenant, property, value, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, privacy, calendarName);
+  }
+
+  public ExportView withKinds(EventKind first, EventKind... more) {
+    return withKinds(EnumSet.of(first, more));
+  }
+
+  /** Days added before and after every exported event (for example a turnover day). */
+  public ExportView withPadding(int daysBefore, int daysAfter) {
+    return new ExportView(tenant, property, kinds, channel, daysBefore, daysAfter, horizon,
+        placeholder, placeholderDate, privacy, calendarName);
+  }
+
+  public ExportView withHorizon(Duration value) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        value, placeholder, placeholderDate, privacy, calendarName);
+  }
+
+  /** Turns the placeholder of empty exports on or off (on {@link #DEFAULT_PLACEHOLDER_DATE}). */
+  public ExportView withPlaceholder(boolean value) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, value, placeholderDate, privacy, calendarName);
+  }
+
+  /** Turns the placeholder on, on {@code date}. */
+  public ExportView withPlaceholder(LocalDate date) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, true, date, privacy, calendarName);
+  }
+
+  public ExportView withPrivacy(Privacy value) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, value, calendarName);
+  }
+
+  public ExportView withCalendarName(@Nullable String value) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, privacy, value);
+  }
+
+  /** The view's {@link #surrogateKey(String, String) surrogate key}. */
+  public String surrogateKey() {
+    return surrogateKey(tenant, property);
+  }
+
+  /**
+   * The CDN surrogate key of every export of a property: {@code ics-p-} and 32 hex digits of
+   * SHA-256 over tenant and property. Hashed so a public response header reveals neither id;
+   * free of spaces, so it fits {@code Surrogate-Key} and {@code Cache-Tag} headers. The export
+   * endpoint sends it and the engine passes it to {@code PurgeHook} after a sync changes the
+   * property; hosts purging by hand compute it here.
+   */
+  public static String surrogateKey(String tenant, String property) {
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(property, "property");
+    // length-prefixed, so no choice of ids makes two properties share a key
+    return "ics-p-" + Digests.sha256Hex(tenant.length() + ":" + tenant + property).substring(0, 32);
+  }
+
+  /** {@link #surrogateKey(String, String)} as the set {@code PurgeHook.purge} takes. */
+  public static Set<String> surrogateKeys(String tenant, String property) {
+    return Set.of(surrogateKey(tenant, property));
+  }
+}

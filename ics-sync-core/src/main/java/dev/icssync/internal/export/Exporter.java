@@ -1,0 +1,218 @@
+package dev.icssync.internal.export;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.DateRange;
+import dev.icssync.EventKind;
+import dev.icssync.EventStatus;
+import dev.icssync.ExportView;
+import dev.icssync.ExportedCalendar;
+import dev.icssync.PropertySettings;
+import dev.icssync.ical.IcalWriter;
+import dev.icssync.internal.Digests;
+import dev.icssync.spi.EventQuery;
+import dev.icssync.spi.ExportCache;
+import dev.icssync.spi.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Renders {@link ExportView}s: reads the property's events, applies the view's rules and writes
+ * deterministic RFC 5545 bytes. Renders are cached in the {@link ExportCache} under a key that
+ * includes the day (the view's window rolls at the property's midnight).
+ */
+public final class Exporter {
+  /** PRODID of every export; constant so that upgrading the library does not change the bytes. */
+  public static final String PRODID = "-//ics-sync//ics-sync export//EN";
+  static final String UID_SUFFIX = "@ics-sync";
+  static final String RESERVED = "Reserved";
+  static final String NOT_AVAILABLE = "Not available";
+  static final String PLACEHOLDER = "Placeholder";
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final Comparator<Item> ORDER = Comparator
+      .comparing(Item::sortStart)
+      .thenComparing(Item::sortEnd)
+      .thenComparing(Item::uid);
+
+  private final Store store;
+  private final Clock clock;
+  private final ExportCache cache;
+
+  public Exporter(Store store, Clock clock, ExportCache cache) {
+    this.store = store;
+    this.clock = clock;
+    this.cache = cache;
+  }
+
+  /** The export of {@code view} today, from the cache when there. */
+  public ExportedCalendar export(ExportView view) {
+    ZoneId zone = store.property(view.tenant(), view.property())
+        .map(PropertySettings::zone)
+        .orElse(java.time.ZoneOffset.UTC);
+    LocalDate today = LocalDate.now(clock.withZone(zone));
+    String key = cacheKey(view, today);
+    Optional<ExportedCalendar> hit = cache.get(key);
+    if (hit.isPresent()) {
+      return hit.get();
+    }
+    List<CalendarEvent> events = store.events(new EventQuery(view.tenant(), view.property(),
+        today.minusDays(view.paddingDaysAfter()),
+        today.plusDays(view.horizon().toDays() + view.paddingDaysBefore()), true));
+    ExportedCalendar rendered = render(view, zone, today, events);
+    cache.put(key, view.tenant(), view.property(), rendered);
+    return rendered;
+  }
+
+  /**
+   * The cache key of a view on a day: a hash of every field of the view and the day, prefixed so
+   * the key's origin is obvious in a shared cache.
+   */
+  public static String cacheKey(ExportView v, LocalDate day) {
+    StringBuilder canonical = new StringBuilder(128);
+    for (String part : new String[] {"v1", v.tenant(), v.property(), v.kinds().stream()
+        .map(Enum::name).sorted().reduce((a, b) -> a + "," + b).orElse(""),
+        v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
+        Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
+        Boolean.toString(v.placeholder()), v.placeholderDate().toString(), v.privacy().name(),
+        v.calendarName() == null ? "*" : "=" + v.calendarName(), day.toString()}) {
+      canonical.append(part.length()).append(':').append(part);
+    }
+    return "icssync:export:" + Digests.sha256Hex(canonical.toString()).substring(0, 40);
+  }
+
+  /**
+   * Renders {@code events} (any order, any status) for {@code view} on {@code today} in
+   * {@code zone}. Pure: the same arguments always give the same bytes.
+   */
+  public static ExportedCalendar render(
+      ExportView view, ZoneId zone, LocalDate today, List<CalendarEvent> events) {
+    Instant dayStart = today.atStartOfDay(zone).toInstant();
+    LocalDate horizonDay = today.plusDays(view.horizon().toDays());
+    Instant horizonStart = horizonDay.atStartOfDay(zone).toInstant();
+    // The window rolls at midnight, so the body may change then without any event changing:
+    // Last-Modified never claims an earlier time than the start of the day.
+    Instant newest = dayStart;
+    MessageDigest sha = Digests.sha256();
+    List<Item> items = new ArrayList<>(events.size());
+    for (CalendarEvent e : events) {
+      if (!e.tenant().equals(view.tenant()) || !e.property().equals(view.property())) {
+        continue;
+      }
+      if (e.lastChanged().isAfter(newest)) {
+        newest = e.lastChanged();
+      }
+      if (!e.isActive() || !view.kinds().contains(e.kind())
+          || e.source().equals(view.channel())) {
+        continue;
+      }
+      DateRange r = e.range();
+      Instant sortStart;
+      Instant sortEnd;
+      if (r instanceof DateRange.AllDay d) {
+        LocalDate s = d.start().minusDays(view.paddingDaysBefore());
+        LocalDate en = d.end().plusDays(view.paddingDaysAfter());
+        if (!en.isAfter(today) || !s.isBefore(horizonDay) || !en.isAfter(s)) {
+          continue;
+        }
+        r = DateRange.allDay(s, en);
+        sortStart = s.atStartOfDay(zone).toInstant();
+        sortEnd = en.atStartOfDay(zone).toInstant();
+      } else {
+        DateRange.Timed t = (DateRange.Timed) r;
+        Instant s = t.start().minus(java.time.Duration.ofDays(view.paddingDaysBefore()));
+        Instant en = t.end().plus(java.time.Duration.ofDays(view.paddingDaysAfter()));
+        if (!en.isAfter(dayStart) || !s.isBefore(horizonStart) || !en.isAfter(s)) {
+          continue;
+        }
+        r = DateRange.timed(s, en);
+        sortStart = s;
+        sortEnd = en;
+      }
+      items.add(new Item(sortStart, sortEnd, uid(sha, e), e, r));
+    }
+    items.sort(ORDER);
+
+    IcalWriter w = IcalWriter.toBytes(256 + items.size() * 200);
+    // No METHOD: RFC 5546 PUBLISH requires an ORGANIZER we do not have (ical4j rejects it).
+    w.beginCalendar(PRODID);
+    if (view.calendarName() != null) {
+      w.text("X-WR-CALNAME", view.calendarName());
+    }
+    for (Item it : items) {
+      CalendarEvent e = it.event();
+      w.beginEvent();
+      w.raw("UID", it.uid());
+      w.dateTime("DTSTAMP", e.lastChanged());
+      w.range(it.range());
+      if (view.privacy() == ExportView.Privacy.DETAILED) {
+        w.text("SUMMARY", e.summary().isBlank() ? neutralSummary(e.kind()) : e.summary());
+        w.text("DESCRIPTION", "Source: " + e.source() + "\nKind: "
+            + e.kind().name().toLowerCase(java.util.Locale.ROOT));
+      } else {
+        w.text("SUMMARY", neutralSummary(e.kind()));
+      }
+      w.integer("SEQUENCE", e.sequence());
+      if (e.status() == EventStatus.TENTATIVE) {
+        w.raw("STATUS", "TENTATIVE");
+      }
+      w.raw("TRANSP", "OPAQUE");
+      w.endEvent();
+    }
+    int count = items.size();
+    if (count == 0 && view.placeholder()) {
+      LocalDate d = view.placeholderDate();
+      w.beginEvent();
+      w.raw("UID", "placeholder-" + hex(sha, view.tenant(), view.property()) + UID_SUFFIX);
+      w.dateTime("DTSTAMP", d.atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+      w.range(DateRange.allDay(d, d.plusDays(1)));
+      w.text("SUMMARY", PLACEHOLDER);
+      w.integer("SEQUENCE", 0);
+      w.raw("TRANSP", "TRANSPARENT");
+      w.endEvent();
+      count = 1;
+    }
+    w.endCalendar();
+    byte[] body = w.toByteArray();
+    return new ExportedCalendar(body, etag(body), newest, count);
+  }
+
+  /** Strong ETag of a body: 128 bits of its SHA-256, quoted. */
+  public static String etag(byte[] body) {
+    return '"' + HEX.formatHex(Digests.sha256().digest(body), 0, 16) + '"';
+  }
+
+  static String neutralSummary(EventKind kind) {
+    return kind == EventKind.RESERVATION ? RESERVED : NOT_AVAILABLE;
+  }
+
+  /** Our UID of an event: from our identity, never the source's UID (which may say too much). */
+  static String uid(MessageDigest sha, CalendarEvent e) {
+    return hex(sha, e.tenant(), e.feedId(), e.key().uid(), e.key().recurrenceId()) + UID_SUFFIX;
+  }
+
+  private static String hex(MessageDigest sha, String... parts) {
+    sha.reset();
+    for (String p : parts) {
+      byte[] b = p.getBytes(StandardCharsets.UTF_8);
+      // length-prefixed: no two different part lists hash the same input
+      sha.update((byte) (b.length >>> 24));
+      sha.update((byte) (b.length >>> 16));
+      sha.update((byte) (b.length >>> 8));
+      sha.update((byte) b.length);
+      sha.update(b);
+    }
+    return HEX.formatHex(sha.digest(), 0, 16);
+  }
+
+  private record Item(Instant sortStart, Instant sortEnd, String uid, CalendarEvent event,
+      DateRange range) {}
+}

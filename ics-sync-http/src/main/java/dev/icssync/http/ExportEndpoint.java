@@ -1,0 +1,360 @@
+package dev.icssync.http;
+
+import dev.icssync.ExportToken;
+import dev.icssync.ExportTokens;
+import dev.icssync.ExportView;
+import dev.icssync.ExportedCalendar;
+import dev.icssync.IcsSync;
+import dev.icssync.IcsSyncException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The export endpoint, free of any web framework: a {@link Request} (method, path, headers) in, a
+ * {@link Response} (status, headers, body) out. Thread-safe; build one and share it.
+ *
+ * <p>The last path segment is the export token, with or without {@code .ics}:
+ * {@code GET /export/Xq3...Zk.ics}. The answer is:
+ * <ul>
+ *   <li>{@code 200} with the view's calendar, {@code Content-Type: text/calendar; charset=utf-8}, a
+ *       strong {@code ETag} (a hash of the body; {@code "<hash>-gzip"} for the gzip representation),
+ *       {@code Last-Modified}, {@code Cache-Control} (default
+ *       {@value #DEFAULT_CACHE_CONTROL}), {@code Surrogate-Key} ({@link ExportView#surrogateKey()})
+ *       and {@code Vary: Accept-Encoding}; gzip when {@code Accept-Encoding} allows it;
+ *   <li>{@code 304} when {@code If-None-Match} matches (either representation's tag), or, without
+ *       {@code If-None-Match}, when {@code If-Modified-Since} is not older than Last-Modified;
+ *   <li>{@code HEAD}: the same headers, no body;
+ *   <li>{@code 404}: one identical response (same body, same headers) for a malformed, unknown,
+ *       expired, rotated-out or revoked token and for a property that no longer exists;
+ *   <li>{@code 405} for other methods; {@code 503} when the store fails (logged without the token).
+ * </ul>
+ * Tokens never reach a log line or an exception message from this class.
+ *
+ * <h2>Mounting</h2>
+ * With the JDK's server: {@link ExportHttpServer#start}. In a servlet container (Jakarta Servlet):
+ * <pre>{@code
+ * public final class ExportServlet extends HttpServlet {
+ *   private final ExportEndpoint endpoint = ExportEndpoint.builder(sync).build();
+ *
+ *   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+ *     Map<String, List<String>> headers = new HashMap<>();
+ *     for (String name : Collections.list(req.getHeaderNames())) {
+ *       headers.put(name, Collections.list(req.getHeaders(name)));
+ *     }
+ *     ExportEndpoint.Response r =
+ *         endpoint.handle(new ExportEndpoint.Request(req.getMethod(), req.getRequestURI(), headers));
+ *     resp.setStatus(r.status());
+ *     r.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
+ *     resp.getOutputStream().write(r.body());   // empty for HEAD and 304
+ *   }
+ * }
+ * }</pre>
+ * Any other framework (Spring MVC, Javalin, Vert.x, Netty) maps the same way: method, raw path and
+ * headers in; status, every header, and the body bytes out. Do not let the framework's access log
+ * print the path: it holds the token.
+ */
+public final class ExportEndpoint {
+  /** The default Cache-Control of a 200 or 304. */
+  public static final String DEFAULT_CACHE_CONTROL = "public, max-age=300, s-maxage=600";
+  public static final String CONTENT_TYPE = "text/calendar; charset=utf-8";
+
+  private static final Logger log = LoggerFactory.getLogger(ExportEndpoint.class);
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final Pattern ENTITY_TAG = Pattern.compile("(?:W/)?\"([^\"]*)\"|\\*");
+  private static final String GZIP_SUFFIX = "-gzip";
+
+  private static final Response NOT_FOUND = plain(404, "Not Found\n", Map.of());
+  private static final Response NOT_ALLOWED = plain(405, "Method Not Allowed\n", Map.of("Allow", "GET, HEAD"));
+  private static final Response UNAVAILABLE = plain(503, "Service Unavailable\n", Map.of("Retry-After", "30"));
+
+  private final IcsSync sync;
+  private final ExportTokens tokens;
+  private final String cacheControl;
+  private final Function<ExportToken, ExportView> views;
+  private final GzipMemo gzip;
+
+  private ExportEndpoint(Builder b) {
+    this.sync = b.sync;
+    this.tokens = sync.exportTokens();
+    this.cacheControl = b.cacheControl;
+    this.views = b.views;
+    this.gzip = new GzipMemo(b.gzipMemoBytes);
+  }
+
+  /** An endpoint serving the exports of {@code sync}. */
+  public static Builder builder(IcsSync sync) {
+    return new Builder(sync);
+  }
+
+  /**
+   * An HTTP request as the endpoint needs it.
+   *
+   * @param method request method ({@code GET}, {@code HEAD}, ...)
+   * @param path the raw request path (a query string, if present, is ignored)
+   * @param headers request headers; names are matched ignoring case
+   */
+  public record Request(String method, String path, Map<String, List<String>> headers) {
+    public Request {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+      Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      Objects.requireNonNull(headers, "headers").forEach((k, v) -> {
+        if (k != null) {
+          copy.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+        }
+      });
+      headers = Collections.unmodifiableMap(copy);
+    }
+
+    /** A request with one value per header. */
+    public static Request of(String method, String path, Map<String, String> headers) {
+      Map<String, List<String>> m = new LinkedHashMap<>();
+      headers.forEach((k, v) -> m.put(k, List.of(v)));
+      return new Request(method, path, m);
+    }
+
+    /** Every value of a header (comma-separated lists are left as sent). */
+    public List<String> headers(String name) {
+      return headers.getOrDefault(name, List.of());
+    }
+
+    /** The first value of a header, or null. */
+    public @Nullable String header(String name) {
+      List<String> v = headers.get(name);
+      return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public String toString() {
+      return "Request[" + method + " <path hidden>]";
+    }
+  }
+
+  /**
+   * What to send back. For {@code HEAD} and {@code 304} the body is empty; a {@code HEAD}'s
+   * Content-Length is that of the body a GET would get.
+   *
+   * @param status HTTP status
+   * @param headers response headers in sending order (names as sent)
+   * @param body the bytes to send
+   */
+  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
+    public Response {
+      Objects.requireNonNull(headers, "headers");
+      Objects.requireNonNull(body, "body");
+      Map<String, List<String>> copy = new LinkedHashMap<>();
+      headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      headers = Collections.unmodifiableMap(copy);
+    }
+
+    /** The first value of a header (name matched ignoring case), or null. */
+    public @Nullable String header(String name) {
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+          return e.getValue().get(0);
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Answers one request. Never throws for a bad request or a store failure. */
+  public Response handle(Request request) {
+    Objects.requireNonNull(request, "request");
+    String method = request.method().toUpperCase(Locale.ROOT);
+    boolean head = method.equals("HEAD");
+    if (!head && !method.equals("GET")) {
+      return NOT_ALLOWED;
+    }
+    String token = tokenOf(request.path());
+    if (token == null) {
+      return NOT_FOUND;
+    }
+    ExportView view;
+    ExportedCalendar calendar;
+    try {
+      ExportToken found = tokens.resolve(token).orElse(null);
+      if (found == null) {
+        return NOT_FOUND;
+      }
+      view = views.apply(found);
+      if (!view.tenant().equals(found.tenant()) || !view.property().equals(found.property())) {
+        throw new IllegalStateException("the view function returned a view of another property");
+      }
+      calendar = sync.export(view);
+    } catch (RuntimeException e) {
+      // The token is not in the message: only what the exception says about the store.
+      log.warn("export failed: {}", e.toString(), e);
+      return UNAVAILABLE;
+    }
+
+    boolean gz = acceptsGzip(request.headers("Accept-Encoding"));
+    String opaque = calendar.etag().substring(1, calendar.etag().length() - 1);
+    String etag = gz ? '"' + opaque + GZIP_SUFFIX + '"' : calendar.etag();
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    h.put("ETag", List.of(etag));
+    h.put("Last-Modified", List.of(HTTP_DATE.format(calendar.lastModified())));
+    h.put("Cache-Control", List.of(cacheControl));
+    h.put("Surrogate-Key", List.of(view.surrogateKey()));
+    h.put("Vary", List.of("Accept-Encoding"));
+    h.put("X-Content-Type-Options", List.of("nosniff"));
+    h.put("Referrer-Policy", List.of("no-referrer"));
+
+    if (notModified(request, opaque, calendar.lastModified())) {
+      return new Response(304, h, new byte[0]);
+    }
+    byte[] body = gz ? gzip.gzip(calendar.etag(), calendar.body()) : calendar.body();
+    h.put("Content-Type", List.of(CONTENT_TYPE));
+    if (gz) {
+      h.put("Content-Encoding", List.of("gzip"));
+    }
+    h.put("Content-Length", List.of(Integer.toString(body.length)));
+    return new Response(200, h, head ? new byte[0] : body);
+  }
+
+  /** The token in the last path segment, or null when the path cannot hold one. */
+  static @Nullable String tokenOf(String path) {
+    int q = path.indexOf('?');
+    String p = q >= 0 ? path.substring(0, q) : path;
+    int slash = p.lastIndexOf('/');
+    String last = p.substring(slash + 1);
+    if (last.endsWith(".ics")) {
+      last = last.substring(0, last.length() - 4);
+    }
+    return ExportTokens.isWellFormed(last) ? last : null;
+  }
+
+  private static boolean notModified(Request request, String opaque, Instant lastModified) {
+    List<String> inm = request.headers("If-None-Match");
+    if (!inm.isEmpty()) {
+      for (String value : inm) {
+        Matcher m = ENTITY_TAG.matcher(value);
+        while (m.find()) {
+          String tag = m.group(1);
+          if (tag == null || tag.equals(opaque) || tag.equals(opaque + GZIP_SUFFIX)) {
+            return true; // "*" or a tag of either representation (weak comparison, RFC 9110 13.1.2)
+          }
+        }
+      }
+      return false;
+    }
+    String ims = request.header("If-Modified-Since");
+    if (ims == null) {
+      return false;
+    }
+    try {
+      Instant since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
+    } catch (DateTimeParseException e) {
+      return false; // an invalid date is ignored (RFC 9110 13.1.3)
+    }
+  }
+
+  /** True when gzip is acceptable: listed with q > 0, or "*" with q > 0 and gzip not refused. */
+  static boolean acceptsGzip(List<String> values) {
+    Boolean gzip = null;
+    boolean star = false;
+    for (String value : values) {
+      for (String part : value.split(",")) {
+        String[] bits = part.split(";");
+        String coding = bits[0].trim().toLowerCase(Locale.ROOT);
+        double q = 1;
+        for (int i = 1; i < bits.length; i++) {
+          String param = bits[i].trim();
+          if (param.regionMatches(true, 0, "q=", 0, 2)) {
+            try {
+              q = Double.parseDouble(param.substring(2).trim());
+            } catch (NumberFormatException e) {
+              q = 0;
+            }
+          }
+        }
+        if (coding.equals("gzip") || coding.equals("x-gzip")) {
+          gzip = q > 0;
+        } else if (coding.equals("*")) {
+          star = q > 0;
+        }
+      }
+    }
+    return gzip != null ? gzip : star;
+  }
+
+  private static Response plain(int status, String body, Map<String, String> extra) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    Map<String, List<String>> h = new LinkedHashMap<>();
+    h.put("Content-Type", List.of("text/plain; charset=utf-8"));
+    h.put("Cache-Control", List.of("no-store"));
+    h.put("X-Content-Type-Options", List.of("nosniff"));
+    h.put("Referrer-Policy", List.of("no-referrer"));
+    extra.forEach((k, v) -> h.put(k, List.of(v)));
+    h.put("Content-Length", List.of(Integer.toString(bytes.length)));
+    return new Response(status, h, bytes);
+  }
+
+  /** Builder of {@link ExportEndpoint}; values are checked as they are set. */
+  public static final class Builder {
+    private final IcsSync sync;
+    private String cacheControl = DEFAULT_CACHE_CONTROL;
+    private Function<ExportToken, ExportView> views =
+        t -> ExportView.forProperty(t.tenant(), t.property()).forChannel(t.channel());
+    private long gzipMemoBytes = 32L * 1024 * 1024;
+
+    private Builder(IcsSync sync) {
+      this.sync = Objects.requireNonNull(sync, "sync");
+    }
+
+    /** Cache-Control of 200 and 304 answers (default {@value #DEFAULT_CACHE_CONTROL}). */
+    public Builder cacheControl(String value) {
+      Objects.requireNonNull(value, "cacheControl");
+      if (value.isBlank() || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw new IcsSyncException.ConfigurationException("cacheControl must be one non-blank header line");
+      }
+      this.cacheControl = value.trim();
+      return this;
+    }
+
+    /**
+     * The view a token opens. The default is the token's property and channel with every other
+     * setting at its default; a host adds its padding, placeholder or privacy here, for example
+     * {@code t -> ExportView.forProperty(t.tenant(), t.property()).forChannel(t.channel())
+     * .withPadding(0, 1)}. The view must be of the token's tenant and property.
+     */
+    public Builder view(Function<ExportToken, ExportView> value) {
+      this.views = Objects.requireNonNull(value, "view");
+      return this;
+    }
+
+    /** Bytes of gzipped bodies kept for reuse (default 32 MB; 0 compresses every time). */
+    public Builder gzipMemoBytes(long value) {
+      if (value < 0) {
+        throw new IcsSyncException.ConfigurationException("gzipMemoBytes must not be negative, was " + value);
+      }
+      this.gzipMemoBytes = value;
+      return this;
+    }
+
+    public ExportEndpoint build() {
+      return new ExportEndpoint(this);
+    }
+  }
+}

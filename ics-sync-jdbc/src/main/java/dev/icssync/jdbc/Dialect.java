@@ -1,0 +1,67 @@
+package dev.icssync.jdbc;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.FeedState;
+import dev.icssync.IcsSyncException.ConfigurationException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What differs between the databases the store runs on: upsert syntax, the atomic generation bump,
+ * batch writes of events, per-transaction settings and timestamp precision. Chosen by
+ * {@link #detect} from the connection's metadata.
+ */
+interface Dialect {
+
+  /** Name used in messages and the migration folder ({@code db/icssync/<name>}). */
+  String name();
+
+  /**
+   * Starts the transaction just opened on {@code c} (auto-commit off): sets its statement and lock
+   * timeouts and, with row-level security, the transaction-local tenant. {@code apply} marks the
+   * transaction of an apply (whose commit may be asynchronous, see {@link Settings}).
+   */
+  void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
+      throws SQLException;
+
+  /** Bumps the generation and the last attempt of a feed's state (creating it), returning the new state. */
+  FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException;
+
+  /** Creates the initial state row of a feed when it has none (concurrency-safe). */
+  void insertStateIfAbsent(Connection c, String tenant, String feedId) throws SQLException;
+
+  /**
+   * Inserts or updates events of one feed (distinct keys), skipping rows whose every column is
+   * unchanged, and returns how many rows were inserted or updated. Called with the feed's state row
+   * locked, so no other apply writes this feed's events meanwhile.
+   */
+  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity)
+      throws SQLException;
+
+  /** An insert-or-replace statement for {@code table}: parameters in {@code columns} order. */
+  String upsertSql(String table, List<String> columns, List<String> keyColumns);
+
+  /** The instant as the database stores it (PostgreSQL keeps microseconds). */
+  Instant storable(Instant instant);
+
+  boolean supportsRowLevelSecurity();
+
+  /** The dialect of the database behind {@code c}. */
+  static Dialect detect(Connection c) throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
+    if (product.contains("postgresql")) {
+      return new PostgresDialect();
+    }
+    if (product.contains("h2")) {
+      return new H2Dialect();
+    }
+    throw new ConfigurationException("dataSource: unsupported database " + md.getDatabaseProductName()
+        + " (supported: PostgreSQL, H2)");
+  }
+}

@@ -1,0 +1,796 @@
+package dev.icssync.jdbc;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.Conflict;
+import dev.icssync.ConflictStatus;
+import dev.icssync.DateRange;
+import dev.icssync.EventKey;
+import dev.icssync.ExportToken;
+import dev.icssync.FailureReason;
+import dev.icssync.Feed;
+import dev.icssync.FeedState;
+import dev.icssync.ChangeCounts;
+import dev.icssync.IcsSyncException.ConfigurationException;
+import dev.icssync.IcsSyncException.StaleGenerationException;
+import dev.icssync.IcsSyncException.StorageException;
+import dev.icssync.PropertySettings;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncRun;
+import dev.icssync.internal.Checks;
+import dev.icssync.spi.ApplyResult;
+import dev.icssync.spi.EventQuery;
+import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.Store;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JDBC store: PostgreSQL for production, H2 as the embedded default. The database is detected
+ * from the connection on first use.
+ *
+ * <pre>{@code
+ * JdbcStore.migrate(dataSource);                 // once at startup (Flyway, own history table)
+ * Store store = JdbcStore.create(dataSource);
+ *
+ * Store store = JdbcStore.builder(primary)
+ *     .readDataSource(replica)                   // lag-tolerant reads
+ *     .rowLevelSecurity(true)                    // PostgreSQL policies on app.tenant_id
+ *     .statementTimeout(Duration.ofSeconds(30))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every statement is scoped by tenant. Every operation runs in one transaction with the statement
+ * and lock timeouts set for that transaction; an apply locks the feed's state row, checks the
+ * generation, renames, upserts (rows whose columns are all unchanged are not written), saves the state
+ * and appends the run, all or nothing. {@link java.sql.SQLException}s are thrown as
+ * {@link StorageException} with the cause kept.
+ *
+ * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
+ * {@code connectTimeout}, {@code socketTimeout} (longer than the statement timeout, e.g. 60 s) and
+ * {@code tcpKeepAlive=true}; on the pool a connection timeout of a few seconds. The store sets
+ * {@code statement_timeout} and {@code lock_timeout} per transaction.
+ *
+ * <p>Reads that tolerate replication lag go to the read data source when one is given:
+ * {@link #events}, {@link #conflicts}, {@link #runs}, {@link #feeds}, {@link #allFeeds}, {@link #tokens}
+ * and {@link #tokenByHash}. Everything a sync depends on ({@link #state}, {@link #eventsOfFeed},
+ * {@link #feed}, {@link #property}) and every write go to the primary.
+ *
+ * <p>PostgreSQL keeps instants to the microsecond: finer instants are truncated when stored.
+ */
+public final class JdbcStore implements Store {
+  private static final Comparator<CalendarEvent> BY_START = Comparator
+      .comparing((CalendarEvent e) -> Rows.start(e.range()))
+      .thenComparing(CalendarEvent::key);
+  private static final Comparator<Feed> BY_FEED = Comparator.comparing(Feed::tenant).thenComparing(Feed::id);
+
+  private static final String FEED_COLUMNS = "id, tenant, property, source, url, poll_interval_ms, active, priority";
+  private static final String CONFLICT_COLUMNS = "tenant, id, property, first_feed_id, first_uid, "
+      + "first_recurrence_id, second_feed_id, second_uid, second_recurrence_id, overlap_start, overlap_end, status, "
+      + "winner_feed_id, winner_uid, winner_recurrence_id, opened_at, resolved_at";
+  private static final String RUN_COLUMNS = "tenant, feed_id, run_id, generation, started_at, finished_at, outcome, "
+      + "failure, seen, created, updated, cancelled, reinstated, unchanged, uid_reissued, held_back, message";
+  private static final String TOKEN_COLUMNS = "hash, tenant, property, channel, created_at, expires_at, revoked_at";
+  private static final String PROPERTY_COLUMNS = "tenant, property, zone, check_in, check_out";
+
+  // the statements of the main reads (package-private: the PostgreSQL plan test explains them)
+  static final String EVENTS_OF_FEED_SQL = "SELECT " + Rows.EVENT_COLUMNS + " FROM icssync_event "
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY uid, recurrence_id";
+  static final String RUNS_SQL = "SELECT " + RUN_COLUMNS + " FROM icssync_sync_run "
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC";
+  static final String TOKENS_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token"
+      + " WHERE tenant = ? AND property = ? ORDER BY created_at DESC, hash";
+  static final String TOKEN_BY_HASH_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token WHERE hash = ?";
+  static final String STATE_FOR_UPDATE_SQL = "SELECT " + Rows.STATE_COLUMNS
+      + " FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? FOR UPDATE";
+
+  private final DataSource primary;
+  private final DataSource read;
+  private final Settings settings;
+  private volatile @Nullable Dialect dialect;
+  private final @Nullable Dialect fixedDialect;
+
+  private JdbcStore(DataSource primary, DataSource read, Settings settings, @Nullable Dialect fixedDialect) {
+    this.primary = primary;
+    this.read = read;
+    this.settings = settings;
+    this.fixedDialect = fixedDialect;
+  }
+
+  /** A store on {@code dataSource} with default settings (no separate reads, no row-level security). */
+  public static JdbcStore create(DataSource dataSource) {
+    return builder(dataSource).build();
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /**
+   * Creates or upgrades the schema on {@code dataSource} with Flyway (history table
+   * {@code icssync_schema_history}, so it never clashes with the host's own). Scripts:
+   * {@code db/icssync/postgresql/} or {@code db/icssync/h2/} on the classpath. Flyway uses two
+   * connections at once: a pool of one connection is not enough.
+   */
+  public static void migrate(DataSource dataSource) {
+    Migrations.migrate(dataSource, false);
+  }
+
+  /**
+   * {@link #migrate} plus PostgreSQL row-level security on every ics-sync table
+   * ({@code db/icssync/postgresql-rls/}); use with {@link Builder#rowLevelSecurity(boolean)} and an
+   * application role that does not own the tables.
+   */
+  public static void migrateWithRowLevelSecurity(DataSource dataSource) {
+    Migrations.migrate(dataSource, true);
+  }
+
+  // ---------------------------------------------------------------------------------------- feeds
+
+  @Override
+  public void saveFeed(Feed feed) {
+    Objects.requireNonNull(feed, "feed");
+    write(feed.tenant(), "save feed " + feed.id(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(dialect().upsertSql("icssync_feed",
+          List.of(FEED_COLUMNS.split(", ")), List.of("tenant", "id")))) {
+        ps.setString(1, feed.id());
+        ps.setString(2, feed.tenant());
+        ps.setString(3, feed.property());
+        ps.setString(4, feed.source());
+        ps.setString(5, feed.url());
+        ps.setLong(6, feed.pollInterval().toMillis());
+        ps.setBoolean(7, feed.active());
+        ps.setInt(8, feed.priority());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Feed> feed(String tenant, String feedId) {
+    return Optional.ofNullable(transaction(primary, tenant, false, "read feed " + feedId, c -> {
+      List<Feed> found = queryFeeds(c, " WHERE tenant = ? AND id = ?", tenant, feedId);
+      return found.isEmpty() ? null : found.get(0);
+    }));
+  }
+
+  @Override
+  public List<Feed> feeds(String tenant) {
+    List<Feed> out = transaction(read, tenant, false, "list feeds",
+        c -> queryFeeds(c, " WHERE tenant = ? ORDER BY id", tenant));
+    return sorted(out, BY_FEED);
+  }
+
+  @Override
+  public List<Feed> allFeeds() {
+    List<Feed> out = transaction(read, null, true, "list all feeds",
+        c -> queryFeeds(c, " ORDER BY tenant, id"));
+    return sorted(out, BY_FEED);
+  }
+
+  private static List<Feed> queryFeeds(Connection c, String where, String... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + FEED_COLUMNS + " FROM icssync_feed" + where)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      List<Feed> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Feed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+              Duration.ofMillis(rs.getLong(6)), rs.getBoolean(7), rs.getInt(8)));
+        }
+      }
+      return out;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- state
+
+  @Override
+  public FeedState state(String tenant, String feedId) {
+    return transaction(primary, tenant, false, "read state of feed " + feedId, c -> {
+      FeedState s = readState(c, tenant, feedId, false);
+      return s == null ? FeedState.initial(tenant, feedId) : s;
+    });
+  }
+
+  @Override
+  public FeedState beginSync(String tenant, String feedId, Instant now) {
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(feedId, "feedId");
+    Objects.requireNonNull(now, "now");
+    return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
+  }
+
+  private static @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.STATE_COLUMNS
+        + " FROM icssync_feed_state WHERE tenant = ? AND feed_id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+      ps.setString(1, tenant);
+      ps.setString(2, feedId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Rows.state(rs) : null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- apply
+
+  @Override
+  public ApplyResult apply(FeedApply apply) {
+    Objects.requireNonNull(apply, "apply");
+    String tenant = apply.tenant();
+    String feedId = apply.feedId();
+    // later duplicates of a key replace earlier ones (one row per key and statement)
+    Map<EventKey, CalendarEvent> byKey = new LinkedHashMap<>();
+    for (CalendarEvent e : apply.upserts()) {
+      byKey.remove(e.key());
+      byKey.put(e.key(), e);
+    }
+    List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
+    return transaction(primary, tenant, false, true, "apply to feed " + feedId, c -> {
+      Dialect d = dialect();
+      // 1. the fencing check, holding the state row's lock until commit
+      FeedState stored = readState(c, tenant, feedId, true);
+      if (stored == null) {
+        d.insertStateIfAbsent(c, tenant, feedId);
+        stored = Objects.requireNonNull(readState(c, tenant, feedId, true));
+      }
+      if (stored.generation() != apply.state().generation()) {
+        throw new StaleGenerationException("feed " + feedId + ": apply holds generation "
+            + apply.state().generation() + " but the store has " + stored.generation());
+      }
+      // 2. renames (UID reissues), in order
+      int rekeyed = rekey(c, apply.rekeys());
+      // 3. upserts, skipping unchanged rows
+      int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
+      // 4. state and change log
+      saveState(c, apply.state());
+      if (apply.run() != null) {
+        insertRun(c, apply.run());
+      }
+      return new ApplyResult(written, rekeyed);
+    });
+  }
+
+  private static int rekey(Connection c, List<FeedApply.Rekey> rekeys) throws SQLException {
+    if (rekeys.isEmpty()) {
+      return 0;
+    }
+    int rekeyed = 0;
+    try (PreparedStatement delete = c.prepareStatement("DELETE FROM icssync_event "
+            + "WHERE tenant = ? AND feed_id = ? AND uid = ? AND recurrence_id = ?");
+        PreparedStatement rename = c.prepareStatement("UPDATE icssync_event SET uid = ?, recurrence_id = ? "
+            + "WHERE tenant = ? AND feed_id = ? AND uid = ? AND recurrence_id = ?");
+        PreparedStatement exists = c.prepareStatement("SELECT 1 FROM icssync_event "
+            + "WHERE tenant = ? AND feed_id = ? AND uid = ? AND recurrence_id = ?")) {
+      for (FeedApply.Rekey r : rekeys) {
+        bindKey(exists, 1, r.from());
+        try (ResultSet rs = exists.executeQuery()) {
+          if (!rs.next()) {
+            throw new IllegalArgumentException("rekey of unknown event " + r.from());
+          }
+        }
+      }
+      for (FeedApply.Rekey r : rekeys) {
+        if (!r.from().equals(r.to())) {
+          bindKey(delete, 1, r.to()); // the renamed event replaces any event already holding the new key
+          delete.executeUpdate();
+          rename.setString(1, r.to().uid());
+          rename.setString(2, r.to().recurrenceId());
+          bindKey(rename, 3, r.from());
+          if (rename.executeUpdate() != 1) {
+            throw new IllegalArgumentException("rekey of unknown event " + r.from());
+          }
+        }
+        rekeyed++;
+      }
+    }
+    return rekeyed;
+  }
+
+  private static void bindKey(PreparedStatement ps, int i, EventKey k) throws SQLException {
+    ps.setString(i, k.tenant());
+    ps.setString(i + 1, k.feedId());
+    ps.setString(i + 2, k.uid());
+    ps.setString(i + 3, k.recurrenceId());
+  }
+
+  private void saveState(Connection c, FeedState s) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
+        + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
+        + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
+        + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? WHERE tenant = ? AND feed_id = ?")) {
+      int i = Rows.bindStateValues(ps, 1, s, dialect());
+      ps.setString(i++, s.tenant());
+      ps.setString(i, s.feedId());
+      ps.executeUpdate();
+    }
+  }
+
+  private void insertRun(Connection c, SyncRun r) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
+        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      Dialect d = dialect();
+      ps.setString(1, r.tenant());
+      ps.setString(2, r.feedId());
+      ps.setString(3, r.runId());
+      ps.setLong(4, r.generation());
+      Rows.setInstant(ps, 5, r.startedAt(), d);
+      Rows.setInstant(ps, 6, r.finishedAt(), d);
+      ps.setString(7, r.outcome().name());
+      ps.setString(8, r.failure() == null ? null : r.failure().name());
+      ChangeCounts n = r.counts();
+      ps.setInt(9, n.seen());
+      ps.setInt(10, n.created());
+      ps.setInt(11, n.updated());
+      ps.setInt(12, n.cancelled());
+      ps.setInt(13, n.reinstated());
+      ps.setInt(14, n.unchanged());
+      ps.setInt(15, n.uidReissued());
+      ps.setInt(16, n.heldBack());
+      ps.setString(17, r.message());
+      ps.executeUpdate();
+    }
+  }
+
+  // --------------------------------------------------------------------------------------- events
+
+  @Override
+  public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
+    List<CalendarEvent> out = transaction(primary, tenant, false, "read events of feed " + feedId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(EVENTS_OF_FEED_SQL)) {
+        ps.setString(1, tenant);
+        ps.setString(2, feedId);
+        return readEvents(ps);
+      }
+    });
+    return sorted(out, Comparator.comparing(CalendarEvent::key));
+  }
+
+  @Override
+  public List<CalendarEvent> events(EventQuery q) {
+    Objects.requireNonNull(q, "query");
+    String sql = eventsSql(q);
+    List<CalendarEvent> out = transaction(read, q.tenant(), false, "query events", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bindEventsQuery(ps, q, dialect());
+        return readEvents(ps);
+      }
+    });
+    return sorted(out, BY_START);
+  }
+
+  /**
+   * The SQL of {@link #events}. Active and cancelled events sit in two partial indexes on
+   * PostgreSQL (each row in exactly one), so a query that includes cancelled events is the union of
+   * both halves.
+   */
+  static String eventsSql(EventQuery q) {
+    String where = " FROM icssync_event WHERE tenant = ? AND property = ?";
+    // the window rule of EventQuery: all-day dates overlap [from, to); timed ranges overlap
+    // [from - 1 day, to + 1 day) at UTC midnight. The wider bounds come first so an index serves them.
+    if (q.to() != null) {
+      where += " AND start_at < ? AND (all_day = FALSE OR start_at < ?)";
+    }
+    if (q.from() != null) {
+      where += " AND end_at > ? AND (all_day = FALSE OR end_at > ?)";
+    }
+    String active = "SELECT " + Rows.EVENT_COLUMNS + where + " AND status <> 'CANCELLED'";
+    String order = " ORDER BY start_at, feed_id, uid, recurrence_id";
+    if (!q.includeCancelled()) {
+      return active + order;
+    }
+    return "SELECT * FROM (" + active + " UNION ALL SELECT " + Rows.EVENT_COLUMNS + where
+        + " AND status = 'CANCELLED') e" + order;
+  }
+
+  static void bindEventsQuery(PreparedStatement ps, EventQuery q, Dialect d) throws SQLException {
+    int i = 1;
+    for (int half = 0; half < (q.includeCancelled() ? 2 : 1); half++) {
+      ps.setString(i++, q.tenant());
+      ps.setString(i++, q.property());
+      if (q.to() != null) {
+        Rows.setInstant(ps, i++, Rows.midnight(q.to().plusDays(1)), d);
+        Rows.setInstant(ps, i++, Rows.midnight(q.to()), d);
+      }
+      if (q.from() != null) {
+        Rows.setInstant(ps, i++, Rows.midnight(q.from().minusDays(1)), d);
+        Rows.setInstant(ps, i++, Rows.midnight(q.from()), d);
+      }
+    }
+  }
+
+  private static List<CalendarEvent> readEvents(PreparedStatement ps) throws SQLException {
+    ps.setFetchSize(1000);
+    List<CalendarEvent> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(Rows.event(rs));
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------ conflicts
+
+  @Override
+  public void saveConflicts(String tenant, Collection<Conflict> conflicts) {
+    Checks.nonBlank(tenant, "tenant");
+    for (Conflict x : conflicts) {
+      if (!x.tenant().equals(tenant) || !x.first().tenant().equals(tenant) || !x.second().tenant().equals(tenant)
+          || (x.winner() != null && !x.winner().tenant().equals(tenant))) {
+        throw new IllegalArgumentException("conflict " + x.id() + " belongs to another tenant");
+      }
+    }
+    if (conflicts.isEmpty()) {
+      return;
+    }
+    write(tenant, "save conflicts", c -> {
+      Dialect d = dialect();
+      try (PreparedStatement ps = c.prepareStatement(d.upsertSql("icssync_conflict",
+          List.of(CONFLICT_COLUMNS.split(", ")), List.of("tenant", "id")))) {
+        for (Conflict x : conflicts) {
+          ps.setString(1, x.tenant());
+          ps.setString(2, x.id());
+          ps.setString(3, x.property());
+          ps.setString(4, x.first().feedId());
+          ps.setString(5, x.first().uid());
+          ps.setString(6, x.first().recurrenceId());
+          ps.setString(7, x.second().feedId());
+          ps.setString(8, x.second().uid());
+          ps.setString(9, x.second().recurrenceId());
+          Rows.setInstant(ps, 10, x.overlap().start(), d);
+          Rows.setInstant(ps, 11, x.overlap().end(), d);
+          ps.setString(12, x.status().name());
+          EventKey w = x.winner();
+          ps.setString(13, w == null ? null : w.feedId());
+          ps.setString(14, w == null ? null : w.uid());
+          ps.setString(15, w == null ? null : w.recurrenceId());
+          Rows.setInstant(ps, 16, x.openedAt(), d);
+          Rows.setInstant(ps, 17, x.resolvedAt(), d);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
+    String sql = conflictsSql(property != null, status != null);
+    List<Conflict> out = transaction(read, tenant, false, "query conflicts", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        ps.setString(i++, tenant);
+        if (property != null) {
+          ps.setString(i++, property);
+        }
+        if (status != null) {
+          ps.setString(i, status.name());
+        }
+        List<Conflict> list = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String t = rs.getString(1);
+            String winnerFeed = rs.getString(13);
+            list.add(new Conflict(rs.getString(2), t, rs.getString(3),
+                new EventKey(t, rs.getString(4), rs.getString(5), rs.getString(6)),
+                new EventKey(t, rs.getString(7), rs.getString(8), rs.getString(9)),
+                DateRange.timed(Rows.instant(rs, 10), Rows.instant(rs, 11)),
+                ConflictStatus.valueOf(rs.getString(12)),
+                winnerFeed == null ? null : new EventKey(t, winnerFeed, rs.getString(14), rs.getString(15)),
+                Rows.instant(rs, 16), Rows.instantOrNull(rs, "resolved_at")));
+          }
+        }
+        return list;
+      }
+    });
+    return sorted(out, Comparator.comparing(Conflict::property).thenComparing(Conflict::openedAt)
+        .thenComparing(Conflict::id));
+  }
+
+  static String conflictsSql(boolean byProperty, boolean byStatus) {
+    return "SELECT " + CONFLICT_COLUMNS + " FROM icssync_conflict WHERE tenant = ?"
+        + (byProperty ? " AND property = ?" : "") + (byStatus ? " AND status = ?" : "")
+        + " ORDER BY property, opened_at, id";
+  }
+
+  // ----------------------------------------------------------------------------------------- runs
+
+  @Override
+  public List<SyncRun> runs(String tenant, String feedId, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    return transaction(read, tenant, false, "read runs of feed " + feedId, c -> {
+      try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
+        ps.setString(1, tenant);
+        ps.setString(2, feedId);
+        ps.setMaxRows(limit);
+        List<SyncRun> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && out.size() < limit) {
+            String failure = rs.getString(8);
+            out.add(new SyncRun(rs.getString(3), rs.getString(1), rs.getString(2), rs.getLong(4),
+                Rows.instant(rs, 5), Rows.instant(rs, 6), SyncOutcome.valueOf(rs.getString(7)),
+                failure == null ? null : FailureReason.valueOf(failure),
+                new ChangeCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getInt(13),
+                    rs.getInt(14), rs.getInt(15), rs.getInt(16)),
+                rs.getString(17)));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  // ----------------------------------------------------------------------------------- properties
+
+  @Override
+  public void saveProperty(PropertySettings s) {
+    Objects.requireNonNull(s, "settings");
+    write(s.tenant(), "save property " + s.property(), c -> {
+      try (PreparedStatement ps = c.prepareStatement(dialect().upsertSql("icssync_property",
+          List.of(PROPERTY_COLUMNS.split(", ")), List.of("tenant", "property")))) {
+        ps.setString(1, s.tenant());
+        ps.setString(2, s.property());
+        ps.setString(3, s.zone().getId());
+        ps.setObject(4, s.checkIn());
+        ps.setObject(5, s.checkOut());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<PropertySettings> property(String tenant, String property) {
+    return Optional.ofNullable(transaction(primary, tenant, false, "read property " + property, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + PROPERTY_COLUMNS
+          + " FROM icssync_property WHERE tenant = ? AND property = ?")) {
+        ps.setString(1, tenant);
+        ps.setString(2, property);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? new PropertySettings(rs.getString(1), rs.getString(2), ZoneId.of(rs.getString(3)),
+              rs.getObject(4, LocalTime.class), rs.getObject(5, LocalTime.class)) : null;
+        }
+      }
+    }));
+  }
+
+  // --------------------------------------------------------------------------------------- tokens
+
+  @Override
+  public void saveToken(ExportToken token) {
+    Objects.requireNonNull(token, "token");
+    write(token.tenant(), "save export token", c -> {
+      Dialect d = dialect();
+      try (PreparedStatement ps = c.prepareStatement(d.upsertSql("icssync_export_token",
+          List.of(TOKEN_COLUMNS.split(", ")), List.of("hash")))) {
+        ps.setString(1, token.hash());
+        ps.setString(2, token.tenant());
+        ps.setString(3, token.property());
+        ps.setString(4, token.channel());
+        Rows.setInstant(ps, 5, token.createdAt(), d);
+        Rows.setInstant(ps, 6, token.expiresAt(), d);
+        Rows.setInstant(ps, 7, token.revokedAt(), d);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<ExportToken> tokenByHash(String hash) {
+    Objects.requireNonNull(hash, "hash");
+    List<ExportToken> found = transaction(read, null, true, "look up export token",
+        c -> queryTokens(c, TOKEN_BY_HASH_SQL, hash));
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<ExportToken> tokens(String tenant, String property) {
+    List<ExportToken> out = transaction(read, tenant, false, "list export tokens",
+        c -> queryTokens(c, TOKENS_SQL, tenant, property));
+    return sorted(out, Comparator.comparing(ExportToken::createdAt).reversed().thenComparing(ExportToken::hash));
+  }
+
+  private static List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      List<ExportToken> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ExportToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              Rows.instant(rs, 5), Rows.instantOrNull(rs, "expires_at"), Rows.instantOrNull(rs, "revoked_at")));
+        }
+      }
+      return out;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- transactions
+
+  /** Work inside a transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    @Nullable T run(Connection c) throws SQLException;
+  }
+
+  private <T> T write(String tenant, String what, Work<T> work) {
+    return transaction(primary, tenant, false, false, what, work);
+  }
+
+  private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, String what, Work<T> work) {
+    return transaction(ds, tenant, crossTenant, false, what, work);
+  }
+
+  private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, boolean apply, String what,
+      Work<T> work) {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        dialect(c).begin(c, settings, tenant, crossTenant, apply);
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollback(c, e);
+        throw e;
+      } finally {
+        restoreAutoCommit(c);
+      }
+    } catch (SQLException e) {
+      throw new StorageException(what + " failed (" + describe(e) + ")", e);
+    }
+  }
+
+  private static void rollback(Connection c, Throwable cause) {
+    try {
+      if (!c.isClosed()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c) {
+    try {
+      if (!c.isClosed()) {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      // the connection is broken; the pool discards it
+    }
+  }
+
+  private static String describe(SQLException e) {
+    String state = e.getSQLState();
+    return (state == null ? "" : "SQLState " + state + ": ") + e.getMessage();
+  }
+
+  private Dialect dialect() {
+    return Objects.requireNonNull(dialect, "dialect is detected by the first transaction");
+  }
+
+  private Dialect dialect(Connection c) throws SQLException {
+    Dialect d = dialect;
+    if (d == null) {
+      d = fixedDialect != null ? fixedDialect : Dialect.detect(c);
+      if (settings.rowLevelSecurity() && !d.supportsRowLevelSecurity()) {
+        throw new ConfigurationException("rowLevelSecurity is not supported on " + d.name());
+      }
+      dialect = d;
+    }
+    return d;
+  }
+
+  private static <T> List<T> sorted(List<T> list, Comparator<? super T> order) {
+    List<T> copy = new ArrayList<>(list);
+    copy.sort(order);
+    return List.copyOf(copy);
+  }
+
+  @Override
+  public String toString() {
+    Dialect d = dialect;
+    return "JdbcStore[" + (d == null ? "undetected" : d.name()) + (read != primary ? ", read replica" : "")
+        + (settings.rowLevelSecurity() ? ", row-level security" : "") + "]";
+  }
+
+  /** Builds a {@link JdbcStore}; validated in {@link #build()}. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private @Nullable DataSource readDataSource;
+    private boolean rowLevelSecurity;
+    private Duration statementTimeout = Duration.ofSeconds(30);
+    private Duration lockTimeout = Duration.ofSeconds(10);
+    private boolean synchronousApplyCommit = true;
+    private @Nullable Dialect dialect;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** A data source for reads that tolerate replication lag (a read replica); default: the primary. */
+    public Builder readDataSource(DataSource value) {
+      this.readDataSource = Objects.requireNonNull(value, "readDataSource");
+      return this;
+    }
+
+    /**
+     * PostgreSQL only: set {@code app.tenant_id} (transaction-local) in every transaction so the
+     * policies of {@link JdbcStore#migrateWithRowLevelSecurity} apply. Default false.
+     */
+    public Builder rowLevelSecurity(boolean value) {
+      this.rowLevelSecurity = value;
+      return this;
+    }
+
+    /** Longest a single statement may run (per transaction {@code statement_timeout}); default 30 s. */
+    public Builder statementTimeout(Duration value) {
+      this.statementTimeout = value;
+      return this;
+    }
+
+    /** Longest a statement waits for a row lock ({@code lock_timeout}); default 10 s. */
+    public Builder lockTimeout(Duration value) {
+      this.lockTimeout = value;
+      return this;
+    }
+
+    /**
+     * PostgreSQL: whether an apply's commit waits for its WAL to reach disk (default true). With
+     * false ({@code synchronous_commit = off} for apply transactions only) a database crash may lose
+     * the last few hundred milliseconds of applies, whole: events and the feed state (digest,
+     * validators) go back together, so the next sync fetches and applies them again; nothing is ever
+     * half-applied. {@link JdbcStore#beginSync} always commits synchronously, so fencing tokens are
+     * never handed out twice. Trades that window for a commit that does not wait on the disk (about
+     * 5 ms here), which dominates syncs of many small feeds.
+     */
+    public Builder synchronousApplyCommit(boolean value) {
+      this.synchronousApplyCommit = value;
+      return this;
+    }
+
+    /** For tests and benchmarks of this package: a fixed dialect instead of detection. */
+    Builder dialect(Dialect value) {
+      this.dialect = value;
+      return this;
+    }
+
+    public JdbcStore build() {
+      Checks.positive(statementTimeout, "statementTimeout");
+      Checks.positive(lockTimeout, "lockTimeout");
+      if (statementTimeout.toMillis() < 1 || lockTimeout.toMillis() < 1) {
+        throw new ConfigurationException("statementTimeout and lockTimeout must be at least 1 ms");
+      }
+      DataSource r = readDataSource == null ? dataSource : readDataSource;
+      return new JdbcStore(dataSource, r, new Settings(statementTimeout, lockTimeout, rowLevelSecurity,
+          synchronousApplyCommit), dialect);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.icssync.jdbc;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.DateRange;
+import dev.icssync.EventKey;
+import dev.icssync.EventKind;
+import dev.icssync.EventStatus;
+import dev.icssync.FeedState;
+import dev.icssync.Quarantine;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
+
+/** Column lists and row mapping shared by the dialects. */
+final class Rows {
+  private Rows() {}
+
+  static final String STATE_COLUMNS = "tenant, feed_id, etag, last_modified, content_digest, parser_version, "
+      + "last_attempt, last_success, consecutive_failures, last_error, next_due, quarantine_reason, "
+      + "quarantine_since, quarantine_pending, quarantine_digest, quarantine_confirmations, generation";
+
+  static final String EVENT_COLUMNS = "tenant, feed_id, uid, recurrence_id, property, source, all_day, start_at, "
+      + "end_at, kind, status, summary, fingerprint, first_seen, last_seen, last_changed, sequence, cancelled_at";
+
+  /** The event columns that an upsert compares and overwrites (everything but the key). */
+  static final String[] EVENT_VALUE_COLUMNS = {"property", "source", "all_day", "start_at", "end_at", "kind",
+      "status", "summary", "fingerprint", "first_seen", "last_seen", "last_changed", "sequence", "cancelled_at"};
+
+  static FeedState state(ResultSet rs) throws SQLException {
+    String reason = rs.getString("quarantine_reason");
+    Quarantine q = reason == null ? null : new Quarantine(reason, instant(rs, "quarantine_since"),
+        rs.getInt("quarantine_pending"), rs.getString("quarantine_digest"), rs.getInt("quarantine_confirmations"));
+    return new FeedState(rs.getString("tenant"), rs.getString("feed_id"), rs.getString("etag"),
+        rs.getString("last_modified"), rs.getString("content_digest"), rs.getInt("parser_version"),
+        instantOrNull(rs, "last_attempt"), instantOrNull(rs, "last_success"), rs.getInt("consecutive_failures"),
+        rs.getString("last_error"), instantOrNull(rs, "next_due"), q, rs.getLong("generation"));
+  }
+
+  /** Binds every state column after the key, starting at {@code i}; returns the next index. */
+  static int bindStateValues(PreparedStatement ps, int i, FeedState s, Dialect d) throws SQLException {
+    ps.setString(i++, s.etag());
+    ps.setString(i++, s.lastModified());
+    ps.setString(i++, s.contentDigest());
+    ps.setInt(i++, s.parserVersion());
+    setInstant(ps, i++, s.lastAttempt(), d);
+    setInstant(ps, i++, s.lastSuccess(), d);
+    ps.setInt(i++, s.consecutiveFailures());
+    ps.setString(i++, s.lastError());
+    setInstant(ps, i++, s.nextDue(), d);
+    Quarantine q = s.quarantine();
+    ps.setString(i++, q == null ? null : q.reason());
+    setInstant(ps, i++, q == null ? null : q.since(), d);
+    setInteger(ps, i++, q == null ? null : q.pendingCancellations());
+    ps.setString(i++, q == null ? null : q.resultDigest());
+    setInteger(ps, i++, q == null ? null : q.confirmations());
+    ps.setLong(i++, s.generation());
+    return i;
+  }
+
+  static CalendarEvent event(ResultSet rs) throws SQLException {
+    EventKey key = new EventKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+    boolean allDay = rs.getBoolean(7);
+    Instant start = instant(rs, 8);
+    Instant end = instant(rs, 9);
+    DateRange range = allDay
+        ? DateRange.allDay(LocalDate.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(end, ZoneOffset.UTC))
+        : DateRange.timed(start, end);
+    OffsetDateTime cancelled = rs.getObject(18, OffsetDateTime.class);
+    return new CalendarEvent(key, rs.getString(5), rs.getString(6), range, EventKind.valueOf(rs.getString(10)),
+        EventStatus.valueOf(rs.getString(11)), rs.getString(12), rs.getLong(13), instant(rs, 14), instant(rs, 15),
+        instant(rs, 16), rs.getInt(17), cancelled == null ? null : cancelled.toInstant());
+  }
+
+  /** The stored start of a range: all-day dates at UTC midnight. */
+  static Instant start(DateRange r) {
+    return r instanceof DateRange.AllDay d ? midnight(d.start()) : ((DateRange.Timed) r).start();
+  }
+
+  static Instant end(DateRange r) {
+    return r instanceof DateRange.AllDay d ? midnight(d.end()) : ((DateRange.Timed) r).end();
+  }
+
+  static Instant midnight(LocalDate date) {
+    return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  static Instant instant(ResultSet rs, int column) throws SQLException {
+    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  }
+
+  static @Nullable Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  static void setInstant(PreparedStatement ps, int i, @Nullable Instant value, Dialect d) throws SQLException {
+    if (value == null) {
+      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(i, OffsetDateTime.ofInstant(d.storable(value), ZoneOffset.UTC));
+    }
+  }
+
+  static void setInteger(PreparedStatement ps, int i, @Nullable Integer value) throws SQLException {
+    if (value == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setInt(i, value);
+    }
+  }
+
+  /** Microseconds since the epoch (PostgreSQL's timestamp resolution). */
+  static long epochMicros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+  }
+}

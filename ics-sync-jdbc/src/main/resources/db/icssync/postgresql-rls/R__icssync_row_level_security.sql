@@ -1,0 +1,24 @@
+-- Optional PostgreSQL row-level security for ics-sync tables (applied by JdbcStore.migrate when
+-- row-level security is requested). Each policy admits the rows of the tenant named by the
+-- transaction-local setting app.tenant_id (set by the store with set_config(..., true) in every
+-- transaction, so a pooled connection never carries one tenant's context to the next borrower).
+-- The two cross-tenant reads of the SPI (allFeeds, tokenByHash) set app.cross_tenant = 'on' for
+-- their own read-only transaction. Writes must always name the current tenant (WITH CHECK).
+-- Policies bind the application role only when it does not own the tables: run the application as
+-- a separate role (table owners bypass row-level security unless FORCE is set).
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['icssync_feed', 'icssync_feed_state', 'icssync_event', 'icssync_conflict',
+                           'icssync_sync_run', 'icssync_export_token', 'icssync_property']
+  LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('DROP POLICY IF EXISTS icssync_tenant ON %I', t);
+    EXECUTE format('CREATE POLICY icssync_tenant ON %I '
+        || 'USING (tenant = current_setting(''app.tenant_id'', true) '
+        || '       OR current_setting(''app.cross_tenant'', true) = ''on'') '
+        || 'WITH CHECK (tenant = current_setting(''app.tenant_id'', true))', t);
+  END LOOP;
+END
+$$;

@@ -1,0 +1,211 @@
+package dev.icssync.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.icssync.Feed;
+import dev.icssync.IcsSync;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.spi.SyncListener;
+import dev.icssync.spi.Store;
+import dev.icssync.tck.db.TestDatabase;
+import dev.icssync.tck.db.TestDatabases;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three workers over one PostgreSQL database share 1,000+ feeds served by a loopback server: every
+ * feed syncs once per period, never twice at once, within the jitter band, Retry-After respected, and
+ * per-host politeness holds across the workers.
+ */
+@Tag("postgres")
+class ThreeSchedulersPostgresTest {
+  private static final Duration INTERVAL = Duration.ofSeconds(5);
+  private static final Duration POLLING = Duration.ofMillis(500);
+  private static final double JITTER = 0.1;
+
+  private TestDatabase db;
+  private FeedServer server;
+  private final Store store = Store.inMemory();
+  private final List<FeedSyncScheduler> workers = new ArrayList<>();
+  private final Map<SyncOutcome, Integer> outcomes = new ConcurrentHashMap<>();
+  private final List<IcsSync> engines = new ArrayList<>();
+  private final Map<String, Integer> perWorker = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = TestDatabases.postgres("sched3");
+    server = new FeedServer(8);
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.forEach(FeedSyncScheduler::close);
+    engines.forEach(IcsSync::close);
+    server.close();
+    db.close();
+  }
+
+  private FeedSyncScheduler worker(String name, IcsSync sync, DataSource ds, FeedSyncScheduler.Builder extra) {
+    FeedSyncScheduler w = extra
+        .sync(sync)
+        .schedulerName(name)
+        .threads(6)
+        .pollingInterval(POLLING)
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .jitter(JITTER)
+        .backoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
+        .shutdownMaxWait(Duration.ofSeconds(5))
+        .observer(r -> {
+          if (r.kind().equals("sync")) {
+            perWorker.merge(name, 1, Integer::sum);
+          }
+        })
+        .start();
+    workers.add(w);
+    return w;
+  }
+
+  @Test
+  @Tag("slow")
+  void thousandFeedsThreeWorkersEveryFeedOncePerPeriod() throws Exception {
+    int feeds = 1_000;
+    List<String> limited = new ArrayList<>();
+    for (int i = 0; i < feeds; i++) {
+      String id = "f" + i;
+      store.saveFeed(new Feed(id, "t" + (i % 7), "p" + i, "airbnb", server.url(id), INTERVAL, true, 0));
+      if (i % 20 == 0) {
+        server.retryAfterOnce(id, 3);
+        limited.add(id);
+      }
+    }
+    DataSource ds = db.pool(10);
+    Instant started = Instant.now();
+    for (int w = 0; w < 3; w++) {
+      worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds));
+    }
+    // enrolAll spreads first runs over one interval; then watch about three more periods
+    Duration window = INTERVAL.multipliedBy(4).plusSeconds(1);
+    await().atMost(window.plusSeconds(20)).until(() -> Instant.now().isAfter(started.plus(window)));
+
+    assertThat(server.overlaps).as("two fetches of one feed in flight at once").hasValue(0);
+    long early = 0;
+    long late = 0;
+    long gaps = 0;
+    Duration lateBound = INTERVAL.plusMillis((long) (INTERVAL.toMillis() * JITTER)).plus(POLLING).plusMillis(1_500);
+    for (int i = 0; i < feeds; i++) {
+      String id = "f" + i;
+      List<Instant> arrivals = server.arrivalsOf(id);
+      assertThat(arrivals.size()).as("syncs of %s", id).isBetween(3, 5);
+      for (int k = 1; k < arrivals.size(); k++) {
+        Duration gap = Duration.between(arrivals.get(k - 1), arrivals.get(k));
+        gaps++;
+        if (k == 1 && limited.contains(id)) {
+          // the first answer was 429 with Retry-After: 3
+          Instant answered = server.responded.get(id).get(0);
+          assertThat(Duration.between(answered, arrivals.get(1))).as("Retry-After of %s", id)
+              .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+          continue;
+        }
+        if (gap.compareTo(INTERVAL.minusMillis((long) (INTERVAL.toMillis() * JITTER))) < 0) {
+          early++;
+        }
+        if (gap.compareTo(lateBound) > 0) {
+          late++;
+        }
+      }
+    }
+    assertThat(early).as("gaps shorter than interval - jitter, of %s", gaps).isZero();
+    // pickup is at most one polling interval late on an idle machine; allow a sliver for a shared CPU
+    assertThat(late).as("gaps longer than interval + jitter + polling + 1.5 s, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
+    // the engine really ran: full syncs first, then conditional fetches answered 304
+    assertThat(outcomes.get(SyncOutcome.APPLIED)).isGreaterThanOrEqualTo(feeds);
+    assertThat(outcomes.get(SyncOutcome.NOT_MODIFIED)).isGreaterThan(feeds);
+    assertThat(store.eventsOfFeed("t0", "f0")).hasSize(5);
+    assertThat(perWorker).as("every worker took part").containsKeys("w0", "w1", "w2");
+    assertThat(perWorker.values()).allMatch(n -> n > feeds / 2);
+    workers.forEach(FeedSyncScheduler::close);
+    workers.clear();
+    assertThat(pickedCount(ds)).as("nothing left picked after close").isZero();
+  }
+
+  @Test
+  void perHostPolitenessHoldsAcrossWorkers() throws Exception {
+    Duration minGap = Duration.ofMillis(200);
+    for (int i = 0; i < 12; i++) {
+      String id = "polite" + i;
+      store.saveFeed(new Feed(id, "t", "p" + i, "pms", server.url("localhost", id), Duration.ofSeconds(2), true, 0));
+    }
+    for (int i = 0; i < 40; i++) {
+      String id = "free" + i;
+      store.saveFeed(new Feed(id, "t", "q" + i, "pms", server.url("127.0.0.1", id), Duration.ofSeconds(2), true, 0));
+    }
+    DataSource ds = db.pool(10);
+    for (int w = 0; w < 3; w++) {
+      worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (int i = 0; i < 12; i++) {
+        if (server.arrivalsOf("polite" + i).size() < 3) {
+          return false;
+        }
+      }
+      return true;
+    });
+    List<Instant> polite = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      polite.addAll(server.arrivalsOf("polite" + i));
+    }
+    polite.sort(null);
+    Duration smallest = Duration.ofDays(1);
+    for (int k = 1; k < polite.size(); k++) {
+      Duration gap = Duration.between(polite.get(k - 1), polite.get(k));
+      smallest = gap.compareTo(smallest) < 0 ? gap : smallest;
+    }
+    // claims are >= 200 ms apart; the request reaches the server a few ms after its claim
+    assertThat(smallest).as("smallest gap between two fetches of the throttled host")
+        .isGreaterThanOrEqualTo(minGap.minusMillis(40));
+    // the unthrottled host is not slowed by it
+    List<Instant> free = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      free.addAll(server.arrivalsOf("free" + i));
+    }
+    assertThat(free.size()).isGreaterThan(polite.size());
+  }
+
+  /** A real engine per worker; the workers share the feeds' store (in memory: this test is about scheduling). */
+  private IcsSync engine() {
+    IcsSync sync = IcsSync.builder().store(store).fetcher(new LoopbackFetcher())
+        .listener(new SyncListener() {
+          @Override
+          public void onSyncFinished(Feed feed, SyncReport report) {
+            outcomes.merge(report.outcome(), 1, Integer::sum);
+          }
+        })
+        .build();
+    engines.add(sync);
+    return sync;
+  }
+
+  private static int pickedCount(DataSource ds) throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM icssync_scheduled_tasks WHERE picked")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+}

@@ -1,0 +1,108 @@
+package dev.icssync.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.icssync.tck.db.TestDatabase;
+import dev.icssync.tck.db.TestDatabases;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three worker JVMs share 40 slow feeds; one is killed with SIGKILL in the middle of its syncs. Its
+ * picked executions are revived on the survivors within heartbeat x missed limit + the dead-execution
+ * check period (2 x heartbeat) + polling, and nothing stays picked by the dead worker.
+ */
+@Tag("postgres")
+@Tag("slow")
+class WorkerKillPostgresTest {
+  private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  private static final int MISSED = 4;
+  private static final Duration POLLING = Duration.ofMillis(500);
+
+  @Test
+  void aKilledWorkersFeedsResumeOnTheOthers() throws Exception {
+    try (TestDatabase db = TestDatabases.postgres("sched_kill");
+        FeedServer server = new FeedServer(24).delay(400);
+        WorkerProcesses jvms = new WorkerProcesses()) {
+      DataSource ds = db.pool(2);
+      String base = server.url("x").replace("/feeds/x.ics", "");
+      List<String> names = List.of("w0", "w1", "victim");
+      List<Process> processes = new ArrayList<>();
+      for (String name : names) {
+        processes.add(jvms.start(WorkerMain.class, "name=" + name, "url=" + db.jdbcUrl(), "user=" + db.user(),
+            "password=" + db.password(), "mode=fetch", "base=" + base, "feeds=40", "interval=4000"));
+      }
+      await().atMost(Duration.ofSeconds(40)).until(() -> {
+        for (String name : names) {
+          if (!jvms.output(name).contains("READY " + name)) {
+            return false;
+          }
+        }
+        return true;
+      });
+      await().atMost(Duration.ofSeconds(20)).until(() -> picked(ds, "victim").size() >= 2);
+
+      Process victim = processes.get(2);
+      victim.destroyForcibly();
+      victim.waitFor();
+      Instant killedAt = Instant.now();
+      List<String> orphans = picked(ds, "victim");
+      assertThat(orphans).as("executions the dead worker held").isNotEmpty();
+
+      Duration bound = HEARTBEAT.multipliedBy(MISSED + 2L).plus(POLLING).plusSeconds(1);
+      await().atMost(bound.plusSeconds(15)).until(() -> picked(ds, "victim").isEmpty()
+          && orphans.stream().allMatch(id -> server.arrivalsOf(feedId(id)).stream().anyMatch(t -> t.isAfter(killedAt))));
+      Duration worst = Duration.ZERO;
+      for (String id : orphans) {
+        Instant resumed = server.arrivalsOf(feedId(id)).stream().filter(t -> t.isAfter(killedAt)).findFirst().orElseThrow();
+        Duration d = Duration.between(killedAt, resumed);
+        worst = d.compareTo(worst) > 0 ? d : worst;
+      }
+      System.out.printf("SIGKILL: %d orphaned executions resumed on the survivors after at most %d ms (bound %d ms)%n",
+          orphans.size(), worst.toMillis(), bound.toMillis());
+      assertThat(worst).isLessThanOrEqualTo(bound);
+      assertThat(server.overlaps).hasValue(0);
+      // and every feed keeps running on the survivors
+      Instant later = Instant.now();
+      await().atMost(Duration.ofSeconds(15)).until(() -> {
+        for (int i = 0; i < 40; i++) {
+          if (server.arrivalsOf("f" + i).stream().noneMatch(t -> t.isAfter(later))) {
+            return false;
+          }
+        }
+        return true;
+      });
+      assertThat(jvms.errors("w0")).doesNotContain("Exception in thread");
+    }
+  }
+
+  private static String feedId(String instanceId) {
+    return FeedTaskId.parse(instanceId).feedId();
+  }
+
+  private static List<String> picked(DataSource ds, String by) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT task_instance FROM icssync_scheduled_tasks WHERE picked AND picked_by = ?")) {
+      ps.setString(1, by);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      return ids; // table not created yet
+    }
+    return ids;
+  }
+}
