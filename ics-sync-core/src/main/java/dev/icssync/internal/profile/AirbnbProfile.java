@@ -36,7 +36,7 @@ public final class AirbnbProfile implements ChannelProfile {
 
   @Override
   public boolean recognises(@Nullable String prodId, String sampleUid) {
-    return Readings.containsIgnoreCase(prodId, "airbnb") || sampleUid.endsWith("@airbnb.com");
+    return Readings.containsIgnoreCase(prodId, "airbnb inc") || sampleUid.endsWith("@airbnb.com");
   }
 
   @Override

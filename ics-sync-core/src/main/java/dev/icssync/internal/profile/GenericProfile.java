@@ -7,16 +7,17 @@ import dev.icssync.spi.ChannelProfile;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Any other feed (PMSs, Expedia, Guesty, Smoobu...): the summary's words decide ("reserved",
- * "booked" = reservation; "blocked", "not available", "closed" = block; "tentative", "hold" =
- * tentative), else a plain {@code EVENT}. Labels only: the summary text is never stored.
+ * Any other feed (PMSs, Expedia, Guesty, Smoobu...): the summary's words decide ("cleaning",
+ * "housekeeping" = a plain event; "tentative", "hold" = tentative; "blocked", "not available",
+ * "closed" = block; "reserved", "booked" = reservation), else a plain {@code EVENT}. Labels only: the summary text is never stored.
  */
 public final class GenericProfile implements ChannelProfile {
   private static final String[] TENTATIVE = {"tentative", "provisoire", "hold", "pending", "inquiry", "enquiry"};
   private static final String[] BLOCK = {"blocked", "block", "not available", "unavailable", "closed",
       "indisponible", "maintenance", "owner"};
-  private static final String[] RESERVED = {"reserved", "reservation", "booked", "booking", "réserv", "guest",
-      "stay"};
+  private static final String[] RESERVED = {"reserved", "reservation", "booked", "réserv"};
+  /** Work at the property (iGMS and PMS cleaning calendars): plain events, whatever channel they name. */
+  private static final String[] WORK = {"cleaning", "housekeeping", "turnover", "ménage", "linen"};
 
   @Override
   public String source() {
@@ -34,7 +35,9 @@ public final class GenericProfile implements ChannelProfile {
     String s = Readings.summary(event);
     EventStatus status = Readings.status(event);
     EventKind kind;
-    if (Readings.containsAny(s, TENTATIVE)) {
+    if (Readings.containsAny(s, WORK)) {
+      kind = EventKind.EVENT;
+    } else if (Readings.containsAny(s, TENTATIVE)) {
       kind = EventKind.TENTATIVE;
     } else if (Readings.containsAny(s, BLOCK)) {
       kind = EventKind.BLOCK;

@@ -30,7 +30,7 @@ import net.jqwik.api.Provide;
  * The sweep agrees with the O(n^2) oracle and does not depend on input order. Empty ranges (zero
  * length) take no time and overlap nothing.
  */
-class ConflictSweepProperties {
+class ConflictSweepPropertyTest {
 
   record Iv(long start, long len) {}
 

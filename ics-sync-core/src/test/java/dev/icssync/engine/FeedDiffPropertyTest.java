@@ -29,7 +29,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** apply(diff(stored, fetched)) to stored yields fetched, less the cancellations the guard held back. */
-class FeedDiffProperties {
+class FeedDiffPropertyTest {
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
   static final LocalDate TODAY = LocalDate.of(2026, 6, 10);
   static final Feed FEED = Feed.of("f1", "t1", "villa", "vrbo", "https://example.com/f1.ics");
