@@ -170,14 +170,21 @@ class ThreeSchedulersPostgresTest {
       polite.addAll(server.arrivalsOf("polite" + i));
     }
     polite.sort(null);
+    // Slots are claimed >= 200 ms apart; each request leaves a little after its claim (the engine
+    // fences the generation first), and on a loaded machine that lag varies by tens of ms. So: no two
+    // fetches ever close together (a double grant would be ~0 ms apart), and over any 5 gaps the
+    // host never sees more than one fetch per 200 ms, give or take one lag.
     Duration smallest = Duration.ofDays(1);
     for (int k = 1; k < polite.size(); k++) {
       Duration gap = Duration.between(polite.get(k - 1), polite.get(k));
       smallest = gap.compareTo(smallest) < 0 ? gap : smallest;
     }
-    // claims are >= 200 ms apart; the request reaches the server a few ms after its claim
-    assertThat(smallest).as("smallest gap between two fetches of the throttled host")
-        .isGreaterThanOrEqualTo(minGap.minusMillis(40));
+    assertThat(smallest).as("smallest gap between two fetches of the throttled host").isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    for (int k = 5; k < polite.size(); k++) {
+      assertThat(Duration.between(polite.get(k - 5), polite.get(k))).as("span of 5 gaps ending at fetch %d", k)
+          .isGreaterThanOrEqualTo(minGap.multipliedBy(5).minusMillis(150));
+    }
+    System.out.printf("politeness: %d fetches of the throttled host, smallest gap %d ms%n", polite.size(), smallest.toMillis());
     // the unthrottled host is not slowed by it
     List<Instant> free = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
