@@ -1,6 +1,7 @@
 package dev.icssync.http;
 
 import dev.icssync.FailureReason;
+import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.internal.Checks;
 import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedFetcher;
@@ -41,12 +42,14 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -133,6 +136,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
   private static final String ACCEPT = "text/calendar, text/plain;q=0.8, */*;q=0.5";
   private static final int SMALL_BODY = 16 * 1024;
+  private static final int MAX_HEADER_LINE = 16 * 1024;
+  private static final int MAX_HEADERS = 200;
 
   private final Settings settings;
   private final AccessPolicy policy;
@@ -164,7 +169,17 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     Timeout total = Timeout.of(settings.timeout());
     PoolingHttpClientConnectionManager pool =
         PoolingHttpClientConnectionManagerBuilder.create()
-            .setDnsResolver(new GuardedDnsResolver(lookup, policy))
+            .setDnsResolver(new GuardedDnsResolver(lookup, policy, settings.connectTimeout()))
+            .setConnectionFactory(
+                ManagedHttpClientConnectionFactory.builder()
+                    .http1Config(
+                        // a hostile server must not grow the heap with endless header lines
+                        Http1Config.custom()
+                            .setMaxLineLength(MAX_HEADER_LINE)
+                            .setMaxHeaderCount(MAX_HEADERS)
+                            .setMaxEmptyLineCount(10)
+                            .build())
+                    .build())
             .setMaxConnTotal(settings.maxConnections())
             .setMaxConnPerRoute(Math.min(settings.maxConnections(), settings.maxConcurrentPerHost()))
             .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(total).build())
@@ -512,6 +527,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return failed(FailureReason.TIMEOUT,
           "deadline of " + settings.timeout() + " passed fetching " + url, status, null, redirects);
     }
+    if (e instanceof GuardedDnsResolver.LookupTimeoutException) {
+      return failed(FailureReason.TIMEOUT, "DNS lookup for " + url + " timed out", 0, null,
+          redirects);
+    }
     if (e instanceof UnknownHostException) {
       return failed(FailureReason.REFUSED,
           "host of " + url + " could not be resolved (refused: the guard fails closed)", 0, null,
@@ -778,7 +797,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       try {
         allowedHosts.add(AddressClassifier.canonicalHost(h));
       } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("host is not a valid host name or address: " + host, e);
+        throw new ConfigurationException("host is not a valid host name or address: " + host);
       }
       return this;
     }
@@ -786,7 +805,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     /** Lets the SSRF guard pass addresses in one block, e.g. {@code 10.20.0.0/16}. */
     public Builder allowCidr(String cidr) {
       Checks.nonBlank(cidr, "cidr");
-      AccessPolicy.Cidr.parse(cidr); // fail fast, message names the parameter
+      try {
+        AccessPolicy.Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(e.getMessage()); // the message names "cidr"
+      }
       allowedCidrs.add(cidr.trim());
       return this;
     }
@@ -802,10 +825,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Checks.positive(timeout, "timeout");
       Checks.positive(maxBodyBytes, "maxBodyBytes");
       if (maxBodyBytes > Integer.MAX_VALUE - 64) {
-        throw new IllegalArgumentException("maxBodyBytes must be below 2 GiB, was " + maxBodyBytes);
+        throw new ConfigurationException("maxBodyBytes must be below 2 GiB, was " + maxBodyBytes);
       }
       if (maxRedirects < 0 || maxRedirects > 20) {
-        throw new IllegalArgumentException("maxRedirects must be 0..20, was " + maxRedirects);
+        throw new ConfigurationException("maxRedirects must be 0..20, was " + maxRedirects);
       }
       Checks.nonNegative(maxRetryAfter, "maxRetryAfter");
       Checks.nonBlank(userAgent, "userAgent");
