@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -45,6 +46,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -144,6 +146,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private final HostGate gate;
   private final CloseableHttpClient client;
   private final ScheduledThreadPoolExecutor watchdog;
+  private final AtomicBoolean apacheDebugWarned = new AtomicBoolean();
 
   /** Settings after validation. */
   private record Settings(
@@ -159,6 +162,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Duration maxQueueWait,
       int maxConnections,
       boolean rejectTruncated,
+      @Nullable SSLContext sslContext,
       Clock clock) {}
 
   private HttpFeedFetcher(Settings settings, AccessPolicy policy, GuardedDnsResolver.Lookup lookup) {
@@ -167,8 +171,13 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost());
     Timeout connect = Timeout.of(settings.connectTimeout());
     Timeout total = Timeout.of(settings.timeout());
+    PoolingHttpClientConnectionManagerBuilder poolBuilder =
+        PoolingHttpClientConnectionManagerBuilder.create();
+    if (settings.sslContext() != null) {
+      poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(settings.sslContext()));
+    }
     PoolingHttpClientConnectionManager pool =
-        PoolingHttpClientConnectionManagerBuilder.create()
+        poolBuilder
             .setDnsResolver(new GuardedDnsResolver(lookup, policy, settings.connectTimeout()))
             .setConnectionFactory(
                 ManagedHttpClientConnectionFactory.builder()
@@ -238,6 +247,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   @Override
   public FetchResult fetch(FetchRequest request) {
     long started = System.nanoTime();
+    warnIfApacheDebugLogging();
     FetchResult result;
     try {
       result = doFetch(request);
@@ -278,11 +288,20 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
               redirects);
         }
         Runnable release;
+        Duration maxWait = settings.maxQueueWait();
+        if (exchange.timer != null) { // a later hop: the fetch deadline is already running
+          long left = exchange.deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return failed(FailureReason.TIMEOUT,
+                "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects);
+          }
+          maxWait = maxWait.toNanos() < left ? maxWait : Duration.ofNanos(left);
+        }
         try {
-          release = gate.acquire(url.host(), settings.maxQueueWait());
+          release = gate.acquire(url.host(), maxWait);
         } catch (HostGate.QueueTimeoutException e) {
           return failed(FailureReason.TIMEOUT,
-              "waited more than " + settings.maxQueueWait() + " for a per-host slot for " + url,
+              "waited more than " + maxWait + " for a per-host slot for " + url,
               0, null, redirects);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -657,13 +676,25 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     return v == null ? "0.1" : v;
   }
 
-  private static void warnIfApacheDebugLogging() {
-    for (String name : List.of("org.apache.hc.client5.http.headers",
-        "org.apache.hc.client5.http.wire",
-        "org.apache.hc.client5.http.impl.classic.MainClientExec")) {
-      if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+  private static final List<Logger> APACHE_SECRET_LOGGERS = List.of(
+      LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.wire"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.MainClientExec"));
+
+  /**
+   * Apache HttpClient logs request lines and headers (feed tokens, the Authorization header) at
+   * DEBUG on these loggers; nothing this class can filter. Checked on every fetch (levels can change
+   * at run time) and reported once per fetcher.
+   */
+  private void warnIfApacheDebugLogging() {
+    if (apacheDebugWarned.get()) {
+      return;
+    }
+    for (Logger logger : APACHE_SECRET_LOGGERS) {
+      if (logger.isDebugEnabled() && apacheDebugWarned.compareAndSet(false, true)) {
         LOG.warn("logger {} is at DEBUG: Apache HttpClient will log request lines and headers,"
-            + " including feed URL tokens and credentials; raise it to INFO in production", name);
+            + " including feed URL tokens and credentials; raise it to INFO in production",
+            logger.getName());
         return;
       }
     }
@@ -691,6 +722,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     private int maxConnections = 64;
     private boolean rejectTruncated = true;
     private Clock clock = Clock.systemUTC();
+    private @Nullable SSLContext sslContext;
     private final Set<String> allowedHosts = new HashSet<>();
     private final List<String> allowedCidrs = new ArrayList<>();
     private GuardedDnsResolver.Lookup lookup = GuardedDnsResolver.Lookup.system();
@@ -777,6 +809,15 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return this;
     }
 
+    /**
+     * The TLS context (trust store, client certificate) for https; default: the JVM's default
+     * context. Host names are always verified.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
     /** The clock for HTTP-date Retry-After values (default UTC system clock). */
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -843,7 +884,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       }
       Settings s = new Settings(connectTimeout, timeout, maxBodyBytes, maxRedirects, maxRetryAfter,
           userAgent, Map.copyOf(userAgents), maxConcurrentPerHost, minIntervalPerHost, maxQueueWait,
-          maxConnections, rejectTruncated, clock);
+          maxConnections, rejectTruncated, sslContext, clock);
       return new HttpFeedFetcher(s, new AccessPolicy(true, allowedHosts, cidrs), lookup);
     }
   }

@@ -1,0 +1,48 @@
+package dev.icssync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+  @Test
+  void helpListsEveryCommandAndTheExitCodes() {
+    Cli r = Cli.run("--help");
+
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("demo", "check", "feeds", "properties", "sync", "events", "conflicts", "export",
+        "tokens", "serve", "Exit status:", "64");
+  }
+
+  @Test
+  void usageErrorsExitWith64AndOneHint() {
+    Cli unknown = Cli.run("frobnicate");
+    assertThat(unknown.status()).isEqualTo(64);
+    assertThat(unknown.err()).contains("ics-sync: Unmatched argument").contains("Try 'ics-sync --help'.");
+
+    assertThat(Cli.run().status()).isEqualTo(64);
+    assertThat(Cli.run("check").status()).isEqualTo(64);
+    assertThat(Cli.run("feeds", "add", "--db", "jdbc:h2:mem:x").status()).isEqualTo(64);
+  }
+
+  @Test
+  void databaseUrlMustBeJdbcH2OrPostgresql() {
+    Cli r = Cli.run("feeds", "list", "--db", "mysql://localhost/x?password=hunter2");
+
+    assertThat(r.status()).isEqualTo(64);
+    assertThat(r.err()).contains("--db takes jdbc:h2:... or jdbc:postgresql:...").doesNotContain("hunter2");
+  }
+
+  @Test
+  void unreachableDatabaseIsOneLineWithoutStackTraceUnlessVerbose() {
+    Cli quiet = Cli.run("feeds", "list", "--db", "jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=1");
+    assertThat(quiet.status()).isEqualTo(1);
+    assertThat(quiet.err().strip().lines()).hasSize(1);
+    assertThat(quiet.err()).startsWith("ics-sync: cannot open jdbc:postgresql://127.0.0.1:1/nothing...");
+
+    Cli verbose = Cli.run("feeds", "list", "--verbose", "--db", "jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=1");
+    assertThat(verbose.status()).isEqualTo(1);
+    assertThat(verbose.err()).contains("\tat ");
+  }
+}
