@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ics-sync check}: parse and lint one feed. */
-@Command(name = "check", description = {
+@Command(mixinStandardHelpOptions = true, name = "check", description = {
     "Parse and lint one feed: a file, or an http(s)/webcal URL (fetched with the SSRF guard).",
     "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar or could not be read."})
 final class CheckCommand implements Callable<Integer> {

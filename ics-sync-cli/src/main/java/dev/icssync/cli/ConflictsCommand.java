@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync conflicts}. */
-@Command(name = "conflicts", description = "List double bookings (open, resolved and ignored).")
+@Command(mixinStandardHelpOptions = true, name = "conflicts", description = "List double bookings (open, resolved and ignored).")
 final class ConflictsCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;
   @Mixin DbOptions db = new DbOptions();

@@ -39,10 +39,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync demo}: the whole pipeline on loopback, no setup. */
-@Command(name = "demo", description = {
-    "Run the whole pipeline with no setup: a loopback server plays Airbnb, Booking.com and Vrbo for two",
-    "properties; two sync rounds go into an embedded H2 database; the report shows events, changes,",
-    "double bookings and a held-back glitch; per-channel exports are written to --out."})
+@Command(mixinStandardHelpOptions = true, name = "demo", description = {
+    "Run the whole pipeline on loopback, with no setup.",
+    "A loopback server plays Airbnb, Booking.com and Vrbo for two properties; two sync rounds go into an",
+    "embedded H2 database; the report shows events, changes, double bookings and a held-back glitch;",
+    "per-channel exports are written to --out."})
 final class DemoCommand implements Callable<Integer> {
   static final String TENANT = "demo";
   static final List<String> PROPERTIES = List.of("villa-azul", "casa-sol");

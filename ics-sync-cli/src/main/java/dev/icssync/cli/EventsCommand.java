@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync events}. */
-@Command(name = "events", description = "List a property's stored events, ordered by start.")
+@Command(mixinStandardHelpOptions = true, name = "events", description = "List a property's stored events, ordered by start.")
 final class EventsCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;
   @Mixin DbOptions db = new DbOptions();

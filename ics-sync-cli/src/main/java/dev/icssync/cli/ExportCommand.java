@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync export}. */
-@Command(name = "export", description = {"Write a property's merged calendar (RFC 5545, no guest data).",
+@Command(mixinStandardHelpOptions = true, name = "export", description = {"Write a property's merged calendar (RFC 5545, no guest data).",
     "With --channel C the events imported from C are left out (what you give to C)."})
 final class ExportCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;

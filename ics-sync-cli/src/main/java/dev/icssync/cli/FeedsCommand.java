@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync feeds add|list|remove}. */
-@Command(name = "feeds", description = "Add, list and remove feeds.",
+@Command(mixinStandardHelpOptions = true, name = "feeds", description = "Add, list and remove feeds.",
     subcommands = {FeedsCommand.Add.class, FeedsCommand.ListFeeds.class, FeedsCommand.Remove.class})
 final class FeedsCommand {
 
@@ -53,7 +53,7 @@ final class FeedsCommand {
     }
   }
 
-  @Command(name = "add", description = "Add a feed (or update the one with the same tenant, property and URL); prints its id.")
+  @Command(mixinStandardHelpOptions = true, name = "add", description = "Add a feed (or update the one with the same tenant, property and URL); prints its id.")
   static final class Add implements Callable<Integer> {
     @Spec @Nullable CommandSpec spec;
     @Mixin DbOptions db = new DbOptions();
@@ -84,7 +84,7 @@ final class FeedsCommand {
     }
   }
 
-  @Command(name = "list", description = "List feeds (URLs redacted).")
+  @Command(mixinStandardHelpOptions = true, name = "list", description = "List feeds (URLs redacted).")
   static final class ListFeeds implements Callable<Integer> {
     @Spec @Nullable CommandSpec spec;
     @Mixin DbOptions db = new DbOptions();
@@ -124,7 +124,7 @@ final class FeedsCommand {
     return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
-  @Command(name = "remove", description = {"Remove a feed: it is deactivated (never fetched again) and its events are",
+  @Command(mixinStandardHelpOptions = true, name = "remove", description = {"Remove a feed: it is deactivated (never fetched again) and its events are",
       "cancelled, so they leave exports and conflicts; rows are kept as history, never deleted."})
   static final class Remove implements Callable<Integer> {
     @Spec @Nullable CommandSpec spec;

@@ -14,11 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync properties set}. */
-@Command(name = "properties", description = "Property settings: time zone, check-in and check-out times.",
+@Command(mixinStandardHelpOptions = true, name = "properties", description = "Property settings: time zone, check-in and check-out times.",
     subcommands = PropertiesCommand.Set.class)
 final class PropertiesCommand {
 
-  @Command(name = "set", description = {"Set a property's zone and check-in/check-out times (unnamed ones keep their value;",
+  @Command(mixinStandardHelpOptions = true, name = "set", description = {"Set a property's zone and check-in/check-out times (unnamed ones keep their value;",
       "defaults UTC, 15:00, 11:00), then re-run double-booking detection for it."})
   static final class Set implements Callable<Integer> {
     @Spec @Nullable CommandSpec spec;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync serve}. */
-@Command(name = "serve", description = "Serve exports at /export/<token>.ics until stopped (Ctrl-C).")
+@Command(mixinStandardHelpOptions = true, name = "serve", description = "Serve exports at /export/<token>.ics until stopped (Ctrl-C).")
 final class ServeCommand implements Callable<Integer> {
   static final String CONTEXT = "/export";
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync sync}: one sync round. */
-@Command(name = "sync", description = {"Sync active feeds once: all, one tenant's, or one feed.",
+@Command(mixinStandardHelpOptions = true, name = "sync", description = {"Sync active feeds once: all, one tenant's, or one feed.",
     "Exit status 1 when a feed's sync failed."})
 final class SyncCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;

@@ -12,10 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ics-sync tokens create}. */
-@Command(name = "tokens", description = "Secret export URLs.", subcommands = TokensCommand.Create.class)
+@Command(mixinStandardHelpOptions = true, name = "tokens", description = "Secret export URLs.", subcommands = TokensCommand.Create.class)
 final class TokensCommand {
 
-  @Command(name = "create", description = {"Create an export token and print its URL path (/export/<token>.ics),",
+  @Command(mixinStandardHelpOptions = true, name = "create", description = {"Create an export token and print its URL path (/export/<token>.ics),",
       "to append to the address 'ics-sync serve' listens on. Only a hash is stored: save the path now."})
   static final class Create implements Callable<Integer> {
     @Spec @Nullable CommandSpec spec;

@@ -16,6 +16,21 @@ class CommandLineTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String[] cmd : new String[][] {{"demo"}, {"check"}, {"feeds"}, {"feeds", "add"}, {"feeds", "list"},
+        {"feeds", "remove"}, {"properties", "set"}, {"sync"}, {"events"}, {"conflicts"}, {"export"},
+        {"tokens", "create"}, {"serve"}}) {
+      String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+      args[cmd.length] = "--help";
+      Cli r = Cli.run(args);
+      assertThat(r.status()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).contains("Usage: ics-sync " + String.join(" ", cmd));
+    }
+    assertThat(Cli.run("check", "--help").out()).contains("--allow-host=HOST", "--json", "--source=S", "--zone=ZONE",
+        "--from=DATE", "--to=DATE");
+  }
+
+  @Test
   void usageErrorsExitWith64AndOneHint() {
     Cli unknown = Cli.run("frobnicate");
     assertThat(unknown.status()).isEqualTo(64);
@@ -23,6 +38,7 @@ class CommandLineTest {
 
     assertThat(Cli.run().status()).isEqualTo(64);
     assertThat(Cli.run("check").status()).isEqualTo(64);
+    assertThat(Cli.run("feeds").status()).isEqualTo(64);
     assertThat(Cli.run("feeds", "add", "--db", "jdbc:h2:mem:x").status()).isEqualTo(64);
   }
 

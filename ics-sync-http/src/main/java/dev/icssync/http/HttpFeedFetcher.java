@@ -85,7 +85,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Accept-Encoding: gzip, deflate}; the body is decoded while streaming and the size cap
  *       (default 10 MiB) is counted on decoded bytes, so gzip bombs stop at the cap.
  *   <li>One deadline for the whole fetch, redirects and body included (default 60 s): a server that
- *       drips a byte a second is cut off. Connect timeout default 10 s.
+ *       drips a byte a second is cut off. Connect timeout default 10 s; it also bounds the DNS
+ *       lookup. Response headers are limited (200 lines of at most 16 KB).
  *   <li>At most 5 redirects, loops detected, https to http refused, every hop checked again by the
  *       SSRF guard; a leading chain of 301/308 is reported in {@link
  *       FetchResult#permanentRedirect()} (redacted).

@@ -577,6 +577,33 @@ class HttpFeedFetcherTest {
         .hasMessageContaining("maxBodyBytes");
   }
 
+  @Test
+  void waitingTooLongForAPerHostSlotIsATimeout() throws Exception {
+    RawServer.Handler slow = (head, socket, out) -> {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + CALENDAR.length()
+          + "\r\nConnection: close\r\n\r\n" + CALENDAR));
+    };
+    try (RawServer raw = new RawServer(slow);
+        HttpFeedFetcher one = Fixtures.loopback().maxConcurrentPerHost(1)
+            .maxQueueWait(Duration.ofMillis(200)).build()) {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      Future<FetchResult> first = pool.submit(() -> one.fetch(request(raw.url("/a"))));
+      while (raw.accepted() == 0) {
+        Thread.sleep(10);
+      }
+      FetchResult.Failed queued = failed(one.fetch(request(raw.url("/b"))));
+      assertThat(queued.reason()).isEqualTo(FailureReason.TIMEOUT);
+      assertThat(queued.message()).contains("per-host slot");
+      fetched(first.get(10, TimeUnit.SECONDS));
+      pool.shutdown();
+    }
+  }
+
   static void writeAll(OutputStream out, String s) throws IOException {
     out.write(ascii(s));
   }
