@@ -1,5 +1,7 @@
 package dev.icssync;
 
+import dev.icssync.internal.engine.ParallelSync;
+import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.ConflictPolicy;
 import dev.icssync.spi.ExportCache;
@@ -12,7 +14,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,12 +34,41 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * SyncReport report = sync.syncFeed("tenant-1", "feed-42");
  * }</pre>
+ *
+ * <p>What one sync does, and what it guarantees:
+ * <ul>
+ *   <li>A 304, or a body whose digest (DTSTAMP, LAST-MODIFIED, SEQUENCE and per-download X- lines
+ *       left out) equals the last applied one, writes no event and does not read the stored ones.</li>
+ *   <li>Otherwise the body is parsed, read by the feed's {@link ChannelProfiles channel profile} and
+ *       diffed by key; only events whose fingerprint changed are written, in one atomic apply that
+ *       carries the feed's generation (a stale worker's apply is rejected: {@code STALE}).</li>
+ *   <li>Vanished events are cancelled (never deleted) when they end after now; past stays the
+ *       channel trimmed stay as they were. A new UID on exactly the dates of a vanished event of the
+ *       same feed is the same stay (UID reissue). A cancelled event that comes back is reinstated.</li>
+ *   <li>The mass-cancel guard holds back every cancellation when a feed with future events comes
+ *       back empty or would lose more than {@code SyncConfig.massCancelShare} of them: the feed is
+ *       {@code QUARANTINED} until the same result is seen {@code quarantineConfirmations} times in
+ *       a row, or {@link SyncMode#FORCE} confirms it. Upserts proceed meanwhile.</li>
+ *   <li>A failed fetch or a body that is not a calendar changes only the feed state (failure count,
+ *       error, next due with exponential backoff capped at a day, or the server's Retry-After).</li>
+ *   <li>After a change, double bookings of the property are detected (availability rules and pairs
+ *       of blocks left out), conflicts opened, carried over or resolved, and listeners, the export
+ *       cache and the purge hook told.</li>
+ * </ul>
  */
 public final class IcsSync implements AutoCloseable {
   private final Settings settings;
+  private final SyncEngine engine;
+  private final ParallelSync parallel;
+  private final Object poolLock = new Object();
+  private @Nullable ExecutorService ownPool;
+  private volatile boolean closed;
 
   private IcsSync(Settings settings) {
     this.settings = settings;
+    this.engine = new SyncEngine(settings);
+    this.parallel = new ParallelSync(settings.config().parallelism(), settings.config().perHostParallelism(),
+        settings.clock());
   }
 
   public static Builder builder() {
@@ -54,18 +90,87 @@ public final class IcsSync implements AutoCloseable {
     return syncFeed(tenant, feedId, SyncMode.NORMAL);
   }
 
+  /**
+   * Syncs one feed. {@link SyncMode#FORCE} fetches unconditionally and confirms held-back
+   * cancellations; {@link SyncMode#DRY_RUN} returns the changes without writing anything. A second
+   * sync of a feed already syncing in this instance is {@code SKIPPED}. The MDC keys
+   * {@code icssync.tenant}, {@code icssync.property} and {@code icssync.feed} are set meanwhile.
+   */
   public SyncReport syncFeed(String tenant, String feedId, SyncMode mode) {
-    throw new UnsupportedOperationException("sync engine not implemented yet");
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    Objects.requireNonNull(mode, "mode");
+    return engine.sync(tenant, feedId, mode);
   }
 
   /** Syncs every active feed of a tenant in parallel (bounded); reports in feed-id order. */
   public List<SyncReport> syncTenant(String tenant) {
-    throw new UnsupportedOperationException("sync engine not implemented yet");
+    Objects.requireNonNull(tenant, "tenant");
+    return syncFeeds(settings.store().feeds(tenant));
   }
 
-  /** Syncs every active feed of every tenant in parallel (bounded). */
+  /** Syncs every active feed of every tenant in parallel (bounded); reports in tenant, feed-id order. */
   public List<SyncReport> syncAll() {
-    throw new UnsupportedOperationException("sync engine not implemented yet");
+    return syncFeeds(settings.store().allFeeds());
+  }
+
+  private List<SyncReport> syncFeeds(List<Feed> feeds) {
+    List<Feed> active = feeds.stream().filter(Feed::active).toList();
+    if (active.isEmpty()) {
+      return List.of();
+    }
+    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL));
+  }
+
+  private ExecutorService executor() {
+    ExecutorService host = settings.executor();
+    if (host != null) {
+      return host;
+    }
+    synchronized (poolLock) {
+      if (closed) {
+        throw new IllegalStateException("this IcsSync is closed");
+      }
+      if (ownPool == null) {
+        int n = settings.config().parallelism();
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "ics-sync-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+        pool.allowCoreThreadTimeOut(true);
+        ownPool = pool;
+      }
+      return ownPool;
+    }
+  }
+
+  /** Conflicts of a tenant's property (any status), ordered by opened time. */
+  public List<Conflict> conflicts(String tenant, String property) {
+    return settings.store().conflicts(tenant, property, null);
+  }
+
+  /** Open (not resolved, not ignored) conflicts of a tenant, every property. */
+  public List<Conflict> openConflicts(String tenant) {
+    return settings.store().conflicts(tenant, null, ConflictStatus.OPEN);
+  }
+
+  /**
+   * Marks a conflict ignored by an operator: it stays ignored while the overlap lasts, and is
+   * resolved when it goes away. Empty when the tenant has no conflict of that id.
+   */
+  public Optional<Conflict> ignoreConflict(String tenant, String conflictId) {
+    return engine.ignore(tenant, conflictId);
+  }
+
+  /**
+   * Runs double-booking detection for one property now (for example after its time zone or
+   * check-in/check-out times changed) and returns the conflicts opened and resolved.
+   */
+  public List<ChangeEvent> detectConflicts(String tenant, String property) {
+    return engine.detect(tenant, property, settings.clock().instant()).changes();
   }
 
   /**
@@ -84,7 +189,17 @@ public final class IcsSync implements AutoCloseable {
 
   /** Stops the executor this instance created (a host-supplied executor is left alone). */
   @Override
-  public void close() {}
+  public void close() {
+    ExecutorService pool;
+    synchronized (poolLock) {
+      closed = true;
+      pool = ownPool;
+      ownPool = null;
+    }
+    if (pool != null) {
+      pool.shutdown();
+    }
+  }
 
   /**
    * The wiring of an {@link IcsSync}: read-only.

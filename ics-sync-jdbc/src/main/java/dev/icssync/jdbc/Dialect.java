@@ -23,9 +23,11 @@ interface Dialect {
 
   /**
    * Starts the transaction just opened on {@code c} (auto-commit off): sets its statement and lock
-   * timeouts and, with row-level security, the transaction-local tenant.
+   * timeouts and, with row-level security, the transaction-local tenant. {@code apply} marks the
+   * transaction of an apply (whose commit may be asynchronous, see {@link Settings}).
    */
-  void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant) throws SQLException;
+  void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
+      throws SQLException;
 
   /** Bumps the generation and the last attempt of a feed's state (creating it), returning the new state. */
   FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException;
@@ -35,9 +37,11 @@ interface Dialect {
 
   /**
    * Inserts or updates events of one feed (distinct keys), skipping rows whose every column is
-   * unchanged, and returns how many rows were inserted or updated.
+   * unchanged, and returns how many rows were inserted or updated. Called with the feed's state row
+   * locked, so no other apply writes this feed's events meanwhile.
    */
-  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events) throws SQLException;
+  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity)
+      throws SQLException;
 
   /** An insert-or-replace statement for {@code table}: parameters in {@code columns} order. */
   String upsertSql(String table, List<String> columns, List<String> keyColumns);

@@ -50,7 +50,7 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant)
+  public void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
       throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("SET LOCK_TIMEOUT " + settings.lockTimeout().toMillis());
@@ -105,7 +105,7 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events)
+  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
       throws SQLException {
     if (events.isEmpty()) {
       return 0;

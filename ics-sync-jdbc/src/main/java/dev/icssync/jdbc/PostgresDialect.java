@@ -3,7 +3,6 @@ package dev.icssync.jdbc;
 import dev.icssync.CalendarEvent;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSyncException.StorageException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -37,6 +36,8 @@ final class PostgresDialect implements Dialect {
 
   /** How events reach the server. */
   enum Upsert {
+    /** {@link #UNNEST} for small applies, {@link #COPY} from {@link #COPY_THRESHOLD} rows on. */
+    AUTO,
     /** One INSERT ... SELECT FROM unnest(arrays) ON CONFLICT statement per chunk. */
     UNNEST,
     /** COPY into a temporary table, then one INSERT ... SELECT ON CONFLICT. */
@@ -65,14 +66,18 @@ final class PostgresDialect implements Dialect {
       + "AS x(uid, rid, property, source, all_day, s, e, kind, status, summary, fp, fs, ls, lc, seq, ca)"
       + CONFLICT_CLAUSE;
 
-  private static final String COPY_TABLE = "CREATE TEMPORARY TABLE IF NOT EXISTS icssync_event_in (uid text, "
-      + "rid text, property text, source text, all_day bool, s int8, e int8, kind text, status text, "
-      + "summary text, fp int8, fs int8, ls int8, lc int8, seq int4, ca int8) ON COMMIT DELETE ROWS";
+  // a session temporary table shaped like the events table, emptied at every commit
+  private static final String COPY_TABLE = "CREATE TEMPORARY TABLE IF NOT EXISTS icssync_event_in "
+      + "(LIKE icssync_event INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
 
-  private static final String COPY_MERGE = "INSERT INTO icssync_event AS t (" + Rows.EVENT_COLUMNS + ") "
-      + "SELECT ?, ?, x.uid, x.rid, x.property, x.source, x.all_day, " + MICROS + "x.s, " + MICROS + "x.e, "
-      + "x.kind, x.status, x.summary, x.fp, " + MICROS + "x.fs, " + MICROS + "x.ls, " + MICROS + "x.lc, x.seq, "
-      + MICROS + "x.ca FROM icssync_event_in x" + CONFLICT_CLAUSE;
+  private static final String COPY_INSERT = "INSERT INTO icssync_event (" + Rows.EVENT_COLUMNS + ") SELECT "
+      + Rows.EVENT_COLUMNS + " FROM icssync_event_in";
+
+  private static final String COPY_MERGE = "INSERT INTO icssync_event AS t (" + Rows.EVENT_COLUMNS + ") SELECT "
+      + Rows.EVENT_COLUMNS + " FROM icssync_event_in" + CONFLICT_CLAUSE;
+
+  /** From this many rows on, {@link Upsert#AUTO} copies instead of sending arrays. */
+  static final int COPY_THRESHOLD = Integer.getInteger("icssync.jdbc.postgres.copyThreshold", 2_000);
 
   private static final String BATCH_SQL = "INSERT INTO icssync_event AS t (" + Rows.EVENT_COLUMNS + ") VALUES ("
       + String.join(", ", java.util.Collections.nCopies(18, "?")) + ")" + CONFLICT_CLAUSE;
@@ -80,7 +85,7 @@ final class PostgresDialect implements Dialect {
   private final Upsert upsert;
 
   PostgresDialect() {
-    this(Upsert.valueOf(System.getProperty("icssync.jdbc.postgres.upsert", "unnest").toUpperCase(Locale.ROOT)));
+    this(Upsert.valueOf(System.getProperty("icssync.jdbc.postgres.upsert", "auto").toUpperCase(Locale.ROOT)));
   }
 
   PostgresDialect(Upsert upsert) {
@@ -93,13 +98,12 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant)
+  public void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
       throws SQLException {
     boolean rls = settings.rowLevelSecurity();
-    String sql = rls
-        ? "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true), "
-            + "set_config('app.tenant_id', ?, true), set_config('app.cross_tenant', ?, true)"
-        : "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
+    String sql = "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)"
+        + (rls ? ", set_config('app.tenant_id', ?, true), set_config('app.cross_tenant', ?, true)" : "")
+        + (apply && !settings.synchronousApplyCommit() ? ", set_config('synchronous_commit', 'off', true)" : "");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, Long.toString(settings.statementTimeout().toMillis()));
       ps.setString(2, Long.toString(settings.lockTimeout().toMillis()));
@@ -138,14 +142,17 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events)
+  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
       throws SQLException {
     if (events.isEmpty()) {
       return 0;
     }
-    switch (upsert) {
+    Upsert technique = upsert == Upsert.AUTO
+        ? (events.size() >= COPY_THRESHOLD ? Upsert.COPY : Upsert.UNNEST)
+        : upsert;
+    switch (technique) {
       case COPY:
-        return copy(c, tenant, feedId, events);
+        return copy(c, tenant, feedId, events, rls);
       case BATCH:
         return batch(c, tenant, feedId, events);
       default:
@@ -215,68 +222,163 @@ final class PostgresDialect implements Dialect {
     }
   }
 
-  private int copy(Connection c, String tenant, String feedId, List<CalendarEvent> events) throws SQLException {
+  /**
+   * Binary COPY. A feed with no stored events (an initial load; the state row lock taken by the apply
+   * keeps it so) is copied straight into the events table; otherwise, and always under row-level
+   * security (COPY FROM does not apply policies), rows go through a session temporary table and one
+   * {@code INSERT ... SELECT ... ON CONFLICT}.
+   */
+  private int copy(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
+      throws SQLException {
+    boolean empty = !hasEvents(c, tenant, feedId);
+    if (empty && !rls) {
+      return (int) copyRows(c, "COPY icssync_event (" + Rows.EVENT_COLUMNS + ") FROM STDIN (FORMAT binary)",
+          tenant, feedId, events);
+    }
     try (Statement st = c.createStatement()) {
       st.execute(COPY_TABLE);
     }
-    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI()
-        .copyIn("COPY icssync_event_in FROM STDIN (FORMAT text)");
+    copyRows(c, "COPY icssync_event_in (" + Rows.EVENT_COLUMNS + ") FROM STDIN (FORMAT binary)", tenant, feedId,
+        events);
+    try (Statement st = c.createStatement()) {
+      return st.executeUpdate(empty ? COPY_INSERT : COPY_MERGE);
+    }
+  }
+
+  private static boolean hasEvents(Connection c, String tenant, String feedId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT EXISTS (SELECT 1 FROM icssync_event WHERE tenant = ? AND feed_id = ?)")) {
+      ps.setString(1, tenant);
+      ps.setString(2, feedId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01T00:00:00Z). */
+  private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+  private static final byte[] COPY_HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0,
+      0, 0, 0, 0, 0, 0, 0, 0};
+
+  private static long copyRows(Connection c, String copySql, String tenant, String feedId,
+      List<CalendarEvent> events) throws SQLException {
+    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
     try {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
-      StringBuilder line = new StringBuilder(256);
+      BinaryRows out = new BinaryRows(in);
+      out.raw(COPY_HEADER);
+      byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
+      byte[] feedBytes = feedId.getBytes(StandardCharsets.UTF_8);
       for (CalendarEvent e : events) {
-        line.setLength(0);
-        text(line, e.key().uid()).append('\t');
-        text(line, e.key().recurrenceId()).append('\t');
-        text(line, e.property()).append('\t');
-        text(line, e.source()).append('\t');
-        line.append(e.range().isAllDay() ? 't' : 'f').append('\t');
-        line.append(Rows.epochMicros(Rows.start(e.range()))).append('\t');
-        line.append(Rows.epochMicros(Rows.end(e.range()))).append('\t');
-        line.append(e.kind().name()).append('\t').append(e.status().name()).append('\t');
-        text(line, e.summary()).append('\t');
-        line.append(e.fingerprint()).append('\t');
-        line.append(Rows.epochMicros(e.firstSeen())).append('\t');
-        line.append(Rows.epochMicros(e.lastSeen())).append('\t');
-        line.append(Rows.epochMicros(e.lastChanged())).append('\t');
-        line.append(e.sequence()).append('\t');
-        line.append(e.cancelledAt() == null ? "\\N" : Long.toString(Rows.epochMicros(e.cancelledAt())));
-        line.append('\n');
-        byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-        buf.write(bytes, 0, bytes.length);
-        if (buf.size() >= 1 << 16) {
-          in.writeToCopy(buf.toByteArray(), 0, buf.size());
-          buf.reset();
+        out.int16(18);
+        out.bytes(tenantBytes);
+        out.bytes(feedBytes);
+        out.text(e.key().uid());
+        out.text(e.key().recurrenceId());
+        out.text(e.property());
+        out.text(e.source());
+        out.int32(1);
+        out.int8(e.range().isAllDay() ? 1 : 0);
+        out.timestamp(Rows.start(e.range()));
+        out.timestamp(Rows.end(e.range()));
+        out.text(e.kind().name());
+        out.text(e.status().name());
+        out.text(e.summary());
+        out.int32(8);
+        out.int64(e.fingerprint());
+        out.timestamp(e.firstSeen());
+        out.timestamp(e.lastSeen());
+        out.timestamp(e.lastChanged());
+        out.int32(4);
+        out.int32(e.sequence());
+        if (e.cancelledAt() == null) {
+          out.int32(-1);
+        } else {
+          out.timestamp(e.cancelledAt());
         }
       }
-      if (buf.size() > 0) {
-        in.writeToCopy(buf.toByteArray(), 0, buf.size());
-      }
-      in.endCopy();
+      out.int16(-1);
+      out.flush();
+      return in.endCopy();
     } finally {
       if (in.isActive()) {
         in.cancelCopy();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(COPY_MERGE)) {
-      ps.setString(1, tenant);
-      ps.setString(2, feedId);
-      return ps.executeUpdate();
-    }
   }
 
-  private static StringBuilder text(StringBuilder sb, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      switch (ch) {
-        case '\\' -> sb.append("\\\\");
-        case '\t' -> sb.append("\\t");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        default -> sb.append(ch);
+  /** The binary COPY encoding, buffered into 64 KiB writes. */
+  private static final class BinaryRows {
+    private final CopyIn in;
+    private final byte[] buf = new byte[1 << 16];
+    private int pos;
+
+    BinaryRows(CopyIn in) {
+      this.in = in;
+    }
+
+    void flush() throws SQLException {
+      if (pos > 0) {
+        in.writeToCopy(buf, 0, pos);
+        pos = 0;
       }
     }
-    return sb;
+
+    private void room(int n) throws SQLException {
+      if (pos + n > buf.length) {
+        flush();
+      }
+    }
+
+    void raw(byte[] b) throws SQLException {
+      room(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    void int8(int v) throws SQLException {
+      room(1);
+      buf[pos++] = (byte) v;
+    }
+
+    void int16(int v) throws SQLException {
+      room(2);
+      buf[pos++] = (byte) (v >>> 8);
+      buf[pos++] = (byte) v;
+    }
+
+    void int32(int v) throws SQLException {
+      room(4);
+      buf[pos++] = (byte) (v >>> 24);
+      buf[pos++] = (byte) (v >>> 16);
+      buf[pos++] = (byte) (v >>> 8);
+      buf[pos++] = (byte) v;
+    }
+
+    void int64(long v) throws SQLException {
+      int32((int) (v >>> 32));
+      int32((int) v);
+    }
+
+    void timestamp(Instant t) throws SQLException {
+      int32(8);
+      int64(Rows.epochMicros(t) - PG_EPOCH_MICROS);
+    }
+
+    void text(String s) throws SQLException {
+      bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void bytes(byte[] b) throws SQLException {
+      int32(b.length);
+      if (b.length > buf.length - 4) {
+        flush();
+        in.writeToCopy(b, 0, b.length);
+      } else {
+        raw(b);
+      }
+    }
   }
 
   private int batch(Connection c, String tenant, String feedId, List<CalendarEvent> events) throws SQLException {

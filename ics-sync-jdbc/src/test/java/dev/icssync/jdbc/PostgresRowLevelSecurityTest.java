@@ -117,6 +117,19 @@ class PostgresRowLevelSecurityTest {
   }
 
   @Test
+  void largeAppliesGoThroughThePoliciesToo() {
+    String a = "big-" + UUID.randomUUID();
+    int n = PostgresDialect.COPY_THRESHOLD + 1; // the COPY path (via the temporary table under policies)
+    FeedState s = store.beginSync(a, "f", Fixtures.T0);
+    java.util.List<dev.icssync.CalendarEvent> events = Fixtures.stays(a, "f", "p", n);
+    assertThat(store.apply(new FeedApply(a, "f", java.util.List.of(), events, s, null)).eventRowsWritten())
+        .isEqualTo(n);
+    assertThat(store.apply(new FeedApply(a, "f", java.util.List.of(), events, s, null)).eventRowsWritten())
+        .isZero();
+    assertThat(store.eventsOfFeed(a, "f")).hasSize(n);
+  }
+
+  @Test
   void crossTenantLookupsStillWork() {
     String a = "x-" + UUID.randomUUID();
     store.saveFeed(Feed.of("f", a, "p", "airbnb", "https://example.com/a.ics"));

@@ -109,6 +109,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
   /**
    * Schedules an active feed if it has no schedule yet: its first sync runs now. An existing
    * schedule is kept as it is. Returns whether a schedule was created; false for an inactive feed.
+   * Save the feed in the store first: each run looks it up there (a feed missing from the store
+   * stops its schedule).
    */
   public boolean enrol(Feed feed) {
     Objects.requireNonNull(feed, "feed");
@@ -129,6 +131,20 @@ public final class FeedSyncScheduler implements AutoCloseable {
    * once). Safe to run on every worker at once. Returns how many schedules were created.
    */
   public int enrolAll() {
+    return enrolMissing(null);
+  }
+
+  /**
+   * {@link #enrolAll()} with the first runs spread over {@code [now, now + spread)} instead of each
+   * feed's interval; {@code Duration.ZERO} makes them all due now (an initial import the host wants
+   * synced at once; the per-tenant cap keeps other tenants served meanwhile).
+   */
+  public int enrolAll(Duration spread) {
+    Checks.nonNegative(spread, "spread");
+    return enrolMissing(spread);
+  }
+
+  private int enrolMissing(@Nullable Duration spread) {
     Set<String> existing = existingInstanceIds();
     Instant now = clock.instant();
     List<SchedulableInstance<?>> missing = new ArrayList<>();
@@ -140,8 +156,9 @@ public final class FeedSyncScheduler implements AutoCloseable {
       if (existing.contains(instance.getId())) {
         continue;
       }
-      long spread = Math.max(1, feed.pollInterval().toMillis());
-      missing.add(SchedulableInstance.of(instance, now.plusMillis(ThreadLocalRandom.current().nextLong(spread))));
+      long window = (spread != null ? spread : feed.pollInterval()).toMillis();
+      Instant first = window <= 0 ? now : now.plusMillis(ThreadLocalRandom.current().nextLong(window));
+      missing.add(SchedulableInstance.of(instance, first));
     }
     int created = 0;
     for (int from = 0; from < missing.size(); from += 1000) {
@@ -149,9 +166,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
       try {
         scheduler.scheduleBatch(chunk);
         created += chunk.size();
-      } catch (FailedToScheduleBatchException | IcsSyncException e) {
-        created += scheduleOneByOne(chunk);
-      } catch (RuntimeException e) {
+      } catch (FailedToScheduleBatchException e) {
+        // another worker enrolled some of them meanwhile
         created += scheduleOneByOne(chunk);
       }
     }
@@ -187,6 +203,35 @@ public final class FeedSyncScheduler implements AutoCloseable {
       return false;
     } catch (TaskInstanceNotFoundException e) {
       return enrol(tenant, feedId);
+    }
+  }
+
+  /**
+   * Moves the next sync of every scheduled feed of {@code tenant} that is not syncing right now to
+   * now ("refresh all my calendars"). One UPDATE on our table; the per-tenant cap keeps a big
+   * tenant's burst from starving the others. Returns how many feeds were moved.
+   */
+  public int syncNow(String tenant) {
+    Checks.nonBlank(tenant, "tenant");
+    String prefix = FeedTaskId.tenantPrefix(tenant).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("UPDATE " + tableName
+            + " SET execution_time = ?, version = version + 1"
+            + " WHERE task_name = ? AND picked = ? AND task_instance LIKE ? ESCAPE '\\'")) {
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
+      ps.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
+      ps.setString(2, TASK_NAME);
+      ps.setBoolean(3, false);
+      ps.setString(4, prefix + "%");
+      int moved = ps.executeUpdate();
+      if (moved > 0) {
+        scheduler.triggerCheckForDueExecutions();
+      }
+      return moved;
+    } catch (SQLException e) {
+      throw new IcsSyncException.StorageException("cannot move the syncs of tenant " + tenant, e);
     }
   }
 

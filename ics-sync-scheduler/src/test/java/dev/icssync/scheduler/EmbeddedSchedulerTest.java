@@ -182,6 +182,54 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  void syncNowOfATenantMovesOnlyThatTenantsFeeds() {
+    feed("a_b", "f1", Duration.ofHours(10));
+    feed("a_b", "f2", Duration.ofHours(10));
+    feed("aXb", "f3", Duration.ofHours(10)); // would match an unescaped LIKE 'a_b/%'
+    FeedSyncScheduler w = start(builder());
+    assertThat(w.syncNow("a_b")).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs("a_b", "f1") == 1 && runner.runs("a_b", "f2") == 1);
+    assertThat(runner.runs("aXb", "f3")).isZero();
+    assertThat(w.syncNow("nobody")).isZero();
+  }
+
+  @Test
+  void enrolAllWithAZeroSpreadMakesEveryFeedDueNow() {
+    for (int i = 0; i < 20; i++) {
+      feed("acme", "n" + i, Duration.ofHours(1));
+    }
+    FeedSyncScheduler w = start(builder().enrolOnStart(false));
+    assertThat(w.enrolAll(Duration.ZERO)).isEqualTo(20);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.starts.size() == 20);
+    assertThatThrownBy(() -> w.enrolAll(Duration.ofSeconds(-1))).hasMessageContaining("spread");
+  }
+
+  @Test
+  void aStoreOutageBacksOffAndTheFeedResumesAfterwards() {
+    feed("acme", "f1", Duration.ofHours(1));
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    dev.icssync.spi.FeedStore flaky = new ForwardingFeedStore(store) {
+      @Override
+      public java.util.Optional<Feed> feed(String tenant, String feedId) {
+        lookups.incrementAndGet();
+        if (down.get()) {
+          throw new IcsSyncException.StorageException("connection refused", null);
+        }
+        return super.feed(tenant, feedId);
+      }
+    };
+    FeedSyncScheduler w = start(builder().feeds(flaky).enrolOnStart(false).backoff(Duration.ofMillis(200), Duration.ofMillis(400)));
+    w.enrol(store.feed("acme", "f1").orElseThrow());
+    await().atMost(Duration.ofSeconds(10)).until(() -> lookups.get() >= 3);
+    assertThat(runner.runs("acme", "f1")).isZero();
+    assertThat(failureCount("acme/f1")).isGreaterThanOrEqualTo(2);
+    down.set(false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs("acme", "f1") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> failureCount("acme/f1") == 0);
+  }
+
+  @Test
   void cancelWaitsForARunningSync() {
     Feed slow = feed("acme", "slow", Duration.ofHours(1));
     runner.work(Duration.ofMillis(800));

@@ -118,6 +118,7 @@ final class FeedServer implements AutoCloseable {
     if (flying.incrementAndGet() > 1) {
       overlaps.incrementAndGet();
     }
+    int version = versions.getOrDefault(feedId, 1);
     try (exchange) {
       CountDownLatch hold = holds.get(feedId);
       if (hold != null) {
@@ -136,7 +137,6 @@ final class FeedServer implements AutoCloseable {
         respond(exchange, feedId, 429, new byte[0]);
         return;
       }
-      int version = versions.getOrDefault(feedId, 1);
       String etag = "\"" + feedId + "-v" + version + "\"";
       if (validators && etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
         exchange.getResponseHeaders().add("ETag", etag);

@@ -38,7 +38,8 @@ class WorkerKillPostgresTest {
       List<String> names = List.of("w0", "w1", "victim");
       List<Process> processes = new ArrayList<>();
       for (String name : names) {
-        processes.add(jvms.start(WorkerMain.class, name, db.jdbcUrl(), db.user(), db.password(), base, "40", "4000"));
+        processes.add(jvms.start(WorkerMain.class, "name=" + name, "url=" + db.jdbcUrl(), "user=" + db.user(),
+            "password=" + db.password(), "mode=fetch", "base=" + base, "feeds=40", "interval=4000"));
       }
       await().atMost(Duration.ofSeconds(40)).until(() -> {
         for (String name : names) {

@@ -30,7 +30,7 @@ final class WorkerProcesses implements AutoCloseable {
     command.add(classpath);
     command.add(main.getName());
     command.addAll(List.of(args));
-    String name = args.length > 0 ? args[0] : "worker";
+    String name = args.length > 0 ? args[0].replace("name=", "") : "worker";
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectOutput(logDir.resolve(name + ".out").toFile())
         .redirectError(logDir.resolve(name + ".err").toFile());

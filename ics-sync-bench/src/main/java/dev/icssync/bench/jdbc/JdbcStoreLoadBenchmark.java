@@ -1,0 +1,86 @@
+package dev.icssync.bench.jdbc;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.FeedState;
+import dev.icssync.spi.FeedApply;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Initial load of 100,000 events into empty tables: score = event rows written per second. Each
+ * invocation starts from truncated tables (not timed). {@code feeds} splits the 100,000 events over
+ * that many feeds, one apply (one transaction) per feed.
+ *
+ * <pre>
+ * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar ics-sync-bench/target/benchmarks.jar JdbcStoreLoad -f 1 -wi 1 -i 3
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+public class JdbcStoreLoadBenchmark {
+  static final int EVENTS = 100_000;
+
+  @Param({"postgres-auto", "postgres-unnest", "postgres-copy", "postgres-batch", "postgres-auto-partitioned",
+      "h2-memory", "h2-file"})
+  public String target;
+
+  @Param({"100", "1"})
+  public int feeds;
+
+  /** PostgreSQL: {@code JdbcStore.Builder#synchronousApplyCommit}. */
+  @Param({"true"})
+  public boolean synchronousApplyCommit;
+
+  private BenchDatabase database;
+  private List<List<CalendarEvent>> events;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    database = new BenchDatabase(target, synchronousApplyCommit);
+    events = BenchDatabase.events(feeds, EVENTS / feeds);
+  }
+
+  @Setup(Level.Invocation)
+  public void empty() {
+    database.truncateEvents();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    database.close();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public int initialLoad() {
+    int written = 0;
+    for (List<CalendarEvent> feed : events) {
+      CalendarEvent first = feed.get(0);
+      FeedState s = database.store.beginSync(first.tenant(), first.feedId(), BenchDatabase.T0);
+      written += database.store.apply(new FeedApply(first.tenant(), first.feedId(), List.of(), feed, s, null))
+          .eventRowsWritten();
+    }
+    if (written != EVENTS) {
+      throw new IllegalStateException("wrote " + written + " rows, expected " + EVENTS);
+    }
+    return written;
+  }
+}

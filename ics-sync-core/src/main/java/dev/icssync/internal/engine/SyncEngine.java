@@ -1,0 +1,535 @@
+package dev.icssync.internal.engine;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeCounts;
+import dev.icssync.ChangeEvent;
+import dev.icssync.Conflict;
+import dev.icssync.ConflictStatus;
+import dev.icssync.DateRange;
+import dev.icssync.Diagnostic;
+import dev.icssync.EventKey;
+import dev.icssync.FailureReason;
+import dev.icssync.Feed;
+import dev.icssync.FeedState;
+import dev.icssync.IcsSync;
+import dev.icssync.IcsSyncException;
+import dev.icssync.PropertySettings;
+import dev.icssync.Quarantine;
+import dev.icssync.SyncMode;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.SyncRun;
+import dev.icssync.SyncTimings;
+import dev.icssync.ical.IcalParser;
+import dev.icssync.ical.ParseOptions;
+import dev.icssync.ical.ParseResult;
+import dev.icssync.ical.ParsedEvent;
+import dev.icssync.internal.conflict.ConflictDetector;
+import dev.icssync.internal.conflict.ConflictLifecycle;
+import dev.icssync.internal.profile.ProfileRegistry;
+import dev.icssync.spi.ChannelProfile;
+import dev.icssync.spi.EventQuery;
+import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.FetchRequest;
+import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.Store;
+import dev.icssync.spi.SyncListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs the sync of one feed: limiter, per-feed lock, {@code beginSync} (fencing generation), fetch
+ * with the stored validators, semantic digest, parse, channel profile, diff, one atomic apply,
+ * conflict detection for the property, then listeners, export cache and purge hook. Never throws for
+ * bad input: every failure is a {@link SyncReport}.
+ */
+public final class SyncEngine {
+  /** MDC keys set around each sync (never the URL). */
+  public static final String MDC_TENANT = "icssync.tenant";
+  public static final String MDC_PROPERTY = "icssync.property";
+  public static final String MDC_FEED = "icssync.feed";
+
+  /** Version of the engine's reading; part of the stored parser version. */
+  static final int ENGINE_VERSION = 1;
+
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+  private final IcsSync.Settings settings;
+  private final Store store;
+  private final ProfileRegistry profiles;
+  private final int readingVersion;
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final Object[] propertyLocks = new Object[64];
+
+  public SyncEngine(IcsSync.Settings settings) {
+    this.settings = settings;
+    this.store = settings.store();
+    this.profiles = new ProfileRegistry(settings.profiles());
+    this.readingVersion = (ENGINE_VERSION * 1_000_003 + profiles.version()) & 0x7fffffff;
+    for (int i = 0; i < propertyLocks.length; i++) {
+      propertyLocks[i] = new Object();
+    }
+  }
+
+  public ProfileRegistry profiles() {
+    return profiles;
+  }
+
+  /** The version stored in {@link FeedState#parserVersion()} by this engine. */
+  public int readingVersion() {
+    return readingVersion;
+  }
+
+  /** Syncs one feed. Never throws for bad input or adapter failures. */
+  public SyncReport sync(String tenant, String feedId, SyncMode mode) {
+    Instant startedAt = settings.clock().instant();
+    long t0 = System.nanoTime();
+    Optional<Feed> found;
+    try {
+      found = store.feed(tenant, feedId);
+    } catch (RuntimeException e) {
+      log.warn("sync of feed {} could not read the feed: {}", feedId, e.toString());
+      return new SyncReport(feedId, tenant, "", "", SyncOutcome.FAILED, FailureReason.STORAGE,
+          "could not read the feed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, 0, 0,
+          SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+    }
+    if (found.isEmpty()) {
+      return new SyncReport(feedId, tenant, "", "", SyncOutcome.SKIPPED, null, "no such feed",
+          ChangeCounts.NONE, 0, 0, SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+    }
+    Feed feed = found.get();
+    String oldTenant = MDC.get(MDC_TENANT);
+    String oldProperty = MDC.get(MDC_PROPERTY);
+    String oldFeed = MDC.get(MDC_FEED);
+    MDC.put(MDC_TENANT, tenant);
+    MDC.put(MDC_PROPERTY, feed.property());
+    MDC.put(MDC_FEED, feedId);
+    try {
+      Attempt a = new Attempt(feed, mode, startedAt, t0);
+      if (!feed.active()) {
+        return finish(a, a.skipped("feed is inactive"));
+      }
+      boolean admitted;
+      try {
+        admitted = settings.limiter().tryAcquire(tenant);
+      } catch (RuntimeException e) {
+        log.warn("sync limiter failed; admitting the sync", e);
+        admitted = true;
+      }
+      if (!admitted) {
+        return finish(a, a.skipped("refused by the sync limiter"));
+      }
+      String lockKey = tenant + '\u0000' + feedId;
+      if (!running.add(lockKey)) {
+        return finish(a, a.skipped("a sync of this feed is already running"));
+      }
+      try {
+        for (SyncListener l : settings.listeners()) {
+          try {
+            l.onSyncStarted(feed);
+          } catch (RuntimeException e) {
+            log.warn("sync listener {} failed in onSyncStarted", l.getClass().getName(), e);
+          }
+        }
+        SyncReport report;
+        try {
+          report = runLocked(a);
+        } catch (IcsSyncException.StaleGenerationException e) {
+          report = a.report(SyncOutcome.STALE, null, "a newer sync of this feed started; this one was rejected",
+              ChangeCounts.NONE, List.of());
+        } catch (IcsSyncException.StorageException e) {
+          log.warn("sync of feed {} failed in the store: {}", feedId, e.toString());
+          report = a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
+              "store failed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+        } catch (RuntimeException e) {
+          log.warn("sync of feed {} failed unexpectedly", feedId, e);
+          report = a.report(SyncOutcome.FAILED, FailureReason.INTERNAL,
+              "unexpected " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+        }
+        return finish(a, report);
+      } finally {
+        running.remove(lockKey);
+      }
+    } finally {
+      restore(MDC_TENANT, oldTenant);
+      restore(MDC_PROPERTY, oldProperty);
+      restore(MDC_FEED, oldFeed);
+    }
+  }
+
+  private static void restore(String key, @Nullable String value) {
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
+    }
+  }
+
+  private SyncReport runLocked(Attempt a) {
+    Feed feed = a.feed;
+    boolean dryRun = a.mode == SyncMode.DRY_RUN;
+    Instant now = a.startedAt;
+    FeedState state = dryRun ? store.state(feed.tenant(), feed.id()) : store.beginSync(feed.tenant(), feed.id(), now);
+    a.state = state;
+
+    // Validators only when the stored data reflects the last body: never while quarantined (the same
+    // suspicious body must be seen again to count as a confirmation), never forced or dry.
+    boolean conditional = a.mode == SyncMode.NORMAL && state.quarantine() == null && state.contentDigest() != null
+        && state.parserVersion() == readingVersion;
+    FetchRequest request = conditional
+        ? new FetchRequest(feed, state.etag(), state.lastModified())
+        : FetchRequest.unconditional(feed);
+    long tf = System.nanoTime();
+    FetchResult result;
+    try {
+      result = settings.fetcher().fetch(request);
+    } catch (RuntimeException e) {
+      log.warn("fetcher threw for feed {} ({}): {}", feed.id(), feed.redactedUrl(), e.getClass().getName());
+      result = FetchResult.Failed.of(FailureReason.INTERNAL, "fetcher threw " + e.getClass().getSimpleName());
+    }
+    a.fetch = Duration.ofNanos(System.nanoTime() - tf);
+    a.permanentRedirect = result.permanentRedirect();
+
+    if (result instanceof FetchResult.Failed f) {
+      a.retryAfter = f.retryAfter();
+      return fail(a, f.reason(), f.message(), f.retryAfter());
+    }
+    if (result instanceof FetchResult.NotModified nm) {
+      if (dryRun) {
+        return a.report(SyncOutcome.DRY_RUN, null, "not modified", ChangeCounts.NONE, List.of());
+      }
+      FeedState next = success(a, state, nm.etag() != null ? nm.etag() : state.etag(),
+          nm.lastModified() != null ? nm.lastModified() : state.lastModified(), state.contentDigest(),
+          state.parserVersion(), state.quarantine(), now);
+      return stateOnly(a, next, SyncOutcome.NOT_MODIFIED, "not modified (304)");
+    }
+    FetchResult.Fetched fetched = (FetchResult.Fetched) result;
+    a.bytes = fetched.body().length;
+    String digest = SemanticDigest.of(fetched.body());
+    if (a.mode == SyncMode.NORMAL && state.quarantine() == null && digest.equals(state.contentDigest())
+        && state.parserVersion() == readingVersion) {
+      FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), digest, readingVersion, null, now);
+      return stateOnly(a, next, SyncOutcome.UNCHANGED, "unchanged (same content digest)");
+    }
+
+    // Parse and read with the channel profile.
+    long tp = System.nanoTime();
+    PropertySettings property = propertySettings(feed.tenant(), feed.property());
+    ZoneId zone = property.zone();
+    Instant windowStart = now.minus(settings.config().windowBack());
+    Instant windowEnd = now.plus(settings.config().windowAhead());
+    ParseResult parsed;
+    try {
+      ParseOptions options = ParseOptions.builder().window(windowStart, windowEnd).defaultZone(zone)
+          .charset(fetched.charset()).build();
+      parsed = IcalParser.create(options).parse(fetched.body());
+    } catch (IcsSyncException.ParseException e) {
+      a.parse = Duration.ofNanos(System.nanoTime() - tp);
+      FailureReason reason = switch (e.failure()) {
+        case NOT_A_CALENDAR -> FailureReason.NOT_A_CALENDAR;
+        case TOO_LARGE -> FailureReason.TOO_LARGE;
+        default -> FailureReason.PARSE_ERROR;
+      };
+      return fail(a, reason, e.failure() + ": " + e.getMessage(), null);
+    } catch (RuntimeException e) {
+      a.parse = Duration.ofNanos(System.nanoTime() - tp);
+      log.warn("parser failed unexpectedly on feed {}", feed.id(), e);
+      return fail(a, FailureReason.PARSE_ERROR, "unexpected parser error: " + e.getClass().getSimpleName(), null);
+    }
+    a.diagnostics = parsed.diagnostics();
+    ChannelProfile profile = profiles.resolve(feed.source(), parsed.prodId(), sampleUids(parsed.events()));
+    List<Incoming> incoming = read(feed, profile, parsed, LocalDate.ofInstant(now, zone));
+    a.parse = Duration.ofNanos(System.nanoTime() - tp);
+
+    // Diff against the store.
+    long td = System.nanoTime();
+    List<CalendarEvent> stored = store.eventsOfFeed(feed.tenant(), feed.id());
+    FeedDiff.Result diff = FeedDiff.compute(new FeedDiff.Params(feed, now, zone, windowEnd,
+        settings.config().massCancelShare(), settings.config().quarantineConfirmations(),
+        a.mode == SyncMode.FORCE, state.quarantine()), stored, incoming);
+    a.diff = Duration.ofNanos(System.nanoTime() - td);
+
+    if (dryRun) {
+      return a.report(SyncOutcome.DRY_RUN, null, "dry run: " + describe(diff.counts(), diff.heldBack()),
+          diff.counts(), diff.changes());
+    }
+
+    SyncOutcome outcome = diff.heldBack() ? SyncOutcome.QUARANTINED : SyncOutcome.APPLIED;
+    String message = describe(diff.counts(), diff.heldBack())
+        + (diff.quarantine() != null ? " (" + diff.quarantine().reason() + ")" : "");
+    // While quarantined the digest is not stored: the same suspicious body must be parsed again.
+    FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), diff.heldBack() ? null : digest,
+        readingVersion, diff.quarantine(), now);
+    List<ChangeEvent> changes = new ArrayList<>(diff.changes());
+    if (!diff.heldBack()) {
+      addRecovered(a, changes);
+    }
+    long ta = System.nanoTime();
+    SyncRun run = run(a, next.generation(), outcome, null, diff.counts(), message);
+    store.apply(new FeedApply(feed.tenant(), feed.id(), diff.rekeys(), diff.upserts(), next, run));
+    a.apply = Duration.ofNanos(System.nanoTime() - ta);
+
+    boolean eventsChanged = !diff.upserts().isEmpty() || !diff.rekeys().isEmpty();
+    if (eventsChanged) {
+      long tc = System.nanoTime();
+      try {
+        Map<EventKey, EventKey> renamed = new HashMap<>();
+        for (FeedApply.Rekey rk : diff.rekeys()) {
+          renamed.put(rk.from(), rk.to());
+        }
+        ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now, renamed);
+        changes.addAll(c.changes());
+        a.conflictsOpened = c.opened();
+        a.conflictsResolved = c.resolved();
+      } catch (RuntimeException e) {
+        log.warn("conflict detection failed for property {} after a committed sync", feed.property(), e);
+        message += "; conflict detection failed: " + e.getClass().getSimpleName();
+      }
+      a.detect = Duration.ofNanos(System.nanoTime() - tc);
+      afterCommit(feed);
+    }
+    return a.report(outcome, null, message, diff.counts(), changes);
+  }
+
+  /** Reads parsed events through the profile into what the diff compares. */
+  List<Incoming> read(Feed feed, ChannelProfile profile, ParseResult parsed, LocalDate today) {
+    LocalDate horizon = null;
+    for (ParsedEvent e : parsed.events()) {
+      if (e.range() instanceof DateRange.AllDay d && (horizon == null || d.end().isAfter(horizon))) {
+        horizon = d.end();
+      }
+    }
+    ChannelProfile.Context context = new ChannelProfile.Context(feed, today, horizon, parsed.prodId());
+    List<Incoming> out = new ArrayList<>(parsed.events().size());
+    for (ParsedEvent e : parsed.events()) {
+      ChannelProfile.Normalized n = profile.normalize(e, context);
+      if (n == null) {
+        continue;
+      }
+      String uid = n.uid() != null ? n.uid() : e.uid();
+      if (uid.isBlank()) {
+        continue;
+      }
+      DateRange range = n.range() != null ? n.range() : e.range();
+      out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), uid, e.recurrenceId()), range, n.kind(),
+          n.status(), n.summary()));
+    }
+    return out;
+  }
+
+  private static List<String> sampleUids(List<ParsedEvent> events) {
+    List<String> out = new ArrayList<>(3);
+    for (int i = 0; i < events.size() && i < 3; i++) {
+      out.add(events.get(i).uid());
+    }
+    return out;
+  }
+
+  private PropertySettings propertySettings(String tenant, String property) {
+    return store.property(tenant, property).orElseGet(() -> new PropertySettings(tenant, property,
+        settings.config().defaultZone(), PropertySettings.DEFAULT_CHECK_IN, PropertySettings.DEFAULT_CHECK_OUT));
+  }
+
+  /**
+   * Detects double bookings of one property and saves the conflicts' new states. Serialised per
+   * property within this JVM so two feeds of one property do not race on the lifecycle.
+   */
+  public ConflictLifecycle.Result detect(String tenant, String property, Instant now) {
+    return detect(tenant, property, now, Map.of());
+  }
+
+  private ConflictLifecycle.Result detect(String tenant, String property, Instant now,
+      Map<EventKey, EventKey> renamed) {
+    synchronized (propertyLocks[Math.floorMod((tenant + '\u0000' + property).hashCode(), propertyLocks.length)]) {
+      PropertySettings ps = propertySettings(tenant, property);
+      LocalDate from = LocalDate.ofInstant(now.minus(settings.config().windowBack()), ps.zone());
+      Instant coveredFrom = from.atStartOfDay(ps.zone()).toInstant();
+      List<CalendarEvent> events = store.events(new EventQuery(tenant, property, from, null, false));
+      List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps);
+      List<Conflict> existing = new ArrayList<>();
+      for (Conflict c : store.conflicts(tenant, property, null)) {
+        if (c.overlap().end().isAfter(coveredFrom)) {
+          existing.add(c);
+        }
+      }
+      ConflictLifecycle.Result r =
+          ConflictLifecycle.reconcile(tenant, property, found, existing, settings.conflictPolicy(), now, renamed);
+      if (!r.toSave().isEmpty()) {
+        store.saveConflicts(tenant, r.toSave());
+      }
+      return r;
+    }
+  }
+
+  /** Marks a conflict ignored; it stays ignored while the overlap lasts. */
+  public Optional<Conflict> ignore(String tenant, String conflictId) {
+    for (Conflict c : store.conflicts(tenant, null, null)) {
+      if (c.id().equals(conflictId)) {
+        if (c.status() == ConflictStatus.IGNORED) {
+          return Optional.of(c);
+        }
+        Conflict ignored = new Conflict(c.id(), c.tenant(), c.property(), c.first(), c.second(), c.overlap(),
+            ConflictStatus.IGNORED, c.winner(), c.openedAt(), null);
+        store.saveConflicts(tenant, List.of(ignored));
+        return Optional.of(ignored);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void afterCommit(Feed feed) {
+    try {
+      settings.exportCache().invalidate(feed.tenant(), feed.property());
+    } catch (RuntimeException e) {
+      log.warn("export cache invalidation failed", e);
+    }
+    try {
+      settings.purgeHook().purge(dev.icssync.ExportView.surrogateKeys(feed.tenant(), feed.property()));
+    } catch (RuntimeException e) {
+      log.warn("purge hook failed", e);
+    }
+  }
+
+  private SyncReport stateOnly(Attempt a, FeedState next, SyncOutcome outcome, String message) {
+    List<ChangeEvent> changes = new ArrayList<>();
+    addRecovered(a, changes);
+    long ta = System.nanoTime();
+    store.apply(FeedApply.stateOnly(next, run(a, next.generation(), outcome, null, ChangeCounts.NONE, message)));
+    a.apply = Duration.ofNanos(System.nanoTime() - ta);
+    return a.report(outcome, null, message, ChangeCounts.NONE, changes);
+  }
+
+  private SyncReport fail(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
+    FeedState s = a.state;
+    String message = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + detail;
+    if (a.mode == SyncMode.DRY_RUN) {
+      return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE, List.of());
+    }
+    int failures = s.consecutiveFailures() + 1;
+    Instant now = a.startedAt;
+    FeedState next = new FeedState(s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(),
+        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message,
+        Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter), s.quarantine(), s.generation());
+    long ta = System.nanoTime();
+    store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,
+        message)));
+    a.apply = Duration.ofNanos(System.nanoTime() - ta);
+    return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE,
+        List.of(new ChangeEvent.FeedFailed(a.feed, reason, message, failures)));
+  }
+
+  private void addRecovered(Attempt a, List<ChangeEvent> changes) {
+    FeedState s = a.state;
+    if (s != null && (s.consecutiveFailures() > 0 || s.quarantine() != null)) {
+      changes.add(new ChangeEvent.FeedRecovered(a.feed, s.lastSuccess()));
+    }
+  }
+
+  private FeedState success(Attempt a, FeedState s, @Nullable String etag, @Nullable String lastModified,
+      @Nullable String digest, int version, @Nullable Quarantine quarantine, Instant now) {
+    return new FeedState(s.tenant(), s.feedId(), etag, lastModified, digest, version, s.lastAttempt(), now, 0,
+        null, Backoff.afterSuccess(now, a.feed.pollInterval()), quarantine,
+        s.generation());
+  }
+
+  private SyncRun run(Attempt a, long generation, SyncOutcome outcome, @Nullable FailureReason failure,
+      ChangeCounts counts, String message) {
+    return new SyncRun(UUID.randomUUID().toString(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
+        settings.clock().instant(), outcome, failure, counts, message);
+  }
+
+  private SyncReport finish(Attempt a, SyncReport report) {
+    if (report.outcome() == SyncOutcome.FAILED) {
+      log.info("sync of feed {} failed: {}", a.feed.id(), report.message());
+    } else {
+      log.debug("sync of feed {}: {} ({})", a.feed.id(), report.outcome(), report.message());
+    }
+    for (SyncListener l : settings.listeners()) {
+      for (ChangeEvent c : report.changes()) {
+        if (report.outcome() == SyncOutcome.DRY_RUN) {
+          break;
+        }
+        try {
+          l.onChange(c);
+        } catch (RuntimeException e) {
+          log.warn("sync listener {} failed in onChange", l.getClass().getName(), e);
+        }
+      }
+      try {
+        l.onSyncFinished(a.feed, report);
+      } catch (RuntimeException e) {
+        log.warn("sync listener {} failed in onSyncFinished", l.getClass().getName(), e);
+      }
+    }
+    return report;
+  }
+
+  static String describe(ChangeCounts c, boolean heldBack) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(c.seen()).append(" seen, ").append(c.created()).append(" created, ").append(c.updated())
+        .append(" updated, ").append(c.cancelled()).append(" cancelled, ").append(c.reinstated())
+        .append(" reinstated");
+    if (c.uidReissued() > 0) {
+      sb.append(", ").append(c.uidReissued()).append(" UID reissued");
+    }
+    if (heldBack) {
+      sb.append(", ").append(c.heldBack()).append(" cancellations held back");
+    }
+    return sb.toString();
+  }
+
+  /** The mutable bookkeeping of one sync, turned into a report at the end. */
+  private final class Attempt {
+    final Feed feed;
+    final SyncMode mode;
+    final Instant startedAt;
+    final long t0;
+    @Nullable FeedState state;
+    Duration fetch = Duration.ZERO;
+    Duration parse = Duration.ZERO;
+    Duration diff = Duration.ZERO;
+    Duration apply = Duration.ZERO;
+    Duration detect = Duration.ZERO;
+    long bytes;
+    List<Diagnostic> diagnostics = List.of();
+    @Nullable Duration retryAfter;
+    @Nullable String permanentRedirect;
+    int conflictsOpened;
+    int conflictsResolved;
+
+    Attempt(Feed feed, SyncMode mode, Instant startedAt, long t0) {
+      this.feed = feed;
+      this.mode = mode;
+      this.startedAt = startedAt;
+      this.t0 = t0;
+    }
+
+    SyncReport skipped(String message) {
+      return report(SyncOutcome.SKIPPED, null, message, ChangeCounts.NONE, List.of());
+    }
+
+    SyncReport report(SyncOutcome outcome, @Nullable FailureReason failure, String message, ChangeCounts counts,
+        List<ChangeEvent> changes) {
+      SyncTimings timings = new SyncTimings(fetch, parse, diff, apply, detect,
+          Duration.ofNanos(System.nanoTime() - t0));
+      return new SyncReport(feed.id(), feed.tenant(), feed.property(), feed.source(), outcome, failure, message,
+          counts, conflictsOpened, conflictsResolved, timings, bytes, diagnostics, changes, retryAfter,
+          permanentRedirect, startedAt);
+    }
+
+  }
+}

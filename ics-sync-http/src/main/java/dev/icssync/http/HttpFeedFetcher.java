@@ -1,0 +1,892 @@
+package dev.icssync.http;
+
+import dev.icssync.FailureReason;
+import dev.icssync.IcsSyncException.ConfigurationException;
+import dev.icssync.internal.Checks;
+import dev.icssync.internal.Redaction;
+import dev.icssync.spi.FeedFetcher;
+import dev.icssync.spi.FetchRequest;
+import dev.icssync.spi.FetchResult;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.ZipException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP(S) {@link FeedFetcher}: conditional, compressed, polite, bounded, and guarded against
+ * server-side request forgery. Thread-safe; create one per application and {@link #close()} it on
+ * shutdown.
+ *
+ * <pre>{@code
+ * HttpFeedFetcher fetcher = HttpFeedFetcher.builder()
+ *     .timeout(Duration.ofSeconds(30))
+ *     .userAgent("airbnb.com", "Mozilla/5.0 (compatible; MyPms/2.1)")
+ *     .build();
+ * IcsSync sync = IcsSync.builder().fetcher(fetcher)...build();
+ * }</pre>
+ *
+ * <h2>What a fetch does</h2>
+ *
+ * <ul>
+ *   <li>Schemes {@code http} and {@code https}; {@code webcal}/{@code webcals} are fetched over
+ *       https. User info in the URL becomes a Basic {@code Authorization} header, sent only to the
+ *       URL's own origin (dropped when a redirect leaves it). Query strings and user info never
+ *       appear in results, messages or logs ({@link Redaction#url}).
+ *   <li>Conditional GET with the stored validators ({@code If-None-Match}, {@code
+ *       If-Modified-Since}); 304 becomes {@link FetchResult.NotModified}.
+ *   <li>{@code Accept-Encoding: gzip, deflate}; the body is decoded while streaming and the size cap
+ *       (default 10 MiB) is counted on decoded bytes, so gzip bombs stop at the cap.
+ *   <li>One deadline for the whole fetch, redirects and body included (default 60 s): a server that
+ *       drips a byte a second is cut off. Connect timeout default 10 s; it also bounds the DNS
+ *       lookup. Response headers are limited (200 lines of at most 16 KB).
+ *   <li>At most 5 redirects, loops detected, https to http refused, every hop checked again by the
+ *       SSRF guard; a leading chain of 301/308 is reported in {@link
+ *       FetchResult#permanentRedirect()} (redacted).
+ *   <li>Per-host politeness: at most 4 requests in flight to one host and starts at least 100 ms
+ *       apart (both configurable); pooled keep-alive connections.
+ *   <li>200 with HTML/JSON/anything that does not start with {@code BEGIN:VCALENDAR} is {@link
+ *       FailureReason#NOT_A_CALENDAR}; an empty 200 (or 204) is an empty body for the engine to
+ *       judge; a calendar without {@code END:VCALENDAR} is a truncated transfer ({@link
+ *       FailureReason#NETWORK}), so a cut-off feed never looks like cancelled bookings.
+ *   <li>404/410 {@code GONE}, 401/403 {@code UNAUTHORIZED}, 429 {@code RATE_LIMITED} and 503 {@code
+ *       SERVER_ERROR} with Retry-After (seconds or HTTP date, capped at 6 h), other 5xx {@code
+ *       SERVER_ERROR}, resets {@code NETWORK}, timeouts {@code TIMEOUT}. {@link #fetch} never
+ *       throws.
+ * </ul>
+ *
+ * <h2>SSRF guard and why Apache HttpClient 5</h2>
+ *
+ * <p>Feed URLs are typed in by tenants. The guard refuses loopback, private, link-local (cloud
+ * metadata), CGNAT, unspecified, multicast, reserved, benchmarking and documentation addresses,
+ * IPv6 unique-local/link-local/site-local, and judges IPv4-mapped, NAT64 and 6to4 addresses by the
+ * IPv4 address inside them (Teredo is refused). Odd IPv4 spellings ({@code 2130706433}, {@code
+ * 0177.0.0.1}, {@code 0x7f.1}, {@code 127.1}) are normalised first.
+ *
+ * <p>A check before the request is not enough: the client would resolve the name again when it
+ * connects, and a rebinding DNS server can answer "public" to the check and "private" to the
+ * connect. {@code java.net.http.HttpClient} offers no hook between resolution and connect, so this
+ * fetcher uses Apache HttpClient 5 (classic, blocking I/O), whose connection manager takes a {@code
+ * DnsResolver}: ours resolves, checks <em>every</em> address, refuses the host if any address is
+ * refused or the lookup fails (fail closed), and hands back only the addresses it checked, which are
+ * the only ones the connection manager connects to. No proxy is used (a proxy would resolve names
+ * itself and defeat the guard), cookies are off (a shared client must not carry one tenant's
+ * cookies to another's feed) and Apache's own redirect, retry, decompression and authentication
+ * handling are off: this class does each of them under its own rules.
+ *
+ * <p>HTTP/2: the classic client speaks HTTP/1.1 only; HTTP/2 would need Apache's async client (a
+ * second I/O model with reactor threads) for little gain on one small GET per feed per interval, so
+ * connections are HTTP/1.1 with keep-alive pooling.
+ *
+ * <p>The allow-list ({@link Builder#allowHost}, {@link Builder#allowCidr}) opens exactly what it
+ * names, for tests on loopback and trusted intranets. Logging: keep the {@code org.apache.hc} loggers
+ * below DEBUG in production; at DEBUG Apache logs request lines and headers, including feed tokens
+ * (a warning is logged when a fetcher is built with them enabled).
+ */
+public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpFeedFetcher.class);
+
+  /** The default User-Agent names the library. */
+  public static final String DEFAULT_USER_AGENT =
+      "ics-sync/" + version() + " (calendar sync; +https://github.com/ics-sync/ics-sync)";
+
+  private static final String ACCEPT = "text/calendar, text/plain;q=0.8, */*;q=0.5";
+  private static final int SMALL_BODY = 16 * 1024;
+  private static final int MAX_HEADER_LINE = 16 * 1024;
+  private static final int MAX_HEADERS = 200;
+
+  private final Settings settings;
+  private final AccessPolicy policy;
+  private final HostGate gate;
+  private final CloseableHttpClient client;
+  private final ScheduledThreadPoolExecutor watchdog;
+  private final AtomicBoolean apacheDebugWarned = new AtomicBoolean();
+
+  /** Settings after validation. */
+  private record Settings(
+      Duration connectTimeout,
+      Duration timeout,
+      long maxBodyBytes,
+      int maxRedirects,
+      Duration maxRetryAfter,
+      String userAgent,
+      Map<String, String> userAgents,
+      int maxConcurrentPerHost,
+      Duration minIntervalPerHost,
+      Duration maxQueueWait,
+      int maxConnections,
+      boolean rejectTruncated,
+      @Nullable SSLContext sslContext,
+      Clock clock) {}
+
+  private HttpFeedFetcher(Settings settings, AccessPolicy policy, GuardedDnsResolver.Lookup lookup) {
+    this.settings = settings;
+    this.policy = policy;
+    this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost());
+    Timeout connect = Timeout.of(settings.connectTimeout());
+    Timeout total = Timeout.of(settings.timeout());
+    PoolingHttpClientConnectionManagerBuilder poolBuilder =
+        PoolingHttpClientConnectionManagerBuilder.create();
+    if (settings.sslContext() != null) {
+      poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(settings.sslContext()));
+    }
+    PoolingHttpClientConnectionManager pool =
+        poolBuilder
+            .setDnsResolver(new GuardedDnsResolver(lookup, policy, settings.connectTimeout()))
+            .setConnectionFactory(
+                ManagedHttpClientConnectionFactory.builder()
+                    .http1Config(
+                        // a hostile server must not grow the heap with endless header lines
+                        Http1Config.custom()
+                            .setMaxLineLength(MAX_HEADER_LINE)
+                            .setMaxHeaderCount(MAX_HEADERS)
+                            .setMaxEmptyLineCount(10)
+                            .build())
+                    .build())
+            .setMaxConnTotal(settings.maxConnections())
+            .setMaxConnPerRoute(Math.min(settings.maxConnections(), settings.maxConcurrentPerHost()))
+            .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(total).build())
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(connect)
+                    .setSocketTimeout(total)
+                    .setTimeToLive(TimeValue.ofMinutes(5))
+                    .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                    .build())
+            .build();
+    RequestConfig requestConfig =
+        RequestConfig.custom()
+            .setRedirectsEnabled(false)
+            .setAuthenticationEnabled(false)
+            .setContentCompressionEnabled(false)
+            .setProtocolUpgradeEnabled(false)
+            .setExpectContinueEnabled(false)
+            .setConnectionRequestTimeout(total)
+            .setResponseTimeout(total)
+            .build();
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(pool)
+            .setDefaultRequestConfig(requestConfig)
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableContentCompression()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableDefaultUserAgent()
+            .evictExpiredConnections()
+            .evictIdleConnections(TimeValue.ofMinutes(1))
+            .build();
+    this.watchdog =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "ics-sync-http-deadline");
+              t.setDaemon(true);
+              return t;
+            });
+    this.watchdog.setRemoveOnCancelPolicy(true);
+    warnIfApacheDebugLogging();
+  }
+
+  /** A fetcher with the defaults described in the class documentation. */
+  public static HttpFeedFetcher create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public FetchResult fetch(FetchRequest request) {
+    long started = System.nanoTime();
+    warnIfApacheDebugLogging();
+    FetchResult result;
+    try {
+      result = doFetch(request);
+    } catch (RuntimeException e) {
+      result =
+          FetchResult.Failed.of(
+              FailureReason.INTERNAL,
+              "unexpected " + e.getClass().getSimpleName() + " fetching " + request.feed().redactedUrl());
+      LOG.warn("feed {}: unexpected {} fetching {}", request.feed().id(),
+          e.getClass().getName(), request.feed().redactedUrl());
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("feed {}: {} in {} ms", request.feed().id(), describe(result),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+    return result;
+  }
+
+  private FetchResult doFetch(FetchRequest request) {
+    FeedUrl url;
+    try {
+      url = FeedUrl.parse(request.feed().url());
+    } catch (FeedUrl.InvalidUrlException e) {
+      return FetchResult.Failed.of(
+          FailureReason.REFUSED, e.getMessage() + ": " + request.feed().redactedUrl());
+    }
+    String etag = headerSafe(request.etag());
+    String lastModified = headerSafe(request.lastModified());
+    RedirectPolicy redirects = new RedirectPolicy(settings.maxRedirects(), url);
+    Exchange exchange = new Exchange();
+    String authorization = url.authorization();
+    String authOrigin = url.origin();
+    try {
+      while (true) {
+        Optional<String> refused = policy.refusalForHost(url.host());
+        if (refused.isPresent()) {
+          return failed(FailureReason.REFUSED, "refused " + url + ": " + refused.get(), 0, null,
+              redirects);
+        }
+        Runnable release;
+        Duration maxWait = settings.maxQueueWait();
+        if (exchange.timer != null) { // a later hop: the fetch deadline is already running
+          long left = exchange.deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return failed(FailureReason.TIMEOUT,
+                "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects);
+          }
+          maxWait = maxWait.toNanos() < left ? maxWait : Duration.ofNanos(left);
+        }
+        try {
+          release = gate.acquire(url.host(), maxWait);
+        } catch (HostGate.QueueTimeoutException e) {
+          return failed(FailureReason.TIMEOUT,
+              "waited more than " + maxWait + " for a per-host slot for " + url,
+              0, null, redirects);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return failed(FailureReason.INTERNAL, "interrupted fetching " + url, 0, null, redirects);
+        }
+        try {
+          exchange.startDeadline(settings.timeout());
+          boolean sameOrigin = authorization != null && url.origin().equals(authOrigin);
+          Hop hop = exchange(exchange, url, sameOrigin ? authorization : null, etag, lastModified,
+              redirects, true);
+          if (hop instanceof Done done) {
+            return done.result();
+          }
+          Redirect r = (Redirect) hop;
+          RedirectPolicy.Step step = redirects.next(url, r.status(), r.location());
+          if (step instanceof RedirectPolicy.Refusal refusal) {
+            return failed(refusal.reason(), refusal.message(), r.status(), null, redirects);
+          }
+          url = ((RedirectPolicy.Follow) step).url();
+        } finally {
+          release.run();
+        }
+      }
+    } finally {
+      exchange.finish();
+    }
+  }
+
+  // ---- one request/response
+
+  private sealed interface Hop {}
+
+  private record Done(FetchResult result) implements Hop {}
+
+  private record Redirect(int status, @Nullable String location) implements Hop {}
+
+  /** Deadline bookkeeping of one fetch: the watchdog cancels whichever request is current. */
+  private final class Exchange {
+    final AtomicReference<@Nullable HttpGet> current = new AtomicReference<>();
+    final AtomicBoolean timedOut = new AtomicBoolean();
+    long deadlineNanos;
+    @Nullable ScheduledFuture<?> timer;
+
+    void startDeadline(Duration timeout) {
+      if (timer != null) {
+        return;
+      }
+      deadlineNanos = System.nanoTime() + timeout.toNanos();
+      timer = watchdog.schedule(() -> {
+        timedOut.set(true);
+        HttpGet get = current.get();
+        if (get != null) {
+          get.cancel();
+        }
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void finish() {
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+  }
+
+  private Hop exchange(Exchange exchange, FeedUrl url, @Nullable String authorization,
+      @Nullable String etag, @Nullable String lastModified, RedirectPolicy redirects,
+      boolean mayRetry) {
+    HttpGet get = new HttpGet(url.uri());
+    get.setHeader("User-Agent", userAgentFor(url.host()));
+    get.setHeader("Accept", ACCEPT);
+    get.setHeader("Accept-Encoding", "gzip, deflate");
+    if (authorization != null) {
+      get.setHeader("Authorization", authorization);
+    }
+    if (etag != null) {
+      get.setHeader("If-None-Match", etag);
+    }
+    if (lastModified != null) {
+      get.setHeader("If-Modified-Since", lastModified);
+    }
+    exchange.current.set(get);
+    if (exchange.timedOut.get()) {
+      return new Done(failed(FailureReason.TIMEOUT,
+          "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects));
+    }
+    int status = 0;
+    try (CloseableHttpResponse response = client.execute(get)) {
+      status = response.getCode();
+      String statusText = "HTTP " + status + " from " + url;
+      if (status == 304) {
+        discard(response, get, exchange);
+        if (etag == null && lastModified == null) {
+          return new Done(failed(FailureReason.HTTP_ERROR,
+              statusText + " to a request without validators", status, null, redirects));
+        }
+        String newEtag = header(response.getFirstHeader("ETag"));
+        String newLastModified = header(response.getFirstHeader("Last-Modified"));
+        return new Done(new FetchResult.NotModified(
+            newEtag != null ? newEtag : etag,
+            newLastModified != null ? newLastModified : lastModified,
+            redirects.permanentRedirect()));
+      }
+      if (RedirectPolicy.isRedirect(status)) {
+        discard(response, get, exchange);
+        return new Redirect(status, header(response.getFirstHeader("Location")));
+      }
+      if (status >= 200 && status < 300 && status != 206) {
+        return new Done(body(response, get, exchange, url, status, redirects));
+      }
+      discard(response, get, exchange);
+      Duration retryAfter = null;
+      FailureReason reason;
+      if (status == 404 || status == 410) {
+        reason = FailureReason.GONE;
+      } else if (status == 401 || status == 403) {
+        reason = FailureReason.UNAUTHORIZED;
+      } else if (status == 429) {
+        reason = FailureReason.RATE_LIMITED;
+        retryAfter = retryAfter(response);
+      } else if (status >= 500 && status < 600) {
+        reason = FailureReason.SERVER_ERROR;
+        retryAfter = retryAfter(response);
+      } else if (status >= 300 && status < 400) {
+        reason = FailureReason.REDIRECT;
+      } else {
+        reason = FailureReason.HTTP_ERROR;
+      }
+      return new Done(failed(reason, statusText, status, retryAfter, redirects));
+    } catch (NoHttpResponseException e) {
+      get.cancel();
+      if (mayRetry && !exchange.timedOut.get()) {
+        // a pooled keep-alive connection the server had already closed: a GET is idempotent, so
+        // one retry on a fresh connection is safe (no other failure is retried here)
+        exchange.current.set(null);
+        return exchange(exchange, url, authorization, etag, lastModified, redirects, false);
+      }
+      return new Done(failure(e, exchange, url, status, redirects));
+    } catch (IOException e) {
+      get.cancel();
+      return new Done(failure(e, exchange, url, status, redirects));
+    } finally {
+      exchange.current.set(null);
+    }
+  }
+
+  private FetchResult body(CloseableHttpResponse response, HttpGet get, Exchange exchange,
+      FeedUrl url, int status, RedirectPolicy redirects) throws IOException {
+    HttpEntity entity = response.getEntity();
+    String contentTypeHeader = header(response.getFirstHeader("Content-Type"));
+    String mediaType = mediaType(contentTypeHeader);
+    Charset charset = charset(contentTypeHeader);
+    byte[] body;
+    if (entity == null) {
+      body = new byte[0];
+    } else {
+      InputStream in = entity.getContent();
+      try {
+        body = BodyReader.read(in, header(response.getFirstHeader("Content-Encoding")),
+            entity.getContentLength(), settings.maxBodyBytes(), exchange.deadlineNanos,
+            System::nanoTime);
+      } catch (IOException | RuntimeException e) {
+        // never drain what is left of a hostile body (closing the stream would): drop the
+        // connection first
+        get.cancel();
+        closeQuietly(in);
+        throw e;
+      }
+      in.close();
+    }
+    String notCalendar = BodyReader.notACalendar(body, mediaType);
+    if (notCalendar != null) {
+      return failed(FailureReason.NOT_A_CALENDAR,
+          "HTTP " + status + " from " + url + " is " + notCalendar + ", not a calendar", status,
+          null, redirects);
+    }
+    if (settings.rejectTruncated() && body.length > 0
+        && !new String(body, 0, Math.min(body.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .isBlank()
+        && BodyReader.truncatedCalendar(body)) {
+      return failed(FailureReason.NETWORK,
+          "calendar from " + url + " ends without END:VCALENDAR (truncated transfer)", status, null,
+          redirects);
+    }
+    return new FetchResult.Fetched(body, charset, mediaType,
+        header(response.getFirstHeader("ETag")), header(response.getFirstHeader("Last-Modified")),
+        redirects.permanentRedirect());
+  }
+
+  /** Reads a small error body so the connection can be reused; drops the connection otherwise. */
+  private void discard(CloseableHttpResponse response, HttpGet get, Exchange exchange) {
+    HttpEntity entity = response.getEntity();
+    if (entity == null) {
+      return;
+    }
+    long length = entity.getContentLength();
+    if (length < 0 || length > SMALL_BODY) {
+      get.cancel();
+      return;
+    }
+    InputStream in = null;
+    try {
+      in = entity.getContent();
+      BodyReader.read(in, null, length, SMALL_BODY, exchange.deadlineNanos, System::nanoTime);
+      in.close();
+    } catch (IOException | RuntimeException e) {
+      get.cancel();
+      closeQuietly(in);
+    }
+  }
+
+  private static void closeQuietly(@Nullable InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException | RuntimeException e) {
+        // the connection is already dropped
+      }
+    }
+  }
+
+  private @Nullable Duration retryAfter(CloseableHttpResponse response) {
+    return RetryAfter.parse(header(response.getFirstHeader("Retry-After")),
+        settings.clock().instant(), settings.maxRetryAfter());
+  }
+
+  private FetchResult failure(IOException e, Exchange exchange, FeedUrl url, int status,
+      RedirectPolicy redirects) {
+    if (e instanceof GuardedDnsResolver.RefusedHostException) {
+      return failed(FailureReason.REFUSED, "refused " + url + ": " + e.getMessage(), 0, null,
+          redirects);
+    }
+    if (e instanceof BodyReader.TooLargeException) {
+      return failed(FailureReason.TOO_LARGE, "body of " + url + ": " + e.getMessage(), status, null,
+          redirects);
+    }
+    if (e instanceof BodyReader.UnsupportedEncodingException) {
+      return failed(FailureReason.NOT_A_CALENDAR, "body of " + url + ": " + e.getMessage(), status,
+          null, redirects);
+    }
+    if (exchange.timedOut.get() || e instanceof BodyReader.DeadlineException) {
+      return failed(FailureReason.TIMEOUT,
+          "deadline of " + settings.timeout() + " passed fetching " + url, status, null, redirects);
+    }
+    if (e instanceof GuardedDnsResolver.LookupTimeoutException) {
+      return failed(FailureReason.TIMEOUT, "DNS lookup for " + url + " timed out", 0, null,
+          redirects);
+    }
+    if (e instanceof UnknownHostException) {
+      return failed(FailureReason.REFUSED,
+          "host of " + url + " could not be resolved (refused: the guard fails closed)", 0, null,
+          redirects);
+    }
+    if (e instanceof ConnectTimeoutException) {
+      return failed(FailureReason.TIMEOUT, "connect timeout to " + url, 0, null, redirects);
+    }
+    if (e instanceof SocketTimeoutException) {
+      return failed(FailureReason.TIMEOUT, "read timeout from " + url, status, null, redirects);
+    }
+    if (e instanceof InterruptedIOException) {
+      return failed(FailureReason.TIMEOUT, "I/O interrupted fetching " + url, status, null,
+          redirects);
+    }
+    String what;
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+      what = "could not connect to " + url;
+    } else if (e instanceof SSLException) {
+      what = "TLS failure with " + url;
+    } else if (e instanceof ConnectionClosedException || e instanceof EOFException) {
+      what = "connection closed before the response from " + url + " ended";
+    } else if (e instanceof SocketException) {
+      what = "connection reset by " + url;
+    } else if (e instanceof ZipException) {
+      what = "corrupt compressed body from " + url;
+    } else if (e instanceof org.apache.hc.client5.http.ClientProtocolException
+        || e instanceof org.apache.hc.core5.http.MessageConstraintException) {
+      what = "invalid HTTP response from " + url;
+    } else {
+      what = "network failure (" + e.getClass().getSimpleName() + ") fetching " + url;
+    }
+    return failed(FailureReason.NETWORK, what, status, null, redirects);
+  }
+
+  private static FetchResult.Failed failed(FailureReason reason, String message, int status,
+      @Nullable Duration retryAfter, RedirectPolicy redirects) {
+    return new FetchResult.Failed(reason, message, status, retryAfter, redirects.permanentRedirect());
+  }
+
+  // ---- small helpers
+
+  private String userAgentFor(String host) {
+    Map<String, String> map = settings.userAgents();
+    if (!map.isEmpty()) {
+      String h = host;
+      while (true) {
+        String ua = map.get(h);
+        if (ua != null) {
+          return ua;
+        }
+        int dot = h.indexOf('.');
+        if (dot < 0) {
+          break;
+        }
+        h = h.substring(dot + 1);
+      }
+    }
+    return settings.userAgent();
+  }
+
+  private static @Nullable String header(@Nullable Header h) {
+    return h == null ? null : h.getValue();
+  }
+
+  /** Drops stored validators that could not be sent as a header (CR, LF, other controls). */
+  private static @Nullable String headerSafe(@Nullable String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        return null;
+      }
+    }
+    return value;
+  }
+
+  static @Nullable String mediaType(@Nullable String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    int semi = contentType.indexOf(';');
+    String t = (semi >= 0 ? contentType.substring(0, semi) : contentType).trim()
+        .toLowerCase(Locale.ROOT);
+    return t.isEmpty() ? null : t;
+  }
+
+  static @Nullable Charset charset(@Nullable String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    for (String part : contentType.split(";")) {
+      String p = part.trim();
+      if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+        String name = p.substring(8).trim();
+        if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+          name = name.substring(1, name.length() - 1);
+        }
+        try {
+          return Charset.isSupported(name) ? Charset.forName(name) : null;
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String describe(FetchResult result) {
+    if (result instanceof FetchResult.Fetched f) {
+      return "fetched " + f.body().length + " bytes";
+    }
+    if (result instanceof FetchResult.NotModified) {
+      return "not modified";
+    }
+    FetchResult.Failed failed = (FetchResult.Failed) result;
+    return failed.reason() + ": " + failed.message();
+  }
+
+  private static String version() {
+    String v = HttpFeedFetcher.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1" : v;
+  }
+
+  private static final List<Logger> APACHE_SECRET_LOGGERS = List.of(
+      LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.wire"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.MainClientExec"));
+
+  /**
+   * Apache HttpClient logs request lines and headers (feed tokens, the Authorization header) at
+   * DEBUG on these loggers; nothing this class can filter. Checked on every fetch (levels can change
+   * at run time) and reported once per fetcher.
+   */
+  private void warnIfApacheDebugLogging() {
+    if (apacheDebugWarned.get()) {
+      return;
+    }
+    for (Logger logger : APACHE_SECRET_LOGGERS) {
+      if (logger.isDebugEnabled() && apacheDebugWarned.compareAndSet(false, true)) {
+        LOG.warn("logger {} is at DEBUG: Apache HttpClient will log request lines and headers,"
+            + " including feed URL tokens and credentials; raise it to INFO in production",
+            logger.getName());
+        return;
+      }
+    }
+  }
+
+  /** Closes pooled connections and the deadline thread. Fetches after close fail. */
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
+    client.close(CloseMode.GRACEFUL);
+  }
+
+  /** Builds an {@link HttpFeedFetcher}; every setting has a default, checked in {@link #build()}. */
+  public static final class Builder {
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration timeout = Duration.ofSeconds(60);
+    private long maxBodyBytes = 10L * 1024 * 1024;
+    private int maxRedirects = 5;
+    private Duration maxRetryAfter = Duration.ofHours(6);
+    private String userAgent = DEFAULT_USER_AGENT;
+    private final Map<String, String> userAgents = new HashMap<>();
+    private int maxConcurrentPerHost = 4;
+    private Duration minIntervalPerHost = Duration.ofMillis(100);
+    private Duration maxQueueWait = Duration.ofMinutes(5);
+    private int maxConnections = 64;
+    private boolean rejectTruncated = true;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable SSLContext sslContext;
+    private final Set<String> allowedHosts = new HashSet<>();
+    private final List<String> allowedCidrs = new ArrayList<>();
+    private GuardedDnsResolver.Lookup lookup = GuardedDnsResolver.Lookup.system();
+
+    private Builder() {}
+
+    /** Time to establish a TCP connection (default 10 s). */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** Deadline for the whole fetch, redirects and body included (default 60 s). */
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Cap on the decoded body (default 10 MiB). */
+    public Builder maxBodyBytes(long maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /** Redirects followed per fetch, 0 to 20 (default 5). */
+    public Builder maxRedirects(int maxRedirects) {
+      this.maxRedirects = maxRedirects;
+      return this;
+    }
+
+    /** Longest Retry-After passed on; longer ones are capped (default 6 h). */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+      return this;
+    }
+
+    /** The User-Agent sent to every host without an override (default {@link #DEFAULT_USER_AGENT}). */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * The User-Agent for {@code host} and its subdomains ({@code "airbnb.com"} also covers {@code
+     * "www.airbnb.com"}); the most specific entry wins.
+     */
+    public Builder userAgent(String host, String userAgent) {
+      Checks.nonBlank(host, "host");
+      Checks.nonBlank(userAgent, "userAgent");
+      this.userAgents.put(host.trim().toLowerCase(Locale.ROOT), userAgent);
+      return this;
+    }
+
+    /** Requests in flight to one host at once (default 4). */
+    public Builder maxConcurrentPerHost(int maxConcurrentPerHost) {
+      this.maxConcurrentPerHost = maxConcurrentPerHost;
+      return this;
+    }
+
+    /** Minimum time between request starts to one host (default 100 ms; zero disables). */
+    public Builder minIntervalPerHost(Duration minIntervalPerHost) {
+      this.minIntervalPerHost = minIntervalPerHost;
+      return this;
+    }
+
+    /** Longest wait for a per-host slot before the fetch fails with TIMEOUT (default 5 min). */
+    public Builder maxQueueWait(Duration maxQueueWait) {
+      this.maxQueueWait = maxQueueWait;
+      return this;
+    }
+
+    /** Pooled connections across all hosts (default 64). */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Whether a calendar body without {@code END:VCALENDAR} is reported as a truncated transfer
+     * (default true). Turn off only for a source known to omit it.
+     */
+    public Builder rejectTruncatedCalendars(boolean reject) {
+      this.rejectTruncated = reject;
+      return this;
+    }
+
+    /**
+     * The TLS context (trust store, client certificate) for https; default: the JVM's default
+     * context. Host names are always verified.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /** The clock for HTTP-date Retry-After values (default UTC system clock). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Lets the SSRF guard pass one exact host name or IP literal, whatever it resolves to (for
+     * tests on loopback and trusted intranets). Other names are still checked, even if they resolve
+     * to the same address.
+     */
+    public Builder allowHost(String host) {
+      Checks.nonBlank(host, "host");
+      String h = host.trim();
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      try {
+        allowedHosts.add(AddressClassifier.canonicalHost(h));
+      } catch (UnknownHostException e) {
+        throw new ConfigurationException("host is not a valid host name or address: " + host);
+      }
+      return this;
+    }
+
+    /** Lets the SSRF guard pass addresses in one block, e.g. {@code 10.20.0.0/16}. */
+    public Builder allowCidr(String cidr) {
+      Checks.nonBlank(cidr, "cidr");
+      try {
+        AccessPolicy.Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(e.getMessage()); // the message names "cidr"
+      }
+      allowedCidrs.add(cidr.trim());
+      return this;
+    }
+
+    /** Test seam: the raw name lookup behind the guard. */
+    Builder lookup(GuardedDnsResolver.Lookup lookup) {
+      this.lookup = Objects.requireNonNull(lookup, "lookup");
+      return this;
+    }
+
+    public HttpFeedFetcher build() {
+      Checks.positive(connectTimeout, "connectTimeout");
+      Checks.positive(timeout, "timeout");
+      Checks.positive(maxBodyBytes, "maxBodyBytes");
+      if (maxBodyBytes > Integer.MAX_VALUE - 64) {
+        throw new ConfigurationException("maxBodyBytes must be below 2 GiB, was " + maxBodyBytes);
+      }
+      if (maxRedirects < 0 || maxRedirects > 20) {
+        throw new ConfigurationException("maxRedirects must be 0..20, was " + maxRedirects);
+      }
+      Checks.nonNegative(maxRetryAfter, "maxRetryAfter");
+      Checks.nonBlank(userAgent, "userAgent");
+      Checks.positive(maxConcurrentPerHost, "maxConcurrentPerHost");
+      Checks.nonNegative(minIntervalPerHost, "minIntervalPerHost");
+      Checks.positive(maxQueueWait, "maxQueueWait");
+      Checks.positive(maxConnections, "maxConnections");
+      Objects.requireNonNull(clock, "clock");
+      List<AccessPolicy.Cidr> cidrs = new ArrayList<>();
+      for (String c : allowedCidrs) {
+        cidrs.add(AccessPolicy.Cidr.parse(c));
+      }
+      Settings s = new Settings(connectTimeout, timeout, maxBodyBytes, maxRedirects, maxRetryAfter,
+          userAgent, Map.copyOf(userAgents), maxConcurrentPerHost, minIntervalPerHost, maxQueueWait,
+          maxConnections, rejectTruncated, sslContext, clock);
+      return new HttpFeedFetcher(s, new AccessPolicy(true, allowedHosts, cidrs), lookup);
+    }
+  }
+}

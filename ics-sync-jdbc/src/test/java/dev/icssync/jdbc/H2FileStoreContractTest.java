@@ -1,0 +1,40 @@
+package dev.icssync.jdbc;
+
+import dev.icssync.spi.Store;
+import dev.icssync.tck.StoreContract;
+import dev.icssync.tck.db.TestDatabase;
+import dev.icssync.tck.db.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+
+/** The store contract kit on H2File: one migrated database for the class, a fresh tenant per test. */
+class H2FileStoreContractTest extends StoreContract {
+  private static TestDatabase db;
+  private static JdbcStore shared;
+
+  @Override
+  protected Store createStore() {
+    synchronized (H2FileStoreContractTest.class) {
+      if (shared == null) {
+        db = TestDatabases.h2File(tempDir());
+        JdbcStore.migrate(db.dataSource());
+        shared = JdbcStore.create(db.dataSource());
+      }
+      return shared;
+    }
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static java.nio.file.Path tempDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("icssync-tck-h2");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,1256 @@
+package dev.icssync.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeCounts;
+import dev.icssync.Conflict;
+import dev.icssync.ConflictStatus;
+import dev.icssync.DateRange;
+import dev.icssync.EventKey;
+import dev.icssync.EventKind;
+import dev.icssync.EventStatus;
+import dev.icssync.ExportToken;
+import dev.icssync.FailureReason;
+import dev.icssync.Feed;
+import dev.icssync.FeedState;
+import dev.icssync.IcsSyncException.StaleGenerationException;
+import dev.icssync.PropertySettings;
+import dev.icssync.Quarantine;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncRun;
+import dev.icssync.spi.ApplyResult;
+import dev.icssync.spi.EventQuery;
+import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract of {@link Store}: what the core relies on from every storage adapter. Extend it in
+ * a test class and return the store under test:
+ *
+ * <pre>{@code
+ * class MyStoreContractTest extends StoreContract {
+ *   @Override
+ *   protected Store createStore() {
+ *     return new MyStore(dataSource);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #createStore()} is called before every test. It may return a fresh store or one shared
+ * by the whole class (a migrated database, say): every test works under tenants with fresh random
+ * names and never assumes the store is otherwise empty. {@link #closeStore} runs after every test.
+ *
+ * <p>Instants in the kit have whole microseconds (the precision of PostgreSQL's {@code timestamptz});
+ * identifiers are lower-case ASCII letters and digits, so that database collations sort them as
+ * Java's {@link String#compareTo} does.
+ *
+ * <p>The tests are grouped in nested classes: {@link Feeds}, {@link States}, {@link Properties},
+ * {@link Tokens}, {@link Events}, {@link Fencing}, {@link Queries}, {@link Conflicts},
+ * {@link Runs}, {@link TenantIsolation} and {@link Concurrency}.
+ */
+public abstract class StoreContract {
+
+  /** A fixed instant with microseconds: stores must keep at least that precision. */
+  protected static final Instant T0 = Instant.parse("2026-08-01T10:15:30.123456Z");
+
+  /** A day in the middle of the kit's stays. */
+  protected static final LocalDate D0 = LocalDate.of(2026, 8, 24);
+
+  /** The store under test, created before each test. */
+  protected Store store;
+
+  /** A tenant no other test uses. */
+  protected String tenant;
+
+  /** A second tenant no other test uses; sorts after {@link #tenant}. */
+  protected String otherTenant;
+
+  /** Returns the store to test; called before every test. */
+  protected abstract Store createStore();
+
+  /** Releases what {@link #createStore()} opened; called after every test. Does nothing by default. */
+  protected void closeStore(Store store) {}
+
+  /**
+   * Whether {@link ApplyResult#eventRowsWritten()} leaves out rows that were upserted unchanged (the
+   * {@link FeedApply} contract allows skipping them). True by default; a store that cannot tell
+   * returns false, and the kit then only checks that such rows stay as they were.
+   */
+  protected boolean skipsUnchangedRows() {
+    return true;
+  }
+
+  /**
+   * Threads and rounds of the {@link Concurrency} tests. Kept small by default (a shared CI machine);
+   * a store may raise them in its own soak tests.
+   */
+  protected int concurrentWriters() {
+    return 4;
+  }
+
+  @BeforeEach
+  void openStoreUnderTest() {
+    store = createStore();
+    String base = "tck" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    tenant = base + "a";
+    otherTenant = base + "b";
+  }
+
+  @AfterEach
+  void closeStoreUnderTest() {
+    closeStore(store);
+  }
+
+  // ------------------------------------------------------------------------------------ fixtures
+
+  /** An active feed of {@code property} with a URL holding a secret in its query. */
+  protected static Feed feed(String tenant, String id, String property) {
+    return Feed.of(id, tenant, property, "airbnb", "https://www.airbnb.com/calendar/ical/" + id + ".ics?s=secret");
+  }
+
+  /** A confirmed, all-day reservation. */
+  protected static CalendarEvent stay(String tenant, String feedId, String property, String uid, LocalDate in,
+      LocalDate out) {
+    return new CalendarEvent(EventKey.of(tenant, feedId, uid), property, "airbnb", DateRange.allDay(in, out),
+        EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", fingerprintOf(uid, in, out), T0, T0, T0, 0, null);
+  }
+
+  /** A confirmed, timed event. */
+  protected static CalendarEvent timed(String tenant, String feedId, String property, String uid, Instant start,
+      Instant end) {
+    return new CalendarEvent(EventKey.of(tenant, feedId, uid), property, "google", DateRange.timed(start, end),
+        EventKind.EVENT, EventStatus.CONFIRMED, "Busy", fingerprintOf(uid, start, end), T0, T0, T0, 0, null);
+  }
+
+  /** The same event with a new range (fingerprint, sequence and last change follow). */
+  protected static CalendarEvent moved(CalendarEvent e, DateRange range, Instant when) {
+    return new CalendarEvent(e.key(), e.property(), e.source(), range, e.kind(), e.status(), e.summary(),
+        fingerprintOf(e.key().uid(), range, ""), e.firstSeen(), when, when, e.sequence() + 1, e.cancelledAt());
+  }
+
+  /** The cancelled event back in its feed: confirmed again. */
+  protected static CalendarEvent reinstated(CalendarEvent cancelled, Instant when) {
+    return new CalendarEvent(cancelled.key(), cancelled.property(), cancelled.source(), cancelled.range(),
+        cancelled.kind(), EventStatus.CONFIRMED, cancelled.summary(), cancelled.fingerprint(),
+        cancelled.firstSeen(), when, when, cancelled.sequence() + 1, null);
+  }
+
+  private static long fingerprintOf(Object... parts) {
+    return Arrays.hashCode(parts) * 0x9E3779B97F4A7C15L;
+  }
+
+  /** Saves the feed and starts a sync of it: the returned state holds the generation to apply with. */
+  protected FeedState begin(Feed feed, Instant now) {
+    store.saveFeed(feed);
+    return store.beginSync(feed.tenant(), feed.id(), now);
+  }
+
+  /** Applies upserts with the given state (its generation is the fencing token) and no run. */
+  protected ApplyResult apply(FeedState state, CalendarEvent... upserts) {
+    return store.apply(new FeedApply(state.tenant(), state.feedId(), List.of(), List.of(upserts), state, null));
+  }
+
+  /** Saves the feed, begins a sync and applies the events in it. */
+  protected FeedState sync(Feed feed, CalendarEvent... upserts) {
+    FeedState begun = begin(feed, T0);
+    apply(begun, upserts);
+    return begun;
+  }
+
+  protected static SyncRun run(String tenant, String feedId, long generation, Instant startedAt, String message) {
+    return new SyncRun("run-" + UUID.randomUUID(), tenant, feedId, generation, startedAt,
+        startedAt.plusMillis(250), SyncOutcome.APPLIED, null, new ChangeCounts(5, 1, 2, 1, 0, 1, 0, 0), message);
+  }
+
+  protected static Conflict conflict(String tenant, String property, EventKey a, EventKey b, Instant openedAt,
+      ConflictStatus status) {
+    EventKey first = a.compareTo(b) < 0 ? a : b;
+    EventKey second = first == a ? b : a;
+    return new Conflict(Conflict.idOf(a, b), tenant, property, first, second,
+        DateRange.timed(Instant.parse("2026-08-24T15:00:00Z"), Instant.parse("2026-08-26T11:00:00Z")), status,
+        null, openedAt, null);
+  }
+
+  protected static ExportToken token(String tenant, String property, @Nullable String channel, Instant createdAt) {
+    String hash = (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    return new ExportToken(hash, tenant, property, channel, createdAt, null, null);
+  }
+
+  private static Instant at(String iso) {
+    return Instant.parse(iso);
+  }
+
+  private List<String> uids(List<CalendarEvent> events) {
+    return events.stream().map(e -> e.key().uid()).toList();
+  }
+
+  // --------------------------------------------------------------------------------------- feeds
+
+  /** Feeds: saving, replacing, listing. */
+  @Nested
+  public class Feeds {
+
+    @Test
+    void savedFeedRoundTripsEveryField() {
+      Feed f = new Feed("f1", tenant, "villa7", "booking", "https://user:pw@admin.booking.com/hotel/ical/1.ics?t=abc#x",
+          Duration.ofSeconds(2225), false, -3);
+      store.saveFeed(f);
+
+      assertThat(store.feed(tenant, "f1")).contains(f);
+      assertThat(store.feeds(tenant)).containsExactly(f);
+    }
+
+    @Test
+    void unknownFeedIsEmpty() {
+      assertThat(store.feed(tenant, "nofeed")).isEmpty();
+      assertThat(store.feeds(tenant)).isEmpty();
+    }
+
+    @Test
+    void savingAFeedAgainReplacesIt() {
+      Feed f = feed(tenant, "f1", "villa7");
+      store.saveFeed(f);
+      Feed changed = f.withUrl("https://example.com/new.ics").withActive(false).withPollInterval(Duration.ofHours(2));
+      store.saveFeed(changed);
+
+      assertThat(store.feed(tenant, "f1")).contains(changed);
+      assertThat(store.feeds(tenant)).containsExactly(changed);
+    }
+
+    @Test
+    void feedsAreOrderedByIdAndIncludeInactiveOnes() {
+      store.saveFeed(feed(tenant, "f3", "villa7"));
+      store.saveFeed(feed(tenant, "f1", "villa8").withActive(false));
+      store.saveFeed(feed(tenant, "f2", "villa7"));
+
+      assertThat(store.feeds(tenant)).extracting(Feed::id).containsExactly("f1", "f2", "f3");
+    }
+
+    @Test
+    void allFeedsAreOrderedByTenantThenId() {
+      store.saveFeed(feed(otherTenant, "f1", "villa7"));
+      store.saveFeed(feed(tenant, "f2", "villa7"));
+      store.saveFeed(feed(otherTenant, "f0", "villa7"));
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+
+      List<String> ours = store.allFeeds().stream()
+          .filter(f -> f.tenant().equals(tenant) || f.tenant().equals(otherTenant))
+          .map(f -> f.tenant() + "/" + f.id())
+          .toList();
+      assertThat(ours).containsExactly(tenant + "/f1", tenant + "/f2", otherTenant + "/f0", otherTenant + "/f1");
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- states
+
+  /** Feed state: initial state, beginSync, round trips. */
+  @Nested
+  public class States {
+
+    @Test
+    void neverSyncedFeedHasTheInitialState() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+
+      assertThat(store.state(tenant, "f1")).isEqualTo(FeedState.initial(tenant, "f1"));
+    }
+
+    @Test
+    void beginSyncBumpsTheGenerationAndSetsLastAttempt() {
+      Feed f = feed(tenant, "f1", "villa7");
+      FeedState first = begin(f, T0);
+      FeedState second = store.beginSync(tenant, "f1", T0.plusSeconds(60));
+
+      assertThat(first.generation()).isEqualTo(1);
+      assertThat(first.lastAttempt()).isEqualTo(T0);
+      assertThat(second.generation()).isEqualTo(2);
+      assertThat(second.lastAttempt()).isEqualTo(T0.plusSeconds(60));
+      assertThat(store.state(tenant, "f1")).isEqualTo(second);
+    }
+
+    @Test
+    void beginSyncKeepsEveryOtherField() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState full = fullState(tenant, "f1", begun.generation());
+      store.apply(FeedApply.stateOnly(full, null));
+
+      Instant now = T0.plus(Duration.ofHours(1));
+      FeedState next = store.beginSync(tenant, "f1", now);
+
+      FeedState expected = new FeedState(tenant, "f1", full.etag(), full.lastModified(), full.contentDigest(),
+          full.parserVersion(), now, full.lastSuccess(), full.consecutiveFailures(), full.lastError(),
+          full.nextDue(), full.quarantine(), full.generation() + 1);
+      assertThat(next).isEqualTo(expected);
+      assertThat(store.state(tenant, "f1")).isEqualTo(expected);
+    }
+
+    @Test
+    void appliedStateRoundTripsEveryField() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState full = fullState(tenant, "f1", begun.generation());
+
+      ApplyResult result = store.apply(FeedApply.stateOnly(full, null));
+
+      assertThat(result).isEqualTo(new ApplyResult(0, 0));
+      assertThat(store.state(tenant, "f1")).isEqualTo(full);
+      assertThat(store.eventsOfFeed(tenant, "f1")).isEmpty();
+    }
+
+    @Test
+    void stateWithoutOptionalFieldsRoundTrips() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState sparse = new FeedState(tenant, "f1", null, null, null, 0, null, null, 0, null, null, null,
+          begun.generation());
+
+      store.apply(FeedApply.stateOnly(sparse, null));
+
+      assertThat(store.state(tenant, "f1")).isEqualTo(sparse);
+    }
+
+    @Test
+    void stateOfOneFeedDoesNotLeakIntoAnother() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      store.saveFeed(feed(tenant, "f2", "villa7"));
+      store.apply(FeedApply.stateOnly(fullState(tenant, "f1", begun.generation()), null));
+
+      assertThat(store.state(tenant, "f2")).isEqualTo(FeedState.initial(tenant, "f2"));
+    }
+  }
+
+  /** A state with every field set, quarantine included. */
+  protected static FeedState fullState(String tenant, String feedId, long generation) {
+    Quarantine q = new Quarantine("would cancel 12 of 20 future events", T0.minusSeconds(3600), 12,
+        "a3f1c2d4e5b6a7980112233445566778", 2);
+    return new FeedState(tenant, feedId, "W/\"5e1f-17a\"", "Wed, 21 Oct 2026 07:28:00 GMT",
+        "9b74c9897bac770ffc029102a200c5de", 7, T0, T0.minusSeconds(900), 3, "SERVER_ERROR: 503 from www.airbnb.com",
+        T0.plusSeconds(900), q, generation);
+  }
+
+  // ---------------------------------------------------------------------------------- properties
+
+  /** Property settings. */
+  @Nested
+  public class Properties {
+
+    @Test
+    void propertySettingsRoundTrip() {
+      PropertySettings p = new PropertySettings(tenant, "villa7", ZoneId.of("America/St_Johns"),
+          LocalTime.of(16, 30), LocalTime.of(10, 15));
+      store.saveProperty(p);
+
+      assertThat(store.property(tenant, "villa7")).contains(p);
+    }
+
+    @Test
+    void savingAgainReplaces() {
+      store.saveProperty(PropertySettings.defaults(tenant, "villa7"));
+      PropertySettings lisbon = new PropertySettings(tenant, "villa7", ZoneId.of("Europe/Lisbon"),
+          LocalTime.of(14, 0), LocalTime.of(12, 0));
+      store.saveProperty(lisbon);
+
+      assertThat(store.property(tenant, "villa7")).contains(lisbon);
+    }
+
+    @Test
+    void unknownPropertyIsEmpty() {
+      store.saveProperty(PropertySettings.defaults(tenant, "villa7"));
+
+      assertThat(store.property(tenant, "villa8")).isEmpty();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- tokens
+
+  /** Export tokens. */
+  @Nested
+  public class Tokens {
+
+    @Test
+    void tokenRoundTripsEveryField() {
+      ExportToken full = new ExportToken(token(tenant, "villa7", null, T0).hash(), tenant, "villa7", "airbnb", T0,
+          T0.plus(Duration.ofDays(1)), T0.plusSeconds(30));
+      ExportToken sparse = token(tenant, "villa7", null, T0.plusSeconds(1));
+      store.saveToken(full);
+      store.saveToken(sparse);
+
+      assertThat(store.tokenByHash(full.hash())).contains(full);
+      assertThat(store.tokenByHash(sparse.hash())).contains(sparse);
+    }
+
+    @Test
+    void unknownHashIsEmpty() {
+      store.saveToken(token(tenant, "villa7", null, T0));
+
+      assertThat(store.tokenByHash("0".repeat(64))).isEmpty();
+    }
+
+    @Test
+    void tokensOfAPropertyAreNewestFirst() {
+      ExportToken old = token(tenant, "villa7", "airbnb", T0);
+      ExportToken newest = token(tenant, "villa7", null, T0.plusSeconds(120));
+      ExportToken middle = token(tenant, "villa7", "vrbo", T0.plusSeconds(60));
+      ExportToken elsewhere = token(tenant, "villa8", null, T0.plusSeconds(90));
+      for (ExportToken t : List.of(old, newest, middle, elsewhere)) {
+        store.saveToken(t);
+      }
+
+      assertThat(store.tokens(tenant, "villa7")).containsExactly(newest, middle, old);
+      assertThat(store.tokens(tenant, "villa9")).isEmpty();
+    }
+
+    @Test
+    void savingATokenAgainReplacesItByHash() {
+      ExportToken t = token(tenant, "villa7", "airbnb", T0);
+      store.saveToken(t);
+      ExportToken revoked = new ExportToken(t.hash(), t.tenant(), t.property(), t.channel(), t.createdAt(),
+          null, T0.plusSeconds(5));
+      store.saveToken(revoked);
+
+      assertThat(store.tokenByHash(t.hash())).contains(revoked);
+      assertThat(store.tokens(tenant, "villa7")).containsExactly(revoked);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- events
+
+  /** Applying events: round trips, idempotence, cancellation, reinstatement, rekeys. */
+  @Nested
+  public class Events {
+
+    @Test
+    void eventsRoundTripEveryField() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent allDay = new CalendarEvent(new EventKey(tenant, "f1", "uid1@airbnb.com", "20260824"), "villa7",
+          "airbnb", DateRange.allDay(D0, D0.plusDays(3)), EventKind.RESERVATION, EventStatus.TENTATIVE,
+          "Réservé \u2013 Zoë \uD83C\uDFD6 \"quoted\", semi;colon\\back\nline", -8_123_456_789_012_345_678L,
+          T0.minusSeconds(86_400), T0, T0.minusSeconds(3600), 4, null);
+      CalendarEvent timed = new CalendarEvent(new EventKey(tenant, "f1", "uid2", ""), "villa7", "airbnb",
+          DateRange.timed(at("2026-09-01T13:00:00.000001Z"), at("2026-09-03T09:30:00Z")), EventKind.BLOCK,
+          EventStatus.CANCELLED, "", Long.MIN_VALUE, T0, T0, T0, Integer.MAX_VALUE, T0.plusNanos(1000));
+      CalendarEvent hold = new CalendarEvent(new EventKey(tenant, "f1", "uid2", "20260901T130000Z"), "villa7",
+          "airbnb", DateRange.allDay(D0, D0), EventKind.TENTATIVE, EventStatus.CONFIRMED, "x".repeat(2000),
+          Long.MAX_VALUE, T0, T0, T0, 0, null);
+
+      sync(f, timed, hold, allDay);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(allDay, timed, hold);
+    }
+
+    @Test
+    void everyKindAndStatusRoundTrips() {
+      Feed f = feed(tenant, "f1", "villa7");
+      List<CalendarEvent> all = new ArrayList<>();
+      int i = 0;
+      for (EventKind kind : EventKind.values()) {
+        for (EventStatus status : EventStatus.values()) {
+          CalendarEvent base = stay(tenant, "f1", "villa7", "u" + i, D0.plusDays(i), D0.plusDays(i + 1));
+          all.add(new CalendarEvent(base.key(), base.property(), base.source(), base.range(), kind, status,
+              kind + " " + status, base.fingerprint(), T0, T0, T0, i,
+              status == EventStatus.CANCELLED ? T0 : null));
+          i++;
+        }
+      }
+      sync(f, all.toArray(CalendarEvent[]::new));
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
+    void applyCountsTheRowsItWrites() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+
+      ApplyResult result = apply(begun,
+          stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2)),
+          stay(tenant, "f1", "villa7", "b", D0.plusDays(2), D0.plusDays(4)),
+          stay(tenant, "f1", "villa7", "c", D0.plusDays(4), D0.plusDays(6)));
+
+      assertThat(result).isEqualTo(new ApplyResult(3, 0));
+    }
+
+    @Test
+    void theSameApplyTwiceLeavesTheSameState() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState after = fullState(tenant, "f1", begun.generation());
+      FeedApply once = new FeedApply(tenant, "f1", List.of(),
+          List.of(stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2)),
+              stay(tenant, "f1", "villa7", "b", D0.plusDays(2), D0.plusDays(4)).cancel(T0)),
+          after, null);
+
+      ApplyResult first = store.apply(once);
+      List<CalendarEvent> eventsAfterFirst = store.eventsOfFeed(tenant, "f1");
+      ApplyResult second = store.apply(once);
+
+      assertThat(first.eventRowsWritten()).isEqualTo(2);
+      assertThat(store.eventsOfFeed(tenant, "f1")).isEqualTo(eventsAfterFirst).hasSize(2);
+      assertThat(store.state(tenant, "f1")).isEqualTo(after);
+      if (skipsUnchangedRows()) {
+        assertThat(second).as("a second identical apply writes no event row").isEqualTo(new ApplyResult(0, 0));
+      }
+    }
+
+    @Test
+    void onlyChangedRowsAreCounted() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      CalendarEvent b = stay(tenant, "f1", "villa7", "b", D0.plusDays(2), D0.plusDays(4));
+      sync(f, a, b);
+
+      FeedState next = store.beginSync(tenant, "f1", T0.plusSeconds(60));
+      CalendarEvent bMoved = moved(b, DateRange.allDay(D0.plusDays(3), D0.plusDays(5)), T0.plusSeconds(60));
+      ApplyResult result = apply(next, a, bMoved);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(a, bMoved);
+      if (skipsUnchangedRows()) {
+        assertThat(result.eventRowsWritten()).isEqualTo(1);
+      }
+    }
+
+    @Test
+    void changedEventIsUpdatedInPlace() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      sync(f, a);
+
+      FeedState next = store.beginSync(tenant, "f1", T0.plusSeconds(60));
+      CalendarEvent longer = moved(a, DateRange.allDay(D0, D0.plusDays(5)), T0.plusSeconds(60));
+      ApplyResult result = apply(next, longer);
+
+      assertThat(result.eventRowsWritten()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(longer);
+    }
+
+    @Test
+    void allDayEventCanChangeToTimedAndBack() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      sync(f, a);
+      CalendarEvent asTimed = moved(a, DateRange.timed(at("2026-08-24T15:00:00Z"), at("2026-08-26T11:00:00Z")),
+          T0.plusSeconds(1));
+      apply(store.beginSync(tenant, "f1", T0.plusSeconds(1)), asTimed);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(asTimed);
+
+      CalendarEvent back = moved(asTimed, DateRange.allDay(D0, D0.plusDays(3)), T0.plusSeconds(2));
+      apply(store.beginSync(tenant, "f1", T0.plusSeconds(2)), back);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(back);
+    }
+
+    @Test
+    void cancellationKeepsTheEventAsCancelled() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      CalendarEvent b = stay(tenant, "f1", "villa7", "b", D0.plusDays(2), D0.plusDays(4));
+      sync(f, a, b);
+
+      Instant later = T0.plusSeconds(3600);
+      CalendarEvent cancelled = a.cancel(later);
+      ApplyResult result = apply(store.beginSync(tenant, "f1", later), cancelled);
+
+      assertThat(result.eventRowsWritten()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(cancelled, b);
+      assertThat(cancelled.status()).isEqualTo(EventStatus.CANCELLED);
+      assertThat(store.eventsOfFeed(tenant, "f1").get(0).cancelledAt()).isEqualTo(later);
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).containsExactly(b);
+      assertThat(store.events(new EventQuery(tenant, "villa7", null, null, true))).containsExactly(cancelled, b);
+    }
+
+    @Test
+    void cancelledEventIsReinstatedWhenItComesBack() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      sync(f, a);
+      CalendarEvent cancelled = a.cancel(T0.plusSeconds(60));
+      apply(store.beginSync(tenant, "f1", T0.plusSeconds(60)), cancelled);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(cancelled);
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).isEmpty();
+
+      CalendarEvent back = reinstated(cancelled, T0.plusSeconds(120));
+      ApplyResult result = apply(store.beginSync(tenant, "f1", T0.plusSeconds(120)), back);
+
+      assertThat(result.eventRowsWritten()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(back);
+      assertThat(back.cancelledAt()).isNull();
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).containsExactly(back);
+    }
+
+    @Test
+    void eventsOfAFeedAreInKeyOrder() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent c = stay(tenant, "f1", "villa7", "c", D0, D0.plusDays(1));
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0.plusDays(5), D0.plusDays(6));
+      CalendarEvent bMaster = stay(tenant, "f1", "villa7", "b", D0.plusDays(9), D0.plusDays(10));
+      CalendarEvent bLater = withKey(bMaster, new EventKey(tenant, "f1", "b", "20260903"));
+      CalendarEvent bEarlier = withKey(bMaster, new EventKey(tenant, "f1", "b", "20260826"));
+      sync(f, c, bLater, a, bMaster, bEarlier);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).extracting(CalendarEvent::key)
+          .containsExactly(a.key(), bMaster.key(), bEarlier.key(), bLater.key(), c.key());
+    }
+
+    @Test
+    void feedsSharingAUidKeepSeparateEvents() {
+      CalendarEvent one = stay(tenant, "f1", "villa7", "same", D0, D0.plusDays(2));
+      CalendarEvent two = stay(tenant, "f2", "villa7", "same", D0.plusDays(5), D0.plusDays(7));
+      sync(feed(tenant, "f1", "villa7"), one);
+      sync(feed(tenant, "f2", "villa7"), two);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(one);
+      assertThat(store.eventsOfFeed(tenant, "f2")).containsExactly(two);
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).containsExactly(one, two);
+    }
+
+    @Test
+    void applyingToOneFeedLeavesTheOthersAlone() {
+      CalendarEvent one = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      CalendarEvent two = stay(tenant, "f2", "villa7", "a", D0.plusDays(5), D0.plusDays(7));
+      sync(feed(tenant, "f1", "villa7"), one);
+      sync(feed(tenant, "f2", "villa7"), two);
+
+      apply(store.beginSync(tenant, "f1", T0.plusSeconds(9)), one.cancel(T0.plusSeconds(9)));
+
+      assertThat(store.eventsOfFeed(tenant, "f2")).containsExactly(two);
+      assertThat(store.state(tenant, "f2").generation()).isEqualTo(1);
+    }
+
+    @Test
+    void rekeyRenamesTheEventAndKeepsItsFields() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent old = stay(tenant, "f1", "villa7", "old", D0, D0.plusDays(3));
+      CalendarEvent other = stay(tenant, "f1", "villa7", "other", D0.plusDays(3), D0.plusDays(4));
+      sync(f, old, other);
+
+      EventKey to = EventKey.of(tenant, "f1", "new");
+      FeedState next = store.beginSync(tenant, "f1", T0.plusSeconds(60));
+      ApplyResult result = store.apply(new FeedApply(tenant, "f1", List.of(new FeedApply.Rekey(old.key(), to)),
+          List.of(), next, null));
+
+      assertThat(result.rekeyed()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(withKey(old, to), other);
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).extracting(CalendarEvent::key)
+          .containsExactly(to, other.key());
+    }
+
+    @Test
+    void rekeyRunsBeforeTheUpsertsOfTheSameApply() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent old = stay(tenant, "f1", "villa7", "old", D0, D0.plusDays(3));
+      sync(f, old);
+
+      EventKey to = EventKey.of(tenant, "f1", "new");
+      CalendarEvent renamedAndMoved = moved(withKey(old, to), DateRange.allDay(D0, D0.plusDays(4)),
+          T0.plusSeconds(60));
+      FeedState next = store.beginSync(tenant, "f1", T0.plusSeconds(60));
+      ApplyResult result = store.apply(new FeedApply(tenant, "f1", List.of(new FeedApply.Rekey(old.key(), to)),
+          List.of(renamedAndMoved), next, null));
+
+      assertThat(result.rekeyed()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(renamedAndMoved);
+    }
+  }
+
+  /** The event under another key (same feed). */
+  protected static CalendarEvent withKey(CalendarEvent e, EventKey key) {
+    return new CalendarEvent(key, e.property(), e.source(), e.range(), e.kind(), e.status(), e.summary(),
+        e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(), e.cancelledAt());
+  }
+
+  // ------------------------------------------------------------------------------------- fencing
+
+  /** Generation fencing: a stale worker's apply is rejected whole. */
+  @Nested
+  public class Fencing {
+
+    @Test
+    void applyWithAnOlderGenerationThrowsAndWritesNothing() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      FeedState first = sync(f, a);
+      FeedState slowWorker = store.beginSync(tenant, "f1", T0.plusSeconds(10));
+      FeedState fastWorker = store.beginSync(tenant, "f1", T0.plusSeconds(20));
+      assertThat(fastWorker.generation()).isGreaterThan(slowWorker.generation()).isGreaterThan(first.generation());
+
+      FeedState staleState = fullState(tenant, "f1", slowWorker.generation());
+      FeedApply stale = new FeedApply(tenant, "f1",
+          List.of(new FeedApply.Rekey(a.key(), EventKey.of(tenant, "f1", "renamed"))),
+          List.of(a.cancel(T0.plusSeconds(30)), stay(tenant, "f1", "villa7", "b", D0.plusDays(4), D0.plusDays(5))),
+          staleState, run(tenant, "f1", slowWorker.generation(), T0.plusSeconds(10), "stale"));
+
+      assertThatThrownBy(() -> store.apply(stale)).isInstanceOf(StaleGenerationException.class);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(a);
+      assertThat(store.state(tenant, "f1")).isEqualTo(fastWorker);
+      assertThat(store.runs(tenant, "f1", 10)).isEmpty();
+    }
+
+    @Test
+    void applyWithAGenerationNeverHandedOutIsRejected() {
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState ahead = fullState(tenant, "f1", begun.generation() + 5);
+
+      assertThatThrownBy(() -> apply(ahead, stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(1))))
+          .isInstanceOf(StaleGenerationException.class);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).isEmpty();
+      assertThat(store.state(tenant, "f1")).isEqualTo(begun);
+    }
+
+    @Test
+    void stateOnlyApplyIsFencedToo() {
+      FeedState old = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState current = store.beginSync(tenant, "f1", T0.plusSeconds(1));
+
+      assertThatThrownBy(() -> store.apply(FeedApply.stateOnly(fullState(tenant, "f1", old.generation()),
+          run(tenant, "f1", old.generation(), T0, "stale")))).isInstanceOf(StaleGenerationException.class);
+
+      assertThat(store.state(tenant, "f1")).isEqualTo(current);
+      assertThat(store.runs(tenant, "f1", 10)).isEmpty();
+    }
+
+    @Test
+    void currentWorkerStillAppliesAfterAStaleOneWasRejected() {
+      Feed f = feed(tenant, "f1", "villa7");
+      FeedState old = begin(f, T0);
+      FeedState current = store.beginSync(tenant, "f1", T0.plusSeconds(1));
+      CalendarEvent a = stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(2));
+      assertThatThrownBy(() -> apply(old, a)).isInstanceOf(StaleGenerationException.class);
+
+      ApplyResult result = apply(current, a);
+
+      assertThat(result.eventRowsWritten()).isEqualTo(1);
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(a);
+    }
+
+    @Test
+    void concurrentBeginSyncsHandOutDistinctGenerations() throws Exception {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      int threads = concurrentWriters();
+      int each = 10;
+      List<Long> generations = Collections.synchronizedList(new ArrayList<>());
+
+      runConcurrently(threads, n -> {
+        for (int i = 0; i < each; i++) {
+          generations.add(store.beginSync(tenant, "f1", T0.plusSeconds(i)).generation());
+        }
+        return null;
+      });
+
+      assertThat(new HashSet<>(generations)).hasSize(threads * each);
+      assertThat(store.state(tenant, "f1").generation()).isEqualTo(threads * each);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- queries
+
+  /** {@link EventQuery}: window boundaries, scope and order. */
+  @Nested
+  public class Queries {
+
+    private List<String> query(@Nullable LocalDate from, @Nullable LocalDate to) {
+      return uids(store.events(new EventQuery(tenant, "villa7", from, to, false)));
+    }
+
+    @Test
+    void checkOutDayIsTheNextCheckInDay() {
+      CalendarEvent first = stay(tenant, "f1", "villa7", "first", D0.minusDays(4), D0);
+      CalendarEvent second = stay(tenant, "f1", "villa7", "second", D0, D0.plusDays(3));
+      sync(feed(tenant, "f1", "villa7"), first, second);
+
+      assertThat(query(D0, D0.plusDays(1))).as("window starting on the check-out day").containsExactly("second");
+      assertThat(query(D0.minusDays(1), D0)).as("window ending (exclusive) on the check-in day")
+          .containsExactly("first");
+      assertThat(query(D0.minusDays(1), D0.plusDays(1))).containsExactly("first", "second");
+      assertThat(query(D0.plusDays(3), D0.plusDays(10))).as("window starting on the second check-out day")
+          .isEmpty();
+      assertThat(query(D0.minusDays(10), D0.minusDays(4))).as("window ending on the first check-in day")
+          .isEmpty();
+    }
+
+    @Test
+    void allDayWindowMatchesOverlapOnly() {
+      CalendarEvent stay = stay(tenant, "f1", "villa7", "s", D0, D0.plusDays(5));
+      sync(feed(tenant, "f1", "villa7"), stay);
+
+      assertThat(query(D0.plusDays(1), D0.plusDays(2))).as("window inside the stay").containsExactly("s");
+      assertThat(query(D0.minusDays(2), D0.plusDays(9))).as("stay inside the window").containsExactly("s");
+      assertThat(query(D0.plusDays(4), D0.plusDays(5))).as("last night").containsExactly("s");
+      assertThat(query(D0.minusDays(1), D0.minusDays(1))).as("empty window before").isEmpty();
+    }
+
+    @Test
+    void openBoundsMatchEverythingOnTheirSide() {
+      CalendarEvent early = stay(tenant, "f1", "villa7", "early", D0.minusYears(3), D0.minusYears(3).plusDays(2));
+      CalendarEvent late = stay(tenant, "f1", "villa7", "late", D0.plusYears(3), D0.plusYears(3).plusDays(2));
+      sync(feed(tenant, "f1", "villa7"), early, late);
+
+      assertThat(query(null, null)).containsExactly("early", "late");
+      assertThat(query(D0, null)).containsExactly("late");
+      assertThat(query(null, D0)).containsExactly("early");
+    }
+
+    @Test
+    void timedEventsMatchAWindowWidenedByOneDayAtUtcMidnight() {
+      // window [D0, D0 + 2) -> timed events overlapping [D0 - 1 at 00:00Z, D0 + 3 at 00:00Z)
+      sync(feed(tenant, "f1", "villa7"),
+          timed(tenant, "f1", "villa7", "endsatlower", at("2026-08-22T20:00:00Z"), at("2026-08-23T00:00:00Z")),
+          timed(tenant, "f1", "villa7", "endsafterlower", at("2026-08-22T20:00:00Z"), at("2026-08-23T00:00:00.000001Z")),
+          timed(tenant, "f1", "villa7", "startsbeforeupper", at("2026-08-26T23:59:59.999999Z"), at("2026-08-27T02:00:00Z")),
+          timed(tenant, "f1", "villa7", "startsatupper", at("2026-08-27T00:00:00Z"), at("2026-08-27T02:00:00Z")),
+          timed(tenant, "f1", "villa7", "inside", at("2026-08-24T13:00:00Z"), at("2026-08-24T14:00:00Z")));
+
+      assertThat(query(D0, D0.plusDays(2)))
+          .containsExactly("endsafterlower", "inside", "startsbeforeupper");
+    }
+
+    @Test
+    void allDayEventsGetNoSlack() {
+      // the same edges as the timed test, as dates: they stay outside the window
+      sync(feed(tenant, "f1", "villa7"),
+          stay(tenant, "f1", "villa7", "daybefore", D0.minusDays(1), D0),
+          stay(tenant, "f1", "villa7", "dayafter", D0.plusDays(2), D0.plusDays(3)),
+          timed(tenant, "f1", "villa7", "timedbefore", at("2026-08-23T10:00:00Z"), at("2026-08-23T11:00:00Z")),
+          timed(tenant, "f1", "villa7", "timedafter", at("2026-08-26T10:00:00Z"), at("2026-08-26T11:00:00Z")));
+
+      assertThat(query(D0, D0.plusDays(2))).containsExactly("timedbefore", "timedafter");
+    }
+
+    @Test
+    void resultsAreOrderedByStartThenKeyAcrossFeeds() {
+      // all-day events start at UTC midnight of their first day
+      sync(feed(tenant, "fb", "villa7"),
+          stay(tenant, "fb", "villa7", "b2", D0, D0.plusDays(2)),
+          stay(tenant, "fb", "villa7", "b1", D0.plusDays(1), D0.plusDays(2)),
+          timed(tenant, "fb", "villa7", "b3", at("2026-08-23T23:00:00Z"), at("2026-08-24T01:00:00Z")));
+      sync(feed(tenant, "fa", "villa7"),
+          stay(tenant, "fa", "villa7", "a9", D0, D0.plusDays(1)),
+          timed(tenant, "fa", "villa7", "a1", at("2026-08-24T00:00:00.000001Z"), at("2026-08-24T01:00:00Z")),
+          stay(tenant, "fa", "villa7", "a5", D0.plusDays(1), D0.plusDays(3)));
+
+      assertThat(query(null, null)).containsExactly("b3", "a9", "b2", "a1", "a5", "b1");
+      assertThat(uids(store.events(new EventQuery(tenant, "villa7", D0, D0.plusDays(5), true))))
+          .containsExactly("b3", "a9", "b2", "a1", "a5", "b1");
+    }
+
+    @Test
+    void queryIsScopedToTheProperty() {
+      sync(feed(tenant, "f1", "villa7"), stay(tenant, "f1", "villa7", "here", D0, D0.plusDays(2)));
+      sync(feed(tenant, "f2", "villa8"), stay(tenant, "f2", "villa8", "there", D0, D0.plusDays(2)));
+
+      assertThat(query(null, null)).containsExactly("here");
+      assertThat(uids(store.events(EventQuery.active(tenant, "villa8")))).containsExactly("there");
+      assertThat(store.events(EventQuery.active(tenant, "villa9"))).isEmpty();
+    }
+
+    @Test
+    void cancelledEventsOnlyWhenAskedFor() {
+      Feed f = feed(tenant, "f1", "villa7");
+      CalendarEvent kept = stay(tenant, "f1", "villa7", "kept", D0, D0.plusDays(2));
+      CalendarEvent gone = stay(tenant, "f1", "villa7", "gone", D0.plusDays(2), D0.plusDays(4)).cancel(T0);
+      sync(f, kept, gone);
+
+      assertThat(uids(store.events(new EventQuery(tenant, "villa7", D0, D0.plusDays(9), false))))
+          .containsExactly("kept");
+      assertThat(uids(store.events(new EventQuery(tenant, "villa7", D0, D0.plusDays(9), true))))
+          .containsExactly("kept", "gone");
+      assertThat(uids(store.events(new EventQuery(tenant, "villa7", D0.plusDays(4), D0.plusDays(9), true))))
+          .as("cancelled events obey the window too").isEmpty();
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- conflicts
+
+  /** Conflicts: round trips, replacement by id, filters, order. */
+  @Nested
+  public class Conflicts {
+
+    private EventKey key(String t, String feedId, String uid) {
+      return EventKey.of(t, feedId, uid);
+    }
+
+    @Test
+    void conflictRoundTripsEveryField() {
+      EventKey one = key(tenant, "fa", "a");
+      EventKey two = new EventKey(tenant, "fb", "b", "20260824T130000Z");
+      Conflict full = new Conflict(Conflict.idOf(one, two), tenant, "villa7", one, two,
+          DateRange.timed(at("2026-08-24T15:00:00.000001Z"), at("2026-08-26T11:00:00Z")), ConflictStatus.RESOLVED,
+          two, T0, T0.plusSeconds(3600));
+      Conflict sparse = conflict(tenant, "villa7", key(tenant, "fa", "c"), key(tenant, "fb", "d"), T0,
+          ConflictStatus.OPEN);
+      store.saveConflicts(tenant, List.of(full, sparse));
+
+      assertThat(store.conflicts(tenant, null, null)).containsExactlyInAnyOrder(full, sparse);
+    }
+
+    @Test
+    void savingAConflictAgainReplacesItById() {
+      Conflict open = conflict(tenant, "villa7", key(tenant, "fa", "a"), key(tenant, "fb", "b"), T0,
+          ConflictStatus.OPEN);
+      store.saveConflicts(tenant, List.of(open));
+      Conflict resolved = new Conflict(open.id(), tenant, "villa7", open.first(), open.second(), open.overlap(),
+          ConflictStatus.RESOLVED, open.first(), open.openedAt(), T0.plusSeconds(60));
+      store.saveConflicts(tenant, List.of(resolved));
+
+      assertThat(store.conflicts(tenant, null, null)).containsExactly(resolved);
+    }
+
+    @Test
+    void savingNoConflictsChangesNothing() {
+      Conflict open = conflict(tenant, "villa7", key(tenant, "fa", "a"), key(tenant, "fb", "b"), T0,
+          ConflictStatus.OPEN);
+      store.saveConflicts(tenant, List.of(open));
+      store.saveConflicts(tenant, List.of());
+
+      assertThat(store.conflicts(tenant, null, null)).containsExactly(open);
+    }
+
+    @Test
+    void conflictsFilterByPropertyAndStatusInOrder() {
+      Conflict v8late = conflict(tenant, "villa8", key(tenant, "fa", "a"), key(tenant, "fb", "b"),
+          T0.plusSeconds(60), ConflictStatus.OPEN);
+      Conflict v7late = conflict(tenant, "villa7", key(tenant, "fa", "c"), key(tenant, "fb", "d"),
+          T0.plusSeconds(60), ConflictStatus.IGNORED);
+      Conflict v7early = conflict(tenant, "villa7", key(tenant, "fa", "e"), key(tenant, "fb", "f"), T0,
+          ConflictStatus.OPEN);
+      Conflict v8early = conflict(tenant, "villa8", key(tenant, "fa", "g"), key(tenant, "fb", "h"), T0,
+          ConflictStatus.RESOLVED);
+      Conflict v7sameTimeA = conflict(tenant, "villa7", key(tenant, "fa", "i"), key(tenant, "fb", "j"),
+          T0.plusSeconds(30), ConflictStatus.OPEN);
+      Conflict v7sameTimeB = conflict(tenant, "villa7", key(tenant, "fa", "k"), key(tenant, "fb", "l"),
+          T0.plusSeconds(30), ConflictStatus.OPEN);
+      store.saveConflicts(tenant, List.of(v8late, v7late, v7early, v8early, v7sameTimeB, v7sameTimeA));
+      List<Conflict> sameTime = new ArrayList<>(List.of(v7sameTimeA, v7sameTimeB));
+      sameTime.sort((x, y) -> x.id().compareTo(y.id()));
+
+      List<Conflict> all = new ArrayList<>();
+      all.add(v7early);
+      all.addAll(sameTime);
+      all.add(v7late);
+      all.add(v8early);
+      all.add(v8late);
+      assertThat(store.conflicts(tenant, null, null)).containsExactlyElementsOf(all);
+      assertThat(store.conflicts(tenant, "villa7", null))
+          .containsExactly(v7early, sameTime.get(0), sameTime.get(1), v7late);
+      assertThat(store.conflicts(tenant, null, ConflictStatus.OPEN))
+          .containsExactly(v7early, sameTime.get(0), sameTime.get(1), v8late);
+      assertThat(store.conflicts(tenant, "villa8", ConflictStatus.RESOLVED)).containsExactly(v8early);
+      assertThat(store.conflicts(tenant, "villa9", null)).isEmpty();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- runs
+
+  /** The change log. */
+  @Nested
+  public class Runs {
+
+    @Test
+    void runsAreNewestFirstAndLimited() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      List<SyncRun> written = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        FeedState s = store.beginSync(tenant, "f1", T0.plusSeconds(i * 60L));
+        SyncRun r = run(tenant, "f1", s.generation(), T0.plusSeconds(i * 60L), "run " + i);
+        store.apply(FeedApply.stateOnly(s, r));
+        written.add(r);
+      }
+      Collections.reverse(written);
+
+      assertThat(store.runs(tenant, "f1", 3)).containsExactlyElementsOf(written.subList(0, 3));
+      assertThat(store.runs(tenant, "f1", 1)).containsExactly(written.get(0));
+      assertThat(store.runs(tenant, "f1", 100)).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void runRoundTripsEveryField() {
+      FeedState s = begin(feed(tenant, "f1", "villa7"), T0);
+      SyncRun failed = new SyncRun("run-" + UUID.randomUUID(), tenant, "f1", s.generation(), T0,
+          T0.plusMillis(1234).plusNanos(5000), SyncOutcome.FAILED, FailureReason.RATE_LIMITED,
+          new ChangeCounts(1, 2, 3, 4, 5, 6, 7, 8), "429 from www.airbnb.com, retry after PT10M");
+      store.apply(FeedApply.stateOnly(s, failed));
+
+      assertThat(store.runs(tenant, "f1", 10)).containsExactly(failed);
+    }
+
+    @Test
+    void applyWithoutARunRecordsNone() {
+      FeedState s = begin(feed(tenant, "f1", "villa7"), T0);
+      apply(s, stay(tenant, "f1", "villa7", "a", D0, D0.plusDays(1)));
+
+      assertThat(store.runs(tenant, "f1", 10)).isEmpty();
+    }
+
+    @Test
+    void runsAreOfOneFeed() {
+      FeedState one = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState two = begin(feed(tenant, "f2", "villa7"), T0);
+      SyncRun r1 = run(tenant, "f1", one.generation(), T0, "one");
+      SyncRun r2 = run(tenant, "f2", two.generation(), T0, "two");
+      store.apply(FeedApply.stateOnly(one, r1));
+      store.apply(FeedApply.stateOnly(two, r2));
+
+      assertThat(store.runs(tenant, "f1", 10)).containsExactly(r1);
+      assertThat(store.runs(tenant, "f2", 10)).containsExactly(r2);
+    }
+  }
+
+  // ----------------------------------------------------------------------------- tenant isolation
+
+  /** Tenant B never sees tenant A's rows, even when every id is equal. */
+  @Nested
+  public class TenantIsolation {
+
+    @Test
+    void feedsAreScopedByTenant() {
+      Feed mine = feed(tenant, "f1", "villa7");
+      store.saveFeed(mine);
+
+      assertThat(store.feeds(otherTenant)).isEmpty();
+      assertThat(store.feed(otherTenant, "f1")).isEmpty();
+
+      Feed theirs = new Feed("f1", otherTenant, "villa7", "vrbo", "https://www.vrbo.com/icalendar/x.ics",
+          Duration.ofMinutes(30), true, 1);
+      store.saveFeed(theirs);
+
+      assertThat(store.feed(tenant, "f1")).contains(mine);
+      assertThat(store.feed(otherTenant, "f1")).contains(theirs);
+      assertThat(store.feeds(tenant)).containsExactly(mine);
+      assertThat(store.feeds(otherTenant)).containsExactly(theirs);
+    }
+
+    @Test
+    void statesAndGenerationsAreScopedByTenant() {
+      begin(feed(tenant, "f1", "villa7"), T0);
+      store.beginSync(tenant, "f1", T0);
+      FeedState mine = store.beginSync(tenant, "f1", T0);
+      store.saveFeed(feed(otherTenant, "f1", "villa7"));
+
+      assertThat(store.state(otherTenant, "f1")).isEqualTo(FeedState.initial(otherTenant, "f1"));
+      FeedState theirs = store.beginSync(otherTenant, "f1", T0.plusSeconds(5));
+      assertThat(theirs.generation()).isEqualTo(1);
+
+      store.apply(FeedApply.stateOnly(fullState(otherTenant, "f1", theirs.generation()), null));
+      assertThat(store.state(tenant, "f1")).isEqualTo(mine);
+    }
+
+    @Test
+    void eventsAreScopedByTenant() {
+      CalendarEvent mine = stay(tenant, "f1", "villa7", "same", D0, D0.plusDays(2));
+      sync(feed(tenant, "f1", "villa7"), mine);
+
+      assertThat(store.eventsOfFeed(otherTenant, "f1")).isEmpty();
+      assertThat(store.events(new EventQuery(otherTenant, "villa7", null, null, true))).isEmpty();
+
+      CalendarEvent theirs = stay(otherTenant, "f1", "villa7", "same", D0.plusDays(1), D0.plusDays(4)).cancel(T0);
+      sync(feed(otherTenant, "f1", "villa7"), theirs);
+
+      assertThat(store.eventsOfFeed(tenant, "f1")).containsExactly(mine);
+      assertThat(store.eventsOfFeed(otherTenant, "f1")).containsExactly(theirs);
+      assertThat(store.events(new EventQuery(tenant, "villa7", null, null, true))).containsExactly(mine);
+      assertThat(store.events(new EventQuery(otherTenant, "villa7", null, null, true))).containsExactly(theirs);
+    }
+
+    @Test
+    void conflictsAreScopedByTenant() {
+      Conflict mine = conflict(tenant, "villa7", EventKey.of(tenant, "fa", "a"), EventKey.of(tenant, "fb", "b"), T0,
+          ConflictStatus.OPEN);
+      store.saveConflicts(tenant, List.of(mine));
+
+      assertThat(store.conflicts(otherTenant, null, null)).isEmpty();
+
+      Conflict theirs = conflict(otherTenant, "villa7", EventKey.of(otherTenant, "fa", "a"),
+          EventKey.of(otherTenant, "fb", "b"), T0.plusSeconds(1), ConflictStatus.IGNORED);
+      assertThat(theirs.id()).isEqualTo(mine.id());
+      store.saveConflicts(otherTenant, List.of(theirs));
+
+      assertThat(store.conflicts(tenant, null, null)).containsExactly(mine);
+      assertThat(store.conflicts(otherTenant, "villa7", null)).containsExactly(theirs);
+    }
+
+    @Test
+    void tokensAreScopedByTenant() {
+      ExportToken mine = token(tenant, "villa7", null, T0);
+      store.saveToken(mine);
+
+      assertThat(store.tokens(otherTenant, "villa7")).isEmpty();
+
+      ExportToken theirs = token(otherTenant, "villa7", null, T0);
+      store.saveToken(theirs);
+
+      assertThat(store.tokens(tenant, "villa7")).containsExactly(mine);
+      assertThat(store.tokens(otherTenant, "villa7")).containsExactly(theirs);
+      assertThat(store.tokenByHash(theirs.hash())).get().extracting(ExportToken::tenant).isEqualTo(otherTenant);
+    }
+
+    @Test
+    void runsAreScopedByTenant() {
+      FeedState mineState = begin(feed(tenant, "f1", "villa7"), T0);
+      SyncRun mine = run(tenant, "f1", mineState.generation(), T0, "mine");
+      store.apply(FeedApply.stateOnly(mineState, mine));
+
+      assertThat(store.runs(otherTenant, "f1", 10)).isEmpty();
+
+      FeedState theirsState = begin(feed(otherTenant, "f1", "villa7"), T0);
+      SyncRun theirs = run(otherTenant, "f1", theirsState.generation(), T0.plusSeconds(1), "theirs");
+      store.apply(FeedApply.stateOnly(theirsState, theirs));
+
+      assertThat(store.runs(tenant, "f1", 10)).containsExactly(mine);
+      assertThat(store.runs(otherTenant, "f1", 10)).containsExactly(theirs);
+    }
+
+    @Test
+    void propertiesAreScopedByTenant() {
+      PropertySettings mine = new PropertySettings(tenant, "villa7", ZoneId.of("Europe/Paris"), LocalTime.of(16, 0),
+          LocalTime.of(10, 0));
+      store.saveProperty(mine);
+
+      assertThat(store.property(otherTenant, "villa7")).isEmpty();
+
+      PropertySettings theirs = PropertySettings.defaults(otherTenant, "villa7");
+      store.saveProperty(theirs);
+
+      assertThat(store.property(tenant, "villa7")).contains(mine);
+      assertThat(store.property(otherTenant, "villa7")).contains(theirs);
+    }
+  }
+
+  // --------------------------------------------------------------------------------- concurrency
+
+  /** Writers on different feeds at once: every row lands; readers see whole applies. */
+  @Nested
+  public class Concurrency {
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void concurrentWritersOnDifferentFeedsLoseNothing() throws Exception {
+      int writers = concurrentWriters();
+      int rounds = 8;
+      int perRound = 10;
+      for (int w = 0; w < writers; w++) {
+        store.saveFeed(feed(tenant, "f" + w, "villa7"));
+      }
+
+      runConcurrently(writers, w -> {
+        String feedId = "f" + w;
+        for (int r = 0; r < rounds; r++) {
+          FeedState s = store.beginSync(tenant, feedId, T0.plusSeconds(r));
+          List<CalendarEvent> batch = new ArrayList<>();
+          for (int i = 0; i < perRound; i++) {
+            LocalDate in = D0.plusDays((long) r * perRound + i);
+            batch.add(stay(tenant, feedId, "villa7", String.format(Locale.ROOT, "r%02di%02d", r, i), in, in.plusDays(1)));
+          }
+          store.apply(new FeedApply(tenant, feedId, List.of(), batch, s,
+              run(tenant, feedId, s.generation(), T0.plusSeconds(r), "round " + r)));
+        }
+        return null;
+      });
+
+      for (int w = 0; w < writers; w++) {
+        String feedId = "f" + w;
+        assertThat(store.eventsOfFeed(tenant, feedId)).as(feedId).hasSize(rounds * perRound);
+        assertThat(store.state(tenant, feedId).generation()).as(feedId).isEqualTo(rounds);
+        assertThat(store.runs(tenant, feedId, 100)).as(feedId).hasSize(rounds);
+      }
+      assertThat(store.events(EventQuery.active(tenant, "villa7"))).hasSize(writers * rounds * perRound);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void readersNeverSeeHalfAnApply() throws Exception {
+      int perApply = 25;
+      int rounds = 12;
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      AtomicBoolean done = new AtomicBoolean();
+      List<Integer> torn = Collections.synchronizedList(new ArrayList<>());
+
+      runConcurrently(2, n -> {
+        if (n == 0) {
+          try {
+            for (int r = 0; r < rounds; r++) {
+              FeedState s = store.beginSync(tenant, "f1", T0.plusSeconds(r));
+              List<CalendarEvent> batch = new ArrayList<>();
+              for (int i = 0; i < perApply; i++) {
+                LocalDate in = D0.plusDays(i);
+                batch.add(stay(tenant, "f1", "villa7", String.format(Locale.ROOT, "r%02di%02d", r, i), in,
+                    in.plusDays(1)));
+              }
+              store.apply(new FeedApply(tenant, "f1", List.of(), batch, s, null));
+            }
+          } finally {
+            done.set(true);
+          }
+        } else {
+          while (!done.get()) {
+            int seen = store.eventsOfFeed(tenant, "f1").size();
+            if (seen % perApply != 0) {
+              torn.add(seen);
+            }
+            int queried = store.events(EventQuery.active(tenant, "villa7")).size();
+            if (queried % perApply != 0) {
+              torn.add(queried);
+            }
+          }
+        }
+        return null;
+      });
+
+      assertThat(torn).as("event counts seen mid-apply").isEmpty();
+      assertThat(store.eventsOfFeed(tenant, "f1")).hasSize(perApply * rounds);
+    }
+  }
+
+  /** A task of one of {@link #runConcurrently}'s threads. */
+  @FunctionalInterface
+  protected interface Worker {
+    @Nullable Object run(int index) throws Exception;
+  }
+
+  /**
+   * Runs {@code threads} workers at once (released together by a latch) and rethrows the first
+   * failure.
+   */
+  protected static void runConcurrently(int threads, Worker worker) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<@Nullable Object>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int index = t;
+        Callable<@Nullable Object> task = () -> {
+          start.await();
+          return worker.run(index);
+        };
+        futures.add(pool.submit(task));
+      }
+      start.countDown();
+      for (Future<@Nullable Object> f : futures) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
