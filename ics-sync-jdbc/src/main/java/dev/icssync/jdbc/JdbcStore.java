@@ -752,13 +752,13 @@ public final class JdbcStore implements Store {
 
     /** Longest a single statement may run (per transaction {@code statement_timeout}); default 30 s. */
     public Builder statementTimeout(Duration value) {
-      this.statementTimeout = value;
+      this.statementTimeout = Objects.requireNonNull(value, "statementTimeout");
       return this;
     }
 
     /** Longest a statement waits for a row lock ({@code lock_timeout}); default 10 s. */
     public Builder lockTimeout(Duration value) {
-      this.lockTimeout = value;
+      this.lockTimeout = Objects.requireNonNull(value, "lockTimeout");
       return this;
     }
 
@@ -785,8 +785,11 @@ public final class JdbcStore implements Store {
     public JdbcStore build() {
       Checks.positive(statementTimeout, "statementTimeout");
       Checks.positive(lockTimeout, "lockTimeout");
-      if (statementTimeout.toMillis() < 1 || lockTimeout.toMillis() < 1) {
-        throw new ConfigurationException("statementTimeout and lockTimeout must be at least 1 ms");
+      if (statementTimeout.toMillis() < 1) {
+        throw new ConfigurationException("statementTimeout must be at least 1 ms, was " + statementTimeout);
+      }
+      if (lockTimeout.toMillis() < 1) {
+        throw new ConfigurationException("lockTimeout must be at least 1 ms, was " + lockTimeout);
       }
       DataSource r = readDataSource == null ? dataSource : readDataSource;
       return new JdbcStore(dataSource, r, new Settings(statementTimeout, lockTimeout, rowLevelSecurity,
