@@ -94,7 +94,7 @@ public final class JdbcStore implements Store {
   static final String EVENTS_OF_FEED_SQL = "SELECT " + Rows.EVENT_COLUMNS + " FROM icssync_event "
       + "WHERE tenant = ? AND feed_id = ? ORDER BY uid, recurrence_id";
   static final String RUNS_SQL = "SELECT " + RUN_COLUMNS + " FROM icssync_sync_run "
-      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC";
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC LIMIT ?";
   static final String TOKENS_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token"
       + " WHERE tenant = ? AND property = ? ORDER BY created_at DESC, hash";
   static final String TOKEN_BY_HASH_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token WHERE hash = ?";
@@ -526,7 +526,7 @@ public final class JdbcStore implements Store {
       try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
-        ps.setMaxRows(limit);
+        ps.setInt(3, limit);
         List<SyncRun> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next() && out.size() < limit) {
@@ -687,9 +687,15 @@ public final class JdbcStore implements Store {
     }
   }
 
+  /**
+   * SQLState and the first line of the message: drivers append details such as "Failing row
+   * contains (...)" on later lines, which may hold a feed URL (a secret). The cause keeps them.
+   */
   private static String describe(SQLException e) {
     String state = e.getSQLState();
-    return (state == null ? "" : "SQLState " + state + ": ") + e.getMessage();
+    String message = String.valueOf(e.getMessage());
+    int nl = message.indexOf('\n');
+    return (state == null ? "" : "SQLState " + state + ": ") + (nl < 0 ? message : message.substring(0, nl));
   }
 
   private Dialect dialect() {
