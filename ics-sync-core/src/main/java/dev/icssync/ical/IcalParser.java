@@ -52,6 +52,23 @@ public final class IcalParser {
     return result(reader, events, body.length);
   }
 
+  /**
+   * Parses a whole body, handing events to {@code consumer} as they are read (see
+   * {@link #parse(InputStream, Consumer)} for the order); the returned result's {@code events} list
+   * is empty. The cheapest entry: no copy of the input, no list.
+   */
+  public ParseResult parse(byte[] body, Consumer<ParsedEvent> consumer) {
+    java.util.Objects.requireNonNull(body, "body");
+    java.util.Objects.requireNonNull(consumer, "consumer");
+    if (body.length > options.maxBytes()) {
+      throw new ParseException(ParseFailure.TOO_LARGE,
+          "feed is larger than " + options.maxBytes() + " bytes (maxBytes)");
+    }
+    CalendarReader reader = new CalendarReader(options, consumer);
+    reader.read(Input.open(body, options.charset(), options.maxLineLength()));
+    return result(reader, List.of(), body.length);
+  }
+
   /** Parses a stream into a list (the stream is read to its end, not closed). */
   public ParseResult parse(InputStream in) {
     List<ParsedEvent> events = new ArrayList<>();

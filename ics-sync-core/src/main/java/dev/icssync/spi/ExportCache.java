@@ -17,6 +17,11 @@ public interface ExportCache {
   /** Drops every cached view of the property. */
   void invalidate(String tenant, String property);
 
+  /** Cumulative statistics for metrics ({@link CacheStats#EMPTY} when the cache keeps none). */
+  default CacheStats stats() {
+    return CacheStats.EMPTY;
+  }
+
   /** A cache that holds nothing. */
   static ExportCache none() {
     return new ExportCache() {

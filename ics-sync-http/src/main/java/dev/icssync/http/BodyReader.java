@@ -75,8 +75,9 @@ final class BodyReader {
     for (int i = codings.size() - 1; i >= 0; i--) {
       in = decoder(in, codings.get(i));
     }
-    int initial =
-        codings.isEmpty() && declaredLength > 0 ? (int) Math.min(declaredLength, maxBytes) : 8192;
+    // trust a declared length only so far: a lying server must not make us allocate the cap up front
+    int initial = codings.isEmpty() && declaredLength > 0
+        ? (int) Math.min(declaredLength, Math.min(maxBytes, 1 << 20)) : 8192;
     byte[] buf = new byte[Math.max(initial, 16)];
     int len = 0;
     while (true) {

@@ -1,6 +1,7 @@
 package dev.icssync.http;
 
 import dev.icssync.internal.Redaction;
+import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -32,11 +33,12 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
 
   static FeedUrl parse(String raw) throws InvalidUrlException {
     URI uri;
+    String text = asciiHost(raw.trim());
     try {
-      uri = new URI(raw.trim());
+      uri = new URI(text);
     } catch (URISyntaxException e) {
       try {
-        uri = new URI(escapeIllegal(raw.trim()));
+        uri = new URI(escapeIllegal(text));
       } catch (URISyntaxException e2) {
         throw new InvalidUrlException("malformed URL");
       }
@@ -108,9 +110,39 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
       sb.append('?').append(uri.getRawQuery());
     }
     try {
-      return new FeedUrl(new URI(sb.toString()), canonical, authorization);
+      // non-ASCII path or query characters (which URI tolerates) go out percent-encoded as UTF-8
+      return new FeedUrl(new URI(new URI(sb.toString()).toASCIIString()), canonical, authorization);
     } catch (URISyntaxException e) {
       throw new InvalidUrlException("malformed URL");
+    }
+  }
+
+  /** Converts an internationalised host name to its ASCII (punycode) form, which URI accepts. */
+  static String asciiHost(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) {
+      return url;
+    }
+    int start = scheme + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = url.substring(start, end);
+    int at = authority.lastIndexOf('@');
+    String hostPort = authority.substring(at + 1);
+    if (hostPort.chars().allMatch(c -> c < 0x80) || hostPort.startsWith("[")) {
+      return url;
+    }
+    int colon = hostPort.lastIndexOf(':');
+    String host = colon >= 0 ? hostPort.substring(0, colon) : hostPort;
+    String port = colon >= 0 ? hostPort.substring(colon) : "";
+    try {
+      String ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+      return url.substring(0, start) + authority.substring(0, at + 1) + ascii + port
+          + url.substring(end);
+    } catch (IllegalArgumentException e) {
+      return url; // URI parsing then reports the URL as malformed
     }
   }
 

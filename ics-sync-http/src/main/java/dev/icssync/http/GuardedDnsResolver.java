@@ -3,9 +3,14 @@ package dev.icssync.http;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hc.client5.http.DnsResolver;
 
 /**
@@ -36,12 +41,53 @@ final class GuardedDnsResolver implements DnsResolver {
     }
   }
 
+  /** The lookup did not answer in time (the system resolver cannot be interrupted). */
+  static final class LookupTimeoutException extends UnknownHostException {
+    private static final long serialVersionUID = 1L;
+
+    LookupTimeoutException() {
+      super("DNS lookup timed out");
+    }
+  }
+
   private final Lookup lookup;
   private final AccessPolicy policy;
+  private final Duration timeout;
 
-  GuardedDnsResolver(Lookup lookup, AccessPolicy policy) {
+  GuardedDnsResolver(Lookup lookup, AccessPolicy policy, Duration timeout) {
     this.lookup = lookup;
     this.policy = policy;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Runs the blocking lookup on a daemon thread so a hanging resolver cannot hold a fetch past its
+   * bound; the thread ends when the lookup returns. Only new connections look up names.
+   */
+  private InetAddress[] timedLookup(String host) throws UnknownHostException {
+    CompletableFuture<InetAddress[]> answer = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        answer.complete(lookup.lookup(host));
+      } catch (Throwable e) {
+        answer.completeExceptionally(e);
+      }
+    }, "ics-sync-dns");
+    t.setDaemon(true);
+    t.start();
+    try {
+      return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new LookupTimeoutException();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnknownHostException("interrupted during DNS lookup");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownHostException u) {
+        throw u;
+      }
+      throw new UnknownHostException("DNS lookup failed: " + e.getCause().getClass().getSimpleName());
+    }
   }
 
   @Override
@@ -52,7 +98,7 @@ final class GuardedDnsResolver implements DnsResolver {
     if (literal != null) {
       found = new InetAddress[] {literal};
     } else {
-      found = lookup.lookup(canonical);
+      found = timedLookup(canonical);
       if (found == null || found.length == 0) {
         throw new UnknownHostException("no address for host");
       }

@@ -1,6 +1,7 @@
 package dev.icssync.http;
 
 import dev.icssync.FailureReason;
+import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.internal.Checks;
 import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedFetcher;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -41,12 +43,15 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -80,7 +85,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code Accept-Encoding: gzip, deflate}; the body is decoded while streaming and the size cap
  *       (default 10 MiB) is counted on decoded bytes, so gzip bombs stop at the cap.
  *   <li>One deadline for the whole fetch, redirects and body included (default 60 s): a server that
- *       drips a byte a second is cut off. Connect timeout default 10 s.
+ *       drips a byte a second is cut off. Connect timeout default 10 s; it also bounds the DNS
+ *       lookup. Response headers are limited (200 lines of at most 16 KB).
  *   <li>At most 5 redirects, loops detected, https to http refused, every hop checked again by the
  *       SSRF guard; a leading chain of 301/308 is reported in {@link
  *       FetchResult#permanentRedirect()} (redacted).
@@ -133,12 +139,15 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
   private static final String ACCEPT = "text/calendar, text/plain;q=0.8, */*;q=0.5";
   private static final int SMALL_BODY = 16 * 1024;
+  private static final int MAX_HEADER_LINE = 16 * 1024;
+  private static final int MAX_HEADERS = 200;
 
   private final Settings settings;
   private final AccessPolicy policy;
   private final HostGate gate;
   private final CloseableHttpClient client;
   private final ScheduledThreadPoolExecutor watchdog;
+  private final AtomicBoolean apacheDebugWarned = new AtomicBoolean();
 
   /** Settings after validation. */
   private record Settings(
@@ -154,6 +163,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Duration maxQueueWait,
       int maxConnections,
       boolean rejectTruncated,
+      @Nullable SSLContext sslContext,
       Clock clock) {}
 
   private HttpFeedFetcher(Settings settings, AccessPolicy policy, GuardedDnsResolver.Lookup lookup) {
@@ -162,9 +172,24 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost());
     Timeout connect = Timeout.of(settings.connectTimeout());
     Timeout total = Timeout.of(settings.timeout());
+    PoolingHttpClientConnectionManagerBuilder poolBuilder =
+        PoolingHttpClientConnectionManagerBuilder.create();
+    if (settings.sslContext() != null) {
+      poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(settings.sslContext()));
+    }
     PoolingHttpClientConnectionManager pool =
-        PoolingHttpClientConnectionManagerBuilder.create()
-            .setDnsResolver(new GuardedDnsResolver(lookup, policy))
+        poolBuilder
+            .setDnsResolver(new GuardedDnsResolver(lookup, policy, settings.connectTimeout()))
+            .setConnectionFactory(
+                ManagedHttpClientConnectionFactory.builder()
+                    .http1Config(
+                        // a hostile server must not grow the heap with endless header lines
+                        Http1Config.custom()
+                            .setMaxLineLength(MAX_HEADER_LINE)
+                            .setMaxHeaderCount(MAX_HEADERS)
+                            .setMaxEmptyLineCount(10)
+                            .build())
+                    .build())
             .setMaxConnTotal(settings.maxConnections())
             .setMaxConnPerRoute(Math.min(settings.maxConnections(), settings.maxConcurrentPerHost()))
             .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(total).build())
@@ -223,6 +248,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   @Override
   public FetchResult fetch(FetchRequest request) {
     long started = System.nanoTime();
+    warnIfApacheDebugLogging();
     FetchResult result;
     try {
       result = doFetch(request);
@@ -263,11 +289,20 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
               redirects);
         }
         Runnable release;
+        Duration maxWait = settings.maxQueueWait();
+        if (exchange.timer != null) { // a later hop: the fetch deadline is already running
+          long left = exchange.deadlineNanos - System.nanoTime();
+          if (left <= 0) {
+            return failed(FailureReason.TIMEOUT,
+                "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects);
+          }
+          maxWait = maxWait.toNanos() < left ? maxWait : Duration.ofNanos(left);
+        }
         try {
-          release = gate.acquire(url.host(), settings.maxQueueWait());
+          release = gate.acquire(url.host(), maxWait);
         } catch (HostGate.QueueTimeoutException e) {
           return failed(FailureReason.TIMEOUT,
-              "waited more than " + settings.maxQueueWait() + " for a per-host slot for " + url,
+              "waited more than " + maxWait + " for a per-host slot for " + url,
               0, null, redirects);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -512,6 +547,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return failed(FailureReason.TIMEOUT,
           "deadline of " + settings.timeout() + " passed fetching " + url, status, null, redirects);
     }
+    if (e instanceof GuardedDnsResolver.LookupTimeoutException) {
+      return failed(FailureReason.TIMEOUT, "DNS lookup for " + url + " timed out", 0, null,
+          redirects);
+    }
     if (e instanceof UnknownHostException) {
       return failed(FailureReason.REFUSED,
           "host of " + url + " could not be resolved (refused: the guard fails closed)", 0, null,
@@ -638,13 +677,25 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     return v == null ? "0.1" : v;
   }
 
-  private static void warnIfApacheDebugLogging() {
-    for (String name : List.of("org.apache.hc.client5.http.headers",
-        "org.apache.hc.client5.http.wire",
-        "org.apache.hc.client5.http.impl.classic.MainClientExec")) {
-      if (LoggerFactory.getLogger(name).isDebugEnabled()) {
+  private static final List<Logger> APACHE_SECRET_LOGGERS = List.of(
+      LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.wire"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.MainClientExec"));
+
+  /**
+   * Apache HttpClient logs request lines and headers (feed tokens, the Authorization header) at
+   * DEBUG on these loggers; nothing this class can filter. Checked on every fetch (levels can change
+   * at run time) and reported once per fetcher.
+   */
+  private void warnIfApacheDebugLogging() {
+    if (apacheDebugWarned.get()) {
+      return;
+    }
+    for (Logger logger : APACHE_SECRET_LOGGERS) {
+      if (logger.isDebugEnabled() && apacheDebugWarned.compareAndSet(false, true)) {
         LOG.warn("logger {} is at DEBUG: Apache HttpClient will log request lines and headers,"
-            + " including feed URL tokens and credentials; raise it to INFO in production", name);
+            + " including feed URL tokens and credentials; raise it to INFO in production",
+            logger.getName());
         return;
       }
     }
@@ -672,6 +723,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     private int maxConnections = 64;
     private boolean rejectTruncated = true;
     private Clock clock = Clock.systemUTC();
+    private @Nullable SSLContext sslContext;
     private final Set<String> allowedHosts = new HashSet<>();
     private final List<String> allowedCidrs = new ArrayList<>();
     private GuardedDnsResolver.Lookup lookup = GuardedDnsResolver.Lookup.system();
@@ -758,6 +810,15 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return this;
     }
 
+    /**
+     * The TLS context (trust store, client certificate) for https; default: the JVM's default
+     * context. Host names are always verified.
+     */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
     /** The clock for HTTP-date Retry-After values (default UTC system clock). */
     public Builder clock(Clock clock) {
       this.clock = clock;
@@ -778,7 +839,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       try {
         allowedHosts.add(AddressClassifier.canonicalHost(h));
       } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("host is not a valid host name or address: " + host, e);
+        throw new ConfigurationException("host is not a valid host name or address: " + host);
       }
       return this;
     }
@@ -786,7 +847,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     /** Lets the SSRF guard pass addresses in one block, e.g. {@code 10.20.0.0/16}. */
     public Builder allowCidr(String cidr) {
       Checks.nonBlank(cidr, "cidr");
-      AccessPolicy.Cidr.parse(cidr); // fail fast, message names the parameter
+      try {
+        AccessPolicy.Cidr.parse(cidr);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(e.getMessage()); // the message names "cidr"
+      }
       allowedCidrs.add(cidr.trim());
       return this;
     }
@@ -802,10 +867,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Checks.positive(timeout, "timeout");
       Checks.positive(maxBodyBytes, "maxBodyBytes");
       if (maxBodyBytes > Integer.MAX_VALUE - 64) {
-        throw new IllegalArgumentException("maxBodyBytes must be below 2 GiB, was " + maxBodyBytes);
+        throw new ConfigurationException("maxBodyBytes must be below 2 GiB, was " + maxBodyBytes);
       }
       if (maxRedirects < 0 || maxRedirects > 20) {
-        throw new IllegalArgumentException("maxRedirects must be 0..20, was " + maxRedirects);
+        throw new ConfigurationException("maxRedirects must be 0..20, was " + maxRedirects);
       }
       Checks.nonNegative(maxRetryAfter, "maxRetryAfter");
       Checks.nonBlank(userAgent, "userAgent");
@@ -820,7 +885,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       }
       Settings s = new Settings(connectTimeout, timeout, maxBodyBytes, maxRedirects, maxRetryAfter,
           userAgent, Map.copyOf(userAgents), maxConcurrentPerHost, minIntervalPerHost, maxQueueWait,
-          maxConnections, rejectTruncated, clock);
+          maxConnections, rejectTruncated, sslContext, clock);
       return new HttpFeedFetcher(s, new AccessPolicy(true, allowedHosts, cidrs), lookup);
     }
   }

@@ -3,7 +3,11 @@ package dev.icssync.http;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.TextStyle;
+import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -13,12 +17,19 @@ import org.jspecify.annotations.Nullable;
 final class RetryAfter {
   private RetryAfter() {}
 
+  // the weekday is stripped before parsing: a wrong weekday must not void a usable date
   private static final List<DateTimeFormatter> DATE_FORMATS =
       List.of(
-          DateTimeFormatter.RFC_1123_DATE_TIME,
-          DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US), // RFC 850
-          DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(
-              java.time.ZoneOffset.UTC)); // asctime
+          new DateTimeFormatterBuilder().parseCaseInsensitive()
+              .appendPattern("d MMM yyyy HH:mm:ss ").appendZoneText(TextStyle.SHORT)
+              .toFormatter(Locale.US), // IMF-fixdate / RFC 1123
+          new DateTimeFormatterBuilder().parseCaseInsensitive()
+              .appendPattern("dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+              .appendPattern(" HH:mm:ss ").appendZoneText(TextStyle.SHORT)
+              .toFormatter(Locale.US), // RFC 850
+          new DateTimeFormatterBuilder().parseCaseInsensitive()
+              .appendPattern("MMM ppd HH:mm:ss yyyy").toFormatter(Locale.US)
+              .withZone(ZoneOffset.UTC)); // asctime
 
   /**
    * @return the wait, between zero and {@code cap}; null when the header is absent or unreadable
@@ -37,9 +48,10 @@ final class RetryAfter {
       }
       return min(Duration.ofSeconds(Long.parseLong(v)), cap);
     }
+    String date = v.replaceFirst("^[A-Za-z]+,?\\s+", "");
     for (DateTimeFormatter f : DATE_FORMATS) {
       try {
-        Instant at = ZonedDateTime.parse(v, f).toInstant();
+        Instant at = ZonedDateTime.parse(date, f).toInstant();
         Duration d = Duration.between(now, at);
         return d.isNegative() ? Duration.ZERO : min(d, cap);
       } catch (DateTimeParseException e) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.icssync.FailureReason;
 import org.junit.jupiter.api.Test;
 
-/** The redirect rules on their own (the https to http case has no TLS server in the suite). */
+/** The redirect rules and URL normalisation on their own (TlsTest covers https end to end). */
 class RedirectPolicyTest {
 
   @Test
@@ -51,6 +51,14 @@ class RedirectPolicyTest {
         .next(start, 302, "https://x:y@cal.example.com/b.ics")).url();
     assertThat(next.authorization()).isNull();
     assertThat(next.uri().toString()).doesNotContain("x:y");
+  }
+
+  @Test
+  void internationalisedHostsBecomePunycode() throws Exception {
+    FeedUrl url = FeedUrl.parse("https://user:pw@b\u00fccher.example:8443/k\u00e4se.ics");
+    assertThat(url.host()).isEqualTo("xn--bcher-kva.example");
+    assertThat(url.uri().toString()).isEqualTo("https://xn--bcher-kva.example:8443/k%C3%A4se.ics");
+    assertThat(url.authorization()).isNotNull();
   }
 
   @Test

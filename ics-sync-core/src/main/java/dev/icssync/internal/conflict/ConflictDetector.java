@@ -14,7 +14,7 @@ import java.util.List;
  * placed in the property's zone at its check-in/check-out times, overlap. Left out: availability
  * rules (rolling booking windows, advance notice: they close dates, nobody stays) and pairs of two
  * blocks (two closed markers overlapping double-book nobody; it is mostly one channel echoing
- * another's block).
+ * another's block). Times are compared to the millisecond.
  */
 public final class ConflictDetector {
   private ConflictDetector() {}
@@ -43,10 +43,8 @@ public final class ConflictDetector {
     int n = in.size();
     long[] start = new long[n];
     long[] end = new long[n];
-    DateRange.Timed[] timed = new DateRange.Timed[n];
     for (int i = 0; i < n; i++) {
       DateRange.Timed t = in.get(i).range().toInstants(settings.zone(), settings.checkIn(), settings.checkOut());
-      timed[i] = t;
       start[i] = t.start().toEpochMilli();
       end[i] = t.end().toEpochMilli();
     }
@@ -54,12 +52,10 @@ public final class ConflictDetector {
     OverlapSweep.forEachOverlap(start, end, n, (i, j) -> {
       CalendarEvent a = in.get(i);
       CalendarEvent b = in.get(j);
-      if (!candidates(a, b) || !timed[i].overlaps(timed[j])) {
-        return;
+      if (candidates(a, b)) {
+        out.add(new Overlap(a, b, DateRange.timed(Instant.ofEpochMilli(Math.max(start[i], start[j])),
+            Instant.ofEpochMilli(Math.min(end[i], end[j])))));
       }
-      Instant s = timed[i].start().isAfter(timed[j].start()) ? timed[i].start() : timed[j].start();
-      Instant e = timed[i].end().isBefore(timed[j].end()) ? timed[i].end() : timed[j].end();
-      out.add(new Overlap(a, b, DateRange.timed(s, e)));
     });
     return out;
   }

@@ -36,15 +36,33 @@ public final class ConflictLifecycle {
    */
   public record Result(List<Conflict> toSave, List<ChangeEvent> changes, int opened, int resolved) {}
 
-  /**
-   * @param existing the stored conflicts of the property that the detection covered (any status)
-   */
   public static Result reconcile(String tenant, String property, List<ConflictDetector.Overlap> detected,
       List<Conflict> existing, ConflictPolicy policy, Instant now) {
+    return reconcile(tenant, property, detected, existing, policy, now, Map.of());
+  }
+
+  /**
+   * @param existing the stored conflicts of the property that the detection covered (any status)
+   * @param renamed events whose UID was reissued in this sync, old key to new key: a conflict of the
+   *     old key carries on under the new one (an ignored conflict stays ignored; no opened/resolved
+   *     pair is reported), and the old record is closed silently
+   */
+  public static Result reconcile(String tenant, String property, List<ConflictDetector.Overlap> detected,
+      List<Conflict> existing, ConflictPolicy policy, Instant now, Map<EventKey, EventKey> renamed) {
     Map<String, Conflict> stored = new HashMap<>();
     for (Conflict c : existing) {
       stored.put(c.id(), c);
     }
+    Map<String, Conflict> inherited = new HashMap<>();
+    if (!renamed.isEmpty()) {
+      for (Conflict c : existing) {
+        if (c.status() != ConflictStatus.RESOLVED && (renamed.containsKey(c.first()) || renamed.containsKey(c.second()))) {
+          inherited.put(Conflict.idOf(renamed.getOrDefault(c.first(), c.first()),
+              renamed.getOrDefault(c.second(), c.second())), c);
+        }
+      }
+    }
+    Map<String, Boolean> carriedOver = new HashMap<>();
     List<Conflict> toSave = new ArrayList<>();
     List<ChangeEvent> changes = new ArrayList<>();
     int opened = 0;
@@ -59,7 +77,14 @@ public final class ConflictLifecycle {
       EventKey second = first.equals(o.a().key()) ? o.b().key() : o.a().key();
       @Nullable EventKey winner = winner(policy, o.a(), o.b());
       Conflict old = stored.get(id);
-      if (old == null || old.status() == ConflictStatus.RESOLVED) {
+      Conflict predecessor = old == null ? inherited.get(id) : null;
+      if (predecessor != null) {
+        toSave.add(new Conflict(id, tenant, property, first, second, o.overlap(), predecessor.status(), winner,
+            predecessor.openedAt(), null));
+        toSave.add(new Conflict(predecessor.id(), tenant, property, predecessor.first(), predecessor.second(),
+            predecessor.overlap(), ConflictStatus.RESOLVED, predecessor.winner(), predecessor.openedAt(), now));
+        carriedOver.put(predecessor.id(), Boolean.TRUE);
+      } else if (old == null || old.status() == ConflictStatus.RESOLVED) {
         Conflict c = new Conflict(id, tenant, property, first, second, o.overlap(), ConflictStatus.OPEN, winner,
             now, null);
         toSave.add(c);
@@ -71,7 +96,7 @@ public final class ConflictLifecycle {
       }
     }
     for (Conflict c : existing) {
-      if (c.status() != ConflictStatus.RESOLVED && !live.containsKey(c.id())) {
+      if (c.status() != ConflictStatus.RESOLVED && !live.containsKey(c.id()) && !carriedOver.containsKey(c.id())) {
         Conflict r = new Conflict(c.id(), c.tenant(), c.property(), c.first(), c.second(), c.overlap(),
             ConflictStatus.RESOLVED, c.winner(), c.openedAt(), now);
         toSave.add(r);

@@ -92,36 +92,54 @@ public final class FeedDiff {
       boolean heldBack,
       List<CalendarEvent> pendingCancellations) {}
 
+  /** A stored event and whether the fetched feed still has it. */
+  private static final class Slot {
+    final CalendarEvent event;
+    boolean seen;
+
+    Slot(CalendarEvent event) {
+      this.event = event;
+    }
+  }
+
   public static Result compute(Params p, List<CalendarEvent> stored, List<Incoming> incoming) {
     Feed feed = p.feed();
     Instant now = p.now();
-    Map<EventKey, CalendarEvent> byKey = new HashMap<>(Math.max(16, stored.size() * 2));
-    for (CalendarEvent s : stored) {
-      byKey.put(s.key(), s);
+    Map<EventKey, Slot> byKey = new HashMap<>(Math.max(16, stored.size() * 2));
+    Slot[] slots = new Slot[stored.size()];
+    for (int i = 0; i < slots.length; i++) {
+      slots[i] = new Slot(stored.get(i));
+      byKey.put(slots[i].event.key(), slots[i]);
     }
-    Set<EventKey> seen = new HashSet<>(Math.max(16, incoming.size() * 2));
+    Set<EventKey> freshKeys = new HashSet<>();
     List<CalendarEvent> upserts = new ArrayList<>();
     List<ChangeEvent> changes = new ArrayList<>();
     List<Incoming> fresh = new ArrayList<>();
+    int seenCount = 0;
     int unchanged = 0;
     int updated = 0;
     int reinstated = 0;
     int cancelled = 0;
     int activeIncoming = 0;
     for (Incoming in : incoming) {
-      if (!seen.add(in.key())) {
+      Slot slot = byKey.get(in.key());
+      if (slot != null ? slot.seen : !freshKeys.add(in.key())) {
         continue; // duplicate UID in the feed: the first one wins
       }
+      seenCount++;
       boolean cancelledInFeed = in.status() == EventStatus.CANCELLED;
       if (!cancelledInFeed) {
         activeIncoming++;
       }
-      CalendarEvent s = byKey.get(in.key());
-      if (s == null) {
+      if (slot == null) {
         if (!cancelledInFeed) {
           fresh.add(in);
         }
-      } else if (s.isCancelled()) {
+        continue;
+      }
+      slot.seen = true;
+      CalendarEvent s = slot.event;
+      if (s.isCancelled()) {
         if (cancelledInFeed) {
           unchanged++;
         } else {
@@ -148,15 +166,17 @@ public final class FeedDiff {
     }
 
     // Vanished events that matter: active, ending after now, within the horizon.
+    Horizon horizon = new Horizon(now, p.windowEnd(), p.zone());
     int future = 0;
     Map<DateRange, ArrayDeque<CalendarEvent>> vanishedByRange = new HashMap<>();
     List<CalendarEvent> vanished = new ArrayList<>();
-    for (CalendarEvent s : stored) {
-      if (s.isCancelled() || !endsAfter(s.range(), now, p.zone()) || !startsBefore(s.range(), p.windowEnd(), p.zone())) {
+    for (Slot slot : slots) {
+      CalendarEvent s = slot.event;
+      if (s.isCancelled() || !horizon.counts(s.range())) {
         continue;
       }
       future++;
-      if (!seen.contains(s.key())) {
+      if (!slot.seen) {
         vanished.add(s);
         vanishedByRange.computeIfAbsent(s.range(), r -> new ArrayDeque<>()).add(s);
       }
@@ -218,7 +238,7 @@ public final class FeedDiff {
         cancelled++;
       }
     }
-    ChangeCounts counts = new ChangeCounts(seen.size(), created, updated, cancelled, reinstated, unchanged,
+    ChangeCounts counts = new ChangeCounts(seenCount, created, updated, cancelled, reinstated, unchanged,
         reissued, hold ? pending.size() : 0);
     return new Result(upserts, rekeys, changes, counts, quarantine, hold, hold ? pending : List.of());
   }
@@ -237,11 +257,32 @@ public final class FeedDiff {
     return ((DateRange.Timed) range).end().isAfter(now);
   }
 
-  static boolean startsBefore(DateRange range, Instant limit, ZoneId zone) {
-    if (range instanceof DateRange.AllDay d) {
-      return d.start().atStartOfDay(zone).toInstant().isBefore(limit);
+  /**
+   * "Ends after now and starts before the window's end", with the zone arithmetic done once per
+   * diff instead of once per event.
+   */
+  private static final class Horizon {
+    final Instant now;
+    final Instant windowEnd;
+    final LocalDate today;
+    /** All-day events starting before this date start before the window's end. */
+    final LocalDate firstDateOutside;
+
+    Horizon(Instant now, Instant windowEnd, ZoneId zone) {
+      this.now = now;
+      this.windowEnd = windowEnd;
+      this.today = LocalDate.ofInstant(now, zone);
+      LocalDate d = LocalDate.ofInstant(windowEnd, zone);
+      this.firstDateOutside = d.atStartOfDay(zone).toInstant().isBefore(windowEnd) ? d.plusDays(1) : d;
     }
-    return ((DateRange.Timed) range).start().isBefore(limit);
+
+    boolean counts(DateRange range) {
+      if (range instanceof DateRange.AllDay d) {
+        return d.end().isAfter(today) && d.start().isBefore(firstDateOutside);
+      }
+      DateRange.Timed t = (DateRange.Timed) range;
+      return t.end().isAfter(now) && t.start().isBefore(windowEnd);
+    }
   }
 
   /** Digest of a set of cancellations: the same set gives the same digest. */

@@ -39,7 +39,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -285,7 +287,11 @@ public final class SyncEngine {
     if (eventsChanged) {
       long tc = System.nanoTime();
       try {
-        ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now);
+        Map<EventKey, EventKey> renamed = new HashMap<>();
+        for (FeedApply.Rekey rk : diff.rekeys()) {
+          renamed.put(rk.from(), rk.to());
+        }
+        ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now, renamed);
         changes.addAll(c.changes());
         a.conflictsOpened = c.opened();
         a.conflictsResolved = c.resolved();
@@ -343,6 +349,11 @@ public final class SyncEngine {
    * property within this JVM so two feeds of one property do not race on the lifecycle.
    */
   public ConflictLifecycle.Result detect(String tenant, String property, Instant now) {
+    return detect(tenant, property, now, Map.of());
+  }
+
+  private ConflictLifecycle.Result detect(String tenant, String property, Instant now,
+      Map<EventKey, EventKey> renamed) {
     synchronized (propertyLocks[Math.floorMod((tenant + '\u0000' + property).hashCode(), propertyLocks.length)]) {
       PropertySettings ps = propertySettings(tenant, property);
       LocalDate from = LocalDate.ofInstant(now.minus(settings.config().windowBack()), ps.zone());
@@ -356,7 +367,7 @@ public final class SyncEngine {
         }
       }
       ConflictLifecycle.Result r =
-          ConflictLifecycle.reconcile(tenant, property, found, existing, settings.conflictPolicy(), now);
+          ConflictLifecycle.reconcile(tenant, property, found, existing, settings.conflictPolicy(), now, renamed);
       if (!r.toSave().isEmpty()) {
         store.saveConflicts(tenant, r.toSave());
       }

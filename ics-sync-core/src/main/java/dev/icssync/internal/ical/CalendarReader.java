@@ -79,6 +79,7 @@ public final class CalendarReader {
   private final int[] pVs = new int[MAX_PARAMS];
   private final int[] pVe = new int[MAX_PARAMS];
   private int params;
+  private int lineStart;
 
   public CalendarReader(ParseOptions options, Consumer<ParsedEvent> sink) {
     this.options = options;
@@ -126,7 +127,7 @@ public final class CalendarReader {
     r.maxLineLength(Math.min(options.maxLineLength(), MAX_PREAMBLE_LINE));
     try {
       while (r.next()) {
-        line(r.line(), r.length(), r.lineNumber(), r);
+        line(r.line(), r.offset(), r.length(), r.lineNumber(), r);
       }
     } catch (ParseException e) {
       if (e.failure() == ParseFailure.LINE_TOO_LONG && !started) {
@@ -140,34 +141,37 @@ public final class CalendarReader {
 
   // ---------------------------------------------------------------- lines
 
-  private void line(byte[] l, int len, int lineNo, LineReader r) {
-    // blank lines and trailing white space are tolerated
+  /**
+   * One logical line {@code l[off, off + length)}. Below, indexes are absolute in {@code l}; "len"
+   * parameters are the index just past the raw value (TEXT keeps trailing white space), "end" the
+   * index past the value without trailing white space.
+   */
+  private void line(byte[] l, int off, int length, int lineNo, LineReader r) {
+    int len = off + length;
+    // blank lines and trailing white space (and stray control characters) are tolerated
     int end = len;
-    while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t')) {
+    while (end > off && l[end - 1] <= ' ' && l[end - 1] >= 0) {
       end--;
     }
-    if (end == 0) {
+    if (end == off) {
       return;
     }
-    if (!started && (l[0] == ' ' || l[0] == '\t')) {
+    if (!started) {
       // white space before the first content line (nothing to continue yet)
-      int k = 0;
-      while (k < end && (l[k] == ' ' || l[k] == '\t')) {
-        k++;
+      while (off < end && (l[off] == ' ' || l[off] == '\t')) {
+        off++;
       }
-      System.arraycopy(l, k, l, 0, end - k);
-      end -= k;
-      len -= k;
     }
-    int i = 0;
+    lineStart = off;
+    int i = off;
     while (i < end && l[i] != ':' && l[i] != ';') {
       i++;
     }
     int nameEnd = i;
-    while (nameEnd > 0 && (l[nameEnd - 1] == ' ' || l[nameEnd - 1] == '\t')) {
+    while (nameEnd > off && (l[nameEnd - 1] == ' ' || l[nameEnd - 1] == '\t')) {
       nameEnd--;
     }
-    int name = i == end ? Names.INVALID : Names.property(l, 0, nameEnd);
+    int name = i == end ? Names.INVALID : Names.property(l, off, nameEnd);
     if (!started) {
       start(l, end, i, name, lineNo, r);
       if (!started) {
@@ -187,7 +191,7 @@ public final class CalendarReader {
       colon = parameters(l, end, i);
       if (colon < 0) {
         if (state != SKIP) {
-          diag(lineNo, "property " + ascii(l, 0, nameEnd) + " has no value (no ':'), skipped");
+          diag(lineNo, "property " + ascii(l, off, nameEnd) + " has no value (no ':'), skipped");
         }
         return;
       }
@@ -213,7 +217,7 @@ public final class CalendarReader {
         return;
       }
     }
-    String head = ascii(l, 0, Math.min(end, 40));
+    String head = ascii(l, lineStart, Math.min(end, lineStart + 40));
     throw new ParseException(ParseFailure.NOT_A_CALENDAR,
         "not an iCalendar body: it starts with \"" + head + "\" at line " + lineNo);
   }
@@ -433,10 +437,10 @@ public final class CalendarReader {
     } else if (name == Names.END) {
       tzDepth--;
     } else if (name == Names.TZID && tzDepth == 0 && tzId == null) {
-      tzId = Text.decode(l, vs, end - vs).trim();
+      tzId = text(l, vs, end).trim(); // a TEXT value: "Kuala Lumpur\, Singapore" names "Kuala Lumpur, Singapore"
     }
     if (sb.length() < 256 * 1024) {
-      sb.append(Text.decode(l, 0, len)).append("\r\n");
+      sb.append(Text.decode(l, lineStart, len - lineStart)).append("\r\n");
     }
   }
 
@@ -544,7 +548,7 @@ public final class CalendarReader {
       }
       default -> {
         if (keepAll || !keep.isEmpty()) {
-          String n = ascii(l, 0, nameEnd).toUpperCase(Locale.ROOT);
+          String n = ascii(l, lineStart, nameEnd).toUpperCase(Locale.ROOT);
           if (keepAll || keep.contains(n)) {
             if (ev.extra == null) {
               ev.extra = new LinkedHashMap<>();
@@ -558,16 +562,9 @@ public final class CalendarReader {
 
   private String text(byte[] l, int vs, int end) {
     int n = end - vs;
-    boolean escaped = false;
-    boolean high = false;
-    for (int i = vs; i < end; i++) {
-      byte c = l[i];
-      if (c == '\\') {
-        escaped = true;
-      } else if (c < 0) {
-        high = true;
-      }
-    }
+    int flags = Text.scan(l, vs, end);
+    boolean escaped = (flags & Text.ESCAPED) != 0;
+    boolean high = (flags & Text.NON_ASCII) != 0;
     byte[] b = l;
     int off = vs;
     if (escaped) {
@@ -578,7 +575,8 @@ public final class CalendarReader {
       b = scratch;
       off = 0;
     }
-    String s = n <= 48 ? cache.get(b, off, n) : Text.decode(b, off, n);
+    String s = n <= 48 ? cache.get(b, off, n)
+        : high ? Text.decode(b, off, n) : new String(b, off, n, StandardCharsets.ISO_8859_1);
     if (high && !latin1Reported && s.length() == n) {
       latin1Reported = true; // every byte became one char: the ISO-8859-1 fallback was taken
       diag(0, "text is not valid UTF-8: read as ISO-8859-1");

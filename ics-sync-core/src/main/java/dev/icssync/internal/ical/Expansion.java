@@ -111,7 +111,11 @@ final class Expansion {
     }
     Map<String, EventData> byRid = new HashMap<>();
     for (EventData o : overrides) {
-      byRid.putIfAbsent(ridOf(o.recurrenceId, o.line), o);
+      DateRef rid = o.recurrenceId;
+      // Exchange names instances of all-day series by a midnight date-time: match on its date
+      String key = base.isAllDay() && rid.kind != Values.DATE
+          ? Values.formatDate(rid.localDate(reader, o.line)) : ridOf(rid, o.line);
+      byRid.putIfAbsent(key, o);
     }
     if (base instanceof DateRange.AllDay day) {
       expandDates(m, day, byRid, used);

@@ -45,12 +45,20 @@ final class Names {
     if (n == 0) {
       return INVALID;
     }
+    int known = known(b, s, n);
+    if (known != OTHER) {
+      return known;
+    }
     for (int i = s; i < e; i++) {
       byte c = b[i];
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
         return INVALID;
       }
     }
+    return OTHER;
+  }
+
+  private static int known(byte[] b, int s, int n) {
     switch (n) {
       case 3:
         if (eq(b, s, "UID")) return UID;

@@ -13,6 +13,45 @@ import java.nio.charset.StandardCharsets;
 public final class Text {
   private Text() {}
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+  /** {@link #scan} result bit: a backslash was seen. */
+  public static final int ESCAPED = 1;
+  /** {@link #scan} result bit: a byte above 0x7f was seen. */
+  public static final int NON_ASCII = 2;
+
+  /** Whether {@code b[off, end)} holds backslashes and non-ASCII bytes; eight bytes at a time. */
+  public static int scan(byte[] b, int off, int end) {
+    int flags = 0;
+    int p = off;
+    while (p + 8 <= end) {
+      long x = (long) LONGS.get(b, p);
+      long bs = x ^ BACKSLASHES;
+      if ((((bs - ONES) & ~bs) & HIGHS) != 0) {
+        flags |= ESCAPED;
+      }
+      if ((x & HIGHS) != 0) {
+        flags |= NON_ASCII;
+      }
+      if (flags == (ESCAPED | NON_ASCII)) {
+        return flags;
+      }
+      p += 8;
+    }
+    for (; p < end; p++) {
+      byte c = b[p];
+      if (c == '\\') {
+        flags |= ESCAPED;
+      } else if (c < 0) {
+        flags |= NON_ASCII;
+      }
+    }
+    return flags;
+  }
+
   /** Decodes UTF-8, or ISO-8859-1 when the bytes are not valid UTF-8. */
   public static String decode(byte[] b, int off, int len) {
     int end = off + len;

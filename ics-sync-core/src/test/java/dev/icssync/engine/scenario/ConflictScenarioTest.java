@@ -125,6 +125,33 @@ class ConflictScenarioTest {
   }
 
   @Test
+  void conflictFollowsTheStayWhenBookingReissuesItsUid() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("air", airbnbStay(D.plusDays(3), D.plusDays(7)));
+      k.fetcher.body("bk", Ics.booking().allDay("old@booking.com", D.plusDays(5), D.plusDays(9), "CLOSED - Jane")
+          .build()).body("bk", Ics.booking().allDay("new@booking.com", D.plusDays(5), D.plusDays(9), "CLOSED - Jane")
+          .build());
+      k.sync("air");
+      k.sync("bk");
+      Conflict c = k.conflicts("villa", ConflictStatus.OPEN).get(0);
+      k.sync.ignoreConflict(T, c.id());
+      SyncReport r = k.sync("bk");
+      assertThat(r.counts().uidReissued()).isEqualTo(1);
+      assertThat(r.conflictsOpened()).isZero();
+      assertThat(r.conflictsResolved()).isZero();
+      assertThat(r.changes()).noneMatch(ch -> ch instanceof ChangeEvent.ConflictOpened
+          || ch instanceof ChangeEvent.ConflictResolved);
+      assertThat(k.conflicts("villa", ConflictStatus.IGNORED)).singleElement().satisfies(n -> {
+        assertThat(n.involves(dev.icssync.EventKey.of(T, "bk", "new@booking.com"))).isTrue();
+        assertThat(n.openedAt()).isEqualTo(c.openedAt());
+      });
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).isEmpty();
+    }
+  }
+
+  @Test
   void allDayAndTimedCompareInThePropertyZoneWithItsCheckOutTime() {
     ZoneId paris = ZoneId.of("Europe/Paris");
     try (Kit k = new Kit()) {

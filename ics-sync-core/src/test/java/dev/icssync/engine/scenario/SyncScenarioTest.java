@@ -36,12 +36,18 @@ class SyncScenarioTest {
   void firstSyncCreatesSanitisedEvents() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
-      k.fetcher.body("air", Ics.airbnb().reserved("aaa", D.plusDays(3), D.plusDays(7))
-          .notAvailable("bbb", D.plusDays(20), D.plusDays(22)).build());
+      String body = Ics.airbnb().reserved("aaa", D.plusDays(3), D.plusDays(7))
+          .notAvailable("bbb", D.plusDays(20), D.plusDays(22)).build();
+      k.fetcher.body("air", body);
       SyncReport r = k.sync("air");
       assertThat(r.outcome()).isEqualTo(SyncOutcome.APPLIED);
       assertThat(r.counts().created()).isEqualTo(2);
-      assertThat(r.bytes()).isPositive();
+      assertThat(r.counts().seen()).isEqualTo(2);
+      assertThat(r.bytes()).isEqualTo(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+      assertThat(r.timings().parse()).isPositive();
+      assertThat(r.timings().apply()).isPositive();
+      assertThat(r.timings().total()).isGreaterThanOrEqualTo(r.timings().parse().plus(r.timings().apply()));
+      assertThat(r.message()).doesNotContain("s3cret").doesNotContain("cal.example.com");
       assertThat(k.events("air")).extracting(CalendarEvent::kind, CalendarEvent::summary)
           .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(EventKind.RESERVATION, "Reserved"),
               org.assertj.core.groups.Tuple.tuple(EventKind.BLOCK, "Not available"));

@@ -1,0 +1,218 @@
+package dev.icssync.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.icssync.ChannelProfiles;
+import dev.icssync.DateRange;
+import dev.icssync.Diagnostic;
+import dev.icssync.Feed;
+import dev.icssync.IcsSyncException;
+import dev.icssync.ical.IcalParser;
+import dev.icssync.ical.ParseOptions;
+import dev.icssync.ical.ParseResult;
+import dev.icssync.ical.ParsedEvent;
+import dev.icssync.http.HttpFeedFetcher;
+import dev.icssync.spi.ChannelProfile;
+import dev.icssync.spi.FetchRequest;
+import dev.icssync.spi.FetchResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ics-sync check}: parse and lint one feed. */
+@Command(mixinStandardHelpOptions = true, name = "check", description = {
+    "Parse and lint one feed: a file, or an http(s)/webcal URL (fetched with the SSRF guard).",
+    "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar or could not be read."})
+final class CheckCommand implements Callable<Integer> {
+  private static final Pattern URL = Pattern.compile("(?i)^(https?|webcal)://.*");
+
+  @Spec
+  @Nullable CommandSpec spec;
+
+  @Parameters(paramLabel = "<file-or-url>", description = "the feed")
+  String input = "";
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--source", paramLabel = "S",
+      description = "channel profile to read the feed with (airbnb, booking, vrbo, google, outlook, tripadvisor, "
+          + "or any name for the generic reading); detected from PRODID and UIDs when absent")
+  @Nullable String source;
+
+  @Option(names = "--zone", paramLabel = "ZONE", description = "zone of floating times (default UTC)")
+  @Nullable ZoneId zone;
+
+  @Option(names = "--from", paramLabel = "DATE", description = "expand recurrences from this day (default: 30 days ago)")
+  @Nullable LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "expand recurrences up to this day, exclusive (default: in 730 days)")
+  @Nullable LocalDate to;
+
+  @Option(names = "--allow-host", paramLabel = "HOST",
+      description = "let the SSRF guard fetch from exactly this host (repeatable), e.g. 127.0.0.1 for a loopback test")
+  List<String> allowHosts = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = java.util.Objects.requireNonNull(spec).commandLine().getOut();
+    ZoneId z = zone == null ? ZoneOffset.UTC : zone;
+    LocalDate today = LocalDate.now(z);
+    LocalDate f = from == null ? today.minusDays(30) : from;
+    LocalDate t = to == null ? today.plusDays(730) : to;
+    if (t.isBefore(f)) {
+      throw new CliException(IcsSyncCli.USAGE, "--to (" + t + ") is before --from (" + f + ")");
+    }
+    String profileSource = source == null ? "generic" : source.trim().toLowerCase(Locale.ROOT);
+    Feed feed = Feed.of("check", "check", "check", profileSource, input);
+
+    byte[] body;
+    @Nullable Charset charset = null;
+    try {
+      if (URL.matcher(input).matches()) {
+        HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
+        allowHosts.forEach(b::allowHost);
+        try (HttpFeedFetcher fetcher = b.build()) {
+          FetchResult r = fetcher.fetch(FetchRequest.unconditional(feed));
+          if (r instanceof FetchResult.Failed failed) {
+            return fail(out, failed.reason().name(), failed.message());
+          }
+          if (!(r instanceof FetchResult.Fetched fetched)) {
+            return fail(out, "HTTP_ERROR", "unexpected 304 Not Modified");
+          }
+          body = fetched.body();
+          charset = fetched.charset();
+        }
+      } else {
+        body = Files.readAllBytes(Path.of(input));
+      }
+    } catch (NoSuchFileException e) {
+      return fail(out, "IO", "no such file: " + input);
+    } catch (IOException e) {
+      return fail(out, "IO", "cannot read " + input + ": " + e.getMessage());
+    }
+
+    ParseOptions options = ParseOptions.builder()
+        .defaultZone(z)
+        .charset(charset)
+        .window(f.atStartOfDay(z).toInstant(), t.atStartOfDay(z).toInstant())
+        .build();
+    ParseResult parsed;
+    try {
+      parsed = IcalParser.create(options).parse(body);
+    } catch (IcsSyncException.ParseException e) {
+      return fail(out, e.failure().name(), e.getMessage());
+    }
+
+    ChannelProfile profile = profile(parsed);
+    String shownSource = source != null ? profileSource
+        : profile.source().equals("generic") ? null : profile.source();
+    LocalDate horizon = null;
+    for (ParsedEvent e : parsed.events()) {
+      if (e.range() instanceof DateRange.AllDay d && (horizon == null || d.end().isAfter(horizon))) {
+        horizon = d.end();
+      }
+    }
+    ChannelProfile.Context context = new ChannelProfile.Context(feed, today, horizon, parsed.prodId());
+    List<Row> rows = new ArrayList<>();
+    int dropped = 0;
+    for (ParsedEvent e : parsed.events()) {
+      ChannelProfile.Normalized n = profile.normalize(e, context);
+      if (n == null) {
+        dropped++;
+        continue;
+      }
+      rows.add(new Row(n.uid() == null ? e.uid() : n.uid(), e.recurrenceId(), n.range() == null ? e.range() : n.range(),
+          n));
+    }
+
+    if (json) {
+      ObjectNode root = Json.object();
+      root.put("source", shownSource);
+      ArrayNode events = root.putArray("events");
+      for (Row r : rows) {
+        events.add(Json.event(r.uid, r.recurrenceId, r.range, r.n.kind(), r.n.status(), r.n.summary()));
+      }
+      ArrayNode diagnostics = root.putArray("diagnostics");
+      for (Diagnostic d : parsed.diagnostics()) {
+        diagnostics.addObject().put("line", d.line()).put("message", d.message());
+      }
+      root.putNull("error");
+      Json.print(out, root);
+    } else {
+      Map<dev.icssync.EventKind, Integer> byKind = new EnumMap<>(dev.icssync.EventKind.class);
+      rows.forEach(r -> byKind.merge(r.n.kind(), 1, Integer::sum));
+      StringBuilder kinds = new StringBuilder();
+      byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(v).append(' ')
+          .append(Json.lower(k)));
+      out.println(input.startsWith("http") || input.startsWith("webcal") ? dev.icssync.internal.Redaction.url(input) : input);
+      out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : shownSource)
+          + (parsed.prodId() == null ? "" : ", PRODID " + parsed.prodId()));
+      out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
+          + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
+          + ", " + parsed.diagnostics().size() + " diagnostics" + (parsed.empty() ? ", empty body" : ""));
+      for (Row r : rows) {
+        out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), Json.lower(r.n.kind()),
+            Json.lower(r.n.status()), r.n.summary());
+      }
+      for (Diagnostic d : parsed.diagnostics()) {
+        out.println("  line " + d.line() + ": " + d.message());
+      }
+    }
+    return IcsSyncCli.OK;
+  }
+
+  private static String bound(DateRange r, boolean start) {
+    if (r instanceof DateRange.AllDay d) {
+      return (start ? d.start() : d.end()).toString();
+    }
+    DateRange.Timed t = (DateRange.Timed) r;
+    return (start ? t.start() : t.end()).toString();
+  }
+
+  private ChannelProfile profile(ParseResult parsed) {
+    if (source != null) {
+      String s = source.trim().toLowerCase(Locale.ROOT);
+      return ChannelProfiles.builtIns().stream().filter(p -> p.source().equals(s)).findFirst()
+          .orElse(ChannelProfiles.generic());
+    }
+    String sampleUid = parsed.events().isEmpty() ? "" : parsed.events().get(0).uid();
+    return ChannelProfiles.detect(parsed.prodId(), sampleUid).orElse(ChannelProfiles.generic());
+  }
+
+  private int fail(PrintWriter out, String type, String message) {
+    if (json) {
+      ObjectNode root = Json.object();
+      root.put("source", source == null ? null : source.trim().toLowerCase(Locale.ROOT));
+      root.putArray("events");
+      root.putArray("diagnostics");
+      root.putObject("error").put("type", type).put("message", message);
+      Json.print(out, root);
+    } else {
+      java.util.Objects.requireNonNull(spec).commandLine().getErr()
+          .println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message);
+    }
+    return IcsSyncCli.NOT_A_CALENDAR;
+  }
+
+  private record Row(String uid, String recurrenceId, DateRange range, ChannelProfile.Normalized n) {}
+}

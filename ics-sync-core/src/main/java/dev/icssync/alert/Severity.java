@@ -1,0 +1,7 @@
+package dev.icssync.alert;
+
+/** How urgent an alert is. */
+public enum Severity {
+  WARNING,
+  CRITICAL
+}

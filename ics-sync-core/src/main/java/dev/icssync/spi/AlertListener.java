@@ -1,0 +1,18 @@
+package dev.icssync.spi;
+
+import dev.icssync.alert.Alert;
+
+/**
+ * Receives alerts from {@link dev.icssync.alert.AlertEvaluator}: one {@code FIRING} when a rule's
+ * episode starts and one {@code RESOLVED} when it ends. Called on the syncing thread (or the thread
+ * calling {@code evaluate()}), outside any lock; an exception thrown here is logged and ignored.
+ */
+@FunctionalInterface
+public interface AlertListener {
+  void onAlert(Alert alert);
+
+  /** Ignores every alert (the evaluator still logs them). */
+  static AlertListener none() {
+    return alert -> {};
+  }
+}

@@ -1,0 +1,200 @@
+package dev.icssync.tck.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.icssync.ExportedCalendar;
+import dev.icssync.spi.CacheStats;
+import dev.icssync.spi.ExportCache;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link ExportCache}: what the export path relies on from every cache. Extend it
+ * and return the cache under test:
+ *
+ * <pre>{@code
+ * class MyExportCacheContractTest extends ExportCacheContract {
+ *   @Override
+ *   protected ExportCache createCache() {
+ *     return MyCaches.exportCache();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #createCache()} is called before every test; tests use fresh random tenant names and
+ * view keys, so a cache shared with others (a Redis server) is fine. Statistics are only checked to
+ * grow, never for absolute values.
+ */
+public abstract class ExportCacheContract {
+
+  protected ExportCache cache;
+  protected String tenant;
+
+  /** The cache under test. */
+  protected abstract ExportCache createCache();
+
+  /** Releases what {@link #createCache()} made; called after every test. */
+  protected void closeCache(ExportCache cache) {}
+
+  @BeforeEach
+  void setUpCache() {
+    cache = createCache();
+    tenant = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @AfterEach
+  void tearDownCache() {
+    closeCache(cache);
+  }
+
+  protected String viewKey(String name) {
+    return "view:" + tenant + ":" + name;
+  }
+
+  protected static ExportedCalendar calendar(String text) {
+    byte[] body = ("BEGIN:VCALENDAR\r\n" + text + "\r\nEND:VCALENDAR\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+    return new ExportedCalendar(body, "\"" + Integer.toHexString(text.hashCode()) + "\"",
+        Instant.parse("2026-02-03T04:05:06Z"), 1);
+  }
+
+  protected static void assertSame(Optional<ExportedCalendar> got, ExportedCalendar expected) {
+    assertThat(got).as("cached export").isPresent();
+    assertThat(got.get().body()).isEqualTo(expected.body());
+    assertThat(got.get().etag()).isEqualTo(expected.etag());
+    assertThat(got.get().lastModified()).isEqualTo(expected.lastModified());
+    assertThat(got.get().eventCount()).isEqualTo(expected.eventCount());
+  }
+
+  @Test
+  void missThenPutThenHit() {
+    String key = viewKey("a");
+    assertThat(cache.get(key)).isEmpty();
+    ExportedCalendar cal = calendar("X-A:1");
+    cache.put(key, tenant, "p1", cal);
+    assertSame(cache.get(key), cal);
+  }
+
+  @Test
+  void putReplacesTheEntry() {
+    String key = viewKey("a");
+    cache.get(key);
+    cache.put(key, tenant, "p1", calendar("X-A:1"));
+    ExportedCalendar newer = calendar("X-A:2");
+    cache.put(key, tenant, "p1", newer);
+    assertSame(cache.get(key), newer);
+  }
+
+  @Test
+  void invalidateDropsEveryViewOfThePropertyAndNothingElse() {
+    ExportedCalendar a = calendar("X-A:1");
+    cache.put(viewKey("p1-all"), tenant, "p1", a);
+    cache.put(viewKey("p1-airbnb"), tenant, "p1", a);
+    cache.put(viewKey("p2-all"), tenant, "p2", a);
+    String otherTenant = tenant + "x";
+    cache.put(viewKey("other-p1"), otherTenant, "p1", a);
+
+    cache.invalidate(tenant, "p1");
+
+    assertThat(cache.get(viewKey("p1-all"))).isEmpty();
+    assertThat(cache.get(viewKey("p1-airbnb"))).isEmpty();
+    assertSame(cache.get(viewKey("p2-all")), a);
+    assertSame(cache.get(viewKey("other-p1")), a);
+  }
+
+  @Test
+  void aViewCanBeCachedAgainAfterInvalidation() {
+    String key = viewKey("a");
+    cache.put(key, tenant, "p1", calendar("X-A:1"));
+    cache.invalidate(tenant, "p1");
+    assertThat(cache.get(key)).isEmpty();
+    ExportedCalendar fresh = calendar("X-A:2");
+    cache.put(key, tenant, "p1", fresh);
+    assertSame(cache.get(key), fresh);
+  }
+
+  /** A render that missed before a sync invalidated its property must not be served afterwards. */
+  @Test
+  void aRenderStartedBeforeAnInvalidationIsNotServed() {
+    String key = viewKey("a");
+    assertThat(cache.get(key)).isEmpty(); // render starts from the old events
+    cache.invalidate(tenant, "p1"); // a sync commits
+    cache.put(key, tenant, "p1", calendar("X-OLD:1")); // the old render finishes
+    assertThat(cache.get(key)).isEmpty();
+  }
+
+  @Test
+  void invalidatingAnUnknownPropertyIsHarmless() {
+    cache.invalidate(tenant, "never-cached");
+    assertThat(cache.get(viewKey("x"))).isEmpty();
+  }
+
+  @Test
+  void bodiesRoundTripByteForByte() {
+    byte[] body = new byte[512 * 1024];
+    new Random(42).nextBytes(body);
+    ExportedCalendar cal = new ExportedCalendar(body, "\"big\"", Instant.EPOCH, 0);
+    String key = viewKey("big");
+    cache.put(key, tenant, "p1", cal);
+    assertSame(cache.get(key), cal);
+  }
+
+  @Test
+  void statisticsCountHitsAndMisses() {
+    CacheStats before = cache.stats();
+    String key = viewKey("a");
+    cache.get(key);
+    cache.put(key, tenant, "p1", calendar("X-A:1"));
+    cache.get(key);
+    CacheStats after = cache.stats();
+    if (after.requests() == 0 && before.requests() == 0) {
+      return; // a cache that keeps no statistics
+    }
+    assertThat(after.hits()).isGreaterThanOrEqualTo(before.hits() + 1);
+    assertThat(after.misses()).isGreaterThanOrEqualTo(before.misses() + 1);
+  }
+
+  @Test
+  void concurrentUseNeverThrowsAndNeverMixesViews() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 50; i++) {
+            String name = "v" + (i % 5);
+            String key = viewKey(name);
+            Optional<ExportedCalendar> got = cache.get(key);
+            got.ifPresent(c -> assertThat(new String(c.body(), StandardCharsets.UTF_8))
+                .contains("X-VIEW:" + name));
+            if (got.isEmpty()) {
+              cache.put(key, tenant, "p" + (i % 2), calendar("X-VIEW:" + name));
+            }
+            if (i % 10 == thread) {
+              cache.invalidate(tenant, "p" + (i % 2));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
