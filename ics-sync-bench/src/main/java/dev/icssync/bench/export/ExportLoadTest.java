@@ -56,8 +56,13 @@ public final class ExportLoadTest {
     try (ExportHttpServer server = ExportHttpServer.start(ExportEndpoint.builder(sync).build(),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "/export", serverThreads)) {
       URI uri = server.baseUri().resolve(token + ".ics");
+      ExecutorService clientThreads = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "load-client");
+        t.setDaemon(true); // lets the JVM exit when the run is over
+        return t;
+      });
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .executor(Executors.newFixedThreadPool(2)).build();
+          .executor(clientThreads).build();
       HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(uri).build(),
           HttpResponse.BodyHandlers.ofByteArray());
       String etag = first.headers().firstValue("ETag").orElseThrow();
@@ -72,6 +77,7 @@ public final class ExportLoadTest {
       run(client, notModified, 304, clients, seconds, "304 (If-None-Match)");
       run(client, full, 200, clients, seconds, "200 identity");
       run(client, gzip, 200, clients, seconds, "200 gzip");
+      clientThreads.shutdownNow();
     }
   }
 
