@@ -23,6 +23,7 @@ final class RedisBuckets {
   private final Duration timeout;
   private final Cache<String, Bucket> local;
   private volatile @Nullable ProxyManager<byte[]> proxies;
+  private volatile @Nullable Object proxiesConnection;
 
   RedisBuckets(RedisLink link, String namespace, long capacity, Duration per, Duration timeout) {
     this.link = link;
@@ -36,13 +37,10 @@ final class RedisBuckets {
   }
 
   private Optional<ProxyManager<byte[]>> proxies() {
-    ProxyManager<byte[]> p = proxies;
-    if (p != null) {
-      return link.isAvailable() ? Optional.of(p) : Optional.empty();
-    }
     return link.withConnection(c -> {
       synchronized (this) {
-        if (proxies == null) {
+        if (proxies == null || proxiesConnection != c) { // first use, or a new connection
+          proxiesConnection = c;
           proxies = Bucket4jLettuce.casBasedBuilder(c)
               .expirationAfterWrite(
                   ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))

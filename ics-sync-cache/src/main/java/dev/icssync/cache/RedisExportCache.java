@@ -47,14 +47,17 @@ final class RedisExportCache implements ExportCache {
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong droppedInvalidations = new AtomicLong();
   private final AtomicLong heard = new AtomicLong();
+  private final String instance = java.util.UUID.randomUUID().toString();
 
   RedisExportCache(RedisLink link, Duration ttl) {
     this.link = link;
     this.ttlMillis = ttl.toMillis();
     link.subscribe(m -> {
-      int sep = m.indexOf('\u0000');
-      if (sep > 0) {
-        guard.invalidated(m.substring(0, sep), m.substring(sep + 1));
+      // <instance>\n<tenant>\0<property>; our own invalidations are already in the guard
+      int nl = m.indexOf('\n');
+      int sep = m.indexOf('\u0000', nl + 1);
+      if (nl > 0 && sep > nl && !m.substring(0, nl).equals(instance)) {
+        guard.invalidated(m.substring(nl + 1, sep), m.substring(sep + 1));
         heard.incrementAndGet();
       }
     });
@@ -134,7 +137,7 @@ final class RedisExportCache implements ExportCache {
     if (v == null) {
       return false;
     }
-    link.publish(InvalidationGuard.propertyKey(tenant, property));
+    link.publish(instance + '\n' + InvalidationGuard.propertyKey(tenant, property));
     return true;
   }
 
@@ -152,7 +155,7 @@ final class RedisExportCache implements ExportCache {
     }
   }
 
-  /** Invalidation messages heard (own ones included). */
+  /** Invalidation messages heard from other instances. */
   long invalidationsHeard() {
     return heard.get();
   }

@@ -10,6 +10,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
+  private final ClientResources resources;
   private final RedisClient client;
   private final String prefix;
   private final Duration coolDown;
@@ -46,12 +51,17 @@ final class RedisLink implements AutoCloseable {
   RedisLink(String uri, String prefix, Duration timeout, Duration coolDown, Clock clock) {
     RedisURI redisUri = RedisURI.create(uri);
     redisUri.setTimeout(timeout);
-    this.client = RedisClient.create(redisUri);
+    // reconnect attempts back off to 1 s at most (Lettuce's default cap is 30 s): recovery is quick
+    this.resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS))
+        .build();
+    this.client = RedisClient.create(resources, redisUri);
     client.setOptions(ClientOptions.builder()
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .autoReconnect(true)
+        .autoReconnect(false) // reconnection is ours: after the cool-down, on next use
         .build());
     this.prefix = prefix;
     this.coolDown = coolDown;
@@ -90,10 +100,20 @@ final class RedisLink implements AutoCloseable {
     if (closed || clock.instant().isBefore(downUntil)) {
       return null;
     }
-    if (c != null) {
+    if (c != null && c.isOpen()) {
       return c;
     }
     synchronized (this) {
+      StatefulRedisConnection<byte[], byte[]> dead = connection;
+      if (dead != null && !dead.isOpen()) {
+        connection = null;
+        closeQuietly(dead);
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubSub;
+        pubSub = null;
+        if (ps != null) {
+          closeQuietly(ps);
+        }
+      }
       if (connection == null && !closed) {
         try {
           StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
@@ -172,6 +192,14 @@ final class RedisLink implements AutoCloseable {
     }
   }
 
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // already gone
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -184,5 +212,6 @@ final class RedisLink implements AutoCloseable {
       c.close();
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

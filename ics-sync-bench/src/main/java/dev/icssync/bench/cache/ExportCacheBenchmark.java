@@ -34,6 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * rendered from the in-memory store every time ({@code none}), served from the Caffeine cache
  * ({@code caffeine}), or from the shared Redis cache on 127.0.0.1:6379 ({@code redis}, two round
  * trips plus decoding). Scored in microseconds per request.
+ *
+ * <p>One noisy run on a shared 2-core machine (-f 1 -wi 2 -i 3, 2 s each, 1 GB heap): rendered
+ * 188 us (+-228), Caffeine 0.58 us (+-0.07), Redis on loopback 206 us (+-237). The Redis cache buys
+ * one copy across instances and spares the store's query, not CPU against an in-memory render.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
