@@ -27,9 +27,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>events imported from {@link #channel} are left out, so nothing echoes back to it;
  *   <li>every event is widened by {@link #paddingDaysBefore} / {@link #paddingDaysAfter} days
  *       (blocks too: the channel should not sell a turnover day whatever closed the dates);
- *   <li>events that end (after padding) on or before today, in the property's zone, are dropped;
- *       so are events starting on or after today + {@link #horizon}; events running across today
- *       are kept whole;
+ *   <li>events over (after padding) when today starts in the property's zone are dropped: an
+ *       all-day stay whose check-out day is today, a timed event that ended before midnight; so
+ *       are events starting on or after the day today + {@link #horizon}; events running across
+ *       today are kept whole (a timed event that ends this morning stays until tomorrow, so the
+ *       bytes change at most once a day);
  *   <li>empty ranges are dropped;
  *   <li>when nothing is left and {@link #placeholder} is on, one transparent event on
  *       {@link #placeholderDate} (in the past, so it blocks nothing) keeps the feed non-empty.

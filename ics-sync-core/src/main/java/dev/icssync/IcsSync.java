@@ -34,6 +34,27 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * SyncReport report = sync.syncFeed("tenant-1", "feed-42");
  * }</pre>
+ *
+ * <p>What one sync does, and what it guarantees:
+ * <ul>
+ *   <li>A 304, or a body whose digest (DTSTAMP, LAST-MODIFIED, SEQUENCE and per-download X- lines
+ *       left out) equals the last applied one, writes no event and does not read the stored ones.</li>
+ *   <li>Otherwise the body is parsed, read by the feed's {@link ChannelProfiles channel profile} and
+ *       diffed by key; only events whose fingerprint changed are written, in one atomic apply that
+ *       carries the feed's generation (a stale worker's apply is rejected: {@code STALE}).</li>
+ *   <li>Vanished events are cancelled (never deleted) when they end after now; past stays the
+ *       channel trimmed stay as they were. A new UID on exactly the dates of a vanished event of the
+ *       same feed is the same stay (UID reissue). A cancelled event that comes back is reinstated.</li>
+ *   <li>The mass-cancel guard holds back every cancellation when a feed with future events comes
+ *       back empty or would lose more than {@code SyncConfig.massCancelShare} of them: the feed is
+ *       {@code QUARANTINED} until the same result is seen {@code quarantineConfirmations} times in
+ *       a row, or {@link SyncMode#FORCE} confirms it. Upserts proceed meanwhile.</li>
+ *   <li>A failed fetch or a body that is not a calendar changes only the feed state (failure count,
+ *       error, next due with exponential backoff capped at a day, or the server's Retry-After).</li>
+ *   <li>After a change, double bookings of the property are detected (availability rules and pairs
+ *       of blocks left out), conflicts opened, carried over or resolved, and listeners, the export
+ *       cache and the purge hook told.</li>
+ * </ul>
  */
 public final class IcsSync implements AutoCloseable {
   private final Settings settings;

@@ -26,6 +26,10 @@ import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Component;
 import net.fortuna.ical4j.model.component.VEvent;
+import dev.icssync.ical.IcalParser;
+import dev.icssync.ical.ParseResult;
+import dev.icssync.ical.ParsedEvent;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -63,5 +67,28 @@ class ExportInteropTest {
     assertThat(bi.getEvents().get(3).getDateEnd().getValue().toInstant())
         .isEqualTo(Instant.parse("2026-09-03T09:00:00Z"));
     assertThat(bi.getEvents().get(0).getSequence().getValue()).isEqualTo(1);
+  }
+
+  @Test
+  void ourOwnParserReadsBackWhatTheExportSays() {
+    ExportFixture fx = new ExportFixture();
+    fx.put(stay("airbnb-1", "airbnb", "a1", d(7, 1), d(7, 5)),
+        event("vrbo-1", "vrbo", "timed", DateRange.timed(Instant.parse("2026-09-01T14:00:00Z"),
+            Instant.parse("2026-09-03T09:00:00Z")), EventKind.TENTATIVE, EventStatus.TENTATIVE, "x"));
+    ExportedCalendar c = fx.sync().export(ExportView.forProperty(TENANT, PROPERTY).withPadding(1, 0));
+    ParseResult r = IcalParser.create().parse(c.body());
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.events()).hasSize(2);
+    ParsedEvent stay = r.events().get(0);
+    assertThat(stay.range()).isEqualTo(DateRange.allDay(d(6, 30), d(7, 5)));
+    assertThat(stay.summary()).isEqualTo("Reserved");
+    assertThat(stay.sequence()).isEqualTo(1);
+    assertThat(stay.dtstamp()).isEqualTo(Instant.parse("2026-05-01T08:00:00Z"));
+    assertThat(stay.uid()).endsWith("@ics-sync");
+    ParsedEvent hold = r.events().get(1);
+    assertThat(hold.range()).isEqualTo(DateRange.timed(Instant.parse("2026-08-31T14:00:00Z"),
+        Instant.parse("2026-09-03T09:00:00Z")));
+    assertThat(hold.status()).isEqualTo("TENTATIVE");
+    assertThat(hold.summary()).isEqualTo("Not available");
   }
 }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * H2 2.x: {@code MERGE INTO ... KEY} for plain upserts, {@code MERGE ... USING ... WHEN MATCHED AND
- * ... IS DISTINCT FROM} in a JDBC batch for events (H2 reports 0 or 1 per row, so counts are exact),
+ * ... IS DISTINCT FROM} in a JDBC batch for events (H2 reports 0 or 1 per row, so counts are exact;
+ * the first load of a feed is a plain INSERT batch),
  * session lock and query timeouts set at the start of every transaction.
  */
 final class H2Dialect implements Dialect {
@@ -27,6 +28,8 @@ final class H2Dialect implements Dialect {
       "INTEGER", "TIMESTAMP(9) WITH TIME ZONE"};
 
   private static final String MERGE_EVENT;
+  private static final String INSERT_EVENT = "INSERT INTO icssync_event (" + Rows.EVENT_COLUMNS + ") VALUES ("
+      + String.join(", ", java.util.Collections.nCopies(18, "?")) + ")";
 
   static {
     String[] cols = Rows.EVENT_COLUMNS.split(", ");
@@ -110,7 +113,17 @@ final class H2Dialect implements Dialect {
     if (events.isEmpty()) {
       return 0;
     }
-    try (PreparedStatement ps = c.prepareStatement(MERGE_EVENT)) {
+    // a feed without stored events (its state row is locked by the apply) takes plain inserts
+    boolean empty;
+    try (PreparedStatement probe = c.prepareStatement(
+        "SELECT 1 FROM icssync_event WHERE tenant = ? AND feed_id = ? FETCH FIRST ROW ONLY")) {
+      probe.setString(1, tenant);
+      probe.setString(2, feedId);
+      try (ResultSet rs = probe.executeQuery()) {
+        empty = !rs.next();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(empty ? INSERT_EVENT : MERGE_EVENT)) {
       for (CalendarEvent e : events) {
         int i = 1;
         ps.setString(i++, tenant);

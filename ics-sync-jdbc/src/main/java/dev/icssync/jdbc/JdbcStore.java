@@ -94,7 +94,7 @@ public final class JdbcStore implements Store {
   static final String EVENTS_OF_FEED_SQL = "SELECT " + Rows.EVENT_COLUMNS + " FROM icssync_event "
       + "WHERE tenant = ? AND feed_id = ? ORDER BY uid, recurrence_id";
   static final String RUNS_SQL = "SELECT " + RUN_COLUMNS + " FROM icssync_sync_run "
-      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC";
+      + "WHERE tenant = ? AND feed_id = ? ORDER BY seq DESC LIMIT ?";
   static final String TOKENS_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token"
       + " WHERE tenant = ? AND property = ? ORDER BY created_at DESC, hash";
   static final String TOKEN_BY_HASH_SQL = "SELECT " + TOKEN_COLUMNS + " FROM icssync_export_token WHERE hash = ?";
@@ -526,7 +526,7 @@ public final class JdbcStore implements Store {
       try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
-        ps.setMaxRows(limit);
+        ps.setInt(3, limit);
         List<SyncRun> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next() && out.size() < limit) {
@@ -687,9 +687,15 @@ public final class JdbcStore implements Store {
     }
   }
 
+  /**
+   * SQLState and the first line of the message: drivers append details such as "Failing row
+   * contains (...)" on later lines, which may hold a feed URL (a secret). The cause keeps them.
+   */
   private static String describe(SQLException e) {
     String state = e.getSQLState();
-    return (state == null ? "" : "SQLState " + state + ": ") + e.getMessage();
+    String message = String.valueOf(e.getMessage());
+    int nl = message.indexOf('\n');
+    return (state == null ? "" : "SQLState " + state + ": ") + (nl < 0 ? message : message.substring(0, nl));
   }
 
   private Dialect dialect() {
@@ -752,13 +758,13 @@ public final class JdbcStore implements Store {
 
     /** Longest a single statement may run (per transaction {@code statement_timeout}); default 30 s. */
     public Builder statementTimeout(Duration value) {
-      this.statementTimeout = value;
+      this.statementTimeout = Objects.requireNonNull(value, "statementTimeout");
       return this;
     }
 
     /** Longest a statement waits for a row lock ({@code lock_timeout}); default 10 s. */
     public Builder lockTimeout(Duration value) {
-      this.lockTimeout = value;
+      this.lockTimeout = Objects.requireNonNull(value, "lockTimeout");
       return this;
     }
 
@@ -785,8 +791,11 @@ public final class JdbcStore implements Store {
     public JdbcStore build() {
       Checks.positive(statementTimeout, "statementTimeout");
       Checks.positive(lockTimeout, "lockTimeout");
-      if (statementTimeout.toMillis() < 1 || lockTimeout.toMillis() < 1) {
-        throw new ConfigurationException("statementTimeout and lockTimeout must be at least 1 ms");
+      if (statementTimeout.toMillis() < 1) {
+        throw new ConfigurationException("statementTimeout must be at least 1 ms, was " + statementTimeout);
+      }
+      if (lockTimeout.toMillis() < 1) {
+        throw new ConfigurationException("lockTimeout must be at least 1 ms, was " + lockTimeout);
       }
       DataSource r = readDataSource == null ? dataSource : readDataSource;
       return new JdbcStore(dataSource, r, new Settings(statementTimeout, lockTimeout, rowLevelSecurity,

@@ -93,9 +93,10 @@ class PostgresPlanTest {
       ps.setString(1, "t5");
       ps.setString(2, "f9");
     })).contains("icssync_feed_state_pkey");
-    assertThat(explain(JdbcStore.RUNS_SQL + " LIMIT 10", true, ps -> {
+    assertThat(explain(JdbcStore.RUNS_SQL, true, ps -> {
       ps.setString(1, "t5");
       ps.setString(2, "f9");
+      ps.setInt(3, 10);
     })).contains("icssync_sync_run_feed").doesNotContain("Sort");
     assertThat(explain(JdbcStore.conflictsSql(true, false), true, ps -> {
       ps.setString(1, "t5");

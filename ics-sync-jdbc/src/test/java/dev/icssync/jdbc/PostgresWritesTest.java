@@ -84,7 +84,7 @@ class PostgresWritesTest {
     JdbcStore store = JdbcStore.builder(pool).dialect(new PostgresDialect(PostgresDialect.Upsert.AUTO)).build();
     String tenant = "auto-copy";
     FeedState s = store.beginSync(tenant, "f", Fixtures.T0);
-    int n = PostgresDialect.COPY_THRESHOLD + 10;
+    int n = PostgresDialect.COPY_THRESHOLD + 10; // both COPY paths
     List<CalendarEvent> events = Fixtures.stays(tenant, "f", "p", n);
     // empty feed: straight COPY into the table
     assertThat(store.apply(new FeedApply(tenant, "f", List.of(), events, s, null)).eventRowsWritten()).isEqualTo(n);
@@ -94,6 +94,17 @@ class PostgresWritesTest {
     assertThat(store.apply(new FeedApply(tenant, "f", List.of(), changed, s, null)).eventRowsWritten()).isEqualTo(1);
     assertThat(store.apply(new FeedApply(tenant, "f", List.of(), changed, s, null)).eventRowsWritten()).isZero();
     assertThat(store.eventsOfFeed(tenant, "f")).containsExactlyInAnyOrderElementsOf(changed);
+
+    // a mid-sized first load is copied straight in, its resync goes through unnest arrays
+    int mid = PostgresDialect.INITIAL_COPY_THRESHOLD + 1;
+    FeedState g = store.beginSync(tenant, "g", Fixtures.T0);
+    List<CalendarEvent> small = Fixtures.stays(tenant, "g", "p", mid);
+    assertThat(store.apply(new FeedApply(tenant, "g", List.of(), small, g, null)).eventRowsWritten()).isEqualTo(mid);
+    List<CalendarEvent> smallChanged = new ArrayList<>(small);
+    smallChanged.set(0, small.get(0).cancel(Fixtures.T0));
+    assertThat(store.apply(new FeedApply(tenant, "g", List.of(), smallChanged, g, null)).eventRowsWritten())
+        .isEqualTo(1);
+    assertThat(store.eventsOfFeed(tenant, "g")).containsExactlyInAnyOrderElementsOf(smallChanged);
   }
 
   @Test

@@ -66,7 +66,16 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
       LOG.warn("removing malformed feed task {}", instance.getId());
       return (complete, ops) -> ops.remove();
     }
-    Optional<Feed> found = feeds.feed(id.tenant(), id.feedId());
+    Optional<Feed> found;
+    try {
+      found = feeds.feed(id.tenant(), id.feedId());
+    } catch (RuntimeException e) {
+      // the store is down: keep the feed, back off like any other failure
+      LOG.warn("cannot look up feed {} of tenant {}; retrying with backoff", id.feedId(), id.tenant(), e);
+      int next = failures == Integer.MAX_VALUE ? failures : failures + 1;
+      return finish(id, started, null,
+          new Decision(clock.instant().plus(policy.backoff(next, ThreadLocalRandom.current())), next), "store-down");
+    }
     if (found.isEmpty() || !found.get().active()) {
       LOG.info("feed {} of tenant {} is {}: its schedule stops", id.feedId(), id.tenant(),
           found.isEmpty() ? "removed" : "inactive");
@@ -79,7 +88,13 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
     try {
       String host = hosts.enabled() ? HostGate.hostOf(feed.url()) : null;
       if (host != null) {
-        Optional<Instant> busyUntil = awaitHost(host);
+        Optional<Instant> busyUntil;
+        try {
+          busyUntil = awaitHost(host);
+        } catch (RuntimeException e) {
+          LOG.warn("host slot of feed {} unavailable; retrying later", id.feedId(), e);
+          busyUntil = Optional.of(clock.instant().plus(deferDelay));
+        }
         if (busyUntil.isPresent()) {
           Duration interval = hosts.intervalFor(host);
           long spreadMillis = Math.max(interval.toMillis(), deferDelay.toMillis());

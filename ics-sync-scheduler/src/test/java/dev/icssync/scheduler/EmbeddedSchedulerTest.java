@@ -205,6 +205,31 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  void aStoreOutageBacksOffAndTheFeedResumesAfterwards() {
+    feed("acme", "f1", Duration.ofHours(1));
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    dev.icssync.spi.FeedStore flaky = new ForwardingFeedStore(store) {
+      @Override
+      public java.util.Optional<Feed> feed(String tenant, String feedId) {
+        lookups.incrementAndGet();
+        if (down.get()) {
+          throw new IcsSyncException.StorageException("connection refused", null);
+        }
+        return super.feed(tenant, feedId);
+      }
+    };
+    FeedSyncScheduler w = start(builder().feeds(flaky).enrolOnStart(false).backoff(Duration.ofMillis(200), Duration.ofMillis(400)));
+    w.enrol(store.feed("acme", "f1").orElseThrow());
+    await().atMost(Duration.ofSeconds(10)).until(() -> lookups.get() >= 3);
+    assertThat(runner.runs("acme", "f1")).isZero();
+    assertThat(failureCount("acme/f1")).isGreaterThanOrEqualTo(2);
+    down.set(false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runner.runs("acme", "f1") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> failureCount("acme/f1") == 0);
+  }
+
+  @Test
   void cancelWaitsForARunningSync() {
     Feed slow = feed("acme", "slow", Duration.ofHours(1));
     runner.work(Duration.ofMillis(800));

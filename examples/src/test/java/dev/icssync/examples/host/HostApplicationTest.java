@@ -24,7 +24,11 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The host application on PostgreSQL: a feed on loopback is synced by the scheduler and exported. */
+/**
+ * The host application on PostgreSQL: a feed on loopback is synced by the scheduler and exported.
+ * Redis is wired in but not required (the application works on while it is away), so the test does
+ * not need it.
+ */
 @Tag("postgres")
 class HostApplicationTest {
 
@@ -47,7 +51,8 @@ class HostApplicationTest {
     feeds.start();
     try (TestDatabase db = TestDatabases.postgres();
         HostApplication app = HostApplication.start(new HostApplication.Config(db.jdbcUrl(), db.user(),
-            db.password(), new InetSocketAddress("127.0.0.1", 0), List.of("127.0.0.1"), 2))) {
+            db.password(), new InetSocketAddress("127.0.0.1", 0), List.of("127.0.0.1"), 2,
+            "redis://127.0.0.1:6379", "icssync:example:" + java.util.UUID.randomUUID() + ":"))) {
       Feed feed = app.addFeed("t1", "villa", "airbnb",
           "http://127.0.0.1:" + feeds.getAddress().getPort() + "/airbnb.ics");
 

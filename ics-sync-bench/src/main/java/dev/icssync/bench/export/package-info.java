@@ -1,0 +1,5 @@
+/** Benchmarks of export rendering and a load run of the export endpoint. */
+@NullMarked
+package dev.icssync.bench.export;
+
+import org.jspecify.annotations.NullMarked;

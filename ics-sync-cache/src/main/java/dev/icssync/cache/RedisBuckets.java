@@ -1,0 +1,88 @@
+package dev.icssync.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import java.time.Duration;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Token buckets kept in Redis by Bucket4j (compare-and-swap on one key per bucket), with an
+ * in-process bucket of the same shape per key as the fallback while Redis is unreachable: limits are
+ * then held per instance instead of across them, and work is never refused for want of Redis.
+ */
+final class RedisBuckets {
+  private final RedisLink link;
+  private final String namespace;
+  private final BucketConfiguration config;
+  private final Duration timeout;
+  private final Cache<String, Bucket> local;
+  private volatile @Nullable ProxyManager<byte[]> proxies;
+  private volatile @Nullable Object proxiesConnection;
+
+  RedisBuckets(RedisLink link, String namespace, long capacity, Duration per, Duration timeout) {
+    this.link = link;
+    this.namespace = namespace;
+    this.timeout = timeout;
+    this.config = BucketConfiguration.builder()
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, per))
+        .build();
+    this.local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(per.multipliedBy(2))
+        .executor(Runnable::run).build();
+  }
+
+  private Optional<ProxyManager<byte[]>> proxies() {
+    return link.withConnection(c -> {
+      synchronized (this) {
+        if (proxies == null || proxiesConnection != c) { // first use, or a new connection
+          proxiesConnection = c;
+          proxies = Bucket4jLettuce.casBasedBuilder(c)
+              .expirationAfterWrite(
+                  ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+              .requestTimeout(timeout)
+              .build();
+        }
+        return proxies;
+      }
+    });
+  }
+
+  private Bucket localBucket(String id) {
+    return local.get(id, k -> Bucket.builder().addLimit(config.getBandwidths()[0]).build());
+  }
+
+  /** Takes a token now, or says no. */
+  boolean tryConsume(String id) {
+    Optional<ProxyManager<byte[]>> p = proxies();
+    if (p.isPresent()) {
+      try {
+        return p.get().getProxy(link.key(namespace + id), () -> config).tryConsume(1);
+      } catch (RuntimeException e) {
+        link.failed("bucket", e);
+      }
+    }
+    return localBucket(id).tryConsume(1);
+  }
+
+  /** Waits up to {@code maxWait} for a token; false when none came in time. */
+  boolean consumeWaiting(String id, Duration maxWait) throws InterruptedException {
+    if (maxWait.isZero()) {
+      return tryConsume(id);
+    }
+    Optional<ProxyManager<byte[]>> p = proxies();
+    if (p.isPresent()) {
+      try {
+        return p.get().getProxy(link.key(namespace + id), () -> config).asBlocking()
+            .tryConsume(1, maxWait);
+      } catch (RuntimeException e) {
+        link.failed("bucket", e);
+      }
+    }
+    return localBucket(id).asBlocking().tryConsume(1, maxWait);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.icssync.cache;
+
+import dev.icssync.internal.Checks;
+import dev.icssync.spi.ExportCache;
+import dev.icssync.spi.FeedFetcher;
+import dev.icssync.spi.SyncLimiter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Caches and limits shared by every instance that uses the same Redis and key prefix, through
+ * Lettuce (one connection, short timeouts) and Bucket4j. Needs {@code io.lettuce:lettuce-core} and
+ * {@code com.bucket4j:bucket4j_jdk17-lettuce} on the class path.
+ *
+ * <pre>{@code
+ * RedisCaches redis = RedisCaches.builder("redis://10.0.0.5:6379").keyPrefix("icssync:prod:").build();
+ * IcsSync sync = IcsSync.builder()
+ *     .exportCache(redis.exportCache())                         // shared, 5 min TTL
+ *     .limiter(redis.tenantLimiter(100, Duration.ofHours(1)))   // per tenant, all instances
+ *     .fetcher(redis.politeFetcher(HttpFeedFetcher.create(), 2, Duration.ofSeconds(1),
+ *         Duration.ofSeconds(5)))
+ *     ...
+ * }</pre>
+ *
+ * <p>Redis down or slow: commands time out after {@code commandTimeout} (default 250 ms), then Redis
+ * is left alone for {@code coolDown} (default 5 s). Meanwhile exports are misses (rendered from the
+ * store), invalidations are queued and replayed, and limits fall back to in-process buckets of the
+ * same shape: the limiter <em>admits</em> within a per-instance budget rather than refusing, because
+ * refusing would stop every sync of every tenant while Redis is away, and stale calendars cost more
+ * than a tenant briefly exceeding its budget. Failures are counted in {@code exportCache().stats()}.
+ * Nothing is thrown and nothing waits longer than the timeout. Redis need not be up at start.
+ */
+public final class RedisCaches implements AutoCloseable {
+  /** Default time to live of shared exports. */
+  public static final Duration DEFAULT_EXPORT_TTL = Duration.ofMinutes(5);
+
+  private final RedisLink link;
+  private final Duration timeout;
+  private final ExportCache exportCache;
+
+  private RedisCaches(Builder b) {
+    this.link = new RedisLink(b.uri, b.prefix, b.timeout, b.coolDown, b.clock);
+    this.timeout = b.timeout;
+    this.exportCache = new RedisExportCache(link, b.exportTtl);
+  }
+
+  /** With the defaults: prefix {@code icssync:}, 250 ms timeout, 5 s cool-down, 5 min export TTL. */
+  public static RedisCaches create(String redisUri) {
+    return builder(redisUri).build();
+  }
+
+  /** {@code redisUri} as Lettuce takes it: {@code redis://[password@]host:port[/db]}. */
+  public static Builder builder(String redisUri) {
+    return new Builder(redisUri);
+  }
+
+  /** The export cache shared through Redis (one per {@code RedisCaches}). */
+  public ExportCache exportCache() {
+    return exportCache;
+  }
+
+  /**
+   * A limit of {@code syncs} per {@code per} for each tenant across every instance: a token bucket
+   * of {@code syncs} tokens refilled continuously over {@code per} (so a burst of {@code syncs}, then
+   * one sync per {@code per / syncs}). Default use: {@code tenantLimiter(100, Duration.ofHours(1))}.
+   */
+  public SyncLimiter tenantLimiter(int syncs, Duration per) {
+    Checks.positive(syncs, "syncs");
+    Checks.positive(per, "per");
+    RedisBuckets buckets = new RedisBuckets(link, "rl:tenant:" + syncs + ":" + per.toMillis() + ":",
+        syncs, per, timeout);
+    return buckets::tryConsume;
+  }
+
+  /**
+   * Wraps a fetcher so that all workers together fetch at most {@code requests} per {@code per}
+   * from one host (a token bucket, as {@link #tenantLimiter}). A fetch whose turn comes within
+   * {@code maxWait} waits for it; otherwise it is not made and reports RATE_LIMITED with a
+   * Retry-After of {@code per / requests}.
+   */
+  public FeedFetcher politeFetcher(FeedFetcher delegate, int requests, Duration per,
+      Duration maxWait) {
+    Objects.requireNonNull(delegate, "delegate");
+    Checks.positive(requests, "requests");
+    Checks.positive(per, "per");
+    Checks.nonNegative(maxWait, "maxWait");
+    RedisBuckets buckets = new RedisBuckets(link, "rl:host:" + requests + ":" + per.toMillis() + ":",
+        requests, per, timeout);
+    return new PoliteFetcher(delegate, buckets, maxWait, per.dividedBy(requests));
+  }
+
+  /** True when Redis answered the last attempt (may try to connect now). */
+  public boolean isAvailable() {
+    return link.isAvailable();
+  }
+
+  /** Closes the connection; the caches then behave as when Redis is down. */
+  @Override
+  public void close() {
+    link.close();
+  }
+
+  /** Builder of {@link RedisCaches}. */
+  public static final class Builder {
+    private final String uri;
+    private String prefix = "icssync:";
+    private Duration timeout = Duration.ofMillis(250);
+    private Duration coolDown = Duration.ofSeconds(5);
+    private Duration exportTtl = DEFAULT_EXPORT_TTL;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(String uri) {
+      this.uri = Checks.nonBlank(uri, "redisUri");
+    }
+
+    /** Prefix of every key and channel (default {@code icssync:}); one per deployment. */
+    public Builder keyPrefix(String value) {
+      this.prefix = Checks.nonBlank(value, "keyPrefix");
+      return this;
+    }
+
+    /** Connect and command timeout (default 250 ms). */
+    public Builder commandTimeout(Duration value) {
+      this.timeout = Checks.positive(value, "commandTimeout");
+      return this;
+    }
+
+    /** How long Redis is left alone after a failure (default 5 s). */
+    public Builder coolDown(Duration value) {
+      this.coolDown = Checks.nonNegative(value, "coolDown");
+      return this;
+    }
+
+    /** Time to live of shared exports (default 5 min). */
+    public Builder exportTtl(Duration value) {
+      this.exportTtl = Checks.positive(value, "exportTtl");
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    public RedisCaches build() {
+      io.lettuce.core.RedisURI.create(uri); // fail fast on a malformed URI
+      return new RedisCaches(this);
+    }
+  }
+}

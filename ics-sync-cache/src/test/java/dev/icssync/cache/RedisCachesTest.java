@@ -1,0 +1,124 @@
+package dev.icssync.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.icssync.ExportedCalendar;
+import dev.icssync.FailureReason;
+import dev.icssync.Feed;
+import dev.icssync.spi.ExportCache;
+import dev.icssync.spi.FeedFetcher;
+import dev.icssync.spi.FetchRequest;
+import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.SyncLimiter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Two "instances" (two RedisCaches on one prefix) against the real Redis. */
+@Tag("redis")
+class RedisCachesTest {
+  private String prefix;
+  private RedisCaches a;
+  private RedisCaches b;
+
+  @BeforeEach
+  void setUp() {
+    RedisSupport.requireRedis();
+    prefix = RedisSupport.uniquePrefix();
+    a = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build();
+    b = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (a != null) {
+      a.close();
+      b.close();
+      RedisSupport.deleteAll(prefix);
+    }
+  }
+
+  static ExportedCalendar cal(String s) {
+    return new ExportedCalendar(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"",
+        Instant.parse("2026-01-01T00:00:00Z"), 1);
+  }
+
+  @Test
+  void instancesShareExportsAndSeeEachOthersInvalidations() throws Exception {
+    ExportCache ca = a.exportCache();
+    ExportCache cb = b.exportCache();
+    assertThat(ca.get("v1")).isEmpty();
+    ca.put("v1", "t1", "p1", cal("one"));
+    assertThat(cb.get("v1")).map(c -> new String(c.body(), StandardCharsets.UTF_8)).contains("one");
+
+    cb.invalidate("t1", "p1"); // a sync on instance B
+    assertThat(ca.get("v1")).isEmpty();
+    assertThat(cb.get("v1")).isEmpty();
+
+    ca.put("v1", "t1", "p1", cal("two"));
+    assertThat(cb.get("v1")).map(ExportedCalendar::etag).contains("\"two\"");
+    assertThat(ca.stats().hits()).isZero();
+    assertThat(cb.stats().hits()).isEqualTo(2);
+    assertThat(ca.stats().failures()).isZero();
+  }
+
+  @Test
+  void aRenderOnOneInstanceIsNotCachedAfterAnotherInstancesSync() throws Exception {
+    ExportCache ca = a.exportCache();
+    ExportCache cb = b.exportCache();
+    cb.get("warm-up"); // both connected and subscribed
+    assertThat(ca.get("v1")).isEmpty(); // A starts rendering from old events
+    long heard = ((RedisExportCache) ca).invalidationsHeard();
+    cb.invalidate("t1", "p1"); // B's sync commits
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (((RedisExportCache) ca).invalidationsHeard() == heard && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(((RedisExportCache) ca).invalidationsHeard()).isGreaterThan(heard);
+    ca.put("v1", "t1", "p1", cal("old")); // A's render finishes
+    assertThat(cb.get("v1")).isEmpty();
+  }
+
+  @Test
+  void tenantRateLimitHoldsAcrossInstances() {
+    SyncLimiter la = a.tenantLimiter(5, Duration.ofHours(1));
+    SyncLimiter lb = b.tenantLimiter(5, Duration.ofHours(1));
+    int admitted = 0;
+    for (int i = 0; i < 12; i++) {
+      if ((i % 2 == 0 ? la : lb).tryAcquire("tenant-a")) {
+        admitted++;
+      }
+    }
+    assertThat(admitted).isEqualTo(5);
+    assertThat(lb.tryAcquire("tenant-b")).isTrue();
+  }
+
+  @Test
+  void hostPolitenessIsSharedByWorkers() {
+    AtomicInteger fetched = new AtomicInteger();
+    FeedFetcher real = r -> {
+      fetched.incrementAndGet();
+      return FetchResult.Fetched.of("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".getBytes());
+    };
+    FeedFetcher wa = a.politeFetcher(real, 2, Duration.ofHours(1), Duration.ZERO);
+    FeedFetcher wb = b.politeFetcher(real, 2, Duration.ofHours(1), Duration.ZERO);
+    Feed f1 = Feed.of("f1", "t", "p", "airbnb", "https://cal.example/a.ics?s=SECRET");
+    Feed f2 = Feed.of("f2", "t", "p", "airbnb", "https://CAL.example/b.ics");
+    Feed other = Feed.of("f3", "t", "p", "vrbo", "https://other.example/c.ics");
+    assertThat(wa.fetch(FetchRequest.unconditional(f1))).isInstanceOf(FetchResult.Fetched.class);
+    assertThat(wb.fetch(FetchRequest.unconditional(f2))).isInstanceOf(FetchResult.Fetched.class);
+    FetchResult third = wa.fetch(FetchRequest.unconditional(f2));
+    assertThat(third).isInstanceOfSatisfying(FetchResult.Failed.class, fail -> {
+      assertThat(fail.reason()).isEqualTo(FailureReason.RATE_LIMITED);
+      assertThat(fail.retryAfter()).isEqualTo(Duration.ofMinutes(30));
+      assertThat(fail.message()).doesNotContain("SECRET");
+    });
+    assertThat(wb.fetch(FetchRequest.unconditional(other))).isInstanceOf(FetchResult.Fetched.class);
+    assertThat(fetched).hasValue(3);
+  }
+}
