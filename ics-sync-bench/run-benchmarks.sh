@@ -7,9 +7,11 @@
 #   4. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
 #
 # Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
-#   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (about 15 min on 2 cores)
-#   --full   -f 2 -wi 3 -i 4, 1 s / 2 s iterations: the figures of BENCHMARKS.md (about 25 min on 2 cores
-#            for JMH, plus the load test's --full run)
+#   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (58 results; 10 min measured
+#            on a loaded 2-core machine)
+#   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
+#            2-core machine, 22 min on a loaded one; the load test's --full run comes on top and should
+#            stay under 8 min so that the whole command ends within 30 min)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
@@ -29,9 +31,13 @@ root=$(pwd)
 jar=ics-sync-bench/target/benchmarks.jar
 results=ics-sync-bench/target/results
 
+build_command=""
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  # shellcheck disable=SC2086
-  mvn -B -q ${MVN_FLAGS:-} package -pl ics-sync-bench -am -DskipTests
+  # shellcheck disable=SC2206
+  build=(mvn -B -q ${MVN_FLAGS:-} package -pl ics-sync-bench -am -DskipTests)
+  build_command="${build[*]}"
+  echo ">> $build_command"
+  "${build[@]}"
 fi
 mkdir -p "$results"
 rm -f "$results/jmh.json" "$results/load.json" "$results/load.md"
@@ -41,7 +47,7 @@ suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|Exp
 if [[ $profile == quick ]]; then
   timing=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
 else
-  timing=(-f 2 -wi 3 -i 4 -w 1s -r 2s)
+  timing=(-f 2 -wi 2 -i 4 -w 1s -r 1s)
 fi
 # JDBC suites: the default technique on PostgreSQL and H2 in memory (the other techniques are a
 # manual run, see ics-sync-jdbc/README.md).
@@ -97,6 +103,6 @@ fi
 
 java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
   --jmh "$results/jmh.json" --load-md "$results/load.md" --out "$root/BENCHMARKS.md" \
-  --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" \
+  --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
   --jmh-command "$jmh_command" --load-command "$load_command" \
   --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.report.BenchmarksReport \
  *     --jmh ics-sync-bench/target/results/jmh.json [--load-md ics-sync-bench/target/results/load.md] \
  *     [--out BENCHMARKS.md] [--profile quick|full] [--command "..."] [--jmh-command "..."] \
- *     [--load-command "..."] [--jmh-seconds N] [--load-seconds N]
+ *     [--build-command "..."] [--load-command "..."] [--jmh-seconds N] [--load-seconds N]
  * </pre>
  */
 public final class BenchmarksReport {
@@ -47,17 +47,21 @@ public final class BenchmarksReport {
    *
    * @param profile {@code quick} or {@code full}
    * @param command the one command that produced the file
+   * @param buildCommand the command that built benchmarks.jar, or empty when not recorded
    * @param jmhCommand the exact JMH command line
    * @param loadCommand the exact load-test command line, or empty when it was not run
    * @param generatedAt when the report was written
    * @param jmhSeconds wall time of the JMH run, or -1 when unknown
    * @param loadSeconds wall time of the load test, or -1 when unknown
+   * @param reportCommand the command that wrote the file
    */
-  public record Run(String profile, String command, String jmhCommand, String loadCommand, Instant generatedAt,
-      long jmhSeconds, long loadSeconds) {
+  public record Run(String profile, String command, String buildCommand, String jmhCommand, String loadCommand,
+      Instant generatedAt, long jmhSeconds, long loadSeconds, String reportCommand) {
     public Run {
       Objects.requireNonNull(profile, "profile");
       Objects.requireNonNull(command, "command");
+      Objects.requireNonNull(buildCommand, "buildCommand");
+      Objects.requireNonNull(reportCommand, "reportCommand");
       Objects.requireNonNull(jmhCommand, "jmhCommand");
       Objects.requireNonNull(loadCommand, "loadCommand");
       Objects.requireNonNull(generatedAt, "generatedAt");
@@ -69,7 +73,7 @@ public final class BenchmarksReport {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         System.err.println("usage: BenchmarksReport --jmh FILE [--load-md FILE] [--out FILE] [--profile NAME]"
-            + " [--command CMD] [--jmh-command CMD] [--load-command CMD] [--jmh-seconds N] [--load-seconds N]");
+            + " [--command CMD] [--build-command CMD] [--jmh-command CMD] [--load-command CMD] [--jmh-seconds N] [--load-seconds N]");
         System.exit(2);
       }
       opts.put(args[i].substring(2), args[++i]);
@@ -82,14 +86,24 @@ public final class BenchmarksReport {
     Optional<String> load = Files.isRegularFile(loadMd)
         ? Optional.of(Files.readString(loadMd, StandardCharsets.UTF_8)) : Optional.empty();
     Run run = new Run(opts.getOrDefault("profile", "unknown"), opts.getOrDefault("command", DEFAULT_COMMAND),
-        opts.getOrDefault("jmh-command", "(not recorded)"), load.isPresent() ? opts.getOrDefault("load-command", "")
+        opts.getOrDefault("build-command", ""), opts.getOrDefault("jmh-command", "(not recorded)"), load.isPresent() ? opts.getOrDefault("load-command", "")
         : "", Instant.now().truncatedTo(ChronoUnit.SECONDS), Long.parseLong(opts.getOrDefault("jmh-seconds", "-1")),
-        Long.parseLong(opts.getOrDefault("load-seconds", "-1")));
+        Long.parseLong(opts.getOrDefault("load-seconds", "-1")), reportCommand(args));
     String jdk = results.isEmpty() ? "" : results.get(0).settings().jdk();
     String md = new BenchmarksReport(Suites.all()).render(results, load, Machine.current(jdk), run);
     Files.writeString(out, md, StandardCharsets.UTF_8);
     System.out.println("wrote " + out + " from " + results.size() + " JMH results"
         + (load.isPresent() ? " and " + loadMd : " (no load test results at " + loadMd + ")"));
+  }
+
+  /** This invocation as a shell command line (arguments quoted where needed). */
+  private static String reportCommand(String[] args) {
+    StringBuilder sb = new StringBuilder("java -cp ics-sync-bench/target/benchmarks.jar ")
+        .append(BenchmarksReport.class.getName());
+    for (String a : args) {
+      sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
   }
 
   /** The whole file. */
@@ -100,22 +114,30 @@ public final class BenchmarksReport {
     md.append("# Benchmarks\n\n");
     md.append("> **Generated file, do not edit by hand.** Regenerate every figure with one command from the "
         + "repository root:\n>\n> ```\n> ").append(DEFAULT_COMMAND).append("\n> ```\n>\n")
-        .append("> (`ics-sync-bench/run-benchmarks.sh --quick` for a short check.) This file was produced by `")
+        .append("> Profiles: `--full` (the default) runs JMH with `-f 2 -wi 2 -i 4`, 1 s iterations, then the "
+            + "load test's full run, in under 30 minutes on 2 cores; `--quick` runs `-f 1 -wi 2 -i 3`, 1 s "
+            + "iterations, and the load test's quick run.\n>\n")
+        .append("> This file was produced by `")
         .append(run.command()).append("` with profile **").append(run.profile()).append("** on ")
         .append(run.generatedAt()).append(".\n\n");
     if (!run.profile().equals("full")) {
         md.append("**Provisional:** this is the `").append(run.profile()).append("` profile (one fork, few "
-            + "short iterations) on a shared, loaded machine. Read the figures as orders of magnitude; the "
-            + "allocation figures (`gc.alloc.rate.norm`) do not depend on load. The full profile replaces "
-            + "them.\n\n");
+            + "short iterations), possibly on a shared, busy machine (see the load average below). Read "
+            + "the throughput figures and their ratios as orders of magnitude; the allocation figures "
+            + "(`gc.alloc.rate.norm`) do not depend on load. A full run on a quiet machine replaces them."
+            + "\n\n");
     }
 
-    md.append("## Machine\n\n| cores | CPU | RAM | JDK | OS |\n|---:|---|---|---|---|\n");
+    md.append("## Machine\n\n| cores | CPU | RAM | JDK | OS | load average at the end (1 / 5 / 15 min) |\n"
+        + "|---:|---|---|---|---|---|\n");
     md.append("| ").append(machine.cores()).append(" | ").append(machine.cpuModel()).append(" | ")
         .append(machine.memory()).append(" | ").append(machine.jdk()).append(" | ").append(machine.os())
-        .append(" |\n\n");
+        .append(" | ").append(machine.loadAverage()).append(" |\n\n");
 
     md.append("## Commands\n\n");
+    if (!run.buildCommand().isBlank()) {
+      md.append("Build:\n\n```\n").append(run.buildCommand()).append("\n```\n\n");
+    }
     md.append("JMH (all suites in one run, one JSON file):\n\n```\n").append(run.jmhCommand()).append("\n```\n\n");
     if (!results.isEmpty()) {
       md.append("JMH ").append(distinct(results, r -> r.settings().jmhVersion())).append(": forks ")
@@ -135,6 +157,10 @@ public final class BenchmarksReport {
       if (run.loadSeconds() >= 0) {
         md.append("Load test run time ").append(minutes(run.loadSeconds())).append(".\n\n");
       }
+    }
+
+    if (!run.reportCommand().isBlank()) {
+      md.append("This file:\n\n```\n").append(run.reportCommand()).append("\n```\n\n");
     }
 
     md.append("## How to read the tables\n\n");

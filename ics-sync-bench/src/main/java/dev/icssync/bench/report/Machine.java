@@ -14,8 +14,10 @@ import java.util.Locale;
  * @param memory total memory from {@code /proc/meminfo} ("unknown" elsewhere)
  * @param jdk the JDK that ran the benchmarks (from the JMH results when present)
  * @param os the operating system
+ * @param loadAverage {@code /proc/loadavg}'s 1, 5 and 15 minute load averages when the report was
+ *     written ("unknown" elsewhere): how busy the machine was at the end of the run
  */
-public record Machine(int cores, String cpuModel, String memory, String jdk, String os) {
+public record Machine(int cores, String cpuModel, String memory, String jdk, String os, String loadAverage) {
 
   /** This machine; {@code jdk} as given (the benchmarks' JDK), else this JVM's. */
   public static Machine current(String jdk) {
@@ -51,8 +53,15 @@ public record Machine(int cores, String cpuModel, String memory, String jdk, Str
     } catch (IOException | RuntimeException e) {
       // keep the JVM's view
     }
+    String load = "unknown";
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      load = f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
     String thisJdk = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     return new Machine(Runtime.getRuntime().availableProcessors(), model, memory,
-        jdk == null || jdk.isBlank() ? thisJdk : jdk, os);
+        jdk == null || jdk.isBlank() ? thisJdk : jdk, os, load);
   }
 }

@@ -16,10 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class BenchmarksReportTest {
-  private static final Machine MACHINE = new Machine(2, "Test CPU 3000", "8.0 GiB", "OpenJDK 17.0.15", "TestOS 1");
+  private static final Machine MACHINE = new Machine(2, "Test CPU 3000", "8.0 GiB", "OpenJDK 17.0.15", "TestOS 1",
+      "1.50 / 1.20 / 0.90");
   private static final BenchmarksReport.Run RUN = new BenchmarksReport.Run("quick",
-      "ics-sync-bench/run-benchmarks.sh --quick", "java -jar benchmarks.jar -f 1", "java -cp x LoadTest --quick",
-      Instant.parse("2026-11-29T02:00:00Z"), 754, 61);
+      "ics-sync-bench/run-benchmarks.sh --quick", "mvn -B -q package", "java -jar benchmarks.jar -f 1",
+      "java -cp x LoadTest --quick", Instant.parse("2026-11-29T02:00:00Z"), 754, 61, "java -cp y BenchmarksReport");
 
   private static List<JmhResult> results;
 
@@ -125,8 +126,9 @@ class BenchmarksReportTest {
         MACHINE, RUN);
     assertThat(md).contains("do not edit by hand").contains("ics-sync-bench/run-benchmarks.sh --full")
         .contains("profile **quick**").contains("**Provisional:**");
-    assertThat(md).contains("| 2 | Test CPU 3000 | 8.0 GiB | OpenJDK 17.0.15 | TestOS 1 |");
-    assertThat(md).contains("java -jar benchmarks.jar -f 1").contains("java -cp x LoadTest --quick")
+    assertThat(md).contains("| 2 | Test CPU 3000 | 8.0 GiB | OpenJDK 17.0.15 | TestOS 1 | 1.50 / 1.20 / 0.90 |");
+    assertThat(md).contains("mvn -B -q package").contains("java -jar benchmarks.jar -f 1")
+        .contains("java -cp x LoadTest --quick").contains("java -cp y BenchmarksReport")
         .contains("run time 12 min 34 s").contains("Load test run time 1 min 01 s");
     assertThat(md).contains("5 of 6 target checks met.");
     assertThat(md).contains("Not run: no results of `ConflictBenchmark` in jmh.json.");
@@ -137,10 +139,10 @@ class BenchmarksReportTest {
 
   @Test
   void saysNotRunWithoutLoadResultsAndNotProvisionalForTheFullProfile() {
-    BenchmarksReport.Run full = new BenchmarksReport.Run("full", "ics-sync-bench/run-benchmarks.sh --full",
-        "java -jar benchmarks.jar -f 2", "", Instant.parse("2026-11-29T02:00:00Z"), -1, -1);
+    BenchmarksReport.Run full = new BenchmarksReport.Run("full", "ics-sync-bench/run-benchmarks.sh --full", "",
+        "java -jar benchmarks.jar -f 2", "", Instant.parse("2026-11-29T02:00:00Z"), -1, -1, "");
     String md = new BenchmarksReport(Suites.all()).render(results, Optional.empty(), MACHINE, full);
     assertThat(md).contains("## Load test\n\nNot run:").doesNotContain("**Provisional:**")
-        .doesNotContain("Load test run time");
+        .doesNotContain("Load test run time").doesNotContain("Build:");
   }
 }
