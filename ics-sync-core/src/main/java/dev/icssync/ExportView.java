@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  *       {@link #placeholderDate} (in the past, so it blocks nothing) keeps the feed non-empty.
  * </ol>
  *
+ * <p>A channel's availability rules (Airbnb closing the days inside its advance notice and the
+ * dates past its booking window) are left out unless {@link #withAvailabilityRules} turns them on:
+ * they say what that channel will not sell, not that the home is taken, so exporting them would
+ * close the other channels' last-minute and far-ahead dates.
+ *
  * <p>Privacy: at {@link Privacy#NEUTRAL} (the default) SUMMARY is {@code Reserved} for reservations
  * and {@code Not available} for everything else, there is no DESCRIPTION, and UIDs are hashes of our
  * own identity (tenant, feed, uid, recurrence id), never the source's UID.
@@ -53,6 +58,8 @@ import org.jspecify.annotations.Nullable;
  * @param placeholderDate the placeholder's day (default 2000-01-01: fixed, so the bytes stay stable)
  * @param privacy how much the export says about each event
  * @param calendarName X-WR-CALNAME of the feed, or null for none
+ * @param availabilityRules whether a channel's availability rules (Airbnb's advance-notice and
+ *     booking-window blocks, stored under {@code ics-sync-rule:} UIDs) are exported (default off)
  */
 public record ExportView(
     String tenant,
@@ -65,7 +72,8 @@ public record ExportView(
     boolean placeholder,
     LocalDate placeholderDate,
     Privacy privacy,
-    @Nullable String calendarName) {
+    @Nullable String calendarName,
+    boolean availabilityRules) {
 
   public static final Duration DEFAULT_HORIZON = Duration.ofDays(730);
   public static final Set<EventKind> DEFAULT_KINDS =
@@ -124,7 +132,7 @@ public record ExportView(
   /** The default view of a property: every source, default kinds, no padding, 730 days, neutral. */
   public static ExportView forProperty(String tenant, String property) {
     return new ExportView(tenant, property, DEFAULT_KINDS, null, 0, 0, DEFAULT_HORIZON, false,
-        DEFAULT_PLACEHOLDER_DATE, Privacy.NEUTRAL, null);
+        DEFAULT_PLACEHOLDER_DATE, Privacy.NEUTRAL, null, false);
   }
 
   /**
@@ -133,12 +141,12 @@ public record ExportView(
    */
   public ExportView forChannel(@Nullable String source) {
     return new ExportView(tenant, property, kinds, source, paddingDaysBefore, paddingDaysAfter,
-        horizon, placeholder, placeholderDate, privacy, calendarName);
+        horizon, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
   }
 
   public ExportView withKinds(Set<EventKind> value) {
     return new ExportView(tenant, property, value, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, placeholder, placeholderDate, privacy, calendarName);
+        horizon, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
   }
 
   public ExportView withKinds(EventKind first, EventKind... more) {
@@ -148,34 +156,43 @@ public record ExportView(
   /** Days added before and after every exported event (for example a turnover day). */
   public ExportView withPadding(int daysBefore, int daysAfter) {
     return new ExportView(tenant, property, kinds, channel, daysBefore, daysAfter, horizon,
-        placeholder, placeholderDate, privacy, calendarName);
+        placeholder, placeholderDate, privacy, calendarName, availabilityRules);
   }
 
   public ExportView withHorizon(Duration value) {
     return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        value, placeholder, placeholderDate, privacy, calendarName);
+        value, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
   }
 
   /** Turns the placeholder of empty exports on or off (on {@link #DEFAULT_PLACEHOLDER_DATE}). */
   public ExportView withPlaceholder(boolean value) {
     return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, value, placeholderDate, privacy, calendarName);
+        horizon, value, placeholderDate, privacy, calendarName, availabilityRules);
   }
 
   /** Turns the placeholder on, on {@code date}. */
   public ExportView withPlaceholder(LocalDate date) {
     return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, true, date, privacy, calendarName);
+        horizon, true, date, privacy, calendarName, availabilityRules);
   }
 
   public ExportView withPrivacy(Privacy value) {
     return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, placeholder, placeholderDate, value, calendarName);
+        horizon, placeholder, placeholderDate, value, calendarName, availabilityRules);
   }
 
   public ExportView withCalendarName(@Nullable String value) {
     return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, placeholder, placeholderDate, privacy, value);
+        horizon, placeholder, placeholderDate, privacy, value, availabilityRules);
+  }
+
+  /**
+   * Whether channels' availability rules (Airbnb's advance-notice and booking-window blocks) are
+   * exported. Off by default: they close only the channel that set them.
+   */
+  public ExportView withAvailabilityRules(boolean value) {
+    return new ExportView(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, privacy, calendarName, value);
   }
 
   /** The view's {@link #surrogateKey(String, String) surrogate key}. */

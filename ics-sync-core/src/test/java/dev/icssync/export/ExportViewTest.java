@@ -18,6 +18,8 @@ import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.PropertySettings;
+import dev.icssync.internal.export.Exporter;
+import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.ExportCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,6 +60,33 @@ class ExportViewTest {
 
   private static ExportView view() {
     return ExportView.forProperty(TENANT, PROPERTY);
+  }
+
+  @Test
+  void availabilityRulesOfAChannelAreNotExportedUnlessAskedFor() {
+    // Airbnb's advance notice and the dates past its booking window, as its profile stores them
+    fx.put(event("airbnb-1", "airbnb", ChannelProfile.RULE_UID_PREFIX + "advance-notice",
+            DateRange.allDay(d(6, 1), d(6, 3)), EventKind.BLOCK, EventStatus.CONFIRMED,
+            "Airbnb (Not available)"),
+        event("airbnb-1", "airbnb", ChannelProfile.RULE_UID_PREFIX + "booking-window",
+            DateRange.allDay(d(9, 1), LocalDate.of(2027, 6, 1)), EventKind.BLOCK,
+            EventStatus.CONFIRMED, "Airbnb (Not available)"),
+        event("airbnb-1", "airbnb", "7f662ec65913-owner@airbnb.com",
+            DateRange.allDay(d(7, 20), d(7, 22)), EventKind.BLOCK, EventStatus.CONFIRMED,
+            "Airbnb (Not available)"),
+        stay("airbnb-1", "airbnb", "1418fb94e984-a1@airbnb.com", d(7, 1), d(7, 5)));
+
+    ExportedCalendar forBooking = export(view().forChannel("booking"));
+    assertThat(values(forBooking, "DTSTART")).containsExactly("20260701", "20260720");
+    ExportedCalendar merged = export(view());
+    assertThat(merged.eventCount()).isEqualTo(2);
+
+    ExportView withRules = view().forChannel("booking").withAvailabilityRules(true);
+    assertThat(withRules.availabilityRules()).isTrue();
+    assertThat(values(export(withRules), "DTSTART"))
+        .containsExactly("20260601", "20260701", "20260720", "20260901");
+    assertThat(Exporter.cacheKey(withRules, d(6, 1)))
+        .isNotEqualTo(Exporter.cacheKey(view().forChannel("booking"), d(6, 1)));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.icssync.ExportedCalendar;
 import dev.icssync.PropertySettings;
 import dev.icssync.ical.IcalWriter;
 import dev.icssync.internal.Digests;
+import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;
@@ -83,7 +84,8 @@ public final class Exporter {
         v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
         Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
         Boolean.toString(v.placeholder()), v.placeholderDate().toString(), v.privacy().name(),
-        v.calendarName() == null ? "*" : "=" + v.calendarName(), day.toString()}) {
+        v.calendarName() == null ? "*" : "=" + v.calendarName(),
+        Boolean.toString(v.availabilityRules()), day.toString()}) {
       canonical.append(part.length()).append(':').append(part);
     }
     return "icssync:export:" + Digests.sha256Hex(canonical.toString()).substring(0, 40);
@@ -111,7 +113,8 @@ public final class Exporter {
         newest = e.lastChanged();
       }
       if (!e.isActive() || !view.kinds().contains(e.kind())
-          || e.source().equals(view.channel())) {
+          || e.source().equals(view.channel())
+          || (!view.availabilityRules() && e.key().uid().startsWith(ChannelProfile.RULE_UID_PREFIX))) {
         continue;
       }
       DateRange r = e.range();
