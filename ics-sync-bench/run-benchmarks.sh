@@ -84,7 +84,7 @@ fi
 load_command=""
 load_seconds=-1
 if unzip -l "$jar" 'dev/icssync/bench/load/LoadTest.class' > /dev/null 2>&1; then
-  load=(java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true -cp "$jar"
+  load=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true -cp "$jar"
     dev.icssync.bench.load.LoadTest "--$profile" --out "$results")
   load_command=$(quote "${load[@]}")
   echo ">> $load_command"
