@@ -27,7 +27,6 @@ case "${1:-}" in
 esac
 
 cd "$(dirname "$0")/.."
-root=$(pwd)
 jar=ics-sync-bench/target/benchmarks.jar
 results=ics-sync-bench/target/results
 
@@ -102,7 +101,7 @@ else
 fi
 
 java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
-  --jmh "$results/jmh.json" --load-md "$results/load.md" --out "$root/BENCHMARKS.md" \
+  --jmh "$results/jmh.json" --load-md "$results/load.md" --out BENCHMARKS.md \
   --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
   --jmh-command "$jmh_command" --load-command "$load_command" \
   --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"

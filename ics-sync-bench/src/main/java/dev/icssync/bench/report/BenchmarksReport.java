@@ -96,14 +96,17 @@ public final class BenchmarksReport {
         + (load.isPresent() ? " and " + loadMd : " (no load test results at " + loadMd + ")"));
   }
 
-  /** This invocation as a shell command line (arguments quoted where needed). */
+  /** Which files this invocation read and wrote, as a command line (the recorded commands and times left out). */
   private static String reportCommand(String[] args) {
     StringBuilder sb = new StringBuilder("java -cp ics-sync-bench/target/benchmarks.jar ")
         .append(BenchmarksReport.class.getName());
-    for (String a : args) {
-      sb.append(' ').append(a.matches("[A-Za-z0-9_./=:,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    Set<String> shown = Set.of("--jmh", "--load-md", "--out", "--profile");
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (shown.contains(args[i])) {
+        sb.append(' ').append(args[i]).append(' ').append(args[i + 1]);
+      }
     }
-    return sb.toString();
+    return sb.append(" ... (the commands and run times above)").toString();
   }
 
   /** The whole file. */
