@@ -5,8 +5,11 @@ import dev.icssync.FeedState;
 import dev.icssync.IcsSyncException.ConfigurationException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +51,11 @@ interface Dialect {
 
   /** The instant as the database stores it (PostgreSQL keeps microseconds). */
   Instant storable(Instant instant);
+
+  /** Binds a non-null instant to a {@code timestamp with time zone} parameter. */
+  default void setInstant(PreparedStatement ps, int i, Instant value) throws SQLException {
+    ps.setObject(i, OffsetDateTime.ofInstant(storable(value), ZoneOffset.UTC));
+  }
 
   boolean supportsRowLevelSecurity();
 

@@ -58,10 +58,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Every statement is scoped by tenant. Every operation runs in one transaction with the statement
- * and lock timeouts set for that transaction; an apply locks the feed's state row, checks the
- * generation, renames, upserts (rows whose columns are all unchanged are not written), saves the state
- * and appends the run, all or nothing. {@link java.sql.SQLException}s are thrown as
- * {@link StorageException} with the cause kept.
+ * and lock timeouts set for that transaction; an apply saves the feed's state only if the stored
+ * generation is the apply's own (which locks the state row), renames, upserts (rows whose columns
+ * are all unchanged are not written) and appends the run, all or nothing.
+ * {@link java.sql.SQLException}s are thrown as {@link StorageException} with the cause kept.
  *
  * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
  * {@code connectTimeout}, {@code socketTimeout} (longer than the statement timeout, e.g. 60 s) and
@@ -248,22 +248,24 @@ public final class JdbcStore implements Store {
     List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
     return transaction(primary, tenant, false, true, "apply to feed " + feedId, c -> {
       Dialect d = dialect();
-      // 1. the fencing check, holding the state row's lock until commit
-      FeedState stored = readState(c, tenant, feedId, true);
-      if (stored == null) {
-        d.insertStateIfAbsent(c, tenant, feedId);
-        stored = Objects.requireNonNull(readState(c, tenant, feedId, true));
-      }
-      if (stored.generation() != apply.state().generation()) {
-        throw new StaleGenerationException("feed " + feedId + ": apply holds generation "
-            + apply.state().generation() + " but the store has " + stored.generation());
+      // 1. the fencing check and the new state in one statement: the update matches only the
+      //    generation this apply holds, and keeps the state row locked until commit
+      if (!saveState(c, apply.state())) {
+        FeedState stored = readState(c, tenant, feedId, true);
+        if (stored == null) {
+          d.insertStateIfAbsent(c, tenant, feedId);
+          stored = Objects.requireNonNull(readState(c, tenant, feedId, true));
+        }
+        if (stored.generation() != apply.state().generation() || !saveState(c, apply.state())) {
+          throw new StaleGenerationException("feed " + feedId + ": apply holds generation "
+              + apply.state().generation() + " but the store has " + stored.generation());
+        }
       }
       // 2. renames (UID reissues), in order
       int rekeyed = rekey(c, apply.rekeys());
       // 3. upserts, skipping unchanged rows
       int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
-      // 4. state and change log
-      saveState(c, apply.state());
+      // 4. change log
       if (apply.run() != null) {
         insertRun(c, apply.run());
       }
@@ -314,15 +316,18 @@ public final class JdbcStore implements Store {
     ps.setString(i + 3, k.recurrenceId());
   }
 
-  private void saveState(Connection c, FeedState s) throws SQLException {
+  /** Writes the state when the stored generation is the state's own; false when no row matched. */
+  private boolean saveState(Connection c, FeedState s) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
         + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
         + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
-        + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? WHERE tenant = ? AND feed_id = ?")) {
+        + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? "
+        + "WHERE tenant = ? AND feed_id = ? AND generation = ?")) {
       int i = Rows.bindStateValues(ps, 1, s, dialect());
       ps.setString(i++, s.tenant());
-      ps.setString(i, s.feedId());
-      ps.executeUpdate();
+      ps.setString(i++, s.feedId());
+      ps.setLong(i, s.generation());
+      return ps.executeUpdate() == 1;
     }
   }
 

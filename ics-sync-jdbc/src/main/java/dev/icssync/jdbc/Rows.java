@@ -107,7 +107,7 @@ final class Rows {
     if (value == null) {
       ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
     } else {
-      ps.setObject(i, OffsetDateTime.ofInstant(d.storable(value), ZoneOffset.UTC));
+      d.setInstant(ps, i, value);
     }
   }
 

@@ -492,7 +492,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
         Schema.create(dataSource, dialect, table);
       }
       ReschedulePolicy policy = new ReschedulePolicy(jitter, backoffBase, backoffCap, maxRetryAfter);
-      HostGate hosts = new HostGate(dataSource, Schema.hostSlotsTable(table), hostMinInterval, hostIntervals);
+      HostGate hosts = new HostGate(dataSource, dialect, Schema.hostSlotsTable(table), hostMinInterval, hostIntervals);
       Duration maxHostWait = Duration.ofMillis(Math.min(2_000, Math.max(
           hostMinInterval.toMillis(), hostIntervals.values().stream().mapToLong(Duration::toMillis).max().orElse(0)) * 2));
       FeedSyncTask handler = new FeedSyncTask(store, run, policy, new TenantGate(perTenant), hosts, clock,

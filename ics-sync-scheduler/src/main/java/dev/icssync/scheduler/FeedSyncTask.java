@@ -38,8 +38,13 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
   private final Consumer<RunRecord> observer;
   private final Set<String> hostWaiters = ConcurrentHashMap.newKeySet();
 
-  /** What one run did; for tests and diagnostics. */
-  record RunRecord(FeedTaskId id, Instant started, Instant finished, @org.jspecify.annotations.Nullable SyncReport report, Decision decision, String kind) {}
+  /**
+   * What one run did; for tests and diagnostics. {@code hostSlot} is the politeness slot the run
+   * claimed before syncing, in the database's clock (null when its host is not throttled or the run
+   * did not sync).
+   */
+  record RunRecord(FeedTaskId id, Instant started, Instant finished, @org.jspecify.annotations.Nullable SyncReport report,
+      Decision decision, String kind, @org.jspecify.annotations.Nullable Instant hostSlot) {}
 
   FeedSyncTask(FeedStore feeds, FeedRunner runner, ReschedulePolicy policy, TenantGate tenants,
       HostGate hosts, Clock clock, Duration deferDelay, Duration maxHostWait, Consumer<RunRecord> observer) {
@@ -87,20 +92,22 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
     }
     try {
       String host = hosts.enabled() ? HostGate.hostOf(feed.url()) : null;
+      Instant hostSlot = null;
       if (host != null) {
-        Optional<Instant> busyUntil;
+        HostGate.Claim claim;
         try {
-          busyUntil = awaitHost(host);
+          claim = awaitHost(host);
         } catch (RuntimeException e) {
           LOG.warn("host slot of feed {} unavailable; retrying later", id.feedId(), e);
-          busyUntil = Optional.of(clock.instant().plus(deferDelay));
+          claim = HostGate.Claim.busy(deferDelay);
         }
-        if (busyUntil.isPresent()) {
+        if (!claim.granted()) {
           Duration interval = hosts.intervalFor(host);
           long spreadMillis = Math.max(interval.toMillis(), deferDelay.toMillis());
-          Instant at = busyUntil.get().plusMillis(ThreadLocalRandom.current().nextLong(spreadMillis + 1));
+          Instant at = clock.instant().plus(claim.busyFor()).plusMillis(ThreadLocalRandom.current().nextLong(spreadMillis + 1));
           return finish(id, started, null, new Decision(at, failures), "host-busy");
         }
+        hostSlot = claim.slot();
       }
       Decision decision;
       SyncReport report = null;
@@ -117,7 +124,7 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
       if (decision.isStop()) {
         LOG.info("feed {} of tenant {} is gone: its schedule stops", id.feedId(), id.tenant());
       }
-      return finish(id, started, report, decision, "sync");
+      return finish(id, started, report, decision, "sync", hostSlot);
     } finally {
       tenants.exit(id.tenant());
     }
@@ -125,8 +132,14 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
 
   private CompletionHandler<Integer> finish(FeedTaskId id, Instant started,
       @org.jspecify.annotations.Nullable SyncReport report, Decision decision, String kind) {
+    return finish(id, started, report, decision, kind, null);
+  }
+
+  private CompletionHandler<Integer> finish(FeedTaskId id, Instant started,
+      @org.jspecify.annotations.Nullable SyncReport report, Decision decision, String kind,
+      @org.jspecify.annotations.Nullable Instant hostSlot) {
     try {
-      observer.accept(new RunRecord(id, started, clock.instant(), report, decision, kind));
+      observer.accept(new RunRecord(id, started, clock.instant(), report, decision, kind, hostSlot));
     } catch (RuntimeException e) {
       LOG.warn("run observer failed", e);
     }
@@ -140,35 +153,34 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
 
   /**
    * Claims the host's politeness slot, waiting in this thread when the slot frees up soon and no
-   * other thread of this worker already waits for the same host. Empty when claimed; else when the
-   * host frees up (the run is then rescheduled instead).
+   * other thread of this worker already waits for the same host. Refused when the host stays busy
+   * longer (the run is then rescheduled instead). Waits are measured in the database's clock (the
+   * gate's), only their lengths are applied to ours.
    */
-  private Optional<Instant> awaitHost(String host) {
-    Instant deadline = clock.instant().plus(maxHostWait);
+  private HostGate.Claim awaitHost(String host) {
+    long waitedNanos = 0;
+    long maxNanos = maxHostWait.toNanos();
     boolean waiter = false;
     try {
       while (true) {
-        Instant now = clock.instant();
-        Optional<Instant> busyUntil = hosts.tryClaim(host, now);
-        if (busyUntil.isEmpty()) {
-          return busyUntil;
-        }
-        if (busyUntil.get().isAfter(deadline)) {
-          return busyUntil;
+        HostGate.Claim claim = hosts.tryClaim(host);
+        if (claim.granted() || waitedNanos + claim.busyFor().toNanos() > maxNanos) {
+          return claim;
         }
         if (!waiter) {
           waiter = hostWaiters.add(host);
           if (!waiter) {
-            return busyUntil;
+            return claim;
           }
         }
-        long sleep = Duration.between(now, busyUntil.get()).toMillis() + 1
-            + ThreadLocalRandom.current().nextLong(5);
-        Thread.sleep(Math.max(1, sleep));
+        long sleep = claim.busyFor().toMillis() + 1 + ThreadLocalRandom.current().nextLong(5);
+        long before = System.nanoTime();
+        Thread.sleep(sleep);
+        waitedNanos += System.nanoTime() - before;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Optional.of(clock.instant());
+      return HostGate.Claim.busy(Duration.ZERO);
     } finally {
       if (waiter) {
         hostWaiters.remove(host);

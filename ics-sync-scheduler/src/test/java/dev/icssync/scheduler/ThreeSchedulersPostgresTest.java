@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +45,7 @@ class ThreeSchedulersPostgresTest {
   private final Map<SyncOutcome, Integer> outcomes = new ConcurrentHashMap<>();
   private final List<IcsSync> engines = new ArrayList<>();
   private final Map<String, Integer> perWorker = new ConcurrentHashMap<>();
+  private final List<FeedSyncTask.RunRecord> syncs = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -72,6 +74,7 @@ class ThreeSchedulersPostgresTest {
         .observer(r -> {
           if (r.kind().equals("sync")) {
             perWorker.merge(name, 1, Integer::sum);
+            syncs.add(r);
           }
         })
         .start();
@@ -105,7 +108,7 @@ class ThreeSchedulersPostgresTest {
     long early = 0;
     long late = 0;
     long gaps = 0;
-    Duration lateBound = INTERVAL.plusMillis((long) (INTERVAL.toMillis() * JITTER)).plus(POLLING).plusMillis(1_500);
+    Duration lateBound = POLLING.plusMillis(1_500);
     for (int i = 0; i < feeds; i++) {
       String id = "f" + i;
       List<Instant> arrivals = server.arrivalsOf(id);
@@ -123,14 +126,23 @@ class ThreeSchedulersPostgresTest {
         if (gap.compareTo(INTERVAL.minusMillis((long) (INTERVAL.toMillis() * JITTER))) < 0) {
           early++;
         }
-        if (gap.compareTo(lateBound) > 0) {
+      }
+      // pickup lateness, measured from when each run was due (the previous run's decision) to when it
+      // started, both on the workers' clock: the fetch's own lag does not count against the scheduler
+      List<FeedSyncTask.RunRecord> runs = syncs.stream().filter(r -> r.id().feedId().equals(id))
+          .sorted(java.util.Comparator.comparing(FeedSyncTask.RunRecord::started)).toList();
+      for (int k = 1; k < runs.size(); k++) {
+        Duration lateness = Duration.between(runs.get(k - 1).decision().nextRun(), runs.get(k).started());
+        assertThat(lateness).as("run %d of %s started before it was due", k, id).isGreaterThanOrEqualTo(Duration.ofMillis(-1));
+        if (lateness.compareTo(lateBound) > 0) {
           late++;
         }
       }
     }
     assertThat(early).as("gaps shorter than interval - jitter, of %s", gaps).isZero();
-    // pickup is at most one polling interval late on an idle machine; allow a sliver for a shared CPU
-    assertThat(late).as("gaps longer than interval + jitter + polling + 1.5 s, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
+    // pickup is at most one polling interval late on an idle machine; allow 1.5 s more for 1 % of the
+    // runs on a shared CPU (an execution lost or picked only after a restart would be late by minutes)
+    assertThat(late).as("runs started more than polling + 1.5 s after due, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
     // the engine really ran: full syncs first, then conditional fetches answered 304
     assertThat(outcomes.get(SyncOutcome.APPLIED)).isGreaterThanOrEqualTo(feeds);
     assertThat(outcomes.get(SyncOutcome.NOT_MODIFIED)).isGreaterThan(feeds);
@@ -154,8 +166,20 @@ class ThreeSchedulersPostgresTest {
       store.saveFeed(new Feed(id, "t", "q" + i, "pms", server.url("127.0.0.1", id), Duration.ofSeconds(2), true, 0));
     }
     DataSource ds = db.pool(10);
+    // Each engine syncs one feed of the other host first. The first request of a cold HTTP client
+    // (class loading, its selector thread, the first connection) takes up to a second on a loaded
+    // machine; counted here it would be claim-to-request lag that has nothing to do with the gate.
+    List<IcsSync> warm = new ArrayList<>();
     for (int w = 0; w < 3; w++) {
-      worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
+      IcsSync sync = engine();
+      Feed f = new Feed("warm" + w, "t", "warm" + w, "pms", server.url("127.0.0.1", "warm" + w), Duration.ofHours(1), true, 0);
+      store.saveFeed(f);
+      assertThat(sync.syncFeed("t", f.id()).outcome()).isEqualTo(SyncOutcome.APPLIED);
+      store.saveFeed(f.withActive(false));
+      warm.add(sync);
+    }
+    for (int w = 0; w < 3; w++) {
+      worker("w" + w, warm.get(w), ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       for (int i = 0; i < 12; i++) {
@@ -165,30 +189,61 @@ class ThreeSchedulersPostgresTest {
       }
       return true;
     });
+    // stop the workers so every fetch that reached the server has its run record
+    workers.forEach(FeedSyncScheduler::close);
+    workers.clear();
+
+    // 1. The promise itself: slots of the throttled host are claimed >= 200 ms apart across the three
+    // workers. Checked on the slots the gate recorded, all in the database's clock: exact, no tolerance.
+    List<Instant> slots = new ArrayList<>();
+    for (FeedSyncTask.RunRecord r : syncs) {
+      if (r.id().feedId().startsWith("polite")) {
+        assertThat(r.hostSlot()).as("sync of %s without a host slot", r.id().feedId()).isNotNull();
+        slots.add(r.hostSlot());
+      } else {
+        assertThat(r.hostSlot()).as("the other host is not throttled").isNull();
+      }
+    }
+    slots.sort(null);
+    for (int k = 1; k < slots.size(); k++) {
+      assertThat(Duration.between(slots.get(k - 1), slots.get(k))).as("slot %d after slot %d", k, k - 1)
+          .isGreaterThanOrEqualTo(minGap);
+    }
+    // 2. No fetch bypasses the gate: each fetch of the throttled host is one sync with its own slot,
+    // and reaches the server after that slot. The database (local) and the server share the machine's
+    // clock; 2 ms allow for the two sides' timestamp granularity.
     List<Instant> polite = new ArrayList<>();
+    Duration worstLag = Duration.ZERO;
     for (int i = 0; i < 12; i++) {
-      polite.addAll(server.arrivalsOf("polite" + i));
+      String id = "polite" + i;
+      List<Instant> arrivals = server.arrivalsOf(id);
+      List<Instant> own = syncs.stream().filter(r -> r.id().feedId().equals(id)).map(FeedSyncTask.RunRecord::hostSlot)
+          .sorted().toList();
+      assertThat(arrivals).as("fetches of %s, one per claimed slot", id).hasSameSizeAs(own);
+      for (int k = 0; k < arrivals.size(); k++) {
+        Duration lag = Duration.between(own.get(k), arrivals.get(k));
+        assertThat(lag).as("fetch %d of %s after its slot", k, id).isGreaterThanOrEqualTo(Duration.ofMillis(-2));
+        worstLag = lag.compareTo(worstLag) > 0 ? lag : worstLag;
+      }
+      polite.addAll(arrivals);
     }
     polite.sort(null);
-    // Slots are claimed >= 200 ms apart (HostGateTest checks the claims themselves under contention);
-    // each request leaves a little after its claim (the engine fences the generation first), and on a
-    // loaded machine that lag varies by up to ~200 ms, so one pair of fetches may land close together.
-    // What the host sees must still be throttled: any 3 fetches span >= 1 interval, any 6 span
-    // >= 5 intervals less one lag. A double grant or an unthrottled worker breaks both.
+    // 3. What the host sees: the slots' spacing, shifted by each request's lag after its claim (the
+    // engine fences the generation first; on a loaded machine threads wait for a core). A single pair
+    // can land closer than 200 ms, but the rate holds: any 6 fetches span >= 3 intervals, which leaves
+    // 2 intervals (400 ms) for the lag of one fetch to differ from another's five places earlier.
+    // With the throttle off, or a double grant, a burst of fetches lands within a few ms.
     Duration smallest = Duration.ofDays(1);
     for (int k = 1; k < polite.size(); k++) {
       Duration gap = Duration.between(polite.get(k - 1), polite.get(k));
       smallest = gap.compareTo(smallest) < 0 ? gap : smallest;
     }
-    for (int k = 2; k < polite.size(); k++) {
-      assertThat(Duration.between(polite.get(k - 2), polite.get(k))).as("span of 3 fetches ending at %d", k)
-          .isGreaterThanOrEqualTo(minGap);
-    }
     for (int k = 5; k < polite.size(); k++) {
       assertThat(Duration.between(polite.get(k - 5), polite.get(k))).as("span of 6 fetches ending at %d", k)
-          .isGreaterThanOrEqualTo(minGap.multipliedBy(4));
+          .isGreaterThanOrEqualTo(minGap.multipliedBy(3));
     }
-    System.out.printf("politeness: %d fetches of the throttled host, smallest gap %d ms%n", polite.size(), smallest.toMillis());
+    System.out.printf("politeness: %d fetches of the throttled host, smallest gap %d ms, longest claim-to-fetch lag %d ms%n",
+        polite.size(), smallest.toMillis(), worstLag.toMillis());
     // the unthrottled host is not slowed by it
     List<Instant> free = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

@@ -291,7 +291,7 @@ public final class SyncEngine {
         for (FeedApply.Rekey rk : diff.rekeys()) {
           renamed.put(rk.from(), rk.to());
         }
-        ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now, renamed);
+        ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now, renamed, property);
         changes.addAll(c.changes());
         a.conflictsOpened = c.opened();
         a.conflictsResolved = c.resolved();
@@ -349,13 +349,14 @@ public final class SyncEngine {
    * property within this JVM so two feeds of one property do not race on the lifecycle.
    */
   public ConflictLifecycle.Result detect(String tenant, String property, Instant now) {
-    return detect(tenant, property, now, Map.of());
+    return detect(tenant, property, now, Map.of(), null);
   }
 
+  /** {@code known}: the property's settings as this sync already read them (one read per sync), or null. */
   private ConflictLifecycle.Result detect(String tenant, String property, Instant now,
-      Map<EventKey, EventKey> renamed) {
+      Map<EventKey, EventKey> renamed, @Nullable PropertySettings known) {
     synchronized (propertyLocks[Math.floorMod((tenant + '\u0000' + property).hashCode(), propertyLocks.length)]) {
-      PropertySettings ps = propertySettings(tenant, property);
+      PropertySettings ps = known != null ? known : propertySettings(tenant, property);
       LocalDate from = LocalDate.ofInstant(now.minus(settings.config().windowBack()), ps.zone());
       Instant coveredFrom = from.atStartOfDay(ps.zone()).toInstant();
       List<CalendarEvent> events = store.events(new EventQuery(tenant, property, from, null, false));

@@ -1,0 +1,254 @@
+package dev.icssync.bench.load;
+
+import dev.icssync.Feed;
+import dev.icssync.IcsSync;
+import dev.icssync.SyncConfig;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.SyncTimings;
+import dev.icssync.http.HttpFeedFetcher;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The system under test, wired as a host would wire it: a {@link FeedServer} on loopback, a
+ * {@code JdbcStore} on a fresh PostgreSQL database, the real {@link HttpFeedFetcher} (loopback let
+ * through its SSRF guard with {@code allowHost("127.0.0.1")}, per-host politeness off since every
+ * feed lives on that one host), and an {@link IcsSync} over them. A cycle syncs a list of feeds with
+ * {@code IcsSync.syncFeed} from a pool of worker threads.
+ */
+final class Harness implements AutoCloseable {
+  static final List<String> CHANNELS = List.of("airbnb", "booking", "vrbo", "direct");
+
+  final FeedServer server;
+  final LoadDatabase database;
+  final HttpFeedFetcher fetcher;
+  final IcsSync sync;
+  final HeapProbe heap = new HeapProbe();
+  final LocalDate base = LocalDate.now(ZoneOffset.UTC).plusDays(2);
+
+  Harness(int maxConcurrency, int poolSize, boolean synchronousApplyCommit) throws IOException {
+    server = new FeedServer(Math.max(4, Math.min(16, maxConcurrency)), base);
+    database = new LoadDatabase(poolSize, synchronousApplyCommit);
+    fetcher = HttpFeedFetcher.builder()
+        .allowHost("127.0.0.1")
+        .minIntervalPerHost(Duration.ZERO)
+        .maxConcurrentPerHost(maxConcurrency)
+        .maxConnections(maxConcurrency)
+        .maxBodyBytes(64L * 1024 * 1024)
+        .build();
+    sync = IcsSync.builder()
+        .store(database.store)
+        .fetcher(fetcher)
+        .config(SyncConfig.builder().parallelism(maxConcurrency).perHostParallelism(maxConcurrency).build())
+        .build();
+  }
+
+  /**
+   * Stores {@code count} feeds of tenant {@code tenant}: {@code channels} feeds per property (one per
+   * channel, interleaved stays), {@code events} stays each.
+   */
+  List<Feed> createFeeds(String tenant, String prefix, int count, int events, int channels, int threads) {
+    List<Feed> feeds = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String id = prefix + i;
+      int slot = i % channels;
+      feeds.add(new Feed(id, tenant, prefix + "p" + (i / channels), CHANNELS.get(slot % CHANNELS.size()),
+          server.url(id, events, slot, channels), Duration.ofHours(1), true, 0));
+    }
+    parallel(feeds, threads, f -> {
+      sync.store().saveFeed(f);
+      return null;
+    });
+    return feeds;
+  }
+
+  /** Syncs every feed once with {@code concurrency} workers and measures it. */
+  Cycle cycle(String name, List<Feed> feeds, int eventsPerFeed, int concurrency, boolean countRows) {
+    LoadDatabase.RowCounts before = countRows ? database.rowCounts() : null;
+    long ok0 = server.ok.sum();
+    long nm0 = server.notModified.sum();
+    Percentiles latency = new Percentiles();
+    System.gc();
+    heap.start();
+    double pg0 = database.backendCpuSeconds();
+    long cpu0 = jvmCpuNanos();
+    long t0 = System.nanoTime();
+    List<SyncReport> reports = parallel(feeds, concurrency, f -> {
+      long s = System.nanoTime();
+      SyncReport r = sync.syncFeed(f.tenant(), f.id());
+      latency.add(System.nanoTime() - s);
+      return r;
+    });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
+    double pgCpu = database.backendCpuSeconds() - pg0;
+    double sampledPeak = heap.sampledPeakMb();
+    double poolPeak = heap.poolPeakMb();
+    LoadDatabase.RowCounts rows = countRows ? database.rowCounts().minus(before) : null;
+    return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
+        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, jvmCpu, pgCpu);
+  }
+
+  /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
+  static long jvmCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  /** Runs {@code work} for every item on {@code threads} threads; results in item order. */
+  static <T, R> List<R> parallel(List<T> items, int threads, Function<T, R> work) {
+    AtomicInteger next = new AtomicInteger();
+    List<R> out = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      out.add(null);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "load-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        futures.add(pool.submit(() -> {
+          int i;
+          while ((i = next.getAndIncrement()) < items.size()) {
+            R r = work.apply(items.get(i));
+            synchronized (out) {
+              out.set(i, r);
+            }
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a worker failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    synchronized (out) {
+      return new ArrayList<>(out);
+    }
+  }
+
+  @Override
+  public void close() {
+    heap.close();
+    sync.close();
+    fetcher.close();
+    server.close();
+    database.close();
+  }
+
+  /** One measured cycle. */
+  record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<SyncReport> reports,
+      Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
+      double poolPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
+
+    double feedsPerSecond() {
+      return feeds / seconds;
+    }
+
+    Map<SyncOutcome, Integer> outcomes() {
+      Map<SyncOutcome, Integer> m = new EnumMap<>(SyncOutcome.class);
+      for (SyncReport r : reports) {
+        m.merge(r.outcome(), 1, Integer::sum);
+      }
+      return m;
+    }
+
+    int count(SyncOutcome outcome) {
+      return outcomes().getOrDefault(outcome, 0);
+    }
+
+    /** Event rows the syncs wrote, by their reports. */
+    long eventsWritten() {
+      return reports.stream().mapToLong(r -> r.counts().writes()).sum();
+    }
+
+    long eventsSeen() {
+      return reports.stream().mapToLong(r -> r.counts().seen()).sum();
+    }
+
+    /** Mean duration of each phase of a sync, in ms. */
+    Map<String, Object> phaseMeansMs() {
+      double[] sum = new double[6];
+      for (SyncReport r : reports) {
+        SyncTimings t = r.timings();
+        sum[0] += t.fetch().toNanos();
+        sum[1] += t.parse().toNanos();
+        sum[2] += t.diff().toNanos();
+        sum[3] += t.apply().toNanos();
+        sum[4] += t.detect().toNanos();
+        sum[5] += t.total().toNanos();
+      }
+      String[] names = {"fetch", "parse", "diff", "apply", "detect", "total"};
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < names.length; i++) {
+        m.put(names[i], Json.round(reports.isEmpty() ? 0 : sum[i] / reports.size() / 1e6, 3));
+      }
+      return m;
+    }
+
+    List<String> failureSamples() {
+      return reports.stream()
+          .filter(r -> r.outcome() == SyncOutcome.FAILED || r.outcome() == SyncOutcome.STALE
+              || r.outcome() == SyncOutcome.SKIPPED)
+          .limit(3).map(r -> r.feedId() + ": " + r.outcome() + " " + r.message()).toList();
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("cycle", name);
+      m.put("feeds", feeds);
+      m.put("eventsPerFeed", eventsPerFeed);
+      m.put("concurrency", concurrency);
+      m.put("seconds", Json.round(seconds, 3));
+      m.put("feedsPerSecond", Json.round(feedsPerSecond(), 1));
+      Map<String, Object> outcomes = new LinkedHashMap<>();
+      outcomes().forEach((k, v) -> outcomes.put(k.name(), v));
+      m.put("outcomes", outcomes);
+      m.put("eventsSeen", eventsSeen());
+      m.put("eventsWritten", eventsWritten());
+      m.put("http200", http200);
+      m.put("http304", http304);
+      if (rows != null) {
+        m.put("dbRows", rows.toJson());
+      }
+      m.put("perSync", latency.toJson());
+      m.put("phaseMeansMs", phaseMeansMs());
+      m.put("jvmCpuSeconds", Json.round(jvmCpuSeconds, 2));
+      m.put("postgresCpuSeconds", Double.isNaN(pgCpuSeconds) ? null : Json.round(pgCpuSeconds, 2));
+      m.put("peakHeapMb", Json.round(sampledPeakMb, 1));
+      m.put("poolPeakHeapMb", Json.round(poolPeakMb, 1));
+      List<String> failures = failureSamples();
+      if (!failures.isEmpty()) {
+        m.put("failureSamples", failures);
+      }
+      return m;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package dev.icssync.bench.load;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.icssync.jdbc.JdbcStore;
+import dev.icssync.tck.db.TestDatabase;
+import dev.icssync.tck.db.TestDatabases;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A throw-away PostgreSQL database for the load test (created with a unique name on the local server,
+ * or on an embedded one when none answers; dropped on {@link #close()}), a connection pool, and row
+ * counters read from {@code pg_stat_user_tables}.
+ */
+final class LoadDatabase implements AutoCloseable {
+  static final String[] TABLES = {"icssync_feed", "icssync_feed_state", "icssync_event", "icssync_sync_run",
+      "icssync_conflict", "icssync_property", "icssync_export_token"};
+
+  final TestDatabase db;
+  final HikariDataSource pool;
+  final JdbcStore store;
+
+  LoadDatabase(int poolSize, boolean synchronousApplyCommit) {
+    db = TestDatabases.postgres("load");
+    pool = db.pool(c -> {
+      c.setMaximumPoolSize(poolSize);
+      c.setMinimumIdle(poolSize);
+      c.setPoolName("load");
+    });
+    JdbcStore.migrate(pool);
+    store = JdbcStore.builder(pool).synchronousApplyCommit(synchronousApplyCommit).build();
+  }
+
+  /** Empties every ics-sync table (a cold start for the next scenario). */
+  void truncate() {
+    db.execute("TRUNCATE " + String.join(", ", TABLES));
+  }
+
+  long count(String sql) {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Rows inserted, updated and deleted in the ics-sync tables so far, as the statistics collector
+   * counts them. A backend reports its counts at commit at most once a second, and at exit: the
+   * pool's connections are closed first (the pool opens new ones on demand) so the counts are
+   * complete.
+   */
+  RowCounts rowCounts() {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      List<Long> evicted = new ArrayList<>();
+      String others = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+      try (ResultSet rs = s.executeQuery(others)) {
+        while (rs.next()) {
+          evicted.add(rs.getLong(1));
+        }
+      }
+      pool.getHikariPoolMXBean().softEvictConnections();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!evicted.isEmpty() && System.nanoTime() < deadline) {
+        List<Long> alive = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(others)) {
+          while (rs.next()) {
+            alive.add(rs.getLong(1));
+          }
+        }
+        evicted.retainAll(alive);
+        if (!evicted.isEmpty()) {
+          Thread.sleep(10);
+        }
+      }
+      s.execute("SELECT pg_stat_clear_snapshot()");
+      Map<String, long[]> byTable = new LinkedHashMap<>();
+      try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
+          + " WHERE relname LIKE 'icssync\\_%'")) {
+        while (rs.next()) {
+          byTable.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+        }
+      }
+      return new RowCounts(byTable);
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * CPU seconds used so far by the server processes of this database's current connections (Linux
+   * {@code /proc}, local server only; NaN when unreadable). Compare two readings around a phase while
+   * the pool keeps its connections.
+   */
+  double backendCpuSeconds() {
+    List<Long> pids = new ArrayList<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND pid <> pg_backend_pid()")) {
+      while (rs.next()) {
+        pids.add(rs.getLong(1));
+      }
+    } catch (SQLException e) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (long pid : pids) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks
+      } catch (java.io.IOException | RuntimeException e) {
+        // gone, or not a local process
+      }
+    }
+    return sum;
+  }
+
+  String serverVersion() {
+    try (Connection c = db.connect()) {
+      return c.getMetaData().getDatabaseProductVersion();
+    } catch (SQLException e) {
+      return "unknown";
+    }
+  }
+
+  /** Row counts per table: inserted, updated, deleted. */
+  record RowCounts(Map<String, long[]> byTable) {
+    long inserted() {
+      return byTable.values().stream().mapToLong(v -> v[0]).sum();
+    }
+
+    long updated() {
+      return byTable.values().stream().mapToLong(v -> v[1]).sum();
+    }
+
+    long deleted() {
+      return byTable.values().stream().mapToLong(v -> v[2]).sum();
+    }
+
+    long written() {
+      return inserted() + updated() + deleted();
+    }
+
+    /** What happened between {@code before} and this. */
+    RowCounts minus(RowCounts before) {
+      Map<String, long[]> out = new LinkedHashMap<>();
+      byTable.forEach((t, v) -> {
+        long[] b = before.byTable.getOrDefault(t, new long[3]);
+        out.put(t, new long[] {v[0] - b[0], v[1] - b[1], v[2] - b[2]});
+      });
+      return new RowCounts(out);
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("inserted", inserted());
+      m.put("updated", updated());
+      m.put("deleted", deleted());
+      Map<String, Object> tables = new LinkedHashMap<>();
+      byTable.forEach((t, v) -> {
+        if (v[0] + v[1] + v[2] != 0) {
+          tables.put(t, Map.of("inserted", v[0], "updated", v[1], "deleted", v[2]));
+        }
+      });
+      m.put("byTable", tables);
+      return m;
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}

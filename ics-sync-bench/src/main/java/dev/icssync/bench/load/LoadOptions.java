@@ -1,0 +1,139 @@
+package dev.icssync.bench.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Options of the load test.
+ *
+ * @param mode "quick" (a smoke run in well under a minute) or "full"
+ * @param scale feed counts of the scale curve (50 events per feed)
+ * @param sweepEvents events per feed of the events-per-feed sweep
+ * @param sweepFeeds feeds of the events-per-feed sweep
+ * @param threads worker threads of the scale cycles
+ * @param seedConcurrency concurrent syncs of the seed load test
+ * @param seedEvents events per feed of the seed load test
+ * @param seedRounds measured rounds of the seed load test (after {@code seedWarmup} more)
+ * @param seedWarmup warm-up rounds of the seed load test
+ * @param latencySamples samples per row of the latency table (the slow rows take fewer)
+ * @param memoryEvents events of the memory figure's feed (0: skip it)
+ * @param memoryHeap -Xmx of the memory figure's child JVM
+ * @param synchronousApplyCommit JdbcStore's synchronousApplyCommit (default true, the store's default)
+ * @param out directory of load.json and load.md
+ * @param parts the parts to run: seed, latency, scale, sweep, memory
+ */
+record LoadOptions(
+    String mode,
+    List<Integer> scale,
+    List<Integer> sweepEvents,
+    int sweepFeeds,
+    int threads,
+    int seedConcurrency,
+    int seedEvents,
+    int seedRounds,
+    int seedWarmup,
+    int latencySamples,
+    int memoryEvents,
+    String memoryHeap,
+    boolean synchronousApplyCommit,
+    Path out,
+    Set<String> parts) {
+
+  static final List<String> ALL_PARTS = List.of("seed", "latency", "scale", "sweep", "memory");
+
+  boolean runs(String part) {
+    return parts.contains(part);
+  }
+
+  static final String USAGE = String.join("\n",
+      "usage: LoadTest [--quick | --full] [--scale 100,1000,10000] [--sweep 10,50,200] [--sweep-feeds N]",
+      "                [--threads N] [--rounds N] [--warmup N] [--samples N] [--memory-events N]",
+      "                [--memory-heap 128m]",
+      "                [--async-commit] [--parts seed,latency,scale,sweep,memory] [--out DIR]",
+      "  --quick          smoke run (small sizes, < 1 min)",
+      "  --full           the whole run (default): scale 100,1000,10000, sweep 10,50,200 at 1,000 feeds",
+      "  --scale LIST     feed counts of the scale curve (add 100000 if the machine has the time)",
+      "  --sweep LIST     events per feed of the sweep; --sweep-feeds its feed count",
+      "  --threads N      worker threads of the scale cycles (default 16)",
+      "  --rounds N       measured rounds of the seed load test (default 5); --warmup N rounds before (2)",
+      "  --samples N      samples per latency row (default 300; quick 30; slow rows take fewer)",
+      "  --memory-events  events of the big feed synced under --memory-heap (default 100000; 0 skips)",
+      "  --async-commit   JdbcStore.synchronousApplyCommit(false)",
+      "  --parts LIST     run only these parts (default all)",
+      "  --out DIR        where load.json and load.md go (default ics-sync-bench/target/results)");
+
+  static LoadOptions parse(String... args) {
+    boolean quick = false;
+    for (String a : args) {
+      if (a.equals("--quick")) {
+        quick = true;
+      }
+    }
+    String mode = quick ? "quick" : "full";
+    List<Integer> scale = quick ? List.of(100, 400) : List.of(100, 1_000, 10_000);
+    List<Integer> sweep = quick ? List.of(10, 50) : List.of(10, 50, 200);
+    int sweepFeeds = quick ? 100 : 1_000;
+    int threads = 16;
+    int rounds = quick ? 2 : 5;
+    int warmup = quick ? 1 : 2;
+    int samples = quick ? 30 : 300;
+    int memoryEvents = quick ? 10_000 : 100_000;
+    String memoryHeap = "128m";
+    boolean syncCommit = true;
+    Path out = Path.of("ics-sync-bench", "target", "results");
+    Set<String> parts = new LinkedHashSet<>(ALL_PARTS);
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick", "--full" -> { }
+        case "--scale" -> scale = ints(args[++i]);
+        case "--sweep" -> sweep = ints(args[++i]);
+        case "--sweep-feeds" -> sweepFeeds = Integer.parseInt(args[++i]);
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--samples" -> samples = Integer.parseInt(args[++i]);
+        case "--memory-events" -> memoryEvents = Integer.parseInt(args[++i]);
+        case "--memory-heap" -> memoryHeap = args[++i];
+        case "--async-commit" -> syncCommit = false;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--parts" -> {
+          parts = new LinkedHashSet<>();
+          for (String part : args[++i].split(",")) {
+            if (!ALL_PARTS.contains(part.trim())) {
+              throw new IllegalArgumentException("unknown part " + part + "\n" + USAGE);
+            }
+            parts.add(part.trim());
+          }
+        }
+        case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+        default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+      }
+    }
+    if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5) {
+      throw new IllegalArgumentException("--threads and --rounds must be positive, --warmup not negative,"
+          + " --samples at least 5\n" + USAGE);
+    }
+    return new LoadOptions(mode, scale, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
+        memoryEvents, memoryHeap, syncCommit, out, Set.copyOf(parts));
+  }
+
+  private static List<Integer> ints(String list) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : list.split(",")) {
+      String t = s.trim().replace("_", "").toLowerCase(Locale.ROOT);
+      if (!t.isEmpty()) {
+        int v = Integer.parseInt(t);
+        if (v <= 0) {
+          throw new IllegalArgumentException("sizes must be positive, was " + v);
+        }
+        out.add(v);
+      }
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,534 @@
+package dev.icssync.bench.load;
+
+import dev.icssync.ExportView;
+import dev.icssync.Feed;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.http.ExportEndpoint;
+import dev.icssync.http.ExportHttpServer;
+import dev.icssync.ical.IcalParser;
+import dev.icssync.ical.ParseResult;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load test of issue "Benchmarks and load test": a loopback feed server, a fresh PostgreSQL
+ * database behind {@code JdbcStore}, the real {@code HttpFeedFetcher}, and {@code IcsSync} over them.
+ * Measures the seed's load test (50 concurrent syncs of 100-event feeds), the seed's latency table,
+ * the scale curve (cold, all-304 and unchanged-body cycles), an events-per-feed sweep, and one sync
+ * of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Prints a table and writes
+ * {@code load.json} and {@code load.md} (tables ready to include in BENCHMARKS.md).
+ *
+ * <pre>
+ * mvn -B -q package -pl ics-sync-bench -am -DskipTests
+ * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp ics-sync-bench/target/benchmarks.jar \
+ *     dev.icssync.bench.load.LoadTest [--quick | --full] [--scale 100,1000,10000] [--out DIR]
+ * </pre>
+ */
+public final class LoadTest {
+  private LoadTest() {}
+
+  static final double SEED_MEMORY_MB = 512;
+
+  /** A seed target of the latency table. */
+  record Target(String figure, String percentile, double ms, String source) {}
+
+  static final String CONVENTIONAL = "conventional (the seed's value is not written in the repository)";
+
+  static final Map<String, Target> LATENCY_TARGETS = targets(
+      new Target("parse 100 events", "p95", 100, CONVENTIONAL),
+      new Target("sync one feed (100 events, first sync)", "p95", 2_000,
+          CONVENTIONAL + "; the seed alerts at 10 s per sync (issue 10)"),
+      new Target("sync all feeds of 10 properties (4 channels x 100 events)", "p95", 30_000, CONVENTIONAL),
+      new Target("export 100 events", "p95", 100, CONVENTIONAL),
+      new Target("conflict resolution (one property, 2 x 100 overlapping stays)", "p95", 100, CONVENTIONAL),
+      new Target("API response (export endpoint, 200)", "p50", 500, "seed: p50 < 500 ms (issue 7)"),
+      new Target("API response (export endpoint, 304)", "p50", 500, "seed: p50 < 500 ms (issue 7)"));
+
+  static final Target SEED_LOAD_TARGET = new Target("50 concurrent syncs of 100-event feeds, per sync", "p95", 2_000,
+      CONVENTIONAL + " (same as sync one feed)");
+  static final double COLD_10K_TARGET_S = 60;
+  static final double NOT_MODIFIED_10K_TARGET_S = 5;
+
+  private static Map<String, Target> targets(Target... ts) {
+    Map<String, Target> m = new LinkedHashMap<>();
+    for (Target t : ts) {
+      m.put(t.figure(), t);
+    }
+    return m;
+  }
+
+  public static void main(String[] args) throws Exception {
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path json = run(options, String.join(" ", args)).json();
+    System.out.println();
+    System.out.println(Files.readString(json.resolveSibling("load.md")));
+    System.out.println("wrote " + json + " and " + json.resolveSibling("load.md"));
+    System.exit(0);
+  }
+
+  /** Where the results went, and the tree written to load.json. */
+  record Result(Path json, Path markdown, Map<String, Object> tree) {}
+
+  /** Runs the load test and writes load.json and load.md to {@code options.out()}. */
+  static Result run(LoadOptions o, String argLine) throws Exception {
+    Map<String, Object> result = new LinkedHashMap<>();
+    long started = System.nanoTime();
+    int maxConcurrency = Math.max(o.threads(), o.seedConcurrency());
+    try (Harness h = new Harness(maxConcurrency, Math.min(o.threads() + 4, 24), o.synchronousApplyCommit())) {
+      result.put("machine", machine(h));
+      result.put("command", command(argLine));
+      result.put("mode", o.mode());
+      result.put("startedAt", Instant.now().toString());
+      Map<String, Object> setup = new LinkedHashMap<>();
+      setup.put("workerThreads", o.threads());
+      setup.put("dbPoolSize", h.database.pool.getMaximumPoolSize());
+      setup.put("fetcher", "HttpFeedFetcher: allowHost(127.0.0.1), minIntervalPerHost 0, maxConcurrentPerHost "
+          + maxConcurrency);
+      setup.put("store", "JdbcStore, synchronousApplyCommit " + o.synchronousApplyCommit());
+      setup.put("feedServer", "com.sun.net.httpserver on loopback, nodelay, ETag + Last-Modified");
+      result.put("setup", setup);
+
+      if (o.runs("seed")) {
+        log("seed load test: %d concurrent syncs of %d-event feeds, %d warm-up + %d rounds", o.seedConcurrency(),
+            o.seedEvents(), o.seedWarmup(), o.seedRounds());
+        result.put("seedLoad", seedLoad(h, o));
+      }
+      if (o.runs("latency")) {
+        log("latency table");
+        result.put("latency", latency(h, o));
+      }
+      if (o.runs("scale")) {
+        log("scale curve: %s feeds x 50 events", o.scale());
+        List<Object> scale = new ArrayList<>();
+        for (int feeds : o.scale()) {
+          scale.add(scalePoint(h, o, "scale", feeds, 50, 4, true));
+        }
+        result.put("scale", scale);
+      }
+      if (o.runs("sweep")) {
+        log("events-per-feed sweep: %d feeds x %s events", o.sweepFeeds(), o.sweepEvents());
+        List<Object> sweep = new ArrayList<>();
+        for (int events : o.sweepEvents()) {
+          sweep.add(scalePoint(h, o, "sweep", o.sweepFeeds(), events, 3, false));
+        }
+        result.put("eventsSweep", sweep);
+      }
+      if (o.runs("memory") && o.memoryEvents() > 0) {
+        log("memory: one sync of a %d-event feed under -Xmx%s", o.memoryEvents(), o.memoryHeap());
+        result.put("memory", memory(h, o));
+      }
+    }
+    result.put("totalSeconds", Json.round((System.nanoTime() - started) / 1e9, 1));
+    Files.createDirectories(o.out());
+    Path json = o.out().resolve("load.json");
+    Files.writeString(json, Json.write(result), StandardCharsets.UTF_8);
+    Path md = o.out().resolve("load.md");
+    Files.writeString(md, LoadReport.markdown(result), StandardCharsets.UTF_8);
+    return new Result(json, md, result);
+  }
+
+  // ------------------------------------------------------------------------------ seed load test
+
+  private static Map<String, Object> seedLoad(Harness h, LoadOptions o) {
+    List<Harness.Cycle> rounds = new ArrayList<>();
+    for (int r = 0; r < o.seedWarmup() + o.seedRounds(); r++) {
+      List<Feed> feeds = h.createFeeds("seed", "s" + r + "-", o.seedConcurrency(), o.seedEvents(), 4,
+          o.threads());
+      Harness.Cycle c = h.cycle("seed round " + r, feeds, o.seedEvents(), o.seedConcurrency(), false);
+      log("  round %d%s: %.2f s, p95 %.1f ms, %s", r, r < o.seedWarmup() ? " (warm-up)" : "", c.seconds(),
+          c.latency().ms(95), c.outcomes());
+      if (r >= o.seedWarmup()) {
+        rounds.add(c);
+      }
+    }
+    Percentiles all = new Percentiles();
+    List<Object> perRound = new ArrayList<>();
+    double[] p50 = new double[rounds.size()];
+    double[] p95 = new double[rounds.size()];
+    double[] p99 = new double[rounds.size()];
+    double[] eps = new double[rounds.size()];
+    double[] sps = new double[rounds.size()];
+    double peak = 0;
+    double poolPeak = 0;
+    long applied = 0;
+    long written = 0;
+    for (int i = 0; i < rounds.size(); i++) {
+      Harness.Cycle c = rounds.get(i);
+      all.addAll(c.latency());
+      p50[i] = c.latency().ms(50);
+      p95[i] = c.latency().ms(95);
+      p99[i] = c.latency().ms(99);
+      eps[i] = c.eventsWritten() / c.seconds();
+      sps[i] = c.feeds() / c.seconds();
+      peak = Math.max(peak, c.sampledPeakMb());
+      poolPeak = Math.max(poolPeak, c.poolPeakMb());
+      applied += c.count(SyncOutcome.APPLIED);
+      written += c.eventsWritten();
+      Map<String, Object> m = c.toJson();
+      m.put("eventsPerSecond", Json.round(eps[i], 0));
+      perRound.add(m);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("concurrency", o.seedConcurrency());
+    m.put("eventsPerFeed", o.seedEvents());
+    m.put("warmupRounds", o.seedWarmup());
+    m.put("rounds", o.seedRounds());
+    m.put("note", "each round syncs 50 new feeds (first sync: fetch, parse, diff, write 100 events, detect"
+        + " conflicts) at once; figures are medians over rounds");
+    m.put("syncsApplied", applied);
+    m.put("eventsWritten", written);
+    m.put("p50Ms", Json.round(median(p50), 3));
+    m.put("p95Ms", Json.round(median(p95), 3));
+    m.put("p99Ms", Json.round(median(p99), 3));
+    m.put("pooledPerSync", all.toJson());
+    m.put("eventsPerSecond", Json.round(median(eps), 0));
+    m.put("syncsPerSecond", Json.round(median(sps), 1));
+    m.put("peakHeapMb", Json.round(peak, 1));
+    m.put("poolPeakHeapMb", Json.round(poolPeak, 1));
+    m.put("target", targetJson(SEED_LOAD_TARGET, median(p95)));
+    m.put("perRound", perRound);
+    return m;
+  }
+
+  // ------------------------------------------------------------------------------- latency table
+
+  private static List<Object> latency(Harness h, LoadOptions o) throws Exception {
+    List<Object> rows = new ArrayList<>();
+    int n = o.latencySamples();
+
+    // parse 100 events
+    byte[] body = FeedServer.body("lat", 100, 0, 1, 0, h.base);
+    IcalParser parser = IcalParser.create();
+    Percentiles parse = new Percentiles();
+    int parsed = 0;
+    for (int i = 0; i < n * 10 + n * 20; i++) {
+      long t0 = System.nanoTime();
+      ParseResult r = parser.parse(body);
+      long t = System.nanoTime() - t0;
+      if (i >= n * 20) {
+        parse.add(t);
+        parsed = r.events().size();
+      }
+    }
+    check(parsed == 100, "parsed " + parsed + " events, expected 100");
+    rows.add(latencyRow("parse 100 events", parse, "IcalParser.parse of a 100-event Airbnb-style body, one thread"));
+
+    // sync one feed: first sync of a new 100-event feed, one at a time
+    int oneFeeds = Math.max(10, n / 3) + 5;
+    List<Feed> ones = h.createFeeds("one", "o-", oneFeeds, 100, 1, o.threads());
+    Percentiles one = new Percentiles();
+    for (int i = 0; i < ones.size(); i++) {
+      long t0 = System.nanoTime();
+      SyncReport r = h.sync.syncFeed("one", ones.get(i).id());
+      long t = System.nanoTime() - t0;
+      check(r.outcome() == SyncOutcome.APPLIED && r.counts().created() == 100, "sync one feed: " + r.message());
+      if (i >= 5) {
+        one.add(t);
+      }
+    }
+    rows.add(latencyRow("sync one feed (100 events, first sync)", one,
+        "IcsSync.syncFeed of a new feed: HTTP fetch, parse, diff, write 100 rows, detect conflicts"));
+
+    // sync all feeds of 10 properties: syncTenant after every feed changed one stay
+    List<Feed> ten = h.createFeeds("ten", "t-", 40, 100, 4, o.threads());
+    h.sync.syncTenant("ten");
+    Percentiles all = new Percentiles();
+    int tenSamples = Math.max(3, n / 15);
+    for (int i = 0; i < tenSamples + 2; i++) {
+      h.server.bumpRevision();
+      long t0 = System.nanoTime();
+      List<SyncReport> reports = h.sync.syncTenant("ten");
+      long t = System.nanoTime() - t0;
+      long applied = reports.stream().filter(r -> r.outcome() == SyncOutcome.APPLIED
+          && r.counts().writes() >= 1).count();
+      check(applied == ten.size(), "sync all: " + applied + " of " + ten.size() + " applied");
+      if (i >= 2) {
+        all.add(t);
+      }
+    }
+    if ((h.server.bumpRevision() & 1) == 1) {
+      h.server.bumpRevision(); // back to the even revision, the one the scale curve serves
+    }
+    rows.add(latencyRow("sync all feeds of 10 properties (4 channels x 100 events)", all,
+        "IcsSync.syncTenant of 40 feeds, each with one stay moved since the last sync"));
+
+    // export 100 events (no export cache: rendered from the store every time)
+    ExportView view = ExportView.forProperty("one", "o-p0");
+    Percentiles export = new Percentiles();
+    int exported = 0;
+    for (int i = 0; i < n * 3 + n; i++) {
+      long t0 = System.nanoTime();
+      exported = h.sync.export(view).eventCount();
+      long t = System.nanoTime() - t0;
+      if (i >= n) {
+        export.add(t);
+      }
+    }
+    check(exported == 100, "exported " + exported + " events, expected 100");
+    rows.add(latencyRow("export 100 events", export, "IcsSync.export of a property: store query and rendering,"
+        + " no export cache"));
+
+    // conflict resolution: two feeds of one property booking the same nights
+    for (String source : List.of("airbnb", "booking")) {
+      Feed f = new Feed("c-" + source, "clash", "c-p", source, h.server.url("c-" + source, 100, 0, 1),
+          Duration.ofHours(1), true, 0);
+      h.sync.store().saveFeed(f);
+      SyncReport r = h.sync.syncFeed("clash", f.id());
+      check(r.outcome() == SyncOutcome.APPLIED, "clash feed: " + r.message());
+    }
+    int conflicts = h.sync.conflicts("clash", "c-p").size();
+    check(conflicts == 100, conflicts + " conflicts, expected 100");
+    Percentiles detect = new Percentiles();
+    for (int i = 0; i < n + n / 5; i++) {
+      long t0 = System.nanoTime();
+      h.sync.detectConflicts("clash", "c-p");
+      long t = System.nanoTime() - t0;
+      if (i >= n / 5) {
+        detect.add(t);
+      }
+    }
+    rows.add(latencyRow("conflict resolution (one property, 2 x 100 overlapping stays)", detect,
+        "IcsSync.detectConflicts: read the property's 200 events and 100 stored conflicts, sweep, reconcile"));
+
+    // API response: the export endpoint over HTTP, no export cache
+    String token = h.sync.exportTokens().create("one", "o-p0", null).token();
+    try (ExportHttpServer api = ExportHttpServer.start(ExportEndpoint.builder(h.sync).build(),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "/export", 4)) {
+      URI uri = api.baseUri().resolve(token + ".ics");
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      check(first.statusCode() == 200, "export endpoint answered " + first.statusCode());
+      String etag = first.headers().firstValue("ETag").orElseThrow();
+      Percentiles ok = new Percentiles();
+      Percentiles notModified = new Percentiles();
+      HttpRequest full = HttpRequest.newBuilder(uri).build();
+      HttpRequest conditional = HttpRequest.newBuilder(uri).header("If-None-Match", etag).build();
+      for (int i = 0; i < n * 3 + n; i++) {
+        long t200 = timeRequest(client, full, 200);
+        long t304 = timeRequest(client, conditional, 304);
+        if (i >= n) {
+          ok.add(t200);
+          notModified.add(t304);
+        }
+      }
+      rows.add(latencyRow("API response (export endpoint, 200)", ok,
+          "GET /export/<token>.ics over loopback (HttpClient, one connection), 100 events, no export cache"));
+      rows.add(latencyRow("API response (export endpoint, 304)", notModified,
+          "the same GET with If-None-Match"));
+    }
+    return rows;
+  }
+
+  private static long timeRequest(HttpClient client, HttpRequest request, int expected)
+      throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    long t = System.nanoTime() - t0;
+    check(r.statusCode() == expected, "export endpoint answered " + r.statusCode() + ", expected " + expected);
+    return t;
+  }
+
+  private static Map<String, Object> latencyRow(String figure, Percentiles p, String what) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("figure", figure);
+    m.put("what", what);
+    m.putAll(p.toJson());
+    Target t = LATENCY_TARGETS.get(figure);
+    if (t != null) {
+      m.put("target", targetJson(t, t.percentile().equals("p50") ? p.ms(50) : p.ms(95)));
+    }
+    log("  %-62s p50 %9.3f  p95 %9.3f  p99 %9.3f ms (%d samples)", figure, p.ms(50), p.ms(95), p.ms(99),
+        p.count());
+    return m;
+  }
+
+  private static Map<String, Object> targetJson(Target t, double oursMs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("percentile", t.percentile());
+    m.put("ms", t.ms());
+    m.put("source", t.source());
+    m.put("ratio", Json.round(t.ms() / Math.max(oursMs, 1e-6), 1));
+    m.put("met", oursMs <= t.ms());
+    return m;
+  }
+
+  // --------------------------------------------------------------------------------- scale curve
+
+  private static Map<String, Object> scalePoint(Harness h, LoadOptions o, String tenant, int feeds, int events,
+      int channels, boolean withNotModified) {
+    h.database.truncate();
+    h.server.mode(FeedServer.Mode.VALIDATORS);
+    long t0 = System.nanoTime();
+    List<Feed> list = h.createFeeds(tenant, "f", feeds, events, channels, o.threads());
+    double setup = (System.nanoTime() - t0) / 1e9;
+    List<Object> cycles = new ArrayList<>();
+    Harness.Cycle cold = h.cycle("cold", list, events, o.threads(), true);
+    long stored = h.database.count("SELECT count(*) FROM icssync_event");
+    logCycle(feeds, events, cold, stored);
+    cycles.add(cycleJson(cold, feeds, withNotModified ? COLD_10K_TARGET_S : 0));
+    if (withNotModified) {
+      Harness.Cycle nm = h.cycle("all 304", list, events, o.threads(), true);
+      logCycle(feeds, events, nm, -1);
+      cycles.add(cycleJson(nm, feeds, NOT_MODIFIED_10K_TARGET_S));
+    }
+    h.server.mode(FeedServer.Mode.NO_VALIDATORS);
+    Harness.Cycle same = h.cycle("unchanged body, no validators", list, events, o.threads(), true);
+    h.server.mode(FeedServer.Mode.VALIDATORS);
+    logCycle(feeds, events, same, -1);
+    cycles.add(cycleJson(same, feeds, 0));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("feeds", feeds);
+    m.put("eventsPerFeed", events);
+    m.put("channelsPerProperty", channels);
+    m.put("setupSeconds", Json.round(setup, 2));
+    m.put("storedEventsAfterCold", stored);
+    m.put("cycles", cycles);
+    return m;
+  }
+
+  private static Map<String, Object> cycleJson(Harness.Cycle c, int feeds, double target10k) {
+    Map<String, Object> m = c.toJson();
+    if (target10k > 0 && feeds == 10_000) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("seconds", target10k);
+      t.put("source", "issue 12: 10,000 feeds x 50 events, cold cycle under 60 s, all-304 cycle under 5 s");
+      t.put("ratio", Json.round(target10k / c.seconds(), 2));
+      t.put("met", c.seconds() <= target10k);
+      m.put("target", t);
+    }
+    return m;
+  }
+
+  private static void logCycle(int feeds, int events, Harness.Cycle c, long stored) {
+    log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s  written %8d  rows %s  heap %.0f MB  cpu jvm %.1f s pg %.1f s"
+        + "  %s%s", feeds, events, c.name(), c.seconds(), c.feedsPerSecond(), c.eventsWritten(),
+        c.rows() == null ? "-" : c.rows().written(), c.sampledPeakMb(), c.jvmCpuSeconds(), c.pgCpuSeconds(),
+        c.outcomes(),
+        stored >= 0 ? "  stored " + stored : "");
+    for (String f : c.failureSamples()) {
+      log("    %s", f);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- memory
+
+  private static Map<String, Object> memory(Harness h, LoadOptions o) throws Exception {
+    String feedUrl = h.server.url("big", o.memoryEvents(), 0, 1);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = List.of(java, "-Xmx" + o.memoryHeap(), "-cp", System.getProperty("java.class.path"),
+        BigFeedSync.class.getName(), h.database.db.jdbcUrl(), h.database.db.user(), h.database.db.password(),
+        feedUrl, "big", "big-feed");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> output = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        output.add(line);
+      }
+    }
+    boolean exited = p.waitFor(10, TimeUnit.MINUTES);
+    int exit = exited ? p.exitValue() : -1;
+    if (!exited) {
+      p.destroyForcibly();
+    }
+    Map<String, String> kv = new LinkedHashMap<>();
+    for (String line : output) {
+      if (line.startsWith("RESULT ")) {
+        for (String part : line.substring(7).split(" ")) {
+          int eq = part.indexOf('=');
+          kv.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+      }
+    }
+    long stored = h.database.count("SELECT count(*) FROM icssync_event WHERE tenant = 'big'");
+    boolean ok = exit == 0 && "APPLIED".equals(kv.get("outcome")) && stored == o.memoryEvents();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("events", o.memoryEvents());
+    m.put("xmx", o.memoryHeap());
+    m.put("success", ok);
+    m.put("exitCode", exit);
+    m.put("outcome", kv.getOrDefault("outcome", "none"));
+    m.put("storedEvents", stored);
+    m.put("bodyBytes", Long.parseLong(kv.getOrDefault("bytes", "0")));
+    m.put("seconds", Double.parseDouble(kv.getOrDefault("seconds", "0")));
+    m.put("peakHeapMb", Double.parseDouble(kv.getOrDefault("peakMb", "0")));
+    m.put("poolPeakHeapMb", Double.parseDouble(kv.getOrDefault("poolPeakMb", "0")));
+    m.put("seedLimitMb", SEED_MEMORY_MB);
+    if (!ok) {
+      m.put("output", output.subList(Math.max(0, output.size() - 20), output.size()));
+    }
+    log("  success %s, %s s, peak heap %s MB (pools %s MB), stored %d", ok, kv.get("seconds"), kv.get("peakMb"),
+        kv.get("poolPeakMb"), stored);
+    return m;
+  }
+
+  // -------------------------------------------------------------------------------------- helpers
+
+  private static Map<String, Object> machine(Harness h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("maxHeapMb", Runtime.getRuntime().maxMemory() / 1048576);
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+        + System.getProperty("os.arch"));
+    m.put("postgres", h.database.serverVersion() + (h.database.db.isEmbeddedServer() ? " (embedded)" : ""));
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    m.put("loadAverageAtStart", Json.round(load, 2));
+    return m;
+  }
+
+  private static String command(String argLine) {
+    List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-X") || a.startsWith("-XX")).toList();
+    return ("java " + String.join(" ", jvm) + " -cp ics-sync-bench/target/benchmarks.jar "
+        + LoadTest.class.getName() + " " + argLine).trim();
+  }
+
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return 0;
+    }
+    double[] s = values.clone();
+    java.util.Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static void check(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalStateException("load test check failed: " + message);
+    }
+  }
+
+  static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+    System.out.flush();
+  }
+}

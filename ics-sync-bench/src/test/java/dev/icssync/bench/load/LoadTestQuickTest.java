@@ -1,0 +1,99 @@
+package dev.icssync.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small run of the load test against real PostgreSQL: every part runs, the files are written, and
+ * the counts add up (feeds x events rows after a cold cycle, nothing written by 304 and unchanged
+ * cycles, one run row per sync). No timing is asserted.
+ */
+@Tag("postgres")
+class LoadTestQuickTest {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void quickRunWritesSaneResults(@TempDir Path out) throws Exception {
+    LoadOptions o = LoadOptions.parse("--quick", "--scale", "60", "--sweep", "10,40", "--sweep-feeds", "30",
+        "--rounds", "1", "--warmup", "0", "--samples", "15", "--memory-events", "3000", "--out", out.toString());
+    LoadTest.Result r = LoadTest.run(o, "--quick");
+
+    assertThat(r.json()).isEqualTo(out.resolve("load.json"));
+    assertThat(Files.readString(r.json(), StandardCharsets.UTF_8)).isEqualTo(Json.write(r.tree()));
+    assertThat(Files.readString(r.markdown(), StandardCharsets.UTF_8))
+        .contains("| figure | ours | seed target | ratio |", "#### Scale curve", "#### Memory");
+    Map<String, Object> tree = r.tree();
+
+    Map<String, Object> seed = (Map<String, Object>) tree.get("seedLoad");
+    assertThat(seed.get("syncsApplied")).isEqualTo(50L);
+    assertThat(seed.get("eventsWritten")).isEqualTo(5_000L);
+    assertOrderedPercentiles(seed);
+    assertThat((double) seed.get("eventsPerSecond")).isPositive();
+
+    List<Map<String, Object>> latency = (List<Map<String, Object>>) tree.get("latency");
+    assertThat(latency).hasSize(7).allSatisfy(row -> {
+      assertThat((int) row.get("samples")).isPositive();
+      assertOrderedPercentiles(row);
+      assertThat(row.get("target")).isNotNull();
+    });
+
+    List<Map<String, Object>> scale = (List<Map<String, Object>>) tree.get("scale");
+    assertThat(scale).hasSize(1);
+    assertCycles(scale.get(0), 60, 50, true);
+    List<Map<String, Object>> sweep = (List<Map<String, Object>>) tree.get("eventsSweep");
+    assertThat(sweep).hasSize(2);
+    assertCycles(sweep.get(0), 30, 10, false);
+    assertCycles(sweep.get(1), 30, 40, false);
+
+    Map<String, Object> memory = (Map<String, Object>) tree.get("memory");
+    assertThat(memory.get("success")).isEqualTo(true);
+    assertThat(memory.get("storedEvents")).isEqualTo(3_000L);
+    assertThat((double) memory.get("peakHeapMb")).isPositive().isLessThan(128);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void assertCycles(Map<String, Object> point, int feeds, int events, boolean with304) {
+    assertThat(point.get("feeds")).isEqualTo(feeds);
+    assertThat(point.get("storedEventsAfterCold")).isEqualTo((long) feeds * events);
+    List<Map<String, Object>> cycles = (List<Map<String, Object>>) point.get("cycles");
+    assertThat(cycles).hasSize(with304 ? 3 : 2);
+
+    Map<String, Object> cold = cycles.get(0);
+    assertThat(cold.get("cycle")).isEqualTo("cold");
+    assertThat(cold.get("outcomes")).isEqualTo(Map.of("APPLIED", feeds));
+    assertThat(cold.get("eventsWritten")).isEqualTo((long) feeds * events);
+    assertThat(cold.get("http200")).isEqualTo((long) feeds);
+    Map<String, Object> coldRows = (Map<String, Object>) ((Map<String, Object>) cold.get("dbRows")).get("byTable");
+    assertThat(coldRows.get("icssync_event")).isEqualTo(Map.of("inserted", (long) feeds * events, "updated", 0L,
+        "deleted", 0L));
+    assertThat(((Map<String, Object>) coldRows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
+
+    for (Map<String, Object> c : cycles.subList(1, cycles.size())) {
+      boolean notModified = c.get("cycle").equals("all 304");
+      assertThat(c.get("outcomes")).isEqualTo(Map.of(notModified ? "NOT_MODIFIED" : "UNCHANGED", feeds));
+      assertThat(c.get("eventsWritten")).isEqualTo(0L);
+      assertThat(c.get(notModified ? "http304" : "http200")).isEqualTo((long) feeds);
+      Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) c.get("dbRows")).get("byTable");
+      assertThat(rows).doesNotContainKey("icssync_event");
+      assertThat(((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
+    }
+    assertThat(cycles.get(cycles.size() - 1).get("cycle")).isEqualTo("unchanged body, no validators");
+  }
+
+  private static void assertOrderedPercentiles(Map<String, Object> m) {
+    double p50 = (double) m.get("p50Ms");
+    double p95 = (double) m.get("p95Ms");
+    double p99 = (double) m.get("p99Ms");
+    assertThat(p50).isPositive();
+    assertThat(p95).isGreaterThanOrEqualTo(p50);
+    assertThat(p99).isGreaterThanOrEqualTo(p95);
+  }
+}
