@@ -59,6 +59,14 @@ interface Dialect {
 
   boolean supportsRowLevelSecurity();
 
+  /**
+   * Whether a read of one statement may run in auto-commit with a JDBC query timeout instead of a
+   * transaction with the timeouts set in {@link #begin}.
+   */
+  default boolean autoCommitReads() {
+    return false;
+  }
+
   /** The dialect of the database behind {@code c}. */
   static Dialect detect(Connection c) throws SQLException {
     DatabaseMetaData md = c.getMetaData();

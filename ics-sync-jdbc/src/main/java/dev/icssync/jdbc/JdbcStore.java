@@ -57,10 +57,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Every statement is scoped by tenant. Every operation runs in one transaction with the statement
- * and lock timeouts set for that transaction; an apply saves the feed's state only if the stored
- * generation is the apply's own (which locks the state row), renames, upserts (rows whose columns
- * are all unchanged are not written) and appends the run, all or nothing.
+ * <p>Every statement is scoped by tenant. Every write runs in one transaction with the statement
+ * and lock timeouts set for that transaction (small reads of one statement on PostgreSQL without
+ * row-level security run in auto-commit, bounded by the statement timeout as a query timeout); an
+ * apply saves the feed's state only if the stored generation is the apply's own (which locks the
+ * state row), renames, upserts (rows whose columns are all unchanged are not written) and appends
+ * the run, all or nothing.
  * {@link java.sql.SQLException}s are thrown as {@link StorageException} with the cause kept.
  *
  * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
@@ -166,7 +168,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<Feed> feed(String tenant, String feedId) {
-    return Optional.ofNullable(transaction(primary, tenant, false, "read feed " + feedId, c -> {
+    return Optional.ofNullable(query(primary, tenant, false, "read feed " + feedId, c -> {
       List<Feed> found = queryFeeds(c, " WHERE tenant = ? AND id = ?", tenant, feedId);
       return found.isEmpty() ? null : found.get(0);
     }));
@@ -174,20 +176,20 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Feed> feeds(String tenant) {
-    List<Feed> out = transaction(read, tenant, false, "list feeds",
+    List<Feed> out = query(read, tenant, false, "list feeds",
         c -> queryFeeds(c, " WHERE tenant = ? ORDER BY id", tenant));
     return sorted(out, BY_FEED);
   }
 
   @Override
   public List<Feed> allFeeds() {
-    List<Feed> out = transaction(read, null, true, "list all feeds",
+    List<Feed> out = query(read, null, true, "list all feeds",
         c -> queryFeeds(c, " ORDER BY tenant, id"));
     return sorted(out, BY_FEED);
   }
 
-  private static List<Feed> queryFeeds(Connection c, String where, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + FEED_COLUMNS + " FROM icssync_feed" + where)) {
+  private List<Feed> queryFeeds(Connection c, String where, String... params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT " + FEED_COLUMNS + " FROM icssync_feed" + where)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }
@@ -206,7 +208,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public FeedState state(String tenant, String feedId) {
-    return transaction(primary, tenant, false, "read state of feed " + feedId, c -> {
+    return query(primary, tenant, false, "read state of feed " + feedId, c -> {
       FeedState s = readState(c, tenant, feedId, false);
       return s == null ? FeedState.initial(tenant, feedId) : s;
     });
@@ -220,9 +222,9 @@ public final class JdbcStore implements Store {
     return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
   }
 
-  private static @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
+  private @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.STATE_COLUMNS
+    try (PreparedStatement ps = prepare(c, "SELECT " + Rows.STATE_COLUMNS
         + " FROM icssync_feed_state WHERE tenant = ? AND feed_id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
       ps.setString(1, tenant);
       ps.setString(2, feedId);
@@ -362,7 +364,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
     List<CalendarEvent> out = transaction(primary, tenant, false, "read events of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(EVENTS_OF_FEED_SQL)) {
+      try (PreparedStatement ps = prepare(c, EVENTS_OF_FEED_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         return readEvents(ps);
@@ -376,7 +378,7 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(q, "query");
     String sql = eventsSql(q);
     List<CalendarEvent> out = transaction(read, q.tenant(), false, "query events", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (PreparedStatement ps = prepare(c, sql)) {
         bindEventsQuery(ps, q, dialect());
         return readEvents(ps);
       }
@@ -483,8 +485,8 @@ public final class JdbcStore implements Store {
   @Override
   public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
     String sql = conflictsSql(property != null, status != null);
-    List<Conflict> out = transaction(read, tenant, false, "query conflicts", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+    List<Conflict> out = query(read, tenant, false, "query conflicts", c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
         int i = 1;
         ps.setString(i++, tenant);
         if (property != null) {
@@ -527,8 +529,8 @@ public final class JdbcStore implements Store {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
-    return transaction(read, tenant, false, "read runs of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
+    return query(read, tenant, false, "read runs of feed " + feedId, c -> {
+      try (PreparedStatement ps = prepare(c, RUNS_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         ps.setInt(3, limit);
@@ -570,8 +572,8 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<PropertySettings> property(String tenant, String property) {
-    return Optional.ofNullable(transaction(primary, tenant, false, "read property " + property, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + PROPERTY_COLUMNS
+    return Optional.ofNullable(query(primary, tenant, false, "read property " + property, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT " + PROPERTY_COLUMNS
           + " FROM icssync_property WHERE tenant = ? AND property = ?")) {
         ps.setString(1, tenant);
         ps.setString(2, property);
@@ -608,20 +610,20 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<ExportToken> tokenByHash(String hash) {
     Objects.requireNonNull(hash, "hash");
-    List<ExportToken> found = transaction(read, null, true, "look up export token",
+    List<ExportToken> found = query(read, null, true, "look up export token",
         c -> queryTokens(c, TOKEN_BY_HASH_SQL, hash));
     return found.stream().findFirst();
   }
 
   @Override
   public List<ExportToken> tokens(String tenant, String property) {
-    List<ExportToken> out = transaction(read, tenant, false, "list export tokens",
+    List<ExportToken> out = query(read, tenant, false, "list export tokens",
         c -> queryTokens(c, TOKENS_SQL, tenant, property));
     return sorted(out, Comparator.comparing(ExportToken::createdAt).reversed().thenComparing(ExportToken::hash));
   }
 
-  private static List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }
@@ -655,21 +657,55 @@ public final class JdbcStore implements Store {
   private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, boolean apply, String what,
       Work<T> work) {
     try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        dialect(c).begin(c, settings, tenant, crossTenant, apply);
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(c);
-      }
+      return inTransaction(c, dialect(c), tenant, crossTenant, apply, work);
     } catch (SQLException e) {
       throw new StorageException(what + " failed (" + describe(e) + ")", e);
     }
+  }
+
+  /**
+   * A read of one statement. On PostgreSQL without row-level security it runs in auto-commit (a
+   * transaction of its own) with the statement timeout as its JDBC query timeout, which the driver
+   * enforces by cancelling the statement: no settings statement and no COMMIT, two round trips fewer
+   * than {@link #transaction}, which a sync pays several times. Otherwise, and when the pool hands out
+   * connections with auto-commit off, a transaction like every write. Not for reads of events: in
+   * auto-commit the driver reads a whole result before returning, a transaction lets it fetch a large
+   * one in batches.
+   */
+  private <T> T query(DataSource ds, @Nullable String tenant, boolean crossTenant, String what, Work<T> work) {
+    try (Connection c = ds.getConnection()) {
+      Dialect d = dialect(c);
+      if (settings.rowLevelSecurity() || !d.autoCommitReads() || !c.getAutoCommit()) {
+        return inTransaction(c, d, tenant, crossTenant, false, work);
+      }
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StorageException(what + " failed (" + describe(e) + ")", e);
+    }
+  }
+
+  private <T> T inTransaction(Connection c, Dialect d, @Nullable String tenant, boolean crossTenant, boolean apply,
+      Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      d.begin(c, settings, tenant, crossTenant, apply);
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollback(c, e);
+      throw e;
+    } finally {
+      restoreAutoCommit(c);
+    }
+  }
+
+  /** A statement of a read, bounded by the statement timeout also outside a transaction (whole seconds, up). */
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    ps.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        (settings.statementTimeout().toMillis() + 999) / 1000)));
+    return ps;
   }
 
   private static void rollback(Connection c, Throwable cause) {

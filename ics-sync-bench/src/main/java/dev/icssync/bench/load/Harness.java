@@ -100,9 +100,10 @@ final class Harness implements AutoCloseable {
     double pgCpu = database.backendCpuSeconds() - pg0;
     double sampledPeak = heap.sampledPeakMb();
     double poolPeak = heap.poolPeakMb();
+    double afterGc = heap.afterGcPeakMb();
     LoadDatabase.RowCounts rows = countRows ? database.rowCounts().minus(before) : null;
     return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
-        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, jvmCpu, pgCpu);
+        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu);
   }
 
   /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
@@ -166,7 +167,7 @@ final class Harness implements AutoCloseable {
   /** One measured cycle. */
   record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<SyncReport> reports,
       Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
-      double poolPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
+      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
 
     double feedsPerSecond() {
       return feeds / seconds;
@@ -244,6 +245,7 @@ final class Harness implements AutoCloseable {
       m.put("postgresCpuSeconds", Double.isNaN(pgCpuSeconds) ? null : Json.round(pgCpuSeconds, 2));
       m.put("peakHeapMb", Json.round(sampledPeakMb, 1));
       m.put("poolPeakHeapMb", Json.round(poolPeakMb, 1));
+      m.put("liveHeapAfterGcMb", Json.round(afterGcPeakMb, 1));
       List<String> failures = failureSamples();
       if (!failures.isEmpty()) {
         m.put("failureSamples", failures);
