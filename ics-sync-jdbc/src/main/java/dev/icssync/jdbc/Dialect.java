@@ -67,6 +67,11 @@ interface Dialect {
     return false;
   }
 
+  /** Whether {@code WITH x AS (UPDATE ... RETURNING ...) INSERT ... SELECT ... FROM x} works. */
+  default boolean supportsWritableCte() {
+    return false;
+  }
+
   /** The dialect of the database behind {@code c}. */
   static Dialect detect(Connection c) throws SQLException {
     DatabaseMetaData md = c.getMetaData();

@@ -250,15 +250,15 @@ public final class JdbcStore implements Store {
     List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
     return transaction(primary, tenant, false, true, "apply to feed " + feedId, c -> {
       Dialect d = dialect();
-      // 1. the fencing check and the new state in one statement: the update matches only the
-      //    generation this apply holds, and keeps the state row locked until commit
-      if (!saveState(c, apply.state())) {
+      // 1. the fencing check, the new state and the change log in one statement: the state update
+      //    matches only the generation this apply holds and keeps the state row locked until commit
+      if (!saveStateAndRun(c, apply.state(), apply.run())) {
         FeedState stored = readState(c, tenant, feedId, true);
         if (stored == null) {
           d.insertStateIfAbsent(c, tenant, feedId);
           stored = Objects.requireNonNull(readState(c, tenant, feedId, true));
         }
-        if (stored.generation() != apply.state().generation() || !saveState(c, apply.state())) {
+        if (stored.generation() != apply.state().generation() || !saveStateAndRun(c, apply.state(), apply.run())) {
           throw new StaleGenerationException("feed " + feedId + ": apply holds generation "
               + apply.state().generation() + " but the store has " + stored.generation());
         }
@@ -267,10 +267,6 @@ public final class JdbcStore implements Store {
       int rekeyed = rekey(c, apply.rekeys());
       // 3. upserts, skipping unchanged rows
       int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
-      // 4. change log
-      if (apply.run() != null) {
-        insertRun(c, apply.run());
-      }
       return new ApplyResult(written, rekeyed);
     });
   }
@@ -318,45 +314,76 @@ public final class JdbcStore implements Store {
     ps.setString(i + 3, k.recurrenceId());
   }
 
-  /** Writes the state when the stored generation is the state's own; false when no row matched. */
-  private boolean saveState(Connection c, FeedState s) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
-        + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
-        + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
-        + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? "
-        + "WHERE tenant = ? AND feed_id = ? AND generation = ?")) {
-      int i = Rows.bindStateValues(ps, 1, s, dialect());
-      ps.setString(i++, s.tenant());
-      ps.setString(i++, s.feedId());
-      ps.setLong(i, s.generation());
+  private static final String SAVE_STATE_SQL = "UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
+      + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
+      + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
+      + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? "
+      + "WHERE tenant = ? AND feed_id = ? AND generation = ?";
+
+  /** The run's values, typed for an INSERT ... SELECT (parameters of a select list have no type of their own). */
+  private static final String RUN_VALUES_TYPED = "?::text, ?::text, ?::text, ?::int8, ?::timestamptz, ?::timestamptz, "
+      + "?::text, ?::text, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::text";
+
+  /**
+   * Writes the state when the stored generation is the state's own, and then the run; false (and
+   * nothing written) when no state row matched. Where the database has data-modifying WITH
+   * (PostgreSQL) both go in one statement, a round trip fewer per sync.
+   */
+  private boolean saveStateAndRun(Connection c, FeedState s, @Nullable SyncRun run) throws SQLException {
+    Dialect d = dialect();
+    if (run == null || !d.supportsWritableCte()) {
+      try (PreparedStatement ps = c.prepareStatement(SAVE_STATE_SQL)) {
+        bindState(ps, 1, s);
+        if (ps.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      if (run != null) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          bindRun(ps, 1, run);
+          ps.executeUpdate();
+        }
+      }
+      return true;
+    }
+    try (PreparedStatement ps = c.prepareStatement("WITH s AS (" + SAVE_STATE_SQL + " RETURNING 1) "
+        + "INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ") SELECT " + RUN_VALUES_TYPED + " FROM s")) {
+      bindRun(ps, bindState(ps, 1, s), run);
       return ps.executeUpdate() == 1;
     }
   }
 
-  private void insertRun(Connection c, SyncRun r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      Dialect d = dialect();
-      ps.setString(1, r.tenant());
-      ps.setString(2, r.feedId());
-      ps.setString(3, r.runId());
-      ps.setLong(4, r.generation());
-      Rows.setInstant(ps, 5, r.startedAt(), d);
-      Rows.setInstant(ps, 6, r.finishedAt(), d);
-      ps.setString(7, r.outcome().name());
-      ps.setString(8, r.failure() == null ? null : r.failure().name());
-      ChangeCounts n = r.counts();
-      ps.setInt(9, n.seen());
-      ps.setInt(10, n.created());
-      ps.setInt(11, n.updated());
-      ps.setInt(12, n.cancelled());
-      ps.setInt(13, n.reinstated());
-      ps.setInt(14, n.unchanged());
-      ps.setInt(15, n.uidReissued());
-      ps.setInt(16, n.heldBack());
-      ps.setString(17, r.message());
-      ps.executeUpdate();
-    }
+  /** Binds the state update's parameters from {@code i}; returns the next index. */
+  private int bindState(PreparedStatement ps, int i, FeedState s) throws SQLException {
+    i = Rows.bindStateValues(ps, i, s, dialect());
+    ps.setString(i++, s.tenant());
+    ps.setString(i++, s.feedId());
+    ps.setLong(i++, s.generation());
+    return i;
+  }
+
+  /** Binds a run's values in {@link #RUN_COLUMNS} order from {@code i}. */
+  private void bindRun(PreparedStatement ps, int i, SyncRun r) throws SQLException {
+    Dialect d = dialect();
+    ps.setString(i, r.tenant());
+    ps.setString(i + 1, r.feedId());
+    ps.setString(i + 2, r.runId());
+    ps.setLong(i + 3, r.generation());
+    Rows.setInstant(ps, i + 4, r.startedAt(), d);
+    Rows.setInstant(ps, i + 5, r.finishedAt(), d);
+    ps.setString(i + 6, r.outcome().name());
+    ps.setString(i + 7, r.failure() == null ? null : r.failure().name());
+    ChangeCounts n = r.counts();
+    ps.setInt(i + 8, n.seen());
+    ps.setInt(i + 9, n.created());
+    ps.setInt(i + 10, n.updated());
+    ps.setInt(i + 11, n.cancelled());
+    ps.setInt(i + 12, n.reinstated());
+    ps.setInt(i + 13, n.unchanged());
+    ps.setInt(i + 14, n.uidReissued());
+    ps.setInt(i + 15, n.heldBack());
+    ps.setString(i + 16, r.message());
   }
 
   // --------------------------------------------------------------------------------------- events

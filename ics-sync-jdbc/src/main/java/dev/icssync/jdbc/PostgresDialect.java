@@ -488,4 +488,9 @@ final class PostgresDialect implements Dialect {
   public boolean autoCommitReads() {
     return true;
   }
+
+  @Override
+  public boolean supportsWritableCte() {
+    return true;
+  }
 }
