@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * started before another instance's sync.
  *
  * <p>Redis down or slow: reads are misses, writes are dropped, invalidations are queued and replayed
- * when Redis is back (entries written before expire within the TTL anyway). Failures are counted.
+ * as soon as this instance reconnects, whichever use reconnects it (a read, a write, an invalidation
+ * or a limiter call). Failures are counted.
  */
 final class RedisExportCache implements ExportCache {
   private static final byte VERSION = 1;
@@ -61,6 +62,10 @@ final class RedisExportCache implements ExportCache {
         heard.incrementAndGet();
       }
     });
+    // Replay on reconnect, whatever use reconnects: an instance that only syncs (and never reads an
+    // export) would otherwise keep its queued invalidations while others serve what they cached
+    // before the outage until it expires.
+    link.onConnect(this::replayPending);
   }
 
   private byte[] entryKey(String viewKey) {

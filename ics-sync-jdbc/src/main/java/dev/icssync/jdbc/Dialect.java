@@ -59,6 +59,19 @@ interface Dialect {
 
   boolean supportsRowLevelSecurity();
 
+  /**
+   * Whether a read of one statement may run in auto-commit with a JDBC query timeout instead of a
+   * transaction with the timeouts set in {@link #begin}.
+   */
+  default boolean autoCommitReads() {
+    return false;
+  }
+
+  /** Whether {@code WITH x AS (UPDATE ... RETURNING ...) INSERT ... SELECT ... FROM x} works. */
+  default boolean supportsWritableCte() {
+    return false;
+  }
+
   /** The dialect of the database behind {@code c}. */
   static Dialect detect(Connection c) throws SQLException {
     DatabaseMetaData md = c.getMetaData();

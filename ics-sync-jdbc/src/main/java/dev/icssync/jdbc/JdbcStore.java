@@ -57,10 +57,12 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>Every statement is scoped by tenant. Every operation runs in one transaction with the statement
- * and lock timeouts set for that transaction; an apply saves the feed's state only if the stored
- * generation is the apply's own (which locks the state row), renames, upserts (rows whose columns
- * are all unchanged are not written) and appends the run, all or nothing.
+ * <p>Every statement is scoped by tenant. Every write runs in one transaction with the statement
+ * and lock timeouts set for that transaction (small reads of one statement on PostgreSQL without
+ * row-level security run in auto-commit, bounded by the statement timeout as a query timeout); an
+ * apply saves the feed's state only if the stored generation is the apply's own (which locks the
+ * state row), renames, upserts (rows whose columns are all unchanged are not written) and appends
+ * the run, all or nothing.
  * {@link java.sql.SQLException}s are thrown as {@link StorageException} with the cause kept.
  *
  * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
@@ -166,7 +168,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<Feed> feed(String tenant, String feedId) {
-    return Optional.ofNullable(transaction(primary, tenant, false, "read feed " + feedId, c -> {
+    return Optional.ofNullable(query(primary, tenant, false, "read feed " + feedId, c -> {
       List<Feed> found = queryFeeds(c, " WHERE tenant = ? AND id = ?", tenant, feedId);
       return found.isEmpty() ? null : found.get(0);
     }));
@@ -174,20 +176,20 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Feed> feeds(String tenant) {
-    List<Feed> out = transaction(read, tenant, false, "list feeds",
+    List<Feed> out = query(read, tenant, false, "list feeds",
         c -> queryFeeds(c, " WHERE tenant = ? ORDER BY id", tenant));
     return sorted(out, BY_FEED);
   }
 
   @Override
   public List<Feed> allFeeds() {
-    List<Feed> out = transaction(read, null, true, "list all feeds",
+    List<Feed> out = query(read, null, true, "list all feeds",
         c -> queryFeeds(c, " ORDER BY tenant, id"));
     return sorted(out, BY_FEED);
   }
 
-  private static List<Feed> queryFeeds(Connection c, String where, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + FEED_COLUMNS + " FROM icssync_feed" + where)) {
+  private List<Feed> queryFeeds(Connection c, String where, String... params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, "SELECT " + FEED_COLUMNS + " FROM icssync_feed" + where)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }
@@ -206,7 +208,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public FeedState state(String tenant, String feedId) {
-    return transaction(primary, tenant, false, "read state of feed " + feedId, c -> {
+    return query(primary, tenant, false, "read state of feed " + feedId, c -> {
       FeedState s = readState(c, tenant, feedId, false);
       return s == null ? FeedState.initial(tenant, feedId) : s;
     });
@@ -220,9 +222,9 @@ public final class JdbcStore implements Store {
     return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
   }
 
-  private static @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
+  private @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + Rows.STATE_COLUMNS
+    try (PreparedStatement ps = prepare(c, "SELECT " + Rows.STATE_COLUMNS
         + " FROM icssync_feed_state WHERE tenant = ? AND feed_id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
       ps.setString(1, tenant);
       ps.setString(2, feedId);
@@ -248,15 +250,15 @@ public final class JdbcStore implements Store {
     List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
     return transaction(primary, tenant, false, true, "apply to feed " + feedId, c -> {
       Dialect d = dialect();
-      // 1. the fencing check and the new state in one statement: the update matches only the
-      //    generation this apply holds, and keeps the state row locked until commit
-      if (!saveState(c, apply.state())) {
+      // 1. the fencing check, the new state and the change log in one statement: the state update
+      //    matches only the generation this apply holds and keeps the state row locked until commit
+      if (!saveStateAndRun(c, apply.state(), apply.run())) {
         FeedState stored = readState(c, tenant, feedId, true);
         if (stored == null) {
           d.insertStateIfAbsent(c, tenant, feedId);
           stored = Objects.requireNonNull(readState(c, tenant, feedId, true));
         }
-        if (stored.generation() != apply.state().generation() || !saveState(c, apply.state())) {
+        if (stored.generation() != apply.state().generation() || !saveStateAndRun(c, apply.state(), apply.run())) {
           throw new StaleGenerationException("feed " + feedId + ": apply holds generation "
               + apply.state().generation() + " but the store has " + stored.generation());
         }
@@ -265,10 +267,6 @@ public final class JdbcStore implements Store {
       int rekeyed = rekey(c, apply.rekeys());
       // 3. upserts, skipping unchanged rows
       int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
-      // 4. change log
-      if (apply.run() != null) {
-        insertRun(c, apply.run());
-      }
       return new ApplyResult(written, rekeyed);
     });
   }
@@ -316,45 +314,76 @@ public final class JdbcStore implements Store {
     ps.setString(i + 3, k.recurrenceId());
   }
 
-  /** Writes the state when the stored generation is the state's own; false when no row matched. */
-  private boolean saveState(Connection c, FeedState s) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
-        + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
-        + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
-        + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? "
-        + "WHERE tenant = ? AND feed_id = ? AND generation = ?")) {
-      int i = Rows.bindStateValues(ps, 1, s, dialect());
-      ps.setString(i++, s.tenant());
-      ps.setString(i++, s.feedId());
-      ps.setLong(i, s.generation());
+  private static final String SAVE_STATE_SQL = "UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
+      + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
+      + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
+      + "quarantine_digest = ?, quarantine_confirmations = ?, generation = ? "
+      + "WHERE tenant = ? AND feed_id = ? AND generation = ?";
+
+  /** The run's values, typed for an INSERT ... SELECT (parameters of a select list have no type of their own). */
+  private static final String RUN_VALUES_TYPED = "?::text, ?::text, ?::text, ?::int8, ?::timestamptz, ?::timestamptz, "
+      + "?::text, ?::text, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::text";
+
+  /**
+   * Writes the state when the stored generation is the state's own, and then the run; false (and
+   * nothing written) when no state row matched. Where the database has data-modifying WITH
+   * (PostgreSQL) both go in one statement, a round trip fewer per sync.
+   */
+  private boolean saveStateAndRun(Connection c, FeedState s, @Nullable SyncRun run) throws SQLException {
+    Dialect d = dialect();
+    if (run == null || !d.supportsWritableCte()) {
+      try (PreparedStatement ps = c.prepareStatement(SAVE_STATE_SQL)) {
+        bindState(ps, 1, s);
+        if (ps.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      if (run != null) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          bindRun(ps, 1, run);
+          ps.executeUpdate();
+        }
+      }
+      return true;
+    }
+    try (PreparedStatement ps = c.prepareStatement("WITH s AS (" + SAVE_STATE_SQL + " RETURNING 1) "
+        + "INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ") SELECT " + RUN_VALUES_TYPED + " FROM s")) {
+      bindRun(ps, bindState(ps, 1, s), run);
       return ps.executeUpdate() == 1;
     }
   }
 
-  private void insertRun(Connection c, SyncRun r) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      Dialect d = dialect();
-      ps.setString(1, r.tenant());
-      ps.setString(2, r.feedId());
-      ps.setString(3, r.runId());
-      ps.setLong(4, r.generation());
-      Rows.setInstant(ps, 5, r.startedAt(), d);
-      Rows.setInstant(ps, 6, r.finishedAt(), d);
-      ps.setString(7, r.outcome().name());
-      ps.setString(8, r.failure() == null ? null : r.failure().name());
-      ChangeCounts n = r.counts();
-      ps.setInt(9, n.seen());
-      ps.setInt(10, n.created());
-      ps.setInt(11, n.updated());
-      ps.setInt(12, n.cancelled());
-      ps.setInt(13, n.reinstated());
-      ps.setInt(14, n.unchanged());
-      ps.setInt(15, n.uidReissued());
-      ps.setInt(16, n.heldBack());
-      ps.setString(17, r.message());
-      ps.executeUpdate();
-    }
+  /** Binds the state update's parameters from {@code i}; returns the next index. */
+  private int bindState(PreparedStatement ps, int i, FeedState s) throws SQLException {
+    i = Rows.bindStateValues(ps, i, s, dialect());
+    ps.setString(i++, s.tenant());
+    ps.setString(i++, s.feedId());
+    ps.setLong(i++, s.generation());
+    return i;
+  }
+
+  /** Binds a run's values in {@link #RUN_COLUMNS} order from {@code i}. */
+  private void bindRun(PreparedStatement ps, int i, SyncRun r) throws SQLException {
+    Dialect d = dialect();
+    ps.setString(i, r.tenant());
+    ps.setString(i + 1, r.feedId());
+    ps.setString(i + 2, r.runId());
+    ps.setLong(i + 3, r.generation());
+    Rows.setInstant(ps, i + 4, r.startedAt(), d);
+    Rows.setInstant(ps, i + 5, r.finishedAt(), d);
+    ps.setString(i + 6, r.outcome().name());
+    ps.setString(i + 7, r.failure() == null ? null : r.failure().name());
+    ChangeCounts n = r.counts();
+    ps.setInt(i + 8, n.seen());
+    ps.setInt(i + 9, n.created());
+    ps.setInt(i + 10, n.updated());
+    ps.setInt(i + 11, n.cancelled());
+    ps.setInt(i + 12, n.reinstated());
+    ps.setInt(i + 13, n.unchanged());
+    ps.setInt(i + 14, n.uidReissued());
+    ps.setInt(i + 15, n.heldBack());
+    ps.setString(i + 16, r.message());
   }
 
   // --------------------------------------------------------------------------------------- events
@@ -362,7 +391,7 @@ public final class JdbcStore implements Store {
   @Override
   public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
     List<CalendarEvent> out = transaction(primary, tenant, false, "read events of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(EVENTS_OF_FEED_SQL)) {
+      try (PreparedStatement ps = prepare(c, EVENTS_OF_FEED_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         return readEvents(ps);
@@ -376,7 +405,7 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(q, "query");
     String sql = eventsSql(q);
     List<CalendarEvent> out = transaction(read, q.tenant(), false, "query events", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+      try (PreparedStatement ps = prepare(c, sql)) {
         bindEventsQuery(ps, q, dialect());
         return readEvents(ps);
       }
@@ -483,8 +512,8 @@ public final class JdbcStore implements Store {
   @Override
   public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
     String sql = conflictsSql(property != null, status != null);
-    List<Conflict> out = transaction(read, tenant, false, "query conflicts", c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+    List<Conflict> out = query(read, tenant, false, "query conflicts", c -> {
+      try (PreparedStatement ps = prepare(c, sql)) {
         int i = 1;
         ps.setString(i++, tenant);
         if (property != null) {
@@ -527,8 +556,8 @@ public final class JdbcStore implements Store {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
-    return transaction(read, tenant, false, "read runs of feed " + feedId, c -> {
-      try (PreparedStatement ps = c.prepareStatement(RUNS_SQL)) {
+    return query(read, tenant, false, "read runs of feed " + feedId, c -> {
+      try (PreparedStatement ps = prepare(c, RUNS_SQL)) {
         ps.setString(1, tenant);
         ps.setString(2, feedId);
         ps.setInt(3, limit);
@@ -570,8 +599,8 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<PropertySettings> property(String tenant, String property) {
-    return Optional.ofNullable(transaction(primary, tenant, false, "read property " + property, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + PROPERTY_COLUMNS
+    return Optional.ofNullable(query(primary, tenant, false, "read property " + property, c -> {
+      try (PreparedStatement ps = prepare(c, "SELECT " + PROPERTY_COLUMNS
           + " FROM icssync_property WHERE tenant = ? AND property = ?")) {
         ps.setString(1, tenant);
         ps.setString(2, property);
@@ -608,20 +637,20 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<ExportToken> tokenByHash(String hash) {
     Objects.requireNonNull(hash, "hash");
-    List<ExportToken> found = transaction(read, null, true, "look up export token",
+    List<ExportToken> found = query(read, null, true, "look up export token",
         c -> queryTokens(c, TOKEN_BY_HASH_SQL, hash));
     return found.stream().findFirst();
   }
 
   @Override
   public List<ExportToken> tokens(String tenant, String property) {
-    List<ExportToken> out = transaction(read, tenant, false, "list export tokens",
+    List<ExportToken> out = query(read, tenant, false, "list export tokens",
         c -> queryTokens(c, TOKENS_SQL, tenant, property));
     return sorted(out, Comparator.comparing(ExportToken::createdAt).reversed().thenComparing(ExportToken::hash));
   }
 
-  private static List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private List<ExportToken> queryTokens(Connection c, String sql, String... params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql)) {
       for (int i = 0; i < params.length; i++) {
         ps.setString(i + 1, params[i]);
       }
@@ -655,21 +684,55 @@ public final class JdbcStore implements Store {
   private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, boolean apply, String what,
       Work<T> work) {
     try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        dialect(c).begin(c, settings, tenant, crossTenant, apply);
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(c, e);
-        throw e;
-      } finally {
-        restoreAutoCommit(c);
-      }
+      return inTransaction(c, dialect(c), tenant, crossTenant, apply, work);
     } catch (SQLException e) {
       throw new StorageException(what + " failed (" + describe(e) + ")", e);
     }
+  }
+
+  /**
+   * A read of one statement. On PostgreSQL without row-level security it runs in auto-commit (a
+   * transaction of its own) with the statement timeout as its JDBC query timeout, which the driver
+   * enforces by cancelling the statement: no settings statement and no COMMIT, two round trips fewer
+   * than {@link #transaction}, which a sync pays several times. Otherwise, and when the pool hands out
+   * connections with auto-commit off, a transaction like every write. Not for reads of events: in
+   * auto-commit the driver reads a whole result before returning, a transaction lets it fetch a large
+   * one in batches.
+   */
+  private <T> T query(DataSource ds, @Nullable String tenant, boolean crossTenant, String what, Work<T> work) {
+    try (Connection c = ds.getConnection()) {
+      Dialect d = dialect(c);
+      if (settings.rowLevelSecurity() || !d.autoCommitReads() || !c.getAutoCommit()) {
+        return inTransaction(c, d, tenant, crossTenant, false, work);
+      }
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StorageException(what + " failed (" + describe(e) + ")", e);
+    }
+  }
+
+  private <T> T inTransaction(Connection c, Dialect d, @Nullable String tenant, boolean crossTenant, boolean apply,
+      Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      d.begin(c, settings, tenant, crossTenant, apply);
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      rollback(c, e);
+      throw e;
+    } finally {
+      restoreAutoCommit(c);
+    }
+  }
+
+  /** A statement of a read, bounded by the statement timeout also outside a transaction (whole seconds, up). */
+  private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    ps.setQueryTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        (settings.statementTimeout().toMillis() + 999) / 1000)));
+    return ps;
   }
 
   private static void rollback(Connection c, Throwable cause) {

@@ -482,4 +482,15 @@ final class PostgresDialect implements Dialect {
   public boolean supportsRowLevelSecurity() {
     return true;
   }
+
+  /** Yes: pgjdbc cancels a statement past its query timeout (SQLState 57014, as statement_timeout). */
+  @Override
+  public boolean autoCommitReads() {
+    return true;
+  }
+
+  @Override
+  public boolean supportsWritableCte() {
+    return true;
+  }
 }

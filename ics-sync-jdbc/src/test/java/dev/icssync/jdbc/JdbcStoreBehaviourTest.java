@@ -306,6 +306,52 @@ abstract class JdbcStoreBehaviourTest {
   }
 
   @Test
+  void exportTokensAreStoredOnlyAsTheirHash() throws Exception {
+    store.saveProperty(PropertySettings.defaults(tenant, "p"));
+    dev.icssync.ExportTokens tokens = dev.icssync.ExportTokens.create(store,
+        java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC), keys -> { });
+    String token = tokens.create(tenant, "p", "airbnb").token();
+    String rotated = tokens.rotate(tenant, "p", "airbnb", Duration.ofHours(1)).token();
+    assertThat(tokens.resolve(token)).isPresent();
+    Set<String> hashes = Set.of(dev.icssync.ExportTokens.hash(token), dev.icssync.ExportTokens.hash(rotated));
+    Set<String> hashesSeen = new HashSet<>();
+    List<String> tables = new ArrayList<>();
+    try (java.sql.Connection c = db.connect()) {
+      try (java.sql.ResultSet rs = c.getMetaData().getTables(null, null, "%", null)) {
+        while (rs.next()) {
+          String schema = rs.getString("TABLE_SCHEM");
+          String name = rs.getString("TABLE_NAME");
+          String type = rs.getString("TABLE_TYPE");
+          if (type != null && type.contains("TABLE") && !type.contains("INDEX") && name.toLowerCase(java.util.Locale.ROOT).startsWith("icssync")
+              && !"INFORMATION_SCHEMA".equalsIgnoreCase(schema) && !"pg_catalog".equals(schema)) {
+            tables.add("\"" + schema + "\".\"" + name + "\"");
+          }
+        }
+      }
+      assertThat(tables).as("the store's tables").hasSizeGreaterThan(3);
+      for (String table : tables) {
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            for (int i = 1; i <= columns; i++) {
+              String value = rs.getString(i);
+              if (value == null) {
+                continue;
+              }
+              assertThat(value).as("%s column %s", table, rs.getMetaData().getColumnName(i))
+                  .doesNotContain(token).doesNotContain(rotated);
+              if (hashes.contains(value)) {
+                hashesSeen.add(value);
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(hashesSeen).as("the scan sees the stored hashes").isEqualTo(hashes);
+  }
+
+  @Test
   void propertySettingsRoundTrip() {
     PropertySettings s = new PropertySettings(tenant, "p", ZoneId.of("Europe/Lisbon"), LocalTime.of(16, 0),
         LocalTime.of(10, 30));

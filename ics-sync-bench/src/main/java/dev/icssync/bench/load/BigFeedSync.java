@@ -46,8 +46,8 @@ public final class BigFeedSync {
       SyncReport r = sync.syncFeed(tenant, feedId);
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "RESULT outcome=%s written=%d seen=%d bytes=%d seconds=%.3f peakMb=%.1f"
-          + " poolPeakMb=%.1f maxHeapMb=%.1f%n", r.outcome(), r.counts().writes(), r.counts().seen(), r.bytes(),
-          seconds, heap.sampledPeakMb(), heap.poolPeakMb(),
+          + " poolPeakMb=%.1f afterGcMb=%.1f maxHeapMb=%.1f%n", r.outcome(), r.counts().writes(), r.counts().seen(),
+          r.bytes(), seconds, heap.sampledPeakMb(), heap.poolPeakMb(), heap.afterGcPeakMb(),
           Runtime.getRuntime().maxMemory() / 1048576.0);
       if (!r.isSuccess()) {
         System.out.println("MESSAGE " + r.message());

@@ -89,20 +89,21 @@ final class Harness implements AutoCloseable {
     double pg0 = database.backendCpuSeconds();
     long cpu0 = jvmCpuNanos();
     long t0 = System.nanoTime();
-    List<SyncReport> reports = parallel(feeds, concurrency, f -> {
+    List<Outcome> reports = parallel(feeds, concurrency, f -> {
       long s = System.nanoTime();
       SyncReport r = sync.syncFeed(f.tenant(), f.id());
       latency.add(System.nanoTime() - s);
-      return r;
+      return Outcome.of(r);
     });
     double seconds = (System.nanoTime() - t0) / 1e9;
     double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
     double pgCpu = database.backendCpuSeconds() - pg0;
     double sampledPeak = heap.sampledPeakMb();
     double poolPeak = heap.poolPeakMb();
+    double afterGc = heap.afterGcPeakMb();
     LoadDatabase.RowCounts rows = countRows ? database.rowCounts().minus(before) : null;
     return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
-        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, jvmCpu, pgCpu);
+        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu);
   }
 
   /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
@@ -163,10 +164,20 @@ final class Harness implements AutoCloseable {
     database.close();
   }
 
+  /**
+   * What a cycle keeps of a report: not the report itself, whose list of typed changes (one per
+   * created event) would make the harness hold hundreds of megabytes at 10,000 feeds.
+   */
+  record Outcome(String feedId, SyncOutcome outcome, String message, int writes, int seen, SyncTimings timings) {
+    static Outcome of(SyncReport r) {
+      return new Outcome(r.feedId(), r.outcome(), r.message(), r.counts().writes(), r.counts().seen(), r.timings());
+    }
+  }
+
   /** One measured cycle. */
-  record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<SyncReport> reports,
+  record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<Outcome> reports,
       Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
-      double poolPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
+      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
 
     double feedsPerSecond() {
       return feeds / seconds;
@@ -174,7 +185,7 @@ final class Harness implements AutoCloseable {
 
     Map<SyncOutcome, Integer> outcomes() {
       Map<SyncOutcome, Integer> m = new EnumMap<>(SyncOutcome.class);
-      for (SyncReport r : reports) {
+      for (Outcome r : reports) {
         m.merge(r.outcome(), 1, Integer::sum);
       }
       return m;
@@ -186,17 +197,17 @@ final class Harness implements AutoCloseable {
 
     /** Event rows the syncs wrote, by their reports. */
     long eventsWritten() {
-      return reports.stream().mapToLong(r -> r.counts().writes()).sum();
+      return reports.stream().mapToLong(Outcome::writes).sum();
     }
 
     long eventsSeen() {
-      return reports.stream().mapToLong(r -> r.counts().seen()).sum();
+      return reports.stream().mapToLong(Outcome::seen).sum();
     }
 
     /** Mean duration of each phase of a sync, in ms. */
     Map<String, Object> phaseMeansMs() {
       double[] sum = new double[6];
-      for (SyncReport r : reports) {
+      for (Outcome r : reports) {
         SyncTimings t = r.timings();
         sum[0] += t.fetch().toNanos();
         sum[1] += t.parse().toNanos();
@@ -244,6 +255,7 @@ final class Harness implements AutoCloseable {
       m.put("postgresCpuSeconds", Double.isNaN(pgCpuSeconds) ? null : Json.round(pgCpuSeconds, 2));
       m.put("peakHeapMb", Json.round(sampledPeakMb, 1));
       m.put("poolPeakHeapMb", Json.round(poolPeakMb, 1));
+      m.put("liveHeapAfterGcMb", Json.round(afterGcPeakMb, 1));
       List<String> failures = failureSamples();
       if (!failures.isEmpty()) {
         m.put("failureSamples", failures);

@@ -34,8 +34,8 @@ final class LoadReport {
           ms(seed.get("p50Ms")), ms(seed.get("p95Ms")), ms(seed.get("p99Ms")), ms(t.get("ms")), t.get("ratio")));
       sb.append(String.format(Locale.ROOT, "| events/s | %s | | |%n", num(seed.get("eventsPerSecond"))));
       sb.append(String.format(Locale.ROOT, "| syncs/s | %s | | |%n", num(seed.get("syncsPerSecond"))));
-      sb.append(String.format(Locale.ROOT, "| peak heap (sampled; sum of pool peaks) | %s MB; %s MB | | |%n%n",
-          num(seed.get("peakHeapMb")), num(seed.get("poolPeakHeapMb"))));
+      sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) / live after GC | %s MB / %s MB | | |%n%n",
+          num(seed.get("peakHeapMb")), num(seed.get("liveHeapAfterGcMb"))));
     }
 
     List<Map<String, Object>> latency = (List<Map<String, Object>>) r.get("latency");
@@ -81,8 +81,11 @@ final class LoadReport {
       sb.append(String.format(Locale.ROOT, "| wall time | %s s | | |%n", mem.get("seconds")));
       sb.append(String.format(Locale.ROOT, "| heap limit | %s | %s MB | %sx |%n", mem.get("xmx"), num(limit),
           Json.round(limit / parseMb(String.valueOf(mem.get("xmx"))), 1)));
-      sb.append(String.format(Locale.ROOT, "| peak heap (sampled; sum of pool peaks) | %s MB; %s MB | %s MB | %sx |%n%n",
-          num(peak), num(mem.get("poolPeakHeapMb")), num(limit), peak > 0 ? Json.round(limit / peak, 1) : "-"));
+      double live = ((Number) mem.get("liveHeapAfterGcMb")).doubleValue();
+      sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) | %s MB | %s MB | %sx |%n", num(peak),
+          num(limit), peak > 0 ? Json.round(limit / peak, 1) : "-"));
+      sb.append(String.format(Locale.ROOT, "| largest live heap after a GC | %s MB | %s MB | %sx |%n%n", num(live),
+          num(limit), live > 0 ? Json.round(limit / live, 1) : "-"));
     }
     return sb.toString();
   }
@@ -90,18 +93,19 @@ final class LoadReport {
   @SuppressWarnings("unchecked")
   private static void cycleTable(StringBuilder sb, List<Map<String, Object>> points, boolean targets) {
     sb.append("| feeds x events | cycle | wall time | feeds/s | event rows written | DB rows written (ins/upd/del)"
-        + " | p95 per sync | peak heap | target | ratio |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " | p95 per sync | peak heap used / live after GC | target | ratio |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> p : points) {
       for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
         Map<String, Object> rows = (Map<String, Object>) c.get("dbRows");
         Map<String, Object> per = (Map<String, Object>) c.get("perSync");
         Map<String, Object> t = (Map<String, Object>) c.get("target");
-        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s ms | %s MB | %s | %s |%n",
+        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s ms | %s / %s MB | %s | %s |%n",
             num(p.get("feeds")), p.get("eventsPerFeed"), c.get("cycle"), c.get("seconds"), num(c.get("feedsPerSecond")),
             num(c.get("eventsWritten")),
             rows == null ? "-" : num(rows.get("inserted")) + " / " + num(rows.get("updated")) + " / "
                 + num(rows.get("deleted")),
-            ms(per.get("p95Ms")), num(c.get("peakHeapMb")),
+            ms(per.get("p95Ms")), num(c.get("peakHeapMb")), num(c.get("liveHeapAfterGcMb")),
             t == null ? "" : "< " + num(t.get("seconds")) + " s", t == null ? "" : t.get("ratio") + "x"));
       }
     }

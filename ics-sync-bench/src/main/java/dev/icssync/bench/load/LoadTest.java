@@ -177,6 +177,7 @@ public final class LoadTest {
     double[] sps = new double[rounds.size()];
     double peak = 0;
     double poolPeak = 0;
+    double afterGc = 0;
     long applied = 0;
     long written = 0;
     for (int i = 0; i < rounds.size(); i++) {
@@ -189,6 +190,7 @@ public final class LoadTest {
       sps[i] = c.feeds() / c.seconds();
       peak = Math.max(peak, c.sampledPeakMb());
       poolPeak = Math.max(poolPeak, c.poolPeakMb());
+      afterGc = Math.max(afterGc, c.afterGcPeakMb());
       applied += c.count(SyncOutcome.APPLIED);
       written += c.eventsWritten();
       Map<String, Object> m = c.toJson();
@@ -212,6 +214,7 @@ public final class LoadTest {
     m.put("syncsPerSecond", Json.round(median(sps), 1));
     m.put("peakHeapMb", Json.round(peak, 1));
     m.put("poolPeakHeapMb", Json.round(poolPeak, 1));
+    m.put("liveHeapAfterGcMb", Json.round(afterGc, 1));
     m.put("target", targetJson(SEED_LOAD_TARGET, median(p95)));
     m.put("perRound", perRound);
     return m;
@@ -481,12 +484,13 @@ public final class LoadTest {
     m.put("seconds", Double.parseDouble(kv.getOrDefault("seconds", "0")));
     m.put("peakHeapMb", Double.parseDouble(kv.getOrDefault("peakMb", "0")));
     m.put("poolPeakHeapMb", Double.parseDouble(kv.getOrDefault("poolPeakMb", "0")));
+    m.put("liveHeapAfterGcMb", Double.parseDouble(kv.getOrDefault("afterGcMb", "0")));
     m.put("seedLimitMb", SEED_MEMORY_MB);
     if (!ok) {
       m.put("output", output.subList(Math.max(0, output.size() - 20), output.size()));
     }
-    log("  success %s, %s s, peak heap %s MB (pools %s MB), stored %d", ok, kv.get("seconds"), kv.get("peakMb"),
-        kv.get("poolPeakMb"), stored);
+    log("  success %s, %s s, peak heap %s MB (pools %s MB, after GC %s MB), stored %d", ok, kv.get("seconds"),
+        kv.get("peakMb"), kv.get("poolPeakMb"), kv.get("afterGcMb"), stored);
     return m;
   }
 

@@ -46,6 +46,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -449,8 +450,20 @@ public final class SyncEngine {
 
   private SyncRun run(Attempt a, long generation, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, String message) {
-    return new SyncRun(UUID.randomUUID().toString(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
+    return new SyncRun(runId(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
         settings.clock().instant(), outcome, failure, counts, message);
+  }
+
+  /**
+   * A random (version 4) UUID for a run. Run ids only need to be unique, not unguessable:
+   * {@code UUID.randomUUID()} reads the shared SecureRandom, which serialises every sync thread on
+   * one lock and costs a measurable share of a 304 sync.
+   */
+  static String runId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
   }
 
   private SyncReport finish(Attempt a, SyncReport report) {
