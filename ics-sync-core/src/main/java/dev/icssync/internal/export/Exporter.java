@@ -61,7 +61,7 @@ public final class Exporter {
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
     String key = cacheKey(view, today);
-    Optional<ExportedCalendar> hit = cache.get(key);
+    Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
     }
