@@ -12,6 +12,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Parser settings. Immutable; build with {@link #builder()} or take {@link #defaults()}.
  *
+ * <p>Besides these limits the parser reads at most 50 VTIMEZONE definitions of a feed, each at most
+ * 64 KB (real feeds carry a few); times in further zones are read in the floating zone with a
+ * diagnostic, so a feed cannot spend seconds of CPU on zone definitions.
+ *
  * @param charset charset given by the caller (from Content-Type); null to sniff (BOM, else UTF-8
  *     with an ISO-8859-1 fallback for invalid sequences)
  * @param defaultZone zone for floating times and unknown TZIDs when the calendar names none

@@ -347,6 +347,32 @@ class IcalParserTest {
     }
 
     @Test
+    void aFeedsOwnZonesAreReadUpToTheLimitThenFallBackWithADiagnostic() {
+      int zones = dev.icssync.internal.ical.Zones.MAX_DEFINED_ZONES + 3;
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < zones; i++) {
+        // every zone is UTC+05:00, which no default zone of the test is
+        lines.addAll(List.of("BEGIN:VTIMEZONE", "TZID:Custom " + i, "BEGIN:STANDARD",
+            "DTSTART:19700101T000000", "TZOFFSETFROM:+0500", "TZOFFSETTO:+0500", "END:STANDARD",
+            "END:VTIMEZONE"));
+      }
+      for (int i = 0; i < zones; i++) {
+        lines.addAll(List.of("BEGIN:VEVENT", "UID:z" + i,
+            "DTSTART;TZID=\"Custom " + i + "\":20260701T120000", "END:VEVENT"));
+      }
+      ParseResult r = parse(cal(lines.toArray(String[]::new)));
+      assertThat(r.events()).hasSize(zones);
+      List<Instant> starts = r.events().stream()
+          .map(e -> ((DateRange.Timed) e.range()).start()).toList();
+      int limit = dev.icssync.internal.ical.Zones.MAX_DEFINED_ZONES;
+      assertThat(starts.subList(0, limit)).containsOnly(Instant.parse("2026-07-01T07:00:00Z"));
+      // past the limit: read in the floating zone (UTC here), one diagnostic per zone
+      assertThat(starts.subList(limit, zones)).containsOnly(Instant.parse("2026-07-01T12:00:00Z"));
+      assertThat(r.diagnostics()).hasSize(3).allSatisfy(
+          d -> assertThat(d.message()).contains("not read").contains("at most " + limit + " zones"));
+    }
+
+    @Test
     void customVtimezoneEvenWhenDefinedAfterItsUse() {
       String vtz = String.join("\r\n", "BEGIN:VTIMEZONE", "TZID:Customized Time Zone",
           "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0300", "TZOFFSETTO:+0200",

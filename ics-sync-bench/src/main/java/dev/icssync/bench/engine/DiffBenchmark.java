@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(DiffBenchmark.EVENTS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(1)
 public class DiffBenchmark {
   static final int EVENTS = 100_000;
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");

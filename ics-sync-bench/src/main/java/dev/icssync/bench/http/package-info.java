@@ -1,4 +1,7 @@
-/** Load harness of the HTTP feed fetcher against a bare {@code java.net.http.HttpClient}. */
+/**
+ * The HTTP feed fetcher against bare clients: the JMH benchmark {@link dev.icssync.bench.http.FetchBenchmark}
+ * and the closed-loop load harness {@link dev.icssync.bench.http.FetcherLoad}.
+ */
 @NullMarked
 package dev.icssync.bench.http;
 

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * that many feeds, one apply (one transaction) per feed.
  *
  * <pre>
- * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar ics-sync-bench/target/benchmarks.jar JdbcStoreLoad -f 1 -wi 1 -i 3
+ * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -jar ics-sync-bench/target/benchmarks.jar JdbcStoreLoad -f 1 -wi 1 -i 3 \
+ *     -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -34,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(1)
 public class JdbcStoreLoadBenchmark {
   static final int EVENTS = 100_000;
 

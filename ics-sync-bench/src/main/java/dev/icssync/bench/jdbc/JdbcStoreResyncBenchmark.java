@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Resync of 100,000 stored events (100 feeds x 1,000) where 1 % changed: score = milliseconds per
- * resync of all 100 feeds. Each invocation moves the same 1,000 events back or forth, and fails unless
+ * Resync of 100,000 stored events (100 feeds x 1,000) where 1 % changed: score = resyncs of all 100
+ * feeds per second (run with {@code -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"}). Each invocation moves the same 1,000 events back or forth, and fails unless
  * exactly those 1,000 rows were written.
  * <ul>
  *   <li>{@code changedOnly}: the engine's path, upserts carry only the changed events;</li>
@@ -32,11 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 3)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch"})
+@Fork(1)
 public class JdbcStoreResyncBenchmark {
   static final int FEEDS = 100;
   static final int PER_FEED = 1_000;

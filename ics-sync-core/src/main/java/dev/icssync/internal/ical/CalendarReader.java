@@ -750,7 +750,13 @@ public final class CalendarReader {
     }
     z = floatingZone();
     if (reportedZones.add(tzid)) {
-      diag(lineNo, "unknown TZID \"" + tzid + "\": read in " + z.id());
+      if (zones.overLimit(tzid)) {
+        diag(lineNo, "VTIMEZONE \"" + tzid + "\" not read (a feed may define at most "
+            + Zones.MAX_DEFINED_ZONES + " zones of at most " + Zones.MAX_DEFINITION_CHARS
+            + " characters): read in " + z.id());
+      } else {
+        diag(lineNo, "unknown TZID \"" + tzid + "\": read in " + z.id());
+      }
     }
     return z;
   }

@@ -22,8 +22,18 @@ import org.jspecify.annotations.Nullable;
  * prefix), then Windows names, then the feed's own VTIMEZONE definitions (read by ical4j). IANA
  * ids win over a VTIMEZONE of the same name because feeds ship stale or wrong definitions of
  * well-known zones. Not thread-safe: one instance per parse.
+ *
+ * <p>Reading a VTIMEZONE costs up to milliseconds of CPU, so a feed may have at most
+ * {@value #MAX_DEFINED_ZONES} of its own zones read, each at most {@value #MAX_DEFINITION_CHARS}
+ * characters long (real feeds carry one to a few zones of a few kilobytes); times in further zones
+ * are read in the feed's floating zone with a diagnostic, as for an unknown TZID.
  */
 public final class Zones {
+  /** The most VTIMEZONE definitions of one feed that are read. */
+  public static final int MAX_DEFINED_ZONES = 50;
+  /** The longest VTIMEZONE definition that is read, in characters. */
+  public static final int MAX_DEFINITION_CHARS = 64 * 1024;
+
   /** A resolved zone: its id as written and its rules. */
   public record Zone(String id, ZoneRules rules) {
     /** A local wall time in this zone as an instant, resolving gaps and overlaps like ZonedDateTime. */
@@ -50,6 +60,8 @@ public final class Zones {
   private final Map<String, String> definitions = new HashMap<>();
   private final Map<String, Zone> cache = new HashMap<>();
   private final Map<String, Boolean> failed = new HashMap<>();
+  private final Map<String, Boolean> overLimit = new HashMap<>();
+  private int read;
 
   /** Remembers a VTIMEZONE definition (the component's content lines, CRLF-separated). */
   public void define(String tzid, String vtimezone) {
@@ -76,9 +88,14 @@ public final class Zones {
     } else {
       String def = definitions.get(tzid);
       if (def != null) {
-        ZoneRules rules = fromDefinition(def);
-        if (rules != null) {
-          z = new Zone(tzid, rules);
+        if (read >= MAX_DEFINED_ZONES || def.length() > MAX_DEFINITION_CHARS) {
+          overLimit.put(tzid, Boolean.TRUE);
+        } else {
+          read++;
+          ZoneRules rules = fromDefinition(def);
+          if (rules != null) {
+            z = new Zone(tzid, rules);
+          }
         }
       }
     }
@@ -88,6 +105,11 @@ public final class Zones {
     }
     cache.put(tzid, z);
     return z;
+  }
+
+  /** True when {@code tzid} has a definition that was not read because of the limits above. */
+  public boolean overLimit(String tzid) {
+    return overLimit.containsKey(tzid);
   }
 
   /** An IANA or Windows zone name as a ZoneId, or null. */

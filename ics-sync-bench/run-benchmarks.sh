@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Regenerates BENCHMARKS.md at the repository root, in one command:
+#   1. builds ics-sync-bench/target/benchmarks.jar (mvn package, tests skipped);
+#   2. runs every JMH suite in one JMH run with -prof gc into ics-sync-bench/target/results/jmh.json;
+#   3. runs the load test (dev.icssync.bench.load.LoadTest) when benchmarks.jar holds it, into the same
+#      directory (load.json, load.md);
+#   4. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
+#
+# Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
+#   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (58 results; 10 min measured
+#            on a loaded 2-core machine)
+#   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
+#            2-core machine, 22 min on a loaded one; the load test's --full run comes on top and should
+#            stay under 8 min so that the whole command ends within 30 min)
+# Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
+#   JMH_EXTRA (extra JMH options, e.g. "-foe true").
+# Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
+# Redis on 127.0.0.1:6379 for the Redis row of the export cache suite (that row fails without it; the
+# rest of the run goes on).
+set -euo pipefail
+
+profile=full
+case "${1:-}" in
+  --quick) profile=quick ;;
+  --full | "") profile=full ;;
+  *) echo "usage: $0 [--quick | --full]" >&2; exit 2 ;;
+esac
+
+cd "$(dirname "$0")/.."
+jar=ics-sync-bench/target/benchmarks.jar
+results=ics-sync-bench/target/results
+
+build_command=""
+if [[ "${SKIP_BUILD:-}" != 1 ]]; then
+  # shellcheck disable=SC2206
+  build=(mvn -B -q ${MVN_FLAGS:-} package -pl ics-sync-bench -am -DskipTests)
+  build_command="${build[*]}"
+  echo ">> $build_command"
+  "${build[@]}"
+fi
+mkdir -p "$results"
+rm -f "$results/jmh.json" "$results/load.json" "$results/load.md"
+
+# Every suite of BENCHMARKS.md, one regex, one JMH run.
+suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|ExportBenchmark|ExportEndpointBenchmark)|engine\.(DiffBenchmark|ConflictBenchmark)|jdbc\.(JdbcStoreLoadBenchmark|JdbcStoreResyncBenchmark)|http\.FetchBenchmark|cache\.ExportCacheBenchmark)\.'
+if [[ $profile == quick ]]; then
+  timing=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+else
+  timing=(-f 2 -wi 2 -i 4 -w 1s -r 1s)
+fi
+# JDBC suites: the default technique on PostgreSQL and H2 in memory (the other techniques are a
+# manual run, see ics-sync-jdbc/README.md).
+params=(-p target=postgres-auto,h2-memory)
+jvm_args="-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
+# shellcheck disable=SC2206
+jmh=(java -jar "$jar" "$suites" "${timing[@]}" "${params[@]}" -prof gc -rf json -rff "$results/jmh.json"
+  -jvmArgs "$jvm_args" ${JMH_EXTRA:-})
+
+quote() {
+  local out="" a
+  for a in "$@"; do
+    if [[ $a =~ [^A-Za-z0-9_./=:,+-] ]]; then out+=" '${a//\'/\'\\\'\'}'"; else out+=" $a"; fi
+  done
+  echo "${out# }"
+}
+
+jmh_command=$(quote "${jmh[@]}")
+echo ">> $jmh_command"
+start=$(date +%s)
+set +e
+"${jmh[@]}" 2>&1 | tee "$results/jmh.log"
+jmh_status=${PIPESTATUS[0]}
+set -e
+jmh_seconds=$(( $(date +%s) - start ))
+if [[ ! -s "$results/jmh.json" ]]; then
+  echo ">> JMH wrote no results (exit $jmh_status), see $results/jmh.log" >&2
+  exit 1
+fi
+if grep -q '<failure>' "$results/jmh.log"; then
+  echo ">> some benchmarks failed (see $results/jmh.log); BENCHMARKS.md says 'not run' for them" >&2
+fi
+
+load_command=""
+load_seconds=-1
+if unzip -l "$jar" 'dev/icssync/bench/load/LoadTest.class' > /dev/null 2>&1; then
+  load=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true -cp "$jar"
+    dev.icssync.bench.load.LoadTest "--$profile" --out "$results")
+  load_command=$(quote "${load[@]}")
+  echo ">> $load_command"
+  start=$(date +%s)
+  set +e
+  "${load[@]}" 2>&1 | tee "$results/load.log"
+  load_status=${PIPESTATUS[0]}
+  set -e
+  load_seconds=$(( $(date +%s) - start ))
+  if [[ $load_status != 0 ]]; then
+    echo ">> the load test failed (exit $load_status), see $results/load.log" >&2
+  fi
+else
+  echo ">> dev.icssync.bench.load.LoadTest is not in $jar: BENCHMARKS.md says the load test was not run"
+fi
+
+java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
+  --jmh "$results/jmh.json" --load-md "$results/load.md" --out BENCHMARKS.md \
+  --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
+  --jmh-command "$jmh_command" --load-command "$load_command" \
+  --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"

@@ -1,0 +1,188 @@
+package dev.icssync.bench.export;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.icssync.IcsSync;
+import dev.icssync.cache.CaffeineCaches;
+import dev.icssync.http.ExportEndpoint;
+import dev.icssync.http.ExportHttpServer;
+import dev.icssync.spi.ExportCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One HTTP GET of a property's export (the Airbnb view of {@code events} stored stays over three
+ * channels) on loopback, through {@link ExportHttpServer}: token lookup, view, render or cache hit,
+ * ETag check, headers. Requests per second of one client thread (java.net.http, HTTP/1.1 keep-alive).
+ *
+ * <ul>
+ *   <li>{@code ours}: the endpoint with the Caffeine export cache, as deployed;
+ *   <li>{@code oursUncached}: the endpoint rendering the export from the store on every request;
+ *   <li>{@code staticBytes}: the peer, a bare {@code com.sun.net.httpserver} handler answering the
+ *       same bytes (and the same ETag check) from memory: the floor of the HTTP stack itself.
+ * </ul>
+ *
+ * <p>{@code path}: {@code 200} is unconditional; {@code 304} sends the current ETag in {@code
+ * If-None-Match}. Every response's status and length are checked. The seed asks for 1,000
+ * requests per minute with p50 under 500 ms.
+ *
+ * <pre>
+ * java -jar ics-sync-bench/target/benchmarks.jar ExportEndpointBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc \
+ *     -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true"
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
+public class ExportEndpointBenchmark {
+  private static final int SERVER_THREADS = 4;
+
+  @Param({"200", "304"})
+  public int path;
+
+  @Param({"100"})
+  public int events;
+
+  private ExportHttpServer cachedServer;
+  private ExportHttpServer uncachedServer;
+  private HttpServer staticServer;
+  private ExecutorService staticPool;
+  private ExecutorService clientPool;
+  private HttpClient client;
+  private HttpRequest cachedRequest;
+  private HttpRequest uncachedRequest;
+  private HttpRequest staticRequest;
+  private int bodyLength;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException, InterruptedException {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    IcsSync cached = ExportData.sync(ExportData.store(events), CaffeineCaches.exportCache(), ExportData.clock());
+    IcsSync uncached = ExportData.sync(ExportData.store(events), ExportCache.none(), ExportData.clock());
+    cachedServer = ExportHttpServer.start(ExportEndpoint.builder(cached).build(), loopback, "/export",
+        SERVER_THREADS);
+    uncachedServer = ExportHttpServer.start(ExportEndpoint.builder(uncached).build(), loopback, "/export",
+        SERVER_THREADS);
+    URI cachedUri = cachedServer.baseUri().resolve(
+        cached.exportTokens().create(ExportData.TENANT, ExportData.PROPERTY, "airbnb").token() + ".ics");
+    URI uncachedUri = uncachedServer.baseUri().resolve(
+        uncached.exportTokens().create(ExportData.TENANT, ExportData.PROPERTY, "airbnb").token() + ".ics");
+
+    clientPool = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "export-client");
+      t.setDaemon(true);
+      return t;
+    });
+    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientPool)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(uncachedUri).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (first.statusCode() != 200) {
+      throw new IllegalStateException("export answered " + first.statusCode());
+    }
+    byte[] body = first.body();
+    bodyLength = body.length;
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+
+    staticPool = Executors.newFixedThreadPool(SERVER_THREADS, r -> {
+      Thread t = new Thread(r, "static-server");
+      t.setDaemon(true);
+      return t;
+    });
+    staticServer = HttpServer.create(loopback, 1024);
+    staticServer.setExecutor(staticPool);
+    staticServer.createContext("/static/", exchange -> {
+      try (exchange; InputStream in = exchange.getRequestBody()) {
+        in.transferTo(OutputStream.nullOutputStream());
+        exchange.getResponseHeaders().set("ETag", etag);
+        exchange.getResponseHeaders().set("Cache-Control", ExportEndpoint.DEFAULT_CACHE_CONTROL);
+        if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+          exchange.sendResponseHeaders(304, -1);
+        } else {
+          exchange.getResponseHeaders().set("Content-Type", ExportEndpoint.CONTENT_TYPE);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        }
+      }
+    });
+    staticServer.start();
+    URI staticUri = URI.create("http://127.0.0.1:" + staticServer.getAddress().getPort() + "/static/export.ics");
+
+    cachedRequest = request(cachedUri, etag);
+    uncachedRequest = request(uncachedUri, etag);
+    staticRequest = request(staticUri, etag);
+    ours();
+    oursUncached();
+    staticBytes();
+  }
+
+  private HttpRequest request(URI uri, String etag) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
+    if (path == 304) {
+      b.header("If-None-Match", etag);
+    }
+    return b.build();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    cachedServer.close();
+    uncachedServer.close();
+    staticServer.stop(0);
+    staticPool.shutdownNow();
+    clientPool.shutdownNow();
+  }
+
+  @Benchmark
+  public byte[] ours() throws IOException, InterruptedException {
+    return get(cachedRequest);
+  }
+
+  @Benchmark
+  public byte[] oursUncached() throws IOException, InterruptedException {
+    return get(uncachedRequest);
+  }
+
+  @Benchmark
+  public byte[] staticBytes() throws IOException, InterruptedException {
+    return get(staticRequest);
+  }
+
+  private byte[] get(HttpRequest request) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != path || (path == 200 && r.body().length != bodyLength)) {
+      throw new IllegalStateException((request.uri().getPath().startsWith("/static") ? "static" : "export")
+          + " answered " + r.statusCode() + " with " + r.body().length + " bytes");
+    }
+    return r.body();
+  }
+}
