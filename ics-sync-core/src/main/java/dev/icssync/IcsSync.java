@@ -174,8 +174,22 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
+   * Saves a property's time zone and check-in/check-out times. When they differ from the stored
+   * ones, the property's cached exports are dropped, the {@link Settings#purgeHook() purge hook} is
+   * told its surrogate keys, and double-booking detection runs again with the new settings.
+   * Prefer this to {@code store().saveProperty(...)}, which does none of that.
+   *
+   * @return the conflicts opened and resolved by the new settings
+   */
+  public List<ChangeEvent> saveProperty(PropertySettings propertySettings) {
+    Objects.requireNonNull(propertySettings, "propertySettings");
+    return engine.saveProperty(propertySettings);
+  }
+
+  /**
    * Renders the export of a view: deterministic RFC 5545 bytes (same stored events and day, same
-   * bytes), cached in {@link Settings#exportCache()} until a sync changes the property.
+   * bytes), cached in {@link Settings#exportCache()} until a sync or {@link #saveProperty} changes
+   * the property.
    */
   public ExportedCalendar export(ExportView view) {
     return new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),

@@ -36,8 +36,7 @@ final class PropertiesCommand {
             .orElse(PropertySettings.defaults(tenant, property));
         PropertySettings now = new PropertySettings(tenant, property, zone == null ? old.zone() : zone,
             checkIn == null ? old.checkIn() : checkIn, checkOut == null ? old.checkOut() : checkOut);
-        d.store().saveProperty(now);
-        d.sync(List.of()).detectConflicts(tenant, property);
+        d.sync(List.of()).saveProperty(now);
         Objects.requireNonNull(spec).commandLine().getOut().println(tenant + "/" + property + ": zone " + now.zone()
             + ", check-in " + now.checkIn() + ", check-out " + now.checkOut());
       }

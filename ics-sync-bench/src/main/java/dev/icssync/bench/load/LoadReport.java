@@ -34,8 +34,8 @@ final class LoadReport {
           ms(seed.get("p50Ms")), ms(seed.get("p95Ms")), ms(seed.get("p99Ms")), ms(t.get("ms")), t.get("ratio")));
       sb.append(String.format(Locale.ROOT, "| events/s | %s | | |%n", num(seed.get("eventsPerSecond"))));
       sb.append(String.format(Locale.ROOT, "| syncs/s | %s | | |%n", num(seed.get("syncsPerSecond"))));
-      sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) / live after GC | %s MB / %s MB | | |%n%n",
-          num(seed.get("peakHeapMb")), num(seed.get("liveHeapAfterGcMb"))));
+      sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) / after GC | %s MB / %s | | |%n%n",
+          num(seed.get("peakHeapMb")), mbOrDash(seed.get("liveHeapAfterGcMb"))));
     }
 
     List<Map<String, Object>> latency = (List<Map<String, Object>>) r.get("latency");
@@ -84,8 +84,8 @@ final class LoadReport {
       double live = ((Number) mem.get("liveHeapAfterGcMb")).doubleValue();
       sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) | %s MB | %s MB | %sx |%n", num(peak),
           num(limit), peak > 0 ? Json.round(limit / peak, 1) : "-"));
-      sb.append(String.format(Locale.ROOT, "| largest live heap after a GC | %s MB | %s MB | %sx |%n%n", num(live),
-          num(limit), live > 0 ? Json.round(limit / live, 1) : "-"));
+      sb.append(String.format(Locale.ROOT, "| largest heap after a GC (live data, plus old garbage until a full GC)"
+          + " | %s | %s MB | %sx |%n%n", mbOrDash(live), num(limit), live > 0 ? Json.round(limit / live, 1) : "-"));
     }
     return sb.toString();
   }
@@ -93,23 +93,29 @@ final class LoadReport {
   @SuppressWarnings("unchecked")
   private static void cycleTable(StringBuilder sb, List<Map<String, Object>> points, boolean targets) {
     sb.append("| feeds x events | cycle | wall time | feeds/s | event rows written | DB rows written (ins/upd/del)"
-        + " | p95 per sync | peak heap used / live after GC | target | ratio |\n"
+        + " | p95 per sync | peak heap used / after GC | target | ratio |\n"
         + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> p : points) {
       for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
         Map<String, Object> rows = (Map<String, Object>) c.get("dbRows");
         Map<String, Object> per = (Map<String, Object>) c.get("perSync");
         Map<String, Object> t = (Map<String, Object>) c.get("target");
-        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s ms | %s / %s MB | %s | %s |%n",
+        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s ms | %s MB / %s | %s | %s |%n",
             num(p.get("feeds")), p.get("eventsPerFeed"), c.get("cycle"), c.get("seconds"), num(c.get("feedsPerSecond")),
             num(c.get("eventsWritten")),
             rows == null ? "-" : num(rows.get("inserted")) + " / " + num(rows.get("updated")) + " / "
                 + num(rows.get("deleted")),
-            ms(per.get("p95Ms")), num(c.get("peakHeapMb")), num(c.get("liveHeapAfterGcMb")),
+            ms(per.get("p95Ms")), num(c.get("peakHeapMb")), mbOrDash(c.get("liveHeapAfterGcMb")),
             t == null ? "" : "< " + num(t.get("seconds")) + " s", t == null ? "" : t.get("ratio") + "x"));
       }
     }
     sb.append('\n');
+  }
+
+  /** A heap figure in MB, or a dash when no collection ran (the probe saw none). */
+  private static String mbOrDash(Object v) {
+    double d = ((Number) v).doubleValue();
+    return d > 0 ? num(Json.round(d, 1)) + " MB" : "-";
   }
 
   private static double parseMb(String xmx) {

@@ -86,10 +86,15 @@ public final class LoadTest {
       System.exit(2);
       return;
     }
-    Path json = run(options, String.join(" ", args)).json();
-    System.out.println();
-    System.out.println(Files.readString(json.resolveSibling("load.md")));
-    System.out.println("wrote " + json + " and " + json.resolveSibling("load.md"));
+    try {
+      Result r = run(options, String.join(" ", args));
+      System.out.println();
+      System.out.println(Files.readString(r.markdown()));
+      System.out.println("wrote " + r.json() + " and " + r.markdown());
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // client and pool threads must not keep a failed run alive
+    }
     System.exit(0);
   }
 

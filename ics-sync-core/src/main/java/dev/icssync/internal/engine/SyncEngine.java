@@ -301,7 +301,7 @@ public final class SyncEngine {
         message += "; conflict detection failed: " + e.getClass().getSimpleName();
       }
       a.detect = Duration.ofNanos(System.nanoTime() - tc);
-      afterCommit(feed);
+      afterCommit(feed.tenant(), feed.property());
     }
     return a.report(outcome, null, message, diff.counts(), changes);
   }
@@ -393,14 +393,30 @@ public final class SyncEngine {
     return Optional.empty();
   }
 
-  private void afterCommit(Feed feed) {
+  /**
+   * Saves a property's settings. When they differ from the stored ones, the property's cached
+   * exports are dropped and the purge hook told (the zone decides where each export's day starts),
+   * then double-booking detection runs again (the zone and check-in/check-out times decide
+   * overlaps). Returns the conflicts opened and resolved.
+   */
+  public List<ChangeEvent> saveProperty(PropertySettings ps) {
+    Optional<PropertySettings> before = store.property(ps.tenant(), ps.property());
+    store.saveProperty(ps);
+    if (before.isPresent() && before.get().equals(ps)) {
+      return List.of();
+    }
+    afterCommit(ps.tenant(), ps.property());
+    return detect(ps.tenant(), ps.property(), settings.clock().instant(), Map.of(), ps).changes();
+  }
+
+  private void afterCommit(String tenant, String property) {
     try {
-      settings.exportCache().invalidate(feed.tenant(), feed.property());
+      settings.exportCache().invalidate(tenant, property);
     } catch (RuntimeException e) {
       log.warn("export cache invalidation failed", e);
     }
     try {
-      settings.purgeHook().purge(dev.icssync.ExportView.surrogateKeys(feed.tenant(), feed.property()));
+      settings.purgeHook().purge(dev.icssync.ExportView.surrogateKeys(tenant, property));
     } catch (RuntimeException e) {
       log.warn("purge hook failed", e);
     }

@@ -28,7 +28,8 @@ import java.util.Optional;
 /**
  * Renders {@link ExportView}s: reads the property's events, applies the view's rules and writes
  * deterministic RFC 5545 bytes. Renders are cached in the {@link ExportCache} under a key that
- * includes the day (the view's window rolls at the property's midnight).
+ * includes the day (the view's window rolls at the property's midnight) and the property's zone (a
+ * zone change moves that midnight and the instants of all-day events).
  */
 public final class Exporter {
   /** PRODID of every export; constant so that upgrading the library does not change the bytes. */
@@ -60,7 +61,7 @@ public final class Exporter {
         .map(PropertySettings::zone)
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
-    String key = cacheKey(view, today);
+    String key = cacheKey(view, zone, today);
     Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
@@ -73,19 +74,24 @@ public final class Exporter {
     return rendered;
   }
 
-  /**
-   * The cache key of a view on a day: a hash of every field of the view and the day, prefixed so
-   * the key's origin is obvious in a shared cache.
-   */
+  /** {@link #cacheKey(ExportView, ZoneId, LocalDate)} of a property in UTC. */
   public static String cacheKey(ExportView v, LocalDate day) {
+    return cacheKey(v, java.time.ZoneOffset.UTC, day);
+  }
+
+  /**
+   * The cache key of a view of a property in {@code zone} on a day: a hash of every field of the
+   * view, the zone and the day, prefixed so the key's origin is obvious in a shared cache.
+   */
+  public static String cacheKey(ExportView v, ZoneId zone, LocalDate day) {
     StringBuilder canonical = new StringBuilder(128);
-    for (String part : new String[] {"v1", v.tenant(), v.property(), v.kinds().stream()
+    for (String part : new String[] {"v2", v.tenant(), v.property(), v.kinds().stream()
         .map(Enum::name).sorted().reduce((a, b) -> a + "," + b).orElse(""),
         v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
         Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
         Boolean.toString(v.placeholder()), v.placeholderDate().toString(), v.privacy().name(),
         v.calendarName() == null ? "*" : "=" + v.calendarName(),
-        Boolean.toString(v.availabilityRules()), day.toString()}) {
+        Boolean.toString(v.availabilityRules()), zone.getId(), day.toString()}) {
       canonical.append(part.length()).append(':').append(part);
     }
     return "icssync:export:" + Digests.sha256Hex(canonical.toString()).substring(0, 40);
