@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * Caches and limits shared by every instance that uses the same Redis and key prefix, through
- * Lettuce (one connection, short timeouts) and Bucket4j. Needs {@code io.lettuce:lettuce-core} and
+ * Lettuce (one connection, short timeouts): the tenant limit is an exact sliding-window log (one Lua
+ * script on a sorted set per tenant), host politeness a Bucket4j token bucket. Needs {@code io.lettuce:lettuce-core} and
  * {@code com.bucket4j:bucket4j_jdk17-lettuce} on the class path.
  *
  * <pre>{@code
@@ -26,7 +27,7 @@ import java.util.Objects;
  * <p>Redis down or slow: commands time out after {@code commandTimeout} (default 250 ms), then Redis
  * is left alone for {@code coolDown} (default 5 s). Meanwhile exports are misses (rendered from the
  * store), invalidations are queued and replayed, and limits fall back to in-process buckets of the
- * same shape: the limiter <em>admits</em> within a per-instance budget rather than refusing, because
+ * same shape (per instance): the limiter <em>admits</em> within a per-instance budget rather than refusing, because
  * refusing would stop every sync of every tenant while Redis is away, and stale calendars cost more
  * than a tenant briefly exceeding its budget. Failures are counted in {@code exportCache().stats()}.
  * Nothing is thrown and nothing waits longer than the timeout. Redis need not be up at start.
@@ -37,11 +38,13 @@ public final class RedisCaches implements AutoCloseable {
 
   private final RedisLink link;
   private final Duration timeout;
+  private final Clock clock;
   private final ExportCache exportCache;
 
   private RedisCaches(Builder b) {
     this.link = new RedisLink(b.uri, b.prefix, b.timeout, b.coolDown, b.clock);
     this.timeout = b.timeout;
+    this.clock = b.clock;
     this.exportCache = new RedisExportCache(link, b.exportTtl);
   }
 
@@ -61,16 +64,19 @@ public final class RedisCaches implements AutoCloseable {
   }
 
   /**
-   * A limit of {@code syncs} per {@code per} for each tenant across every instance: a token bucket
-   * of {@code syncs} tokens refilled continuously over {@code per} (so a burst of {@code syncs}, then
-   * one sync per {@code per / syncs}). Default use: {@code tenantLimiter(100, Duration.ofHours(1))}.
+   * A limit of {@code syncs} per {@code per} for each tenant across every instance, as a sliding
+   * window: no window of length {@code per} ever admits more than {@code syncs}, and each admission
+   * frees its slot exactly {@code per} after it. Default use: {@code tenantLimiter(100,
+   * Duration.ofHours(1))}. An exact log in a Redis sorted set, not a token bucket: a bucket of
+   * {@code syncs} tokens refilled over {@code per} admits about twice {@code syncs} in some windows
+   * (see the module README). Times come from the builder's {@link Builder#clock clock}.
    */
   public SyncLimiter tenantLimiter(int syncs, Duration per) {
     Checks.positive(syncs, "syncs");
     Checks.positive(per, "per");
-    RedisBuckets buckets = new RedisBuckets(link, "rl:tenant:" + syncs + ":" + per.toMillis() + ":",
-        syncs, per, timeout);
-    return buckets::tryConsume;
+    RedisSlidingWindow window = new RedisSlidingWindow(link,
+        "rl:tenant:sw:" + syncs + ":" + per.toMillis() + ":", syncs, per, clock);
+    return window::tryAcquire;
   }
 
   /**
@@ -138,6 +144,7 @@ public final class RedisCaches implements AutoCloseable {
       return this;
     }
 
+    /** Clock of the tenant limiter's windows and of the cool-down (default: system UTC). */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
