@@ -53,6 +53,11 @@ final class CaffeineExportCache implements ExportCache {
   }
 
   @Override
+  public Optional<ExportedCalendar> get(String viewKey, String tenant, String property) {
+    return get(viewKey); // the guard's per-thread miss is all a local cache needs
+  }
+
+  @Override
   public void put(String viewKey, String tenant, String property, ExportedCalendar calendar) {
     if (!guard.mayPut(viewKey, tenant, property)) {
       return;

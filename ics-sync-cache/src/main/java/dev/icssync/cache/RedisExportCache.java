@@ -4,6 +4,7 @@ import dev.icssync.ExportedCalendar;
 import dev.icssync.internal.Digests;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.SetArgs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Keys: {@code <prefix>x:<viewKey>} holds an entry (with its property and the property's
  * generation when written), expiring after the TTL; {@code <prefix>g:<hash(tenant, property)>} is
  * the property's generation. Invalidation is one INCR: every instance's next read sees the new
- * generation and treats older entries as misses, so no instance needs to hear about it. A put
- * reads the generation before writing, so an invalidation racing with it also wins. Invalidations
+ * generation and treats older entries as misses, so no instance needs to hear about it. A miss
+ * through {@link #get(String, String, String)} reads the property's generation with the entry, and
+ * the put of that render writes under that generation, not the one current at write time: an
+ * invalidation by any instance between the miss and the put leaves the entry stale at once, even
+ * before this instance hears of it. Invalidations
  * are also published on {@code <prefix>inv}, so each instance's render-race guard drops renders that
  * started before another instance's sync.
  *
@@ -88,14 +93,51 @@ final class RedisExportCache implements ExportCache {
         hits.incrementAndGet();
         return Optional.of(e.calendar);
       }
+      return miss(viewKey, e.tenant, e.property, gen);
     }
     misses.incrementAndGet();
     guard.missed(viewKey);
     return Optional.empty();
   }
 
+  /**
+   * Reads the entry and the property's generation in one round trip, and remembers the generation
+   * for this thread's put of the render: an invalidation on any instance after this miss leaves
+   * that put stored under an older generation, which every instance reads as a miss.
+   */
+  @Override
+  public Optional<ExportedCalendar> get(String viewKey, String tenant, String property) {
+    replayPending();
+    List<KeyValue<byte[], byte[]>> values =
+        link.call(cmd -> cmd.mget(entryKey(viewKey), generationKey(tenant, property)), null);
+    if (values == null || values.size() != 2) {
+      misses.incrementAndGet();
+      guard.missed(viewKey);
+      return Optional.empty();
+    }
+    long gen = parseGeneration(values.get(1).getValueOrElse(null));
+    byte[] raw = values.get(0).getValueOrElse(null);
+    Entry e = raw == null ? null : decode(raw);
+    if (e != null && gen >= 0 && e.generation == gen && e.tenant.equals(tenant)
+        && e.property.equals(property)) {
+      hits.incrementAndGet();
+      return Optional.of(e.calendar);
+    }
+    return miss(viewKey, tenant, property, gen);
+  }
+
+  private Optional<ExportedCalendar> miss(String viewKey, String tenant, String property, long gen) {
+    misses.incrementAndGet();
+    guard.missed(viewKey, InvalidationGuard.propertyKey(tenant, property), gen);
+    return Optional.empty();
+  }
+
   private long generation(String tenant, String property) {
-    byte[] g = link.call(cmd -> cmd.get(generationKey(tenant, property)), null);
+    return parseGeneration(link.call(cmd -> cmd.get(generationKey(tenant, property)), null));
+  }
+
+  /** 0 for none (never invalidated), -1 for unreadable. */
+  private static long parseGeneration(byte @Nullable [] g) {
     if (g == null) {
       return 0;
     }
@@ -108,10 +150,13 @@ final class RedisExportCache implements ExportCache {
 
   @Override
   public void put(String viewKey, String tenant, String property, ExportedCalendar calendar) {
-    if (!guard.mayPut(viewKey, tenant, property) || !pending.isEmpty()) {
+    InvalidationGuard.Miss miss = guard.take(viewKey, tenant, property);
+    if (miss == null || !pending.isEmpty()) {
       return;
     }
-    long gen = generation(tenant, property);
+    // the generation when the render started, when this thread's miss saw it; a put without one
+    // (after get(viewKey) found no entry) can only read it now
+    long gen = miss.generation() >= 0 ? miss.generation() : generation(tenant, property);
     if (gen < 0) {
       return;
     }

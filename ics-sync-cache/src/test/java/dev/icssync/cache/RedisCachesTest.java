@@ -84,6 +84,34 @@ class RedisCachesTest {
     assertThat(cb.get("v1")).isEmpty();
   }
 
+  /**
+   * B's sync lands between A's miss and A's put, and A has not heard of it (the generation is bumped
+   * through a third connection, so no message reaches A's guard): A's render must still lose.
+   */
+  @Test
+  void aRenderIsStoredUnderTheGenerationItsMissSaw() {
+    ExportCache ca = a.exportCache();
+    ExportCache cb = b.exportCache();
+    assertThat(ca.get("v1", "t1", "p1")).isEmpty(); // A starts rendering from old events
+    long heard = ((RedisExportCache) ca).invalidationsHeard();
+    io.lettuce.core.RedisClient third = io.lettuce.core.RedisClient.create(RedisSupport.URI);
+    try (var c = third.connect()) {
+      String gk = prefix + "g:" + dev.icssync.internal.Digests.sha256Hex("t1\u0000p1")
+          .substring(0, 32);
+      assertThat(c.sync().incr(gk)).isEqualTo(1); // B's sync commits
+    } finally {
+      third.shutdown();
+    }
+    ca.put("v1", "t1", "p1", cal("old")); // A's render finishes
+    assertThat(((RedisExportCache) ca).invalidationsHeard()).isEqualTo(heard);
+    assertThat(ca.get("v1", "t1", "p1")).isEmpty();
+    assertThat(cb.get("v1", "t1", "p1")).isEmpty();
+    assertThat(cb.get("v1")).isEmpty();
+    // a render that starts now is cached and shared
+    cb.put("v1", "t1", "p1", cal("new"));
+    assertThat(ca.get("v1", "t1", "p1")).map(ExportedCalendar::etag).contains("\"new\"");
+  }
+
   @Test
   void tenantRateLimitHoldsAcrossInstances() {
     SyncLimiter la = a.tenantLimiter(5, Duration.ofHours(1));

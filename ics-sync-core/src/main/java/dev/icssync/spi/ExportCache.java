@@ -12,6 +12,21 @@ public interface ExportCache {
 
   Optional<ExportedCalendar> get(String viewKey);
 
+  /**
+   * Like {@link #get(String)} for a view of the given property. A cache may use the property to
+   * remember, on a miss, what the property looked like when the render started (for example its
+   * invalidation generation), so that the {@link #put} of that render, made afterwards by the same
+   * thread, is stored as already stale when an invalidation came in between. The default ignores
+   * the property.
+   */
+  default Optional<ExportedCalendar> get(String viewKey, String tenant, String property) {
+    return get(viewKey);
+  }
+
+  /**
+   * Stores a render. The render is taken to have started at this thread's last miss of {@code
+   * viewKey}: an invalidation of the property after that miss must win, whatever the timing.
+   */
   void put(String viewKey, String tenant, String property, ExportedCalendar calendar);
 
   /** Drops every cached view of the property. */

@@ -62,7 +62,7 @@ public final class Exporter {
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
     String key = cacheKey(view, zone, today);
-    Optional<ExportedCalendar> hit = cache.get(key);
+    Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
     }
