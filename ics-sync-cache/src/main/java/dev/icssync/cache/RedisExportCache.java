@@ -133,7 +133,10 @@ final class RedisExportCache implements ExportCache {
   }
 
   private long generation(String tenant, String property) {
-    return parseGeneration(link.call(cmd -> cmd.get(generationKey(tenant, property)), null));
+    // -1 (the put is dropped) when Redis does not answer: 0 would be "never invalidated"
+    Optional<byte[]> g = link.call(
+        cmd -> Optional.ofNullable(cmd.get(generationKey(tenant, property))), null);
+    return g == null ? -1 : parseGeneration(g.orElse(null));
   }
 
   /** 0 for none (never invalidated), -1 for unreadable. */

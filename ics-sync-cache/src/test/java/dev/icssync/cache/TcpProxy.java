@@ -10,12 +10,16 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP proxy to Redis that a test can cut and restore: "Redis stopped mid-test". */
+/**
+ * A loopback TCP proxy to Redis that a test can cut and restore ("Redis stopped mid-test") or stall
+ * ("Redis slow": connections are still accepted, bytes are held in both directions until resumed).
+ */
 final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private volatile boolean stalled;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -54,17 +58,22 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          while (stalled && !to.isClosed()) {
+            Thread.sleep(5); // hold what was read until resumed (or cut)
+          }
           out.write(buf, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // cut
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         try {
           from.close();
@@ -85,6 +94,16 @@ final class TcpProxy implements AutoCloseable {
       s.close();
     }
     sockets.clear();
+  }
+
+  /** Keeps accepting connections but forwards nothing, either way, until {@link #resume}. */
+  void stall() {
+    stalled = true;
+  }
+
+  /** Forwards again, starting with what was held. */
+  void resume() {
+    stalled = false;
   }
 
   /** Listens again on the same port. */
