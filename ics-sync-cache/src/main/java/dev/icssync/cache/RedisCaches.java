@@ -10,9 +10,9 @@ import java.util.Objects;
 
 /**
  * Caches and limits shared by every instance that uses the same Redis and key prefix, through
- * Lettuce (one connection, short timeouts): the tenant limit is an exact sliding-window log (one Lua
- * script on a sorted set per tenant), host politeness a Bucket4j token bucket. Needs {@code io.lettuce:lettuce-core} and
- * {@code com.bucket4j:bucket4j_jdk17-lettuce} on the class path.
+ * Lettuce (one connection, short timeouts): the tenant limit is an exact sliding-window log (one
+ * Lua script on a sorted set per tenant), host politeness a Bucket4j token bucket. Needs {@code
+ * io.lettuce:lettuce-core} and {@code com.bucket4j:bucket4j_jdk17-lettuce} on the class path.
  *
  * <pre>{@code
  * RedisCaches redis = RedisCaches.builder("redis://10.0.0.5:6379").keyPrefix("icssync:prod:").build();
@@ -26,10 +26,11 @@ import java.util.Objects;
  *
  * <p>Redis down or slow: commands time out after {@code commandTimeout} (default 250 ms), then Redis
  * is left alone for {@code coolDown} (default 5 s). Meanwhile exports are misses (rendered from the
- * store), invalidations are queued and replayed, and limits fall back to in-process buckets of the
- * same shape (per instance): the limiter <em>admits</em> within a per-instance budget rather than refusing, because
- * refusing would stop every sync of every tenant while Redis is away, and stale calendars cost more
- * than a tenant briefly exceeding its budget. Failures are counted in {@code exportCache().stats()}.
+ * store), invalidations are queued and replayed, and limits fall back to in-process limits of the
+ * same shape (an exact log per tenant, buckets per host), held per instance: the limiter
+ * <em>admits</em> within a per-instance budget rather than refusing, because refusing would stop
+ * every sync of every tenant while Redis is away, and stale calendars cost more than a tenant
+ * briefly exceeding its budget. Failures are counted in {@code exportCache().stats()}.
  * Nothing is thrown and nothing waits longer than the timeout. Redis need not be up at start.
  */
 public final class RedisCaches implements AutoCloseable {
@@ -81,7 +82,7 @@ public final class RedisCaches implements AutoCloseable {
 
   /**
    * Wraps a fetcher so that all workers together fetch at most {@code requests} per {@code per}
-   * from one host (a token bucket, as {@link #tenantLimiter}). A fetch whose turn comes within
+   * from one host (a Bucket4j token bucket of {@code requests} tokens refilled over {@code per}). A fetch whose turn comes within
    * {@code maxWait} waits for it; otherwise it is not made and reports RATE_LIMITED with a
    * Retry-After of {@code per / requests}.
    */
