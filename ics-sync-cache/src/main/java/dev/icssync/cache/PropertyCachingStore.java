@@ -125,6 +125,11 @@ final class PropertyCachingStore implements Store {
   }
 
   @Override
+  public List<CalendarEvent> eventsForWrite(EventQuery query) {
+    return delegate.eventsForWrite(query);
+  }
+
+  @Override
   public void saveConflicts(String tenant, Collection<Conflict> conflicts) {
     delegate.saveConflicts(tenant, conflicts);
   }
@@ -133,6 +138,12 @@ final class PropertyCachingStore implements Store {
   public List<Conflict> conflicts(String tenant, @Nullable String property,
       @Nullable ConflictStatus status) {
     return delegate.conflicts(tenant, property, status);
+  }
+
+  @Override
+  public List<Conflict> conflictsForWrite(String tenant, @Nullable String property,
+      @Nullable ConflictStatus status) {
+    return delegate.conflictsForWrite(tenant, property, status);
   }
 
   @Override

@@ -11,6 +11,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Storage of events, conflicts and the change log. Implementations are thread-safe; failures are
  * thrown as {@code IcsSyncException.StorageException}.
+ *
+ * <p>{@link #events} and {@link #conflicts} may be served by a lagging copy (a read replica). Reads
+ * whose result decides a write or is kept (conflict detection, read-modify-write of a conflict, an
+ * export rendered into the export cache) use {@link #eventsForWrite} and {@link #conflictsForWrite},
+ * which see every write committed before the call. A store that reads from one place keeps their
+ * defaults; a store that wraps another must forward them.
  */
 public interface EventStore {
 
@@ -26,6 +32,14 @@ public interface EventStore {
   /** Events of a property matching the query, ordered by start then key. */
   List<CalendarEvent> events(EventQuery query);
 
+  /**
+   * {@link #events} read so that every write committed before the call is visible (from the
+   * primary, never a lagging replica). The default calls {@link #events}.
+   */
+  default List<CalendarEvent> eventsForWrite(EventQuery query) {
+    return events(query);
+  }
+
   /** Inserts or replaces conflicts (by id); all of one tenant. */
   void saveConflicts(String tenant, Collection<Conflict> conflicts);
 
@@ -34,6 +48,15 @@ public interface EventStore {
    * opened time, then id.
    */
   List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status);
+
+  /**
+   * {@link #conflicts} read so that every write committed before the call is visible (from the
+   * primary, never a lagging replica). The default calls {@link #conflicts}.
+   */
+  default List<Conflict> conflictsForWrite(String tenant, @Nullable String property,
+      @Nullable ConflictStatus status) {
+    return conflicts(tenant, property, status);
+  }
 
   /** The newest {@code limit} runs of a feed, newest first. */
   List<SyncRun> runs(String tenant, String feedId, int limit);

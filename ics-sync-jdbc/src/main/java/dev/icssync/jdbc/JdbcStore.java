@@ -73,7 +73,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Reads that tolerate replication lag go to the read data source when one is given:
  * {@link #events}, {@link #conflicts}, {@link #runs}, {@link #feeds}, {@link #allFeeds}, {@link #tokens}
  * and {@link #tokenByHash}. Everything a sync depends on ({@link #state}, {@link #eventsOfFeed},
- * {@link #feed}, {@link #property}) and every write go to the primary.
+ * {@link #feed}, {@link #property}), every read that decides a write or is cached
+ * ({@link #eventsForWrite}, {@link #conflictsForWrite}: conflict detection, ignoring a conflict,
+ * export renders) and every write go to the primary.
  *
  * <p>PostgreSQL keeps instants to the microsecond: finer instants are truncated when stored.
  */
@@ -402,9 +404,19 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<CalendarEvent> events(EventQuery q) {
+    return events(read, q);
+  }
+
+  /** {@link #events} from the primary: conflict detection and renders for the export cache. */
+  @Override
+  public List<CalendarEvent> eventsForWrite(EventQuery q) {
+    return events(primary, q);
+  }
+
+  private List<CalendarEvent> events(DataSource ds, EventQuery q) {
     Objects.requireNonNull(q, "query");
     String sql = eventsSql(q);
-    List<CalendarEvent> out = transaction(read, q.tenant(), false, "query events", c -> {
+    List<CalendarEvent> out = transaction(ds, q.tenant(), false, "query events", c -> {
       try (PreparedStatement ps = prepare(c, sql)) {
         bindEventsQuery(ps, q, dialect());
         return readEvents(ps);
@@ -511,8 +523,20 @@ public final class JdbcStore implements Store {
 
   @Override
   public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
+    return conflicts(read, tenant, property, status);
+  }
+
+  /** {@link #conflicts} from the primary: conflict detection and changes of a conflict's status. */
+  @Override
+  public List<Conflict> conflictsForWrite(String tenant, @Nullable String property,
+      @Nullable ConflictStatus status) {
+    return conflicts(primary, tenant, property, status);
+  }
+
+  private List<Conflict> conflicts(DataSource ds, String tenant, @Nullable String property,
+      @Nullable ConflictStatus status) {
     String sql = conflictsSql(property != null, status != null);
-    List<Conflict> out = query(read, tenant, false, "query conflicts", c -> {
+    List<Conflict> out = query(ds, tenant, false, "query conflicts", c -> {
       try (PreparedStatement ps = prepare(c, sql)) {
         int i = 1;
         ps.setString(i++, tenant);

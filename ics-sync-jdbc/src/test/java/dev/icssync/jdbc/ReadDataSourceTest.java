@@ -3,6 +3,10 @@ package dev.icssync.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.icssync.Conflict;
+import dev.icssync.ConflictStatus;
+import dev.icssync.DateRange;
+import dev.icssync.EventKey;
 import dev.icssync.ExportToken;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
@@ -36,6 +40,14 @@ class ReadDataSourceTest {
       assertThat(store.feed("t", "f")).isPresent();
       assertThat(store.state("t", "f").generation()).isEqualTo(1);
       assertThat(store.eventsOfFeed("t", "f")).hasSize(3);
+      // reads that decide a write: primary
+      assertThat(store.eventsForWrite(EventQuery.active("t", "p"))).hasSize(3);
+      EventKey k1 = new EventKey("t", "f", "x", "");
+      EventKey k2 = new EventKey("t", "g", "y", "");
+      store.saveConflicts("t", List.of(new Conflict(Conflict.idOf(k1, k2), "t", "p", k1, k2,
+          DateRange.timed(Fixtures.T0, Fixtures.T0.plusSeconds(3600)), ConflictStatus.OPEN, null, Fixtures.T0, null)));
+      assertThat(store.conflictsForWrite("t", "p", null)).hasSize(1);
+      assertThat(store.conflicts("t", "p", null)).isEmpty();
       // lag-tolerant reads: the replica, which has none of it yet
       assertThat(store.events(EventQuery.active("t", "p"))).isEmpty();
       assertThat(store.runs("t", "f", 5)).isEmpty();

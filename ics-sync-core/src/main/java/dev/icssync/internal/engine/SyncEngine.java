@@ -360,10 +360,12 @@ public final class SyncEngine {
       PropertySettings ps = known != null ? known : propertySettings(tenant, property);
       LocalDate from = LocalDate.ofInstant(now.minus(settings.config().windowBack()), ps.zone());
       Instant coveredFrom = from.atStartOfDay(ps.zone()).toInstant();
-      List<CalendarEvent> events = store.events(new EventQuery(tenant, property, from, null, false));
+      // both reads decide what is saved: never from a lagging replica (the sync's own apply, or a
+      // conflict just opened elsewhere, would be missing and open conflicts resolved wrongly)
+      List<CalendarEvent> events = store.eventsForWrite(new EventQuery(tenant, property, from, null, false));
       List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps);
       List<Conflict> existing = new ArrayList<>();
-      for (Conflict c : store.conflicts(tenant, property, null)) {
+      for (Conflict c : store.conflictsForWrite(tenant, property, null)) {
         if (c.overlap().end().isAfter(coveredFrom)) {
           existing.add(c);
         }
@@ -379,7 +381,7 @@ public final class SyncEngine {
 
   /** Marks a conflict ignored; it stays ignored while the overlap lasts. */
   public Optional<Conflict> ignore(String tenant, String conflictId) {
-    for (Conflict c : store.conflicts(tenant, null, null)) {
+    for (Conflict c : store.conflictsForWrite(tenant, null, null)) {
       if (c.id().equals(conflictId)) {
         if (c.status() == ConflictStatus.IGNORED) {
           return Optional.of(c);

@@ -66,7 +66,9 @@ public final class Exporter {
     if (hit.isPresent()) {
       return hit.get();
     }
-    List<CalendarEvent> events = store.events(new EventQuery(view.tenant(), view.property(),
+    // the render is cached until the next invalidation (or the cache's TTL): read it where the sync
+    // that invalidated the cache is already visible, not from a lagging replica
+    List<CalendarEvent> events = store.eventsForWrite(new EventQuery(view.tenant(), view.property(),
         today.minusDays(view.paddingDaysAfter()),
         today.plusDays(view.horizon().toDays() + view.paddingDaysBefore()), true));
     ExportedCalendar rendered = render(view, zone, today, events);
