@@ -33,7 +33,8 @@ final class RedisSupport {
       if (Boolean.getBoolean("icssync.ci")) {
         fail(msg + " (icssync.ci=true: Redis tests must run)");
       }
-      Assumptions.abort(msg + ": skipping Redis test");
+      Assumptions.abort(msg + ": skipping Redis test; start one with `redis-server --port 6379` to run"
+          + " these tests (with ICSSYNC_CI=true or -Pci a missing Redis fails the build instead)");
     }
   }
 

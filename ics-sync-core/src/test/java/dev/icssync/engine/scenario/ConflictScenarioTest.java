@@ -103,6 +103,84 @@ class ConflictScenarioTest {
   }
 
   @Test
+  void conflictIsResolvedWhenOneSideVanishesFromItsFeed() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      Ics others = Ics.airbnb().reserved("bbb", D.plusDays(20), D.plusDays(22))
+          .reserved("ccc", D.plusDays(30), D.plusDays(33)).reserved("zzz", D.plusDays(60), D.plusDays(62));
+      k.fetcher.body("air", Ics.airbnb().reserved("aaa", D.plusDays(3), D.plusDays(7))
+              .reserved("bbb", D.plusDays(20), D.plusDays(22)).reserved("ccc", D.plusDays(30), D.plusDays(33))
+              .reserved("zzz", D.plusDays(60), D.plusDays(62)).build())
+          .body("air", others.build());
+      k.fetcher.body("bk", bookingStay(D.plusDays(5), D.plusDays(9)));
+      k.sync("air");
+      k.sync("bk");
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).hasSize(1);
+
+      SyncReport dropped = k.sync("air"); // one of four stays gone: cancelled, not held back
+      assertThat(dropped.counts().cancelled()).isEqualTo(1);
+      assertThat(dropped.conflictsResolved()).isEqualTo(1);
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).isEmpty();
+      assertThat(k.conflicts("villa", ConflictStatus.RESOLVED)).hasSize(1);
+      assertThat(dropped.changes()).anyMatch(c -> c instanceof ChangeEvent.Cancelled)
+          .anyMatch(c -> c instanceof ChangeEvent.ConflictResolved);
+    }
+  }
+
+  @Test
+  void conflictIsResolvedWhenOneSideIsSentAsCancelled() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("air", airbnbStay(D.plusDays(3), D.plusDays(7)));
+      k.fetcher.body("bk", bookingStay(D.plusDays(5), D.plusDays(9)))
+          .body("bk", Ics.booking().allDay("b1@booking.com", D.plusDays(5), D.plusDays(9),
+                  "CLOSED - Not available", "STATUS:CANCELLED")
+              .allDay("b2@booking.com", D.plusDays(70), D.plusDays(72), "CLOSED - Not available").build());
+      k.sync("air");
+      k.sync("bk");
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).hasSize(1);
+
+      SyncReport cancelled = k.sync("bk");
+      assertThat(cancelled.counts().cancelled()).isEqualTo(1);
+      assertThat(cancelled.conflictsResolved()).isEqualTo(1);
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).isEmpty();
+      assertThat(cancelled.changes()).anyMatch(c -> c instanceof ChangeEvent.ConflictResolved);
+    }
+  }
+
+  @Test
+  void theDefaultPolicyHonoursTheStaySeenFirst() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("air", airbnbStay(D.plusDays(3), D.plusDays(7)));
+      k.fetcher.body("bk", bookingStay(D.plusDays(5), D.plusDays(9)));
+      k.sync("bk"); // Booking's stay is stored first...
+      k.clock.instant = k.clock.instant.plus(java.time.Duration.ofHours(1));
+      k.sync("air"); // ...an hour before Airbnb's (whose feed id sorts first)
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).singleElement()
+          .satisfies(c -> assertThat(c.winner()).isNotNull()
+              .satisfies(w -> assertThat(w.feedId()).isEqualTo("bk")));
+    }
+  }
+
+  @Test
+  void keepBothNamesNoWinner() {
+    try (Kit k = new Kit(b -> b.conflictPolicy(ConflictPolicy.keepBoth()))) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("air", airbnbStay(D.plusDays(3), D.plusDays(7)));
+      k.fetcher.body("bk", bookingStay(D.plusDays(5), D.plusDays(9)));
+      k.sync("air");
+      assertThat(k.sync("bk").conflictsOpened()).isEqualTo(1);
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).singleElement()
+          .satisfies(c -> assertThat(c.winner()).isNull());
+    }
+  }
+
+  @Test
   void ignoredConflictStaysIgnoredWhileItLasts() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
