@@ -5,6 +5,7 @@ import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.ConflictPolicy;
 import dev.icssync.spi.ExportCache;
+import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.PurgeHook;
 import dev.icssync.spi.Store;
@@ -144,6 +145,41 @@ public final class IcsSync implements AutoCloseable {
         ownPool = pool;
       }
       return ownPool;
+    }
+  }
+
+  /**
+   * Forgets a feed's HTTP validators (ETag, Last-Modified) and the digest of its last applied body,
+   * so its next sync fetches unconditionally and applies the full body: for a store whose events
+   * were wiped or restored while the feed state was kept, which would otherwise stay on "not
+   * modified" or "unchanged digest". Quarantine, failure count and the generation are kept (held-back
+   * cancellations still need confirmation or {@link SyncMode#FORCE}). A sync of the feed running
+   * meanwhile may store validators again; reset before syncing, not during.
+   *
+   * @return the feed's state after the reset, or empty when the tenant has no feed of that id
+   */
+  public Optional<FeedState> resetFeedValidators(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    Store store = settings.store();
+    if (store.feed(tenant, feedId).isEmpty()) {
+      return Optional.empty();
+    }
+    for (int attempt = 1; ; attempt++) {
+      FeedState current = store.state(tenant, feedId);
+      FeedState reset = current.withoutValidators();
+      if (reset.equals(current)) {
+        return Optional.of(current);
+      }
+      try {
+        // Same generation as stored: the store's fence rejects this only if a sync began meanwhile.
+        store.apply(FeedApply.stateOnly(reset, null));
+        return Optional.of(reset);
+      } catch (IcsSyncException.StaleGenerationException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
