@@ -100,6 +100,34 @@ class SyncScenarioTest {
   }
 
   @Test
+  void reloadFetchesWithoutValidatorsReadsTheBodyAndKeepsTheGuard() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.fetcher.body("air", twoStays(), "\"v1\"").body("air", twoStays(), "\"v1\"")
+          .body("air", twoStays(), "\"v2\"").body("air", Ics.airbnb().build(), "\"v3\"");
+      k.sync("air");
+      // Same body again: the stored digest makes it a no-op...
+      assertThat(k.sync("air").outcome()).isEqualTo(SyncOutcome.UNCHANGED);
+      assertThat(k.fetcher.requests.get(1).etag()).isEqualTo("\"v1\"");
+
+      // ...while a reload (say, after the events were restored from a backup) asks without
+      // validators and reads the body whatever its digest.
+      SyncReport reload = k.sync("air", SyncMode.RELOAD);
+      assertThat(k.fetcher.requests.get(2).etag()).isNull();
+      assertThat(k.fetcher.requests.get(2).lastModified()).isNull();
+      assertThat(reload.outcome()).isEqualTo(SyncOutcome.APPLIED);
+      assertThat(reload.counts().seen()).isEqualTo(2);
+      assertThat(k.state("air").etag()).isEqualTo("\"v2\"");
+
+      // It confirms nothing: an empty body is still held back, unlike FORCE.
+      SyncReport empty = k.sync("air", SyncMode.RELOAD);
+      assertThat(empty.outcome()).isEqualTo(SyncOutcome.QUARANTINED);
+      assertThat(empty.counts().cancelled()).isZero();
+      assertThat(k.events("air")).allMatch(CalendarEvent::isActive);
+    }
+  }
+
+  @Test
   void glitchEmptyAirbnbPollIsQuarantinedAndNothingIsCancelled() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
