@@ -154,7 +154,9 @@ public final class IcsSync implements AutoCloseable {
    * were wiped or restored while the feed state was kept, which would otherwise stay on "not
    * modified" or "unchanged digest". Quarantine, failure count and the generation are kept (held-back
    * cancellations still need confirmation or {@link SyncMode#FORCE}). A sync of the feed running
-   * meanwhile may store validators again; reset before syncing, not during.
+   * meanwhile may store validators again; reset before syncing, not during. Unlike a one-off
+   * {@link SyncMode#RELOAD}, the reset is stored, so whichever sync comes next (a scheduler's
+   * {@link #syncAll()}, another node) reads the full body.
    *
    * @return the feed's state after the reset, or empty when the tenant has no feed of that id
    */
