@@ -269,7 +269,7 @@ class ExportEndpointTest {
   void aFailingStoreGives503AndTheLogNeverShowsTheToken() throws Exception {
     Store failing = (Store) java.lang.reflect.Proxy.newProxyInstance(Store.class.getClassLoader(),
         new Class<?>[] {Store.class}, (proxy, method, args) -> {
-          if (method.getName().equals("events")) {
+          if (method.getName().equals("events") || method.getName().equals("eventsForWrite")) {
             throw new dev.icssync.IcsSyncException.StorageException("connection reset", null);
           }
           try {
