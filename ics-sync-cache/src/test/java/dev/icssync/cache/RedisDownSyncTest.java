@@ -9,6 +9,7 @@ import dev.icssync.IcsSync;
 import dev.icssync.SyncOutcome;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.Store;
+import dev.icssync.tck.net.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,7 +106,7 @@ class RedisDownSyncTest {
     String prefix = RedisSupport.uniquePrefix();
     Store store = Store.inMemory();
     Feeds feeds = new Feeds();
-    try (TcpProxy proxy = new TcpProxy(6379);
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
         RedisCaches workerRedis = RedisCaches.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix)
             .commandTimeout(Duration.ofMillis(300)).coolDown(Duration.ZERO).build();
         RedisCaches serverRedis = RedisCaches.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix)

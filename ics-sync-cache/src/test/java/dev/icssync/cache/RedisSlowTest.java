@@ -13,6 +13,7 @@ import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.Store;
 import dev.icssync.spi.SyncLimiter;
+import dev.icssync.tck.net.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +64,7 @@ class RedisSlowTest {
   void everyCallDegradesWithinTheTimeoutAndIsCounted() throws Exception {
     RedisSupport.requireRedis();
     String prefix = RedisSupport.uniquePrefix();
-    try (TcpProxy proxy = new TcpProxy(6379);
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
         RedisCaches redis = RedisCaches.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix)
             .commandTimeout(TIMEOUT).coolDown(Duration.ZERO).build()) {
       ExportCache cache = redis.exportCache();
@@ -116,7 +117,7 @@ class RedisSlowTest {
     java.util.Map<String, String> bodies = new java.util.concurrent.ConcurrentHashMap<>();
     FeedFetcher feeds = r -> FetchResult.Fetched.of(bodies.get(r.feed().id())
         .getBytes(StandardCharsets.UTF_8));
-    try (TcpProxy proxy = new TcpProxy(6379);
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
         RedisCaches redis = RedisCaches.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix)
             .commandTimeout(TIMEOUT).coolDown(Duration.ZERO).build();
         IcsSync sync = IcsSync.builder().store(store).clock(CLOCK)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.SyncLimiter;
+import dev.icssync.tck.net.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ class RedisStopsMidTest {
   void degradesWhileDownAndReplaysInvalidationsWhenBack() throws Exception {
     RedisSupport.requireRedis();
     String prefix = RedisSupport.uniquePrefix();
-    try (TcpProxy proxy = new TcpProxy(6379);
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379);
         RedisCaches viaProxy = RedisCaches.builder("redis://127.0.0.1:" + proxy.port())
             .keyPrefix(prefix).commandTimeout(Duration.ofMillis(200)).coolDown(Duration.ZERO).build();
         RedisCaches direct = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build()) {

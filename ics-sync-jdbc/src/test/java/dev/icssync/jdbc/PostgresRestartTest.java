@@ -15,6 +15,7 @@ import dev.icssync.spi.FetchResult;
 import dev.icssync.tck.db.PostgresServer;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
+import dev.icssync.tck.net.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

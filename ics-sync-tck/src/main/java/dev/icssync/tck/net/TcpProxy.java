@@ -1,4 +1,4 @@
-package dev.icssync.cache;
+package dev.icssync.tck.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,24 +11,38 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy to Redis that a test can cut and restore ("Redis stopped mid-test") or stall
- * ("Redis slow": connections are still accepted, bytes are held in both directions until resumed).
+ * A loopback TCP proxy to a server (a database, Redis) that a test can cut and restore (to its
+ * clients, a server restart: every connection dropped, new ones refused, then accepted again) or
+ * stall (a slow server: connections are still accepted, bytes are held in both directions until
+ * resumed). Clients connect to {@code 127.0.0.1:}{@link #port()}.
+ *
+ * <pre>{@code
+ * try (TcpProxy proxy = new TcpProxy("127.0.0.1", 6379)) {
+ *   // point the client at proxy.port()
+ *   proxy.cut();      // the server is "down"
+ *   proxy.restore();  // and back, on the same port
+ * }
+ * }</pre>
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
+  private final String targetHost;
   private final int targetPort;
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
   private volatile boolean stalled;
 
-  TcpProxy(int targetPort) throws IOException {
+  /** Starts a proxy on a free loopback port, forwarding to {@code targetHost:targetPort}. */
+  public TcpProxy(String targetHost, int targetPort) throws IOException {
+    this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.server = open(0);
     this.port = server.getLocalPort();
     accept(server);
   }
 
-  int port() {
+  /** The loopback port clients connect to. */
+  public int port() {
     return port;
   }
 
@@ -44,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
       while (!s.isClosed()) {
         try {
           Socket client = s.accept();
-          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+          Socket upstream = new Socket(targetHost, targetPort);
           sockets.add(client);
           sockets.add(upstream);
           pump(client, upstream);
@@ -88,7 +102,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Refuses new connections and cuts the open ones. */
-  void cut() throws IOException {
+  public void cut() throws IOException {
     server.close();
     for (Socket s : sockets) {
       s.close();
@@ -97,17 +111,17 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Keeps accepting connections but forwards nothing, either way, until {@link #resume}. */
-  void stall() {
+  public void stall() {
     stalled = true;
   }
 
   /** Forwards again, starting with what was held. */
-  void resume() {
+  public void resume() {
     stalled = false;
   }
 
   /** Listens again on the same port. */
-  void restore() throws IOException {
+  public void restore() throws IOException {
     server = open(port);
     accept(server);
   }
