@@ -8,11 +8,9 @@ import dev.icssync.PropertySettings;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -107,32 +105,5 @@ class CaffeineCachesTest {
     assertThat(stats.hits()).isEqualTo(3);
     assertThat(stats.misses()).isEqualTo(3);
     assertThat(CaffeineCaches.propertyCacheStats(backing)).isEqualTo(CacheStats.EMPTY);
-  }
-
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

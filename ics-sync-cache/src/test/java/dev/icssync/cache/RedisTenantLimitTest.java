@@ -3,11 +3,8 @@ package dev.icssync.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.icssync.spi.SyncLimiter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,35 +18,7 @@ import org.junit.jupiter.api.Test;
 class RedisTenantLimitTest {
   private static final Duration HOUR = Duration.ofHours(1);
 
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    private volatile Instant now;
-
-    ManualClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
   private String prefix;
   private RedisCaches a;
   private RedisCaches b;
