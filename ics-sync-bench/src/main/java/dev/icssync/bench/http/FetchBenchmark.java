@@ -6,8 +6,6 @@ import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -63,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class FetchBenchmark {
-  static final String ETAG = "\"v1\"";
+  static final String ETAG = FetcherLoad.ETAG;
   static final int BODY_BYTES = 20 * 1024;
   private static final int MAX_THREADS = 16;
 
@@ -91,22 +89,7 @@ public class FetchBenchmark {
       return t;
     });
     server.setExecutor(serverPool);
-    server.createContext("/cal.ics", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
-      }
-      exchange.getResponseHeaders().set("ETag", ETAG);
-      if (ETAG.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-        exchange.sendResponseHeaders(304, -1);
-      } else {
-        exchange.getResponseHeaders().set("Content-Type", "text/calendar; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-      exchange.close();
-    });
+    FetcherLoad.serveCalendar(server, body);
     server.start();
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/cal.ics?token=bench";
     uri = URI.create(url);

@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class FetcherLoad {
   private FetcherLoad() {}
 
-  private static final String ETAG = "\"v1\"";
+  static final String ETAG = "\"v1\"";
 
   public static void main(String[] args) throws Exception {
     System.setProperty("sun.net.httpserver.nodelay", "true"); // before the server is created
@@ -66,22 +66,7 @@ public final class FetcherLoad {
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     ExecutorService serverPool = Executors.newFixedThreadPool(serverThreads);
     server.setExecutor(serverPool);
-    server.createContext("/cal.ics", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        in.readAllBytes();
-      }
-      exchange.getResponseHeaders().set("ETag", ETAG);
-      if (ETAG.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-        exchange.sendResponseHeaders(304, -1);
-      } else {
-        exchange.getResponseHeaders().set("Content-Type", "text/calendar; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-      exchange.close();
-    });
+    serveCalendar(server, body);
     server.start();
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/cal.ics?token=bench";
     int maxLevel = levels.stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -181,6 +166,29 @@ public final class FetcherLoad {
     stop.set(true);
     done.await(30, TimeUnit.SECONDS);
     return new Result(ok.sum() / seconds, errors.sum());
+  }
+
+  /**
+   * Serves {@code body} at {@code /cal.ics} with the ETag {@link #ETAG}: 304 to a request that
+   * sends it back in If-None-Match, else 200.
+   */
+  static void serveCalendar(HttpServer server, byte[] body) {
+    server.createContext("/cal.ics", exchange -> {
+      try (InputStream in = exchange.getRequestBody()) {
+        in.readAllBytes();
+      }
+      exchange.getResponseHeaders().set("ETag", ETAG);
+      if (ETAG.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+        exchange.sendResponseHeaders(304, -1);
+      } else {
+        exchange.getResponseHeaders().set("Content-Type", "text/calendar; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
+      exchange.close();
+    });
   }
 
   /** A calendar of about {@code size} bytes. */
