@@ -48,6 +48,15 @@ class RedisCachesTest {
         Instant.parse("2026-01-01T00:00:00Z"), 1);
   }
 
+  /** Waits up to 5 s until {@code c} has heard more invalidation messages than {@code before}. */
+  static void awaitHeard(RedisExportCache c, long before) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (c.invalidationsHeard() == before && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(c.invalidationsHeard()).isGreaterThan(before);
+  }
+
   @Test
   void instancesShareExportsAndSeeEachOthersInvalidations() throws Exception {
     ExportCache ca = a.exportCache();
@@ -56,7 +65,10 @@ class RedisCachesTest {
     ca.put("v1", "t1", "p1", cal("one"));
     assertThat(cb.get("v1")).map(c -> new String(c.body(), StandardCharsets.UTF_8)).contains("one");
 
+    long heard = ((RedisExportCache) ca).invalidationsHeard();
     cb.invalidate("t1", "p1"); // a sync on instance B
+    // A renders after it heard of B's sync: a render started before that would rightly lose
+    awaitHeard((RedisExportCache) ca, heard);
     assertThat(ca.get("v1")).isEmpty();
     assertThat(cb.get("v1")).isEmpty();
 
@@ -75,11 +87,7 @@ class RedisCachesTest {
     assertThat(ca.get("v1")).isEmpty(); // A starts rendering from old events
     long heard = ((RedisExportCache) ca).invalidationsHeard();
     cb.invalidate("t1", "p1"); // B's sync commits
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (((RedisExportCache) ca).invalidationsHeard() == heard && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(((RedisExportCache) ca).invalidationsHeard()).isGreaterThan(heard);
+    awaitHeard((RedisExportCache) ca, heard);
     ca.put("v1", "t1", "p1", cal("old")); // A's render finishes
     assertThat(cb.get("v1")).isEmpty();
   }
