@@ -7,11 +7,12 @@
 #   4. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
 #
 # Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
-#   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (58 results; 10 min measured
-#            on a loaded 2-core machine)
+#   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (70 results; 10 min measured
+#            on a loaded 2-core machine before the 12 HTTP/2 fetch results, which add about 3 min)
 #   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
-#            2-core machine, 22 min on a loaded one; the load test's --full run comes on top and should
-#            stay under 8 min so that the whole command ends within 30 min)
+#            2-core machine, 22 min on a loaded one, before the HTTP/2 fetch suite, which adds about
+#            6 min: every fork makes its own certificate; the load test's --full run comes on top and
+#            should stay under 8 min so that the whole command ends within 30 min)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
@@ -42,7 +43,7 @@ mkdir -p "$results"
 rm -f "$results/jmh.json" "$results/load.json" "$results/load.md"
 
 # Every suite of BENCHMARKS.md, one regex, one JMH run.
-suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|ExportBenchmark|ExportEndpointBenchmark)|engine\.(DiffBenchmark|ConflictBenchmark)|jdbc\.(JdbcStoreLoadBenchmark|JdbcStoreResyncBenchmark)|http\.FetchBenchmark|cache\.ExportCacheBenchmark)\.'
+suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|ExportBenchmark|ExportEndpointBenchmark)|engine\.(DiffBenchmark|ConflictBenchmark)|jdbc\.(JdbcStoreLoadBenchmark|JdbcStoreResyncBenchmark)|http\.(FetchBenchmark|FetchH2Benchmark)|cache\.ExportCacheBenchmark)\.'
 if [[ $profile == quick ]]; then
   timing=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
 else

@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * The suites of BENCHMARKS.md, in order, with the targets of the seed and of the issues that set them:
- * parser (issue 3), diff and conflict detection (issue 4), JDBC store (issue 5), fetcher (issue 6),
- * export and endpoint (issue 7).
+ * parser (issue 3), diff and conflict detection (issue 4), JDBC store (issue 5), fetcher over HTTP/1.1
+ * and HTTP/2 (issue 6), export and endpoint (issue 7).
  */
 public final class Suites {
   private Suites() {}
@@ -27,7 +27,7 @@ public final class Suites {
   /** Every suite, in the order of the report. */
   public static List<Suite> all() {
     return List.of(parse(), write(), export(), diff(), conflicts(), jdbcLoad(), jdbcResync(), fetch(),
-        exportEndpoint(), exportCache());
+        fetchH2(), exportEndpoint(), exportCache());
   }
 
   static Suite parse() {
@@ -132,6 +132,24 @@ public final class Suites {
         Map.of("path", v -> "path " + v),
         List.of(new MinPeerRatio("within 20 % of the bare java.net.http client, >= 0.8x (issue 6)", r -> true,
             JAVA_NET_HTTP, 0.8)));
+  }
+
+  static Suite fetchH2() {
+    Map<String, Map<String, String>> peers = new LinkedHashMap<>();
+    peers.put("ours", peers(JAVA_NET_HTTP, "jdk"));
+    peers.put("oursThreads10", peers(JAVA_NET_HTTP, "jdkThreads10"));
+    peers.put("oursThreads50", peers(JAVA_NET_HTTP, "jdkThreads50"));
+    return new Suite("HTTP/2 fetch over TLS: our fetcher vs java.net.http", "FetchH2Benchmark",
+        "The fetch suite over https with HTTP/2 on loopback: an httpcore5-h2 server with a self-signed "
+            + "certificate offers h2 by ALPN; HttpFeedFetcher and a bare java.net.http client (version "
+            + "HTTP_2) trust that certificate, and setup fails unless both negotiated HTTP/2. `304`: "
+            + "If-None-Match matches; `200`: a 20 KB calendar. The 10- and 50-thread rows share one "
+            + "client (streams of one connection); their score is the total of all threads.",
+        ordered("ours", "fetch h2", "oursThreads10", "fetch h2", "oursThreads50", "fetch h2"), peers,
+        "requests/s", "request", r -> 1, Set.of(),
+        Map.of("path", v -> "path " + v),
+        List.of(new MinPeerRatio("within 20 % of the bare java.net.http client over HTTP/2, >= 0.8x (issue 6)",
+            r -> true, JAVA_NET_HTTP, 0.8)));
   }
 
   static Suite exportEndpoint() {

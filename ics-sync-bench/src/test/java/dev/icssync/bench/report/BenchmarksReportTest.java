@@ -39,7 +39,7 @@ class BenchmarksReportTest {
 
   @Test
   void readsScoresAndNormalisesUnitsToOpsPerSecond() {
-    assertThat(results).hasSize(11);
+    assertThat(results).hasSize(17);
     JmhResult ours = result("ParseBenchmark.ours");
     assertThat(ours.className()).isEqualTo("ParseBenchmark");
     assertThat(ours.method()).isEqualTo("ours");
@@ -63,6 +63,8 @@ class BenchmarksReportTest {
     assertThat(result("FetchBenchmark.jdk").opsPerSecond()).isCloseTo(1_000, within(1e-9));
     assertThat(result("FetchBenchmark.oursThreads10").threads()).isEqualTo(10);
     assertThat(result("FetchBenchmark.oursThreads50").threads()).isEqualTo(50);
+    assertThat(result("FetchH2Benchmark.oursThreads50").className()).isEqualTo("FetchH2Benchmark");
+    assertThat(result("FetchH2Benchmark.oursThreads50").params()).containsEntry("path", "200");
   }
 
   @Test
@@ -132,6 +134,31 @@ class BenchmarksReportTest {
   }
 
   @Test
+  void fetchH2SuiteRendersItsOwnRowsAgainstTheBareClientOverHttp2() {
+    List<Row> rows = BenchmarksReport.rows(Suites.fetchH2(),
+        results.stream().filter(r -> r.className().equals("FetchH2Benchmark")).toList());
+    assertThat(rows).extracting(r -> r.ours().method()).containsExactly("ours", "oursThreads10", "oursThreads50");
+    assertThat(rows).allSatisfy(r -> assertThat(r.peers()).containsOnlyKeys("bare java.net.http"));
+    assertThat(rows.get(2).peers().get("bare java.net.http").method()).isEqualTo("jdkThreads50");
+
+    List<Check> checks = new ArrayList<>();
+    String md = new BenchmarksReport(Suites.all()).renderSuite(Suites.fetchH2(), results, checks);
+    assertThat(md).startsWith("### HTTP/2 fetch over TLS").contains("`FetchH2Benchmark`: ")
+        .doesNotContain("Not run").doesNotContain("Apache");
+    assertThat(checks).extracting(Check::target).allMatch(t -> t.startsWith("HTTP/2 fetch over TLS")
+        && t.endsWith(": within 20 % of the bare java.net.http client over HTTP/2, >= 0.8x (issue 6)"));
+    assertThat(checks).extracting(Check::ratio).satisfiesExactly(
+        r -> assertThat(r).isCloseTo(0.95 / 0.8, within(1e-9)), // 760 vs 800 req/s
+        r -> assertThat(r).isCloseTo(0.7 / 0.8, within(1e-9)), // 2,100 vs 3,000 req/s
+        r -> assertThat(r).isCloseTo(1.1 / 0.8, within(1e-9))); // 4,400 vs 4,000 req/s
+    String threads10 = md.lines().filter(l -> l.startsWith("| fetch h2, path 200, 10 threads")).findFirst()
+        .orElseThrow();
+    assertThat(threads10).contains("| 0.70x |").endsWith("| 0.87x **missed** |");
+    String single = md.lines().filter(l -> l.startsWith("| fetch h2, path 200, 1 thread |")).findFirst().orElseThrow();
+    assertThat(single).contains("| 0.95x |").endsWith("| 1.19x met |");
+  }
+
+  @Test
   void wholeFileNamesMachineCommandsMissingSuitesAndLoadTest() {
     String md = new BenchmarksReport(Suites.all()).render(results, Optional.of("### Load table\n\n| p50 | 3 ms |\n"),
         MACHINE, RUN);
@@ -141,11 +168,14 @@ class BenchmarksReportTest {
     assertThat(md).contains("mvn -B -q package").contains("java -jar benchmarks.jar -f 1")
         .contains("java -cp x LoadTest --quick").contains("java -cp y BenchmarksReport")
         .contains("run time 12 min 34 s").contains("Load test run time 1 min 01 s");
-    assertThat(md).contains("6 of 7 target checks met.");
+    assertThat(md).contains("8 of 10 target checks met.");
     assertThat(md).contains("Not run: no results of `ConflictBenchmark` in jmh.json.");
     assertThat(md).contains("### Other benchmarks").contains("| FooBenchmark.bar | size=7 | 1 | 42.0 ± 1.00 | 42.0 |");
     assertThat(md).contains("## Load test\n\n### Load table\n\n| p50 | 3 ms |\n");
     assertThat(md.indexOf("### Parse")).isLessThan(md.indexOf("### Diff")).isLessThan(md.indexOf("## Load test"));
+    assertThat(md.indexOf("### HTTP fetch")).isLessThan(md.indexOf("### HTTP/2 fetch"))
+        .isLessThan(md.indexOf("### Export endpoint"));
+    assertThat(md).doesNotContain("| FetchH2Benchmark.");
   }
 
   @Test
