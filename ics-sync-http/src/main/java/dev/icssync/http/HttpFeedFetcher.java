@@ -569,6 +569,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     private long limit;
     private byte[] buf = new byte[0];
     private long received;
+    private @Nullable Response result;
 
     BodyConsumer(long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
@@ -591,7 +592,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       this.entity = entityDetails;
       this.keep = wantsBody(response.getCode());
       if (entityDetails == null) {
-        resultCallback.completed(response(new byte[0]));
+        result = response(new byte[0]);
         return;
       }
       if (!keep) {
@@ -646,11 +647,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
     @Override
     public void streamEnd(@Nullable List<? extends Header> trailers) {
-      FutureCallback<Response> cb = callback;
-      if (cb != null) {
-        int len = (int) received;
-        cb.completed(response(!keep ? new byte[0] : len == buf.length ? buf : Arrays.copyOf(buf, len)));
-      }
+      int len = (int) received;
+      result = response(!keep ? new byte[0] : len == buf.length ? buf : Arrays.copyOf(buf, len));
     }
 
     private Response response(byte[] body) {
@@ -665,9 +663,19 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       // the client fails the exchange's future with the same cause
     }
 
+    /**
+     * Called after the client has returned the connection to the pool (or dropped it): only now is
+     * the fetch told its result, so the next fetch to the same host finds the connection in the
+     * pool instead of opening another.
+     */
     @Override
     public void releaseResources() {
-      // the buffer goes with this object
+      Response r = result;
+      FutureCallback<Response> cb = callback;
+      result = null;
+      if (r != null && cb != null) {
+        cb.completed(r);
+      }
     }
   }
 
