@@ -7,19 +7,22 @@ import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,32 +31,44 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.ZipException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.config.Http1Config;
-import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -82,8 +97,10 @@ import org.slf4j.LoggerFactory;
  *       appear in results, messages or logs ({@link Redaction#url}).
  *   <li>Conditional GET with the stored validators ({@code If-None-Match}, {@code
  *       If-Modified-Since}); 304 becomes {@link FetchResult.NotModified}.
- *   <li>{@code Accept-Encoding: gzip, deflate}; the body is decoded while streaming and the size cap
- *       (default 10 MiB) is counted on decoded bytes, so gzip bombs stop at the cap.
+ *   <li>{@code Accept-Encoding: gzip, deflate}; the size cap (default 10 MiB) holds twice: on the
+ *       bytes received, while they stream (a body over the cap is cut off, dropping the HTTP/1.1
+ *       connection or resetting the HTTP/2 stream), and on the decoded bytes, so a gzip bomb stops
+ *       at the cap.
  *   <li>One deadline for the whole fetch, redirects and body included (default 60 s): a server that
  *       drips a byte a second is cut off. Connect timeout default 10 s; it also bounds the DNS
  *       lookup. Response headers are limited (200 lines of at most 16 KB).
@@ -91,7 +108,9 @@ import org.slf4j.LoggerFactory;
  *       SSRF guard; a leading chain of 301/308 is reported in {@link
  *       FetchResult#permanentRedirect()} (redacted).
  *   <li>Per-host politeness: at most 4 requests in flight to one host and starts at least 100 ms
- *       apart (both configurable); pooled keep-alive connections.
+ *       apart (both configurable). HTTP/2 where an https server offers it by ALPN (all fetches to
+ *       that host share one multiplexed connection), otherwise pooled HTTP/1.1 keep-alive
+ *       connections; plain http is HTTP/1.1.
  *   <li>200 with HTML/JSON/anything that does not start with {@code BEGIN:VCALENDAR} is {@link
  *       FailureReason#NOT_A_CALENDAR}; an empty 200 (or 204) is an empty body for the engine to
  *       judge; a calendar without {@code END:VCALENDAR} is a truncated transfer ({@link
@@ -113,17 +132,20 @@ import org.slf4j.LoggerFactory;
  * <p>A check before the request is not enough: the client would resolve the name again when it
  * connects, and a rebinding DNS server can answer "public" to the check and "private" to the
  * connect. {@code java.net.http.HttpClient} offers no hook between resolution and connect, so this
- * fetcher uses Apache HttpClient 5 (classic, blocking I/O), whose connection manager takes a {@code
- * DnsResolver}: ours resolves, checks <em>every</em> address, refuses the host if any address is
+ * fetcher uses Apache HttpClient 5 (its async client, for HTTP/2), whose connection manager takes
+ * a {@code DnsResolver}: ours resolves, checks <em>every</em> address, refuses the host if any address is
  * refused or the lookup fails (fail closed), and hands back only the addresses it checked, which are
  * the only ones the connection manager connects to. No proxy is used (a proxy would resolve names
  * itself and defeat the guard), cookies are off (a shared client must not carry one tenant's
  * cookies to another's feed) and Apache's own redirect, retry, decompression and authentication
  * handling are off: this class does each of them under its own rules.
  *
- * <p>HTTP/2: the classic client speaks HTTP/1.1 only; HTTP/2 would need Apache's async client (a
- * second I/O model with reactor threads) for little gain on one small GET per feed per interval, so
- * connections are HTTP/1.1 with keep-alive pooling.
+ * <p>Threads: the calling thread waits for each response with the fetch's remaining deadline, so a
+ * fetch never outlives its bound; responses are read by a small pool of I/O reactor threads ({@code
+ * ics-sync-http-io-N}, daemon, as many as processors, at least 2). Fetches in flight across all
+ * hosts are limited to {@link Builder#maxConnections}, so a new connection (and its DNS lookup)
+ * is always opened on the calling thread, never on a reactor thread. {@link Builder#http2
+ * http2(false)} offers HTTP/1.1 only.
  *
  * <p>The allow-list ({@link Builder#allowHost}, {@link Builder#allowCidr}) opens exactly what it
  * names, for tests on loopback and trusted intranets. Logging: keep the {@code org.apache.hc} loggers
@@ -141,12 +163,19 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private static final int SMALL_BODY = 16 * 1024;
   private static final int MAX_HEADER_LINE = 16 * 1024;
   private static final int MAX_HEADERS = 200;
+  private static final int MAX_H2_HEADER_LIST = 256 * 1024;
+  private static final int H2_WINDOW = 1 << 20;
 
   private final Settings settings;
   private final AccessPolicy policy;
   private final HostGate gate;
-  private final CloseableHttpClient client;
-  private final ScheduledThreadPoolExecutor watchdog;
+  /**
+   * Fetches in flight across all hosts, at most the pool size: a lease then never waits for a
+   * connection, so connecting (and its DNS lookup) runs on the fetching thread, never on an I/O
+   * reactor thread.
+   */
+  private final Semaphore inFlight;
+  private final CloseableHttpAsyncClient client;
   private final AtomicBoolean apacheDebugWarned = new AtomicBoolean();
 
   /** Settings after validation. */
@@ -163,6 +192,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Duration maxQueueWait,
       int maxConnections,
       boolean rejectTruncated,
+      boolean http2,
       @Nullable SSLContext sslContext,
       Clock clock) {}
 
@@ -170,29 +200,28 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     this.settings = settings;
     this.policy = policy;
     this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost());
+    this.inFlight = new Semaphore(settings.maxConnections(), true);
     Timeout connect = Timeout.of(settings.connectTimeout());
     Timeout total = Timeout.of(settings.timeout());
-    PoolingHttpClientConnectionManagerBuilder poolBuilder =
-        PoolingHttpClientConnectionManagerBuilder.create();
+    PoolingAsyncClientConnectionManagerBuilder poolBuilder =
+        PoolingAsyncClientConnectionManagerBuilder.create();
     if (settings.sslContext() != null) {
-      poolBuilder.setTlsSocketStrategy(new DefaultClientTlsStrategy(settings.sslContext()));
+      poolBuilder.setTlsStrategy(new DefaultClientTlsStrategy(settings.sslContext()));
     }
-    PoolingHttpClientConnectionManager pool =
+    PoolingAsyncClientConnectionManager pool =
         poolBuilder
             .setDnsResolver(new GuardedDnsResolver(lookup, policy, settings.connectTimeout()))
-            .setConnectionFactory(
-                ManagedHttpClientConnectionFactory.builder()
-                    .http1Config(
-                        // a hostile server must not grow the heap with endless header lines
-                        Http1Config.custom()
-                            .setMaxLineLength(MAX_HEADER_LINE)
-                            .setMaxHeaderCount(MAX_HEADERS)
-                            .setMaxEmptyLineCount(10)
-                            .build())
-                    .build())
-            .setMaxConnTotal(settings.maxConnections())
+            // room for the connections of fetches that just ended but are not yet back in the pool
+            .setMaxConnTotal(2 * settings.maxConnections())
             .setMaxConnPerRoute(Math.min(settings.maxConnections(), settings.maxConcurrentPerHost()))
-            .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(total).build())
+            .setMessageMultiplexing(settings.http2())
+            .setDefaultTlsConfig(
+                TlsConfig.custom()
+                    // ALPN offers h2 and http/1.1 over TLS; cleartext http stays HTTP/1.1
+                    .setVersionPolicy(settings.http2()
+                        ? HttpVersionPolicy.NEGOTIATE : HttpVersionPolicy.FORCE_HTTP_1)
+                    .setHandshakeTimeout(connect)
+                    .build())
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(connect)
@@ -212,27 +241,39 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
             .setResponseTimeout(total)
             .build();
     this.client =
-        HttpClients.custom()
+        HttpAsyncClients.custom()
             .setConnectionManager(pool)
             .setDefaultRequestConfig(requestConfig)
+            .setIOReactorConfig(
+                IOReactorConfig.custom()
+                    .setIoThreadCount(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                    .setSoTimeout(total)
+                    .setTcpNoDelay(true)
+                    .build())
+            .setThreadFactory(new DefaultThreadFactory("ics-sync-http-io", true))
+            // a hostile server must not grow the heap with endless header lines
+            .setHttp1Config(
+                Http1Config.custom()
+                    .setMaxLineLength(MAX_HEADER_LINE)
+                    .setMaxHeaderCount(MAX_HEADERS)
+                    .setMaxEmptyLineCount(10)
+                    .build())
+            .setH2Config(
+                H2Config.custom()
+                    .setPushEnabled(false)
+                    .setMaxHeaderListSize(MAX_H2_HEADER_LIST)
+                    .setMaxContinuations(MAX_HEADERS)
+                    .setInitialWindowSize(H2_WINDOW)
+                    .build())
             .disableRedirectHandling()
             .disableAutomaticRetries()
             .disableContentCompression()
             .disableCookieManagement()
             .disableAuthCaching()
-            .disableDefaultUserAgent()
             .evictExpiredConnections()
             .evictIdleConnections(TimeValue.ofMinutes(1))
             .build();
-    this.watchdog =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "ics-sync-http-deadline");
-              t.setDaemon(true);
-              return t;
-            });
-    this.watchdog.setRemoveOnCancelPolicy(true);
+    this.client.start();
     warnIfApacheDebugLogging();
   }
 
@@ -281,53 +322,65 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     Exchange exchange = new Exchange();
     String authorization = url.authorization();
     String authOrigin = url.origin();
-    try {
-      while (true) {
-        Optional<String> refused = policy.refusalForHost(url.host());
-        if (refused.isPresent()) {
-          return failed(FailureReason.REFUSED, "refused " + url + ": " + refused.get(), 0, null,
+    while (true) {
+      Optional<String> refused = policy.refusalForHost(url.host());
+      if (refused.isPresent()) {
+        return failed(FailureReason.REFUSED, "refused " + url + ": " + refused.get(), 0, null,
+            redirects);
+      }
+      Runnable release;
+      Duration maxWait = settings.maxQueueWait();
+      if (exchange.started()) { // a later hop: the fetch deadline is already running
+        long left = exchange.nanosLeft();
+        if (left <= 0) {
+          return timedOut(url, 0, redirects);
+        }
+        maxWait = maxWait.toNanos() < left ? maxWait : Duration.ofNanos(left);
+      }
+      long waitStarted = System.nanoTime();
+      try {
+        release = gate.acquire(url.host(), maxWait);
+      } catch (HostGate.QueueTimeoutException e) {
+        return failed(FailureReason.TIMEOUT,
+            "waited more than " + maxWait + " for a per-host slot for " + url,
+            0, null, redirects);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return failed(FailureReason.INTERNAL, "interrupted fetching " + url, 0, null, redirects);
+      }
+      try {
+        long poolWait = maxWait.toNanos() - (System.nanoTime() - waitStarted);
+        if (!inFlight.tryAcquire(Math.max(0, poolWait), TimeUnit.NANOSECONDS)) {
+          return failed(FailureReason.TIMEOUT,
+              "waited more than " + maxWait + " for a connection for " + url, 0, null,
               redirects);
         }
-        Runnable release;
-        Duration maxWait = settings.maxQueueWait();
-        if (exchange.timer != null) { // a later hop: the fetch deadline is already running
-          long left = exchange.deadlineNanos - System.nanoTime();
-          if (left <= 0) {
-            return failed(FailureReason.TIMEOUT,
-                "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects);
-          }
-          maxWait = maxWait.toNanos() < left ? maxWait : Duration.ofNanos(left);
-        }
-        try {
-          release = gate.acquire(url.host(), maxWait);
-        } catch (HostGate.QueueTimeoutException e) {
-          return failed(FailureReason.TIMEOUT,
-              "waited more than " + maxWait + " for a per-host slot for " + url,
-              0, null, redirects);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return failed(FailureReason.INTERNAL, "interrupted fetching " + url, 0, null, redirects);
-        }
-        try {
-          exchange.startDeadline(settings.timeout());
-          boolean sameOrigin = authorization != null && url.origin().equals(authOrigin);
-          Hop hop = exchange(exchange, url, sameOrigin ? authorization : null, etag, lastModified,
-              redirects, true);
-          if (hop instanceof Done done) {
-            return done.result();
-          }
-          Redirect r = (Redirect) hop;
-          RedirectPolicy.Step step = redirects.next(url, r.status(), r.location());
-          if (step instanceof RedirectPolicy.Refusal refusal) {
-            return failed(refusal.reason(), refusal.message(), r.status(), null, redirects);
-          }
-          url = ((RedirectPolicy.Follow) step).url();
-        } finally {
-          release.run();
-        }
+      } catch (InterruptedException e) {
+        release.run();
+        Thread.currentThread().interrupt();
+        return failed(FailureReason.INTERNAL, "interrupted fetching " + url, 0, null, redirects);
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
       }
-    } finally {
-      exchange.finish();
+      try {
+        exchange.start(settings.timeout());
+        boolean sameOrigin = authorization != null && url.origin().equals(authOrigin);
+        Hop hop = exchange(exchange, url, sameOrigin ? authorization : null, etag, lastModified,
+            redirects, true);
+        if (hop instanceof Done done) {
+          return done.result();
+        }
+        Redirect r = (Redirect) hop;
+        RedirectPolicy.Step step = redirects.next(url, r.status(), r.location());
+        if (step instanceof RedirectPolicy.Refusal refusal) {
+          return failed(refusal.reason(), refusal.message(), r.status(), null, redirects);
+        }
+        url = ((RedirectPolicy.Follow) step).url();
+      } finally {
+        inFlight.release();
+        release.run();
+      }
     }
   }
 
@@ -339,39 +392,40 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
   private record Redirect(int status, @Nullable String location) implements Hop {}
 
-  /** Deadline bookkeeping of one fetch: the watchdog cancels whichever request is current. */
-  private final class Exchange {
-    final AtomicReference<@Nullable HttpGet> current = new AtomicReference<>();
-    final AtomicBoolean timedOut = new AtomicBoolean();
-    long deadlineNanos;
-    @Nullable ScheduledFuture<?> timer;
+  /** The one deadline of a fetch, started by its first request and shared by its redirects. */
+  private static final class Exchange {
+    private long deadlineNanos;
+    private boolean started;
 
-    void startDeadline(Duration timeout) {
-      if (timer != null) {
-        return;
+    void start(Duration timeout) {
+      if (!started) {
+        started = true;
+        deadlineNanos = System.nanoTime() + timeout.toNanos();
       }
-      deadlineNanos = System.nanoTime() + timeout.toNanos();
-      timer = watchdog.schedule(() -> {
-        timedOut.set(true);
-        HttpGet get = current.get();
-        if (get != null) {
-          get.cancel();
-        }
-      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    void finish() {
-      ScheduledFuture<?> t = timer;
-      if (t != null) {
-        t.cancel(false);
-      }
+    boolean started() {
+      return started;
+    }
+
+    long nanosLeft() {
+      return deadlineNanos - System.nanoTime();
+    }
+  }
+
+  /** A response as the consumer collected it: the head and, for a 2xx, the raw (encoded) body. */
+  private record Response(HttpResponse head, byte[] body, @Nullable String contentEncoding,
+      @Nullable String contentType, long declaredLength) {
+    @Nullable String header(String name) {
+      Header h = head.getFirstHeader(name);
+      return h == null ? null : h.getValue();
     }
   }
 
   private Hop exchange(Exchange exchange, FeedUrl url, @Nullable String authorization,
       @Nullable String etag, @Nullable String lastModified, RedirectPolicy redirects,
       boolean mayRetry) {
-    HttpGet get = new HttpGet(url.uri());
+    BasicHttpRequest get = new BasicHttpRequest(Method.GET, url.uri());
     get.setHeader("User-Agent", userAgentFor(url.host()));
     get.setHeader("Accept", ACCEPT);
     get.setHeader("Accept-Encoding", "gzip, deflate");
@@ -384,95 +438,95 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     if (lastModified != null) {
       get.setHeader("If-Modified-Since", lastModified);
     }
-    exchange.current.set(get);
-    if (exchange.timedOut.get()) {
-      return new Done(failed(FailureReason.TIMEOUT,
-          "deadline of " + settings.timeout() + " passed fetching " + url, 0, null, redirects));
+    long left = exchange.nanosLeft();
+    if (left <= 0) {
+      return new Done(timedOut(url, 0, redirects));
     }
-    int status = 0;
-    try (CloseableHttpResponse response = client.execute(get)) {
-      status = response.getCode();
-      String statusText = "HTTP " + status + " from " + url;
-      if (status == 304) {
-        discard(response, get, exchange);
-        if (etag == null && lastModified == null) {
-          return new Done(failed(FailureReason.HTTP_ERROR,
-              statusText + " to a request without validators", status, null, redirects));
-        }
-        String newEtag = header(response.getFirstHeader("ETag"));
-        String newLastModified = header(response.getFirstHeader("Last-Modified"));
-        return new Done(new FetchResult.NotModified(
-            newEtag != null ? newEtag : etag,
-            newLastModified != null ? newLastModified : lastModified,
-            redirects.permanentRedirect()));
-      }
-      if (RedirectPolicy.isRedirect(status)) {
-        discard(response, get, exchange);
-        return new Redirect(status, header(response.getFirstHeader("Location")));
-      }
-      if (status >= 200 && status < 300 && status != 206) {
-        return new Done(body(response, get, exchange, url, status, redirects));
-      }
-      discard(response, get, exchange);
-      Duration retryAfter = null;
-      FailureReason reason;
-      if (status == 404 || status == 410) {
-        reason = FailureReason.GONE;
-      } else if (status == 401 || status == 403) {
-        reason = FailureReason.UNAUTHORIZED;
-      } else if (status == 429) {
-        reason = FailureReason.RATE_LIMITED;
-        retryAfter = retryAfter(response);
-      } else if (status >= 500 && status < 600) {
-        reason = FailureReason.SERVER_ERROR;
-        retryAfter = retryAfter(response);
-      } else if (status >= 300 && status < 400) {
-        reason = FailureReason.REDIRECT;
-      } else {
-        reason = FailureReason.HTTP_ERROR;
-      }
-      return new Done(failed(reason, statusText, status, retryAfter, redirects));
-    } catch (NoHttpResponseException e) {
-      get.cancel();
-      if (mayRetry && !exchange.timedOut.get()) {
+    BodyConsumer consumer = new BodyConsumer(settings.maxBodyBytes());
+    HttpClientContext context = HttpClientContext.create();
+    Future<Response> future =
+        client.execute(new BasicRequestProducer(get, null), consumer, null, context, null);
+    Response response;
+    try {
+      response = future.get(left, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | CancellationException e) {
+      future.cancel(true); // the whole fetch is over its deadline: drop the connection or stream
+      return new Done(timedOut(url, consumer.status(), redirects));
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      return new Done(failed(FailureReason.TIMEOUT, "I/O interrupted fetching " + url,
+          consumer.status(), null, redirects));
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BodyConsumer.DroppedBody && consumer.head != null) {
+        response = new Response(consumer.head, new byte[0], null, null, -1);
+      } else if (mayRetry && consumer.head == null && cause instanceof ConnectionClosedException
+          && exchange.nanosLeft() > 0) {
         // a pooled keep-alive connection the server had already closed: a GET is idempotent, so
         // one retry on a fresh connection is safe (no other failure is retried here)
-        exchange.current.set(null);
         return exchange(exchange, url, authorization, etag, lastModified, redirects, false);
+      } else {
+        return new Done(failure(cause, exchange, url, consumer.status(), redirects));
       }
-      return new Done(failure(e, exchange, url, status, redirects));
-    } catch (IOException e) {
-      get.cancel();
-      return new Done(failure(e, exchange, url, status, redirects));
-    } finally {
-      exchange.current.set(null);
     }
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("{} {} from {}", context.getProtocolVersion(), response.head().getCode(), url);
+    }
+    int status = response.head().getCode();
+    String statusText = "HTTP " + status + " from " + url;
+    if (status == 304) {
+      if (etag == null && lastModified == null) {
+        return new Done(failed(FailureReason.HTTP_ERROR,
+            statusText + " to a request without validators", status, null, redirects));
+      }
+      String newEtag = response.header("ETag");
+      String newLastModified = response.header("Last-Modified");
+      return new Done(new FetchResult.NotModified(
+          newEtag != null ? newEtag : etag,
+          newLastModified != null ? newLastModified : lastModified,
+          redirects.permanentRedirect()));
+    }
+    if (RedirectPolicy.isRedirect(status)) {
+      return new Redirect(status, response.header("Location"));
+    }
+    if (BodyConsumer.wantsBody(status)) {
+      try {
+        return new Done(body(response, exchange, url, status, redirects));
+      } catch (IOException e) {
+        return new Done(failure(e, exchange, url, status, redirects));
+      }
+    }
+    Duration retryAfter = null;
+    FailureReason reason;
+    if (status == 404 || status == 410) {
+      reason = FailureReason.GONE;
+    } else if (status == 401 || status == 403) {
+      reason = FailureReason.UNAUTHORIZED;
+    } else if (status == 429) {
+      reason = FailureReason.RATE_LIMITED;
+      retryAfter = retryAfter(response);
+    } else if (status >= 500 && status < 600) {
+      reason = FailureReason.SERVER_ERROR;
+      retryAfter = retryAfter(response);
+    } else if (status >= 300 && status < 400) {
+      reason = FailureReason.REDIRECT;
+    } else {
+      reason = FailureReason.HTTP_ERROR;
+    }
+    return new Done(failed(reason, statusText, status, retryAfter, redirects));
   }
 
-  private FetchResult body(CloseableHttpResponse response, HttpGet get, Exchange exchange,
-      FeedUrl url, int status, RedirectPolicy redirects) throws IOException {
-    HttpEntity entity = response.getEntity();
-    String contentTypeHeader = header(response.getFirstHeader("Content-Type"));
+  private FetchResult body(Response response, Exchange exchange, FeedUrl url, int status,
+      RedirectPolicy redirects) throws IOException {
+    String contentTypeHeader = response.contentType();
     String mediaType = mediaType(contentTypeHeader);
     Charset charset = charset(contentTypeHeader);
-    byte[] body;
-    if (entity == null) {
-      body = new byte[0];
-    } else {
-      InputStream in = entity.getContent();
-      try {
-        body = BodyReader.read(in, header(response.getFirstHeader("Content-Encoding")),
-            entity.getContentLength(), settings.maxBodyBytes(), exchange.deadlineNanos,
-            System::nanoTime);
-      } catch (IOException | RuntimeException e) {
-        // never drain what is left of a hostile body (closing the stream would): drop the
-        // connection first
-        get.cancel();
-        closeQuietly(in);
-        throw e;
-      }
-      in.close();
-    }
+    byte[] body = response.body().length == 0
+        ? response.body()
+        : BodyReader.read(new ByteArrayInputStream(response.body()), response.contentEncoding(),
+            response.declaredLength(), settings.maxBodyBytes(),
+            System.nanoTime() + Math.max(0, exchange.nanosLeft()), System::nanoTime);
     String notCalendar = BodyReader.notACalendar(body, mediaType);
     if (notCalendar != null) {
       return failed(FailureReason.NOT_A_CALENDAR,
@@ -480,56 +534,162 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
           null, redirects);
     }
     if (settings.rejectTruncated() && body.length > 0
-        && !new String(body, 0, Math.min(body.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1)
-            .isBlank()
+        && !new String(body, 0, Math.min(body.length, 64), StandardCharsets.ISO_8859_1).isBlank()
         && BodyReader.truncatedCalendar(body)) {
       return failed(FailureReason.NETWORK,
           "calendar from " + url + " ends without END:VCALENDAR (truncated transfer)", status, null,
           redirects);
     }
-    return new FetchResult.Fetched(body, charset, mediaType,
-        header(response.getFirstHeader("ETag")), header(response.getFirstHeader("Last-Modified")),
-        redirects.permanentRedirect());
+    return new FetchResult.Fetched(body, charset, mediaType, response.header("ETag"),
+        response.header("Last-Modified"), redirects.permanentRedirect());
   }
 
-  /** Reads a small error body so the connection can be reused; drops the connection otherwise. */
-  private void discard(CloseableHttpResponse response, HttpGet get, Exchange exchange) {
-    HttpEntity entity = response.getEntity();
-    if (entity == null) {
-      return;
-    }
-    long length = entity.getContentLength();
-    if (length < 0 || length > SMALL_BODY) {
-      get.cancel();
-      return;
-    }
-    InputStream in = null;
-    try {
-      in = entity.getContent();
-      BodyReader.read(in, null, length, SMALL_BODY, exchange.deadlineNanos, System::nanoTime);
-      in.close();
-    } catch (IOException | RuntimeException e) {
-      get.cancel();
-      closeQuietly(in);
-    }
-  }
+  /**
+   * Collects one response on the I/O reactor. A 2xx body is kept up to a cap on its encoded bytes
+   * (decoding, with the cap on decoded bytes, happens afterwards in {@link BodyReader}); a body the
+   * cap does not allow is refused while it streams, which drops the HTTP/1.1 connection or resets
+   * the HTTP/2 stream. Any other response's body is read and dropped up to {@link #SMALL_BODY} so
+   * the connection can be reused, and cut off beyond it.
+   */
+  private static final class BodyConsumer implements AsyncResponseConsumer<Response> {
+    /** Thrown to stop a body that is dropped anyway; the head is still used. */
+    static final class DroppedBody extends IOException {
+      private static final long serialVersionUID = 1L;
 
-  private static void closeQuietly(@Nullable InputStream in) {
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException | RuntimeException e) {
-        // the connection is already dropped
+      DroppedBody() {
+        super("response body dropped", null);
+      }
+    }
+
+    private final long maxBodyBytes;
+    volatile @Nullable HttpResponse head;
+    private @Nullable FutureCallback<Response> callback;
+    private @Nullable EntityDetails entity;
+    private boolean keep;
+    private long limit;
+    private byte[] buf = new byte[0];
+    private long received;
+    private @Nullable Response result;
+
+    BodyConsumer(long maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+    }
+
+    static boolean wantsBody(int status) {
+      return status >= 200 && status < 300 && status != 206;
+    }
+
+    int status() {
+      HttpResponse h = head;
+      return h == null ? 0 : h.getCode();
+    }
+
+    @Override
+    public void consumeResponse(HttpResponse response, @Nullable EntityDetails entityDetails,
+        HttpContext context, FutureCallback<Response> resultCallback) throws IOException {
+      this.head = response;
+      this.callback = resultCallback;
+      this.entity = entityDetails;
+      this.keep = wantsBody(response.getCode());
+      if (entityDetails == null) {
+        result = response(new byte[0]);
+        return;
+      }
+      if (!keep) {
+        limit = SMALL_BODY;
+        return;
+      }
+      long declared = entityDetails.getContentLength();
+      if (BodyReader.codings(entityDetails.getContentEncoding()).isEmpty()) {
+        if (declared > maxBodyBytes) {
+          throw new BodyReader.TooLargeException(
+              "Content-Length " + declared + " exceeds " + maxBodyBytes);
+        }
+        limit = maxBodyBytes;
+      } else {
+        // compressed bytes may slightly outnumber the decoded ones (incompressible content)
+        limit = maxBodyBytes + maxBodyBytes / 64 + 4096;
+      }
+      // trust a declared length only so far: a lying server must not make us allocate up front
+      buf = new byte[(int) Math.max(1024, Math.min(declared, Math.min(limit, 1 << 20)))];
+    }
+
+    @Override
+    public void informationResponse(HttpResponse response, HttpContext context) {
+      // 1xx: nothing to do
+    }
+
+    @Override
+    public void updateCapacity(CapacityChannel capacityChannel) throws IOException {
+      capacityChannel.update(Integer.MAX_VALUE); // the cap below bounds what is held
+    }
+
+    @Override
+    public void consume(ByteBuffer src) throws IOException {
+      int n = src.remaining();
+      received += n;
+      if (received > limit) {
+        if (!keep) {
+          throw new DroppedBody();
+        }
+        throw new BodyReader.TooLargeException("body exceeds " + limit + " bytes");
+      }
+      if (!keep) {
+        src.position(src.limit());
+        return;
+      }
+      int len = (int) (received - n);
+      if (received > buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(Math.max(received, (long) buf.length * 2), limit));
+      }
+      src.get(buf, len, n);
+    }
+
+    @Override
+    public void streamEnd(@Nullable List<? extends Header> trailers) {
+      int len = (int) received;
+      result = response(!keep ? new byte[0] : len == buf.length ? buf : Arrays.copyOf(buf, len));
+    }
+
+    private Response response(byte[] body) {
+      EntityDetails e = entity;
+      return new Response(Objects.requireNonNull(head), body,
+          e == null ? null : e.getContentEncoding(), e == null ? null : e.getContentType(),
+          e == null ? -1 : e.getContentLength());
+    }
+
+    @Override
+    public void failed(Exception cause) {
+      // the client fails the exchange's future with the same cause
+    }
+
+    /**
+     * Called after the client has returned the connection to the pool (or dropped it): only now is
+     * the fetch told its result, so the next fetch to the same host finds the connection in the
+     * pool instead of opening another.
+     */
+    @Override
+    public void releaseResources() {
+      Response r = result;
+      FutureCallback<Response> cb = callback;
+      result = null;
+      if (r != null && cb != null) {
+        cb.completed(r);
       }
     }
   }
 
-  private @Nullable Duration retryAfter(CloseableHttpResponse response) {
-    return RetryAfter.parse(header(response.getFirstHeader("Retry-After")),
-        settings.clock().instant(), settings.maxRetryAfter());
+  private @Nullable Duration retryAfter(Response response) {
+    return RetryAfter.parse(response.header("Retry-After"), settings.clock().instant(),
+        settings.maxRetryAfter());
   }
 
-  private FetchResult failure(IOException e, Exchange exchange, FeedUrl url, int status,
+  private FetchResult.Failed timedOut(FeedUrl url, int status, RedirectPolicy redirects) {
+    return failed(FailureReason.TIMEOUT,
+        "deadline of " + settings.timeout() + " passed fetching " + url, status, null, redirects);
+  }
+
+  private FetchResult failure(Throwable e, Exchange exchange, FeedUrl url, int status,
       RedirectPolicy redirects) {
     if (e instanceof GuardedDnsResolver.RefusedHostException) {
       return failed(FailureReason.REFUSED, "refused " + url + ": " + e.getMessage(), 0, null,
@@ -543,9 +703,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return failed(FailureReason.NOT_A_CALENDAR, "body of " + url + ": " + e.getMessage(), status,
           null, redirects);
     }
-    if (exchange.timedOut.get() || e instanceof BodyReader.DeadlineException) {
-      return failed(FailureReason.TIMEOUT,
-          "deadline of " + settings.timeout() + " passed fetching " + url, status, null, redirects);
+    if (exchange.nanosLeft() <= 0 || e instanceof BodyReader.DeadlineException) {
+      return timedOut(url, status, redirects);
     }
     if (e instanceof GuardedDnsResolver.LookupTimeoutException) {
       return failed(FailureReason.TIMEOUT, "DNS lookup for " + url + " timed out", 0, null,
@@ -577,7 +736,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       what = "connection reset by " + url;
     } else if (e instanceof ZipException) {
       what = "corrupt compressed body from " + url;
-    } else if (e instanceof org.apache.hc.client5.http.ClientProtocolException
+    } else if (e instanceof HttpException
         || e instanceof org.apache.hc.core5.http.MessageConstraintException) {
       what = "invalid HTTP response from " + url;
     } else {
@@ -680,7 +839,9 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private static final List<Logger> APACHE_SECRET_LOGGERS = List.of(
       LoggerFactory.getLogger("org.apache.hc.client5.http.headers"),
       LoggerFactory.getLogger("org.apache.hc.client5.http.wire"),
-      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.MainClientExec"));
+      LoggerFactory.getLogger("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http2.headers"),
+      LoggerFactory.getLogger("org.apache.hc.client5.http2.frame.payload"));
 
   /**
    * Apache HttpClient logs request lines and headers (feed tokens, the Authorization header) at
@@ -704,8 +865,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   /** Closes pooled connections and the deadline thread. Fetches after close fail. */
   @Override
   public void close() {
-    watchdog.shutdownNow();
-    client.close(CloseMode.GRACEFUL);
+    client.close(CloseMode.IMMEDIATE);
   }
 
   /** Builds an {@link HttpFeedFetcher}; every setting has a default, checked in {@link #build()}. */
@@ -722,6 +882,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     private Duration maxQueueWait = Duration.ofMinutes(5);
     private int maxConnections = 64;
     private boolean rejectTruncated = true;
+    private boolean http2 = true;
     private Clock clock = Clock.systemUTC();
     private @Nullable SSLContext sslContext;
     private final Set<String> allowedHosts = new HashSet<>();
@@ -795,7 +956,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return this;
     }
 
-    /** Pooled connections across all hosts (default 64). */
+    /**
+     * Fetches in flight across all hosts (default 64); further fetches wait for a slot within
+     * {@link #maxQueueWait}. The pool keeps up to twice as many keep-alive connections.
+     */
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
       return this;
@@ -807,6 +971,16 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
      */
     public Builder rejectTruncatedCalendars(boolean reject) {
       this.rejectTruncated = reject;
+      return this;
+    }
+
+    /**
+     * Whether https connections offer HTTP/2 by ALPN (default true): a server that accepts it
+     * serves every feed of its host over one multiplexed connection; a server that does not gets
+     * HTTP/1.1 with keep-alive pooling. Plain http is always HTTP/1.1. False offers HTTP/1.1 only.
+     */
+    public Builder http2(boolean http2) {
+      this.http2 = http2;
       return this;
     }
 
@@ -885,7 +1059,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       }
       Settings s = new Settings(connectTimeout, timeout, maxBodyBytes, maxRedirects, maxRetryAfter,
           userAgent, Map.copyOf(userAgents), maxConcurrentPerHost, minIntervalPerHost, maxQueueWait,
-          maxConnections, rejectTruncated, sslContext, clock);
+          maxConnections, rejectTruncated, http2, sslContext, clock);
       return new HttpFeedFetcher(s, new AccessPolicy(true, allowedHosts, cidrs), lookup);
     }
   }

@@ -120,13 +120,14 @@ public final class Suites {
     Map<String, Map<String, String>> peers = new LinkedHashMap<>();
     peers.put("ours", peers(JAVA_NET_HTTP, "jdk", APACHE, "apache"));
     peers.put("oursThreads10", peers(JAVA_NET_HTTP, "jdkThreads10", APACHE, "apacheThreads10"));
+    peers.put("oursThreads50", peers(JAVA_NET_HTTP, "jdkThreads50", APACHE, "apacheThreads50"));
     return new Suite("HTTP fetch: our fetcher vs bare clients", "FetchBenchmark",
         "One feed GET on loopback (com.sun.net.httpserver, TCP_NODELAY): HttpFeedFetcher (SSRF-guarded "
             + "resolver, per-host gate, deadline, streaming reader, sniffing) beside a bare java.net.http "
             + "client and a bare Apache HttpClient 5 (the library the fetcher is built on). `304`: "
-            + "If-None-Match matches; `200`: a 20 KB calendar. The 10-thread rows share one client; "
-            + "their score is the total of all threads.",
-        ordered("ours", "fetch", "oursThreads10", "fetch"), peers,
+            + "If-None-Match matches; `200`: a 20 KB calendar. The 10- and 50-thread rows share one "
+            + "client; their score is the total of all threads.",
+        ordered("ours", "fetch", "oursThreads10", "fetch", "oursThreads50", "fetch"), peers,
         "requests/s", "request", r -> 1, Set.of(),
         Map.of("path", v -> "path " + v),
         List.of(new MinPeerRatio("within 20 % of the bare java.net.http client, >= 0.8x (issue 6)", r -> true,

@@ -39,7 +39,7 @@ class BenchmarksReportTest {
 
   @Test
   void readsScoresAndNormalisesUnitsToOpsPerSecond() {
-    assertThat(results).hasSize(9);
+    assertThat(results).hasSize(11);
     JmhResult ours = result("ParseBenchmark.ours");
     assertThat(ours.className()).isEqualTo("ParseBenchmark");
     assertThat(ours.method()).isEqualTo("ours");
@@ -62,6 +62,7 @@ class BenchmarksReportTest {
     // 1 ops/ms -> 1,000 ops/s
     assertThat(result("FetchBenchmark.jdk").opsPerSecond()).isCloseTo(1_000, within(1e-9));
     assertThat(result("FetchBenchmark.oursThreads10").threads()).isEqualTo(10);
+    assertThat(result("FetchBenchmark.oursThreads50").threads()).isEqualTo(50);
   }
 
   @Test
@@ -75,12 +76,15 @@ class BenchmarksReportTest {
   void rowsPairOursWithPeersOfTheSameParamsAndThreads() {
     List<JmhResult> fetch = results.stream().filter(r -> r.className().equals("FetchBenchmark")).toList();
     List<Row> rows = BenchmarksReport.rows(Suites.fetch(), fetch);
-    assertThat(rows).hasSize(2);
+    assertThat(rows).hasSize(3);
     assertThat(rows.get(0).ours().method()).isEqualTo("ours");
     assertThat(rows.get(0).peers()).containsOnlyKeys("bare java.net.http"); // no Apache result: no peer
     assertThat(rows.get(0).peers().get("bare java.net.http").method()).isEqualTo("jdk");
     assertThat(rows.get(1).ours().method()).isEqualTo("oursThreads10");
     assertThat(rows.get(1).peers().get("bare java.net.http").method()).isEqualTo("jdkThreads10");
+    assertThat(rows.get(2).ours().method()).isEqualTo("oursThreads50");
+    assertThat(rows.get(2).peers()).containsOnlyKeys("bare java.net.http");
+    assertThat(rows.get(2).peers().get("bare java.net.http").method()).isEqualTo("jdkThreads50");
   }
 
   @Test
@@ -108,16 +112,23 @@ class BenchmarksReportTest {
   void fetchTargetIsARatioToTheBareClientAndCanBeMissed() {
     List<Check> checks = new ArrayList<>();
     String md = new BenchmarksReport(Suites.all()).renderSuite(Suites.fetch(), results, checks);
-    assertThat(checks).hasSize(2);
+    assertThat(checks).hasSize(3);
     assertThat(checks.get(0).ratio()).isCloseTo(0.9 / 0.8, within(1e-9)); // 900 vs 1,000 req/s
     assertThat(checks.get(0).met()).isTrue();
     assertThat(checks.get(1).ratio()).isCloseTo(0.4 / 0.8, within(1e-9)); // 1,000 vs 2,500 req/s
     assertThat(checks.get(1).met()).isFalse();
+    assertThat(checks.get(2).ratio()).isCloseTo(0.9 / 0.8, within(1e-9)); // 2,700 vs 3,000 req/s
+    assertThat(checks.get(2).met()).isTrue();
     String threads10 = md.lines().filter(l -> l.startsWith("| fetch, path 304, 10 threads")).findFirst()
         .orElseThrow();
     assertThat(threads10).contains("| 0.40x |").contains("| n/a | n/a | n/a |").endsWith("| 0.50x **missed** |");
     // time/op of a 10-thread row is per thread: 10 / 1,000 ops/s
     assertThat(threads10).contains("| 10.0 ms |");
+    String threads50 = md.lines().filter(l -> l.startsWith("| fetch, path 304, 50 threads")).findFirst()
+        .orElseThrow();
+    assertThat(threads50).contains("| 0.90x |").endsWith("| 1.13x met |");
+    // 50 / 2,700 ops/s
+    assertThat(threads50).contains("| 18.5 ms |");
   }
 
   @Test
@@ -130,7 +141,7 @@ class BenchmarksReportTest {
     assertThat(md).contains("mvn -B -q package").contains("java -jar benchmarks.jar -f 1")
         .contains("java -cp x LoadTest --quick").contains("java -cp y BenchmarksReport")
         .contains("run time 12 min 34 s").contains("Load test run time 1 min 01 s");
-    assertThat(md).contains("5 of 6 target checks met.");
+    assertThat(md).contains("6 of 7 target checks met.");
     assertThat(md).contains("Not run: no results of `ConflictBenchmark` in jmh.json.");
     assertThat(md).contains("### Other benchmarks").contains("| FooBenchmark.bar | size=7 | 1 | 42.0 ± 1.00 | 42.0 |");
     assertThat(md).contains("## Load test\n\n### Load table\n\n| p50 | 3 ms |\n");
