@@ -184,7 +184,7 @@ final class H2TestServer implements AutoCloseable {
 
     /** Most requests to this reply that were held at the same time (0 without holdUntil). */
     int peakHeld() {
-      return hold == null ? 0 : hold.peak;
+      return hold == null ? 0 : hold.peak();
     }
   }
 
@@ -215,6 +215,10 @@ final class H2TestServer implements AutoCloseable {
         }
       }
       release.forEach(Runnable::run);
+    }
+
+    synchronized int peak() {
+      return peak;
     }
 
     private void releaseAll() {
@@ -343,9 +347,10 @@ final class H2TestServer implements AutoCloseable {
     return connections.get();
   }
 
-  /** Forgets recorded requests and the connection count (registered replies stay). */
+  /** Forgets recorded requests, errors and the connection count (registered replies stay). */
   void resetCounts() {
     requests.clear();
+    errors.clear();
     connections.set(0);
   }
 
