@@ -24,47 +24,77 @@ final class HostGate {
   private static final class Slot {
     final Semaphore permits;
     long nextStartNanos; // guarded by this
+    volatile long connectedUntilNanos; // a connection to the host is probably open until then
+    volatile boolean connected;
 
     Slot(int permits) {
       this.permits = new Semaphore(permits, true);
     }
+
+    boolean connected(long now) {
+      return connected && connectedUntilNanos - now > 0;
+    }
+  }
+
+  /** A slot held by one request; {@link #release()} it exactly once. */
+  interface Lease {
+    /** Gives the slot back. */
+    void release();
+
+    /** Tells the gate that the request reached the host, so a connection to it is now open. */
+    void connected();
   }
 
   private static final int SWEEP_THRESHOLD = 10_000;
 
   private final int maxConcurrent;
   private final long minIntervalNanos;
+  private final long connectionIdleNanos;
   private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-  HostGate(int maxConcurrent, Duration minInterval) {
+  /**
+   * @param connectionIdle how long a connection to a host is assumed to stay open after its last
+   *     request (the pool's idle eviction time)
+   */
+  HostGate(int maxConcurrent, Duration minInterval, Duration connectionIdle) {
     this.maxConcurrent = maxConcurrent;
     this.minIntervalNanos = minInterval.toNanos();
+    this.connectionIdleNanos = connectionIdle.toNanos();
   }
 
   /**
-   * Waits for a slot for {@code host}; the caller must run the returned release action once.
+   * Waits for a slot for {@code host}.
    *
+   * @param firstAlone when no connection to the host is open (none reached it within the idle
+   *     time), the request takes every slot of the host, so it opens the connection alone and the
+   *     requests queued behind it can share that connection (HTTP/2) instead of each opening one
    * @throws QueueTimeoutException after {@code maxWait}
    */
-  Runnable acquire(String host, Duration maxWait) throws QueueTimeoutException, InterruptedException {
+  Lease acquire(String host, Duration maxWait, boolean firstAlone)
+      throws QueueTimeoutException, InterruptedException {
     if (slots.size() > SWEEP_THRESHOLD) {
       sweep();
     }
     long deadline = System.nanoTime() + maxWait.toNanos();
     Slot slot = slots.computeIfAbsent(host, h -> new Slot(maxConcurrent));
-    if (!slot.permits.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+    int taken = firstAlone && !slot.connected(System.nanoTime()) ? maxConcurrent : 1;
+    if (!slot.permits.tryAcquire(taken, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new QueueTimeoutException();
     }
-    Runnable release = slot.permits::release;
+    if (taken > 1 && slot.connected(System.nanoTime())) {
+      slot.permits.release(taken - 1); // another request opened the connection meanwhile
+      taken = 1;
+    }
+    Lease lease = lease(slot, taken);
     if (minIntervalNanos <= 0) {
-      return release;
+      return lease;
     }
     long start;
     synchronized (slot) {
       long now = System.nanoTime();
       start = slot.nextStartNanos - now > 0 ? slot.nextStartNanos : now;
       if (start - deadline > 0) {
-        slot.permits.release();
+        lease.release();
         throw new QueueTimeoutException();
       }
       slot.nextStartNanos = start + minIntervalNanos;
@@ -75,10 +105,25 @@ final class HostGate {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
     } catch (InterruptedException e) {
-      slot.permits.release();
+      lease.release();
       throw e;
     }
-    return release;
+    return lease;
+  }
+
+  private Lease lease(Slot slot, int taken) {
+    return new Lease() {
+      @Override
+      public void release() {
+        slot.permits.release(taken);
+      }
+
+      @Override
+      public void connected() {
+        slot.connectedUntilNanos = System.nanoTime() + connectionIdleNanos;
+        slot.connected = true;
+      }
+    };
   }
 
   private void sweep() {

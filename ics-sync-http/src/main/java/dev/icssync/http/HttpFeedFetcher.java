@@ -108,9 +108,10 @@ import org.slf4j.LoggerFactory;
  *       SSRF guard; a leading chain of 301/308 is reported in {@link
  *       FetchResult#permanentRedirect()} (redacted).
  *   <li>Per-host politeness: at most 4 requests in flight to one host and starts at least 100 ms
- *       apart (both configurable). HTTP/2 where an https server offers it by ALPN (all fetches to
- *       that host share one multiplexed connection), otherwise pooled HTTP/1.1 keep-alive
- *       connections; plain http is HTTP/1.1.
+ *       apart (both configurable). HTTP/2 where an https server offers it by ALPN, otherwise
+ *       pooled HTTP/1.1 keep-alive connections; plain http is HTTP/1.1. Over https, the first
+ *       fetch to a host with no open connection goes alone, so the fetches queued behind it
+ *       multiplex over the HTTP/2 connection it opened instead of each opening one.
  *   <li>200 with HTML/JSON/anything that does not start with {@code BEGIN:VCALENDAR} is {@link
  *       FailureReason#NOT_A_CALENDAR}; an empty 200 (or 204) is an empty body for the engine to
  *       judge; a calendar without {@code END:VCALENDAR} is a truncated transfer ({@link
@@ -165,6 +166,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private static final int MAX_HEADERS = 200;
   private static final int MAX_H2_HEADER_LIST = 256 * 1024;
   private static final int H2_WINDOW = 1 << 20;
+  private static final TimeValue CONNECTION_IDLE = TimeValue.ofMinutes(1);
 
   private final Settings settings;
   private final AccessPolicy policy;
@@ -199,7 +201,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private HttpFeedFetcher(Settings settings, AccessPolicy policy, GuardedDnsResolver.Lookup lookup) {
     this.settings = settings;
     this.policy = policy;
-    this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost());
+    this.gate = new HostGate(settings.maxConcurrentPerHost(), settings.minIntervalPerHost(),
+        CONNECTION_IDLE.toDuration());
     this.inFlight = new Semaphore(settings.maxConnections(), true);
     Timeout connect = Timeout.of(settings.connectTimeout());
     Timeout total = Timeout.of(settings.timeout());
@@ -271,7 +274,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
             .disableCookieManagement()
             .disableAuthCaching()
             .evictExpiredConnections()
-            .evictIdleConnections(TimeValue.ofMinutes(1))
+            .evictIdleConnections(CONNECTION_IDLE)
             .build();
     this.client.start();
     warnIfApacheDebugLogging();
@@ -328,7 +331,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         return failed(FailureReason.REFUSED, "refused " + url + ": " + refused.get(), 0, null,
             redirects);
       }
-      Runnable release;
+      HostGate.Lease lease;
       Duration maxWait = settings.maxQueueWait();
       if (exchange.started()) { // a later hop: the fetch deadline is already running
         long left = exchange.nanosLeft();
@@ -339,7 +342,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       }
       long waitStarted = System.nanoTime();
       try {
-        release = gate.acquire(url.host(), maxWait);
+        // over HTTP/2 the first request to a host opens the connection alone, the rest share it
+        lease = gate.acquire(url.host(), maxWait, settings.http2() && url.isHttps());
       } catch (HostGate.QueueTimeoutException e) {
         return failed(FailureReason.TIMEOUT,
             "waited more than " + maxWait + " for a per-host slot for " + url,
@@ -356,11 +360,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
               redirects);
         }
       } catch (InterruptedException e) {
-        release.run();
+        lease.release();
         Thread.currentThread().interrupt();
         return failed(FailureReason.INTERNAL, "interrupted fetching " + url, 0, null, redirects);
       } catch (RuntimeException e) {
-        release.run();
+        lease.release();
         throw e;
       }
       try {
@@ -368,6 +372,9 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         boolean sameOrigin = authorization != null && url.origin().equals(authOrigin);
         Hop hop = exchange(exchange, url, sameOrigin ? authorization : null, etag, lastModified,
             redirects, true);
+        if (hop.reached()) {
+          lease.connected();
+        }
         if (hop instanceof Done done) {
           return done.result();
         }
@@ -379,18 +386,31 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         url = ((RedirectPolicy.Follow) step).url();
       } finally {
         inFlight.release();
-        release.run();
+        lease.release();
       }
     }
   }
 
   // ---- one request/response
 
-  private sealed interface Hop {}
+  private sealed interface Hop {
+    /** Whether the host answered (so a connection to it is open). */
+    boolean reached();
+  }
 
-  private record Done(FetchResult result) implements Hop {}
+  private record Done(FetchResult result) implements Hop {
+    @Override
+    public boolean reached() {
+      return !(result instanceof FetchResult.Failed f) || f.httpStatus() > 0;
+    }
+  }
 
-  private record Redirect(int status, @Nullable String location) implements Hop {}
+  private record Redirect(int status, @Nullable String location) implements Hop {
+    @Override
+    public boolean reached() {
+      return true;
+    }
+  }
 
   /** The one deadline of a fetch, started by its first request and shared by its redirects. */
   private static final class Exchange {
@@ -569,6 +589,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     private long limit;
     private byte[] buf = new byte[0];
     private long received;
+    private @Nullable Response result;
 
     BodyConsumer(long maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
@@ -591,7 +612,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       this.entity = entityDetails;
       this.keep = wantsBody(response.getCode());
       if (entityDetails == null) {
-        resultCallback.completed(response(new byte[0]));
+        result = response(new byte[0]);
         return;
       }
       if (!keep) {
@@ -646,11 +667,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
     @Override
     public void streamEnd(@Nullable List<? extends Header> trailers) {
-      FutureCallback<Response> cb = callback;
-      if (cb != null) {
-        int len = (int) received;
-        cb.completed(response(!keep ? new byte[0] : len == buf.length ? buf : Arrays.copyOf(buf, len)));
-      }
+      int len = (int) received;
+      result = response(!keep ? new byte[0] : len == buf.length ? buf : Arrays.copyOf(buf, len));
     }
 
     private Response response(byte[] body) {
@@ -665,9 +683,19 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       // the client fails the exchange's future with the same cause
     }
 
+    /**
+     * Called after the client has returned the connection to the pool (or dropped it): only now is
+     * the fetch told its result, so the next fetch to the same host finds the connection in the
+     * pool instead of opening another.
+     */
     @Override
     public void releaseResources() {
-      // the buffer goes with this object
+      Response r = result;
+      FutureCallback<Response> cb = callback;
+      result = null;
+      if (r != null && cb != null) {
+        cb.completed(r);
+      }
     }
   }
 
@@ -857,7 +885,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   /** Closes pooled connections and the deadline thread. Fetches after close fail. */
   @Override
   public void close() {
-    client.close(CloseMode.IMMEDIATE);
+    client.close(CloseMode.GRACEFUL);
   }
 
   /** Builds an {@link HttpFeedFetcher}; every setting has a default, checked in {@link #build()}. */

@@ -100,6 +100,22 @@ class HttpFeedFetcherTest {
   }
 
   @Test
+  void backToBackFetchesToOneHostReuseOneKeepAliveConnection() throws Exception {
+    int n = 30;
+    for (int i = 0; i < n; i++) {
+      server.enqueue(new MockResponse().setBody(i % 2 == 0 ? CALENDAR : "")
+          .setResponseCode(i % 2 == 0 ? 200 : 404));
+    }
+    for (int i = 0; i < n; i++) {
+      fetcher.fetch(request(url("/cal.ics")));
+    }
+    for (int i = 0; i < n; i++) {
+      // the fetch returns once the connection is back in the pool, so the next one finds it there
+      assertThat(server.takeRequest().getSequenceNumber()).as("request %d", i).isEqualTo(i);
+    }
+  }
+
+  @Test
   void a304ToAnUnconditionalRequestIsAnErrorNotAStuckFeed() {
     server.enqueue(new MockResponse().setResponseCode(304));
     FetchResult.Failed f = failed(fetcher.fetch(request(url("/cal.ics"))));

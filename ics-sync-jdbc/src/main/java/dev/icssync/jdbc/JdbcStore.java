@@ -71,11 +71,12 @@ import org.jspecify.annotations.Nullable;
  * {@code statement_timeout} and {@code lock_timeout} per transaction.
  *
  * <p>Reads that tolerate replication lag go to the read data source when one is given:
- * {@link #events}, {@link #conflicts}, {@link #runs}, {@link #feeds}, {@link #allFeeds}, {@link #tokens}
- * and {@link #tokenByHash}. Everything a sync depends on ({@link #state}, {@link #eventsOfFeed},
+ * {@link #events}, {@link #conflicts}, {@link #runs}, {@link #feeds}, {@link #allFeeds} and
+ * {@link #tokens}. Everything a sync depends on ({@link #state}, {@link #eventsOfFeed},
  * {@link #feed}, {@link #property}), every read that decides a write or is cached
  * ({@link #eventsForWrite}, {@link #conflictsForWrite}: conflict detection, ignoring a conflict,
- * export renders) and every write go to the primary.
+ * export renders), the token check of an export request ({@link #tokenByHash}: a revoked token
+ * must stop working at once) and every write go to the primary.
  *
  * <p>PostgreSQL keeps instants to the microsecond: finer instants are truncated when stored.
  */
@@ -661,7 +662,8 @@ public final class JdbcStore implements Store {
   @Override
   public Optional<ExportToken> tokenByHash(String hash) {
     Objects.requireNonNull(hash, "hash");
-    List<ExportToken> found = query(read, null, true, "look up export token",
+    // the primary: a token revoked a moment ago must not open an export on a lagging replica
+    List<ExportToken> found = query(primary, null, true, "look up export token",
         c -> queryTokens(c, TOKEN_BY_HASH_SQL, hash));
     return found.stream().findFirst();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.icssync.ChangeEvent;
 import dev.icssync.Conflict;
 import dev.icssync.ConflictStatus;
+import dev.icssync.ExportTokens;
 import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.Feed;
@@ -162,6 +163,24 @@ class LaggingReplicaTest {
       assertThat(cache.entries.values()).singleElement()
           .satisfies(e -> assertThat(e.calendar().body()).isEqualTo(second.body()));
       assertThat(sync.export(view)).isSameAs(second); // served from the cache
+    }
+  }
+
+  @Test
+  void aTokenRevokedOnThePrimaryStopsWorkingWhileTheReplicaStillShowsItLive() {
+    try (IcsSync sync = engine(withReplica(), ExportCache.none())) {
+      feeds(sync);
+      ExportTokens.Issued issued = sync.exportTokens().create(T, P, "airbnb");
+      copyToReplica("icssync_feed");
+      copyToReplica("icssync_export_token");
+      assertThat(sync.exportTokens().resolve(issued.token())).isPresent();
+
+      assertThat(sync.exportTokens().revoke(issued.token())).isTrue();
+
+      assertThat(replicaStore().tokenByHash(ExportTokens.hash(issued.token())))
+          .as("the replica has not seen the revocation")
+          .hasValueSatisfying(t -> assertThat(t.revokedAt()).isNull());
+      assertThat(sync.exportTokens().resolve(issued.token())).as("resolved on the primary").isEmpty();
     }
   }
 
