@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.icssync.Feed;
 import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.spi.FetchRequest;
-import dev.icssync.spi.FetchResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -134,21 +133,13 @@ public class FetchBenchmark {
 
   @Benchmark
   public Object ours() {
-    FetchResult r = fetcher.fetch(request);
-    if (path == 304 ? r instanceof FetchResult.NotModified
-        : r instanceof FetchResult.Fetched f && f.body().length == body.length) {
-      return r;
-    }
-    throw new IllegalStateException("fetcher: " + r);
+    return FetcherLoad.expect(fetcher.fetch(request), path, body.length);
   }
 
   @Benchmark
   public Object jdk() throws IOException, InterruptedException {
-    HttpResponse<byte[]> r = jdk.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() == path && (path == 304 || r.body().length == body.length)) {
-      return r;
-    }
-    throw new IllegalStateException("java.net.http: status " + r.statusCode());
+    return FetcherLoad.expect(jdk.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray()), path,
+        body.length);
   }
 
   @Benchmark

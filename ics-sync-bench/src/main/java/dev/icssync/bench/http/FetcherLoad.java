@@ -192,6 +192,23 @@ public final class FetcherLoad {
   }
 
   /** A calendar of about {@code size} bytes. */
+  /** The fetcher's result of a benchmark call, or an exception if it is not what {@code path} serves. */
+  static FetchResult expect(FetchResult r, int path, int bodyLength) {
+    if (path == 304 ? r instanceof FetchResult.NotModified
+        : r instanceof FetchResult.Fetched f && f.body().length == bodyLength) {
+      return r;
+    }
+    throw new IllegalStateException("fetcher: " + r);
+  }
+
+  /** The JDK client's response of a benchmark call, or an exception if it is not what {@code path} serves. */
+  static HttpResponse<byte[]> expect(HttpResponse<byte[]> r, int path, int bodyLength) {
+    if (r.statusCode() == path && (path == 304 || r.body().length == bodyLength)) {
+      return r;
+    }
+    throw new IllegalStateException("java.net.http: status " + r.statusCode());
+  }
+
   static byte[] calendar(int size) {
     StringBuilder sb = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n");
     int i = 0;
