@@ -12,7 +12,8 @@
 #   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
 #            2-core machine, 22 min on a loaded one, before the HTTP/2 fetch suite, which adds about
 #            6 min: every fork makes its own certificate; the load test's --full run comes on top and
-#            should stay under 8 min so that the whole command ends within 30 min)
+#            should stay under 8 min; the whole command took 34 min on a 2-core machine with the HTTP/2
+#            suite)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and

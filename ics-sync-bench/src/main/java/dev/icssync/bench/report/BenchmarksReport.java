@@ -118,7 +118,7 @@ public final class BenchmarksReport {
     md.append("> **Generated file, do not edit by hand.** Regenerate every figure with one command from the "
         + "repository root:\n>\n> ```\n> ").append(DEFAULT_COMMAND).append("\n> ```\n>\n")
         .append("> Profiles: `--full` (the default) runs JMH with `-f 2 -wi 2 -i 4`, 1 s iterations, then the "
-            + "load test's full run, in under 30 minutes on 2 cores; `--quick` runs `-f 1 -wi 2 -i 3`, 1 s "
+            + "load test's full run, in about 35 to 45 minutes on 2 cores; `--quick` runs `-f 1 -wi 2 -i 3`, 1 s "
             + "iterations, and the load test's quick run.\n>\n")
         .append("> This file was produced by `")
         .append(run.command()).append("` with profile **").append(run.profile()).append("** on ")
