@@ -8,6 +8,7 @@ import dev.icssync.PropertySettings;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;
+import dev.icssync.tck.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

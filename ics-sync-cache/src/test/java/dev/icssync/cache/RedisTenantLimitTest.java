@@ -3,6 +3,7 @@ package dev.icssync.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.icssync.spi.SyncLimiter;
+import dev.icssync.tck.time.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

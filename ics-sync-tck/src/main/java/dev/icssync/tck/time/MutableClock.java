@@ -1,4 +1,4 @@
-package dev.icssync.cache;
+package dev.icssync.tck.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A UTC clock the test moves by hand (TTLs, sliding windows). */
-final class MutableClock extends Clock {
+/** A UTC clock a test moves by hand (TTLs, sliding windows, rates over time). Thread-safe. */
+public final class MutableClock extends Clock {
   private volatile Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  /** Moves the clock forward (or back, with a negative duration). */
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 
