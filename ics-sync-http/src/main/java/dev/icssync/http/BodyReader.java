@@ -68,9 +68,7 @@ final class BodyReader {
       LongSupplier nanoTime)
       throws IOException {
     List<String> codings = codings(contentEncoding);
-    if (codings.isEmpty() && declaredLength > maxBytes) {
-      throw new TooLargeException("Content-Length " + declaredLength + " exceeds " + maxBytes);
-    }
+    refuseDeclaredLength(codings, declaredLength, maxBytes);
     InputStream in = raw;
     for (int i = codings.size() - 1; i >= 0; i--) {
       in = decoder(in, codings.get(i));
@@ -101,6 +99,25 @@ final class BodyReader {
       }
     }
     return len == buf.length ? buf : Arrays.copyOf(buf, len);
+  }
+
+  /**
+   * The most bytes of a body to receive before it is decoded: the cap for a plain body (one whose
+   * declared length is over the cap is refused at once), a little more for an encoded one, since
+   * compressed bytes may slightly outnumber the decoded ones (incompressible content).
+   */
+  static long receiveCap(@Nullable String contentEncoding, long declaredLength, long maxBytes)
+      throws IOException {
+    List<String> codings = codings(contentEncoding);
+    refuseDeclaredLength(codings, declaredLength, maxBytes);
+    return codings.isEmpty() ? maxBytes : maxBytes + maxBytes / 64 + 4096;
+  }
+
+  private static void refuseDeclaredLength(List<String> codings, long declaredLength, long maxBytes)
+      throws TooLargeException {
+    if (codings.isEmpty() && declaredLength > maxBytes) {
+      throw new TooLargeException("Content-Length " + declaredLength + " exceeds " + maxBytes);
+    }
   }
 
   static List<String> codings(@Nullable String contentEncoding) throws UnsupportedEncodingException {

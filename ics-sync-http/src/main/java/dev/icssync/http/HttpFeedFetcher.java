@@ -620,16 +620,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         return;
       }
       long declared = entityDetails.getContentLength();
-      if (BodyReader.codings(entityDetails.getContentEncoding()).isEmpty()) {
-        if (declared > maxBodyBytes) {
-          throw new BodyReader.TooLargeException(
-              "Content-Length " + declared + " exceeds " + maxBodyBytes);
-        }
-        limit = maxBodyBytes;
-      } else {
-        // compressed bytes may slightly outnumber the decoded ones (incompressible content)
-        limit = maxBodyBytes + maxBodyBytes / 64 + 4096;
-      }
+      limit = BodyReader.receiveCap(entityDetails.getContentEncoding(), declared, maxBodyBytes);
       // trust a declared length only so far: a lying server must not make us allocate up front
       buf = new byte[(int) Math.max(1024, Math.min(declared, Math.min(limit, 1 << 20)))];
     }
@@ -789,10 +780,6 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       }
     }
     return settings.userAgent();
-  }
-
-  private static @Nullable String header(@Nullable Header h) {
-    return h == null ? null : h.getValue();
   }
 
   /** Drops stored validators that could not be sent as a header (CR, LF, other controls). */
