@@ -98,8 +98,16 @@ public interface ChannelProfile {
      * notice): stored under the stable UID {@code ics-sync-rule:<name>} so its rolling dates update
      * one event instead of cancelling and creating one each day, and left out of double-booking
      * detection (it closes dates, it is nobody's stay).
+     *
+     * <p>Only a {@link EventKind#BLOCK block} can be a rule: for any other kind this reading is
+     * returned unchanged, so a reservation is never left out of conflict detection or exports. The
+     * name must be unique within the feed: when two events of one feed get the same rule identity,
+     * the engine stores each under its own UID instead (with a diagnostic).
      */
     public Normalized asAvailabilityRule(String name) {
+      if (kind != EventKind.BLOCK) {
+        return this;
+      }
       return new Normalized(kind, status, summary, RULE_UID_PREFIX + name, range);
     }
 

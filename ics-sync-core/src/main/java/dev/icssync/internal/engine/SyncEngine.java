@@ -26,6 +26,7 @@ import dev.icssync.ical.ParseResult;
 import dev.icssync.ical.ParsedEvent;
 import dev.icssync.internal.conflict.ConflictDetector;
 import dev.icssync.internal.conflict.ConflictLifecycle;
+import dev.icssync.internal.profile.Identities;
 import dev.icssync.internal.profile.ProfileRegistry;
 import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
@@ -253,7 +254,12 @@ public final class SyncEngine {
     }
     a.diagnostics = parsed.diagnostics();
     ChannelProfile profile = profiles.resolve(feed.source(), parsed.prodId(), sampleUids(parsed.events()));
-    List<Incoming> incoming = read(feed, profile, parsed, LocalDate.ofInstant(now, zone));
+    List<Diagnostic> readNotes = new ArrayList<>();
+    List<Incoming> incoming = read(feed, profile, parsed, LocalDate.ofInstant(now, zone), readNotes);
+    if (!readNotes.isEmpty()) {
+      readNotes.addAll(0, a.diagnostics);
+      a.diagnostics = readNotes;
+    }
     a.parse = Duration.ofNanos(System.nanoTime() - tp);
 
     // Diff against the store.
@@ -306,8 +312,11 @@ public final class SyncEngine {
     return a.report(outcome, null, message, diff.counts(), changes);
   }
 
-  /** Reads parsed events through the profile into what the diff compares. */
-  List<Incoming> read(Feed feed, ChannelProfile profile, ParseResult parsed, LocalDate today) {
+  /**
+   * Reads parsed events through the profile into what the diff compares; the identities the profile
+   * gives are checked over the whole feed ({@link Identities}), with diagnostics added to {@code notes}.
+   */
+  List<Incoming> read(Feed feed, ChannelProfile profile, ParseResult parsed, LocalDate today, List<Diagnostic> notes) {
     LocalDate horizon = null;
     for (ParsedEvent e : parsed.events()) {
       if (e.range() instanceof DateRange.AllDay d && (horizon == null || d.end().isAfter(horizon))) {
@@ -315,16 +324,19 @@ public final class SyncEngine {
       }
     }
     ChannelProfile.Context context = new ChannelProfile.Context(feed, today, horizon, parsed.prodId());
-    List<Incoming> out = new ArrayList<>(parsed.events().size());
+    List<ChannelProfile.@Nullable Normalized> readings = new ArrayList<>(parsed.events().size());
     for (ParsedEvent e : parsed.events()) {
-      ChannelProfile.Normalized n = profile.normalize(e, context);
-      if (n == null) {
+      readings.add(profile.normalize(e, context));
+    }
+    @Nullable String[] uids = Identities.of(parsed.events(), readings, notes);
+    List<Incoming> out = new ArrayList<>(parsed.events().size());
+    for (int i = 0; i < uids.length; i++) {
+      ChannelProfile.Normalized n = readings.get(i);
+      String uid = uids[i];
+      if (n == null || uid == null) {
         continue;
       }
-      String uid = n.uid() != null ? n.uid() : e.uid();
-      if (uid.isBlank()) {
-        continue;
-      }
+      ParsedEvent e = parsed.events().get(i);
       DateRange range = n.range() != null ? n.range() : e.range();
       out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), uid, e.recurrenceId()), range, n.kind(),
           n.status(), n.summary()));

@@ -8,12 +8,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Booking.com: {@code CLOSED - Not available} for reservations and closed dates alike, so those are
  * read as blocks; older feeds' {@code CLOSED - <guest name>} is a reservation (the name is dropped).
+ * A summary with no block's mark ("closed", "not available", "unavailable", "blocked") is a
+ * reservation: when in doubt it is a stay.
  */
 public final class BookingProfile implements ChannelProfile {
+  private static final String[] BLOCKED = {"not available", "unavailable", "closed", "blocked"};
 
   @Override
   public String source() {
     return "booking";
+  }
+
+  @Override
+  public int version() {
+    return 2;
   }
 
   @Override
@@ -24,12 +32,12 @@ public final class BookingProfile implements ChannelProfile {
   @Override
   public @Nullable Normalized normalize(ParsedEvent event) {
     String s = Readings.summary(event);
-    EventKind kind = EventKind.BLOCK;
+    EventKind kind;
     if (s.startsWith("closed")) {
       String rest = s.substring("closed".length()).replaceFirst("^\\s*-\\s*", "").strip();
-      if (!rest.isEmpty() && !Readings.containsAny(rest, "not available", "unavailable", "closed")) {
-        kind = EventKind.RESERVATION;
-      }
+      kind = !rest.isEmpty() && !Readings.containsAny(rest, BLOCKED) ? EventKind.RESERVATION : EventKind.BLOCK;
+    } else {
+      kind = Readings.containsAny(s, BLOCKED) ? EventKind.BLOCK : EventKind.RESERVATION;
     }
     return Readings.of(kind, Readings.status(event));
   }

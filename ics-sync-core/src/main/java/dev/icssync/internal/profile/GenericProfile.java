@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Any other feed (PMSs, Expedia, Guesty, Smoobu...): the summary's words decide ("cleaning",
- * "housekeeping" = a plain event; "tentative", "hold" = tentative; "blocked", "not available",
- * "closed" = block; "reserved", "booked" = reservation), else a plain {@code EVENT}. Labels only: the summary text is never stored.
+ * "housekeeping" = a plain event; "tentative", "hold" = tentative; "reserved", "booked" =
+ * reservation, even beside a block's word: when in doubt, a stay; "blocked", "not available",
+ * "closed" = block), else a plain {@code EVENT}. Labels only: the summary text is never stored.
  */
 public final class GenericProfile implements ChannelProfile {
   private static final String[] TENTATIVE = {"tentative", "provisoire", "hold", "pending", "inquiry", "enquiry"};
@@ -22,6 +23,11 @@ public final class GenericProfile implements ChannelProfile {
   @Override
   public String source() {
     return "generic";
+  }
+
+  @Override
+  public int version() {
+    return 2;
   }
 
   /** Never claims a feed: it is the fallback. */
@@ -39,10 +45,10 @@ public final class GenericProfile implements ChannelProfile {
       kind = EventKind.EVENT;
     } else if (Readings.containsAny(s, TENTATIVE)) {
       kind = EventKind.TENTATIVE;
+    } else if (Readings.containsAny(s, RESERVED)) {
+      kind = EventKind.RESERVATION; // also with a block's word: when in doubt, a stay
     } else if (Readings.containsAny(s, BLOCK)) {
       kind = EventKind.BLOCK;
-    } else if (Readings.containsAny(s, RESERVED)) {
-      kind = EventKind.RESERVATION;
     } else {
       kind = EventKind.EVENT;
     }

@@ -57,6 +57,25 @@ final class Readings {
     return false;
   }
 
+  /**
+   * True when one of {@code words} appears in {@code text} as a whole word (not inside a longer
+   * word: "reserved" in "48213377 reserved" or "reserved - jane", not in "unreserved").
+   */
+  static boolean containsAnyWord(String text, String... words) {
+    for (String w : words) {
+      int i = text.indexOf(w);
+      while (i >= 0) {
+        int after = i + w.length();
+        if ((i == 0 || !Character.isLetter(text.charAt(i - 1)))
+            && (after == text.length() || !Character.isLetter(text.charAt(after)))) {
+          return true;
+        }
+        i = text.indexOf(w, i + 1);
+      }
+    }
+    return false;
+  }
+
   static boolean containsIgnoreCase(@Nullable String text, String part) {
     return text != null && text.toLowerCase(Locale.ROOT).contains(part);
   }
