@@ -63,6 +63,7 @@ public final class CalendarReader {
   private final List<EventData> deferred = new ArrayList<>();
   private final Set<String> syntheticUids = new HashSet<>();
   private final Set<String> reportedZones = new HashSet<>();
+  private final Map<String, Zones.Zone> offsetZones = new HashMap<>();
   private int emitted;
   private boolean outOfOrder;
 
@@ -251,9 +252,17 @@ public final class CalendarReader {
       }
       p++;
       int vs = p;
+      // Outlook's display names, unquoted: TZID=(UTC-05:00) Eastern Time (US & Canada):...
+      boolean tzid = ne - ns == 4 && Names.eq(l, ns, "TZID");
       while (p < end) {
         byte c = l[p];
-        if (c == '"') {
+        if (c == '(' && tzid) {
+          int q = p + 1;
+          while (q < end && l[q] != ')' && l[q] != '"') {
+            q++;
+          }
+          p = q < end && l[q] == ')' ? q + 1 : p + 1;
+        } else if (c == '"') {
           p++;
           while (p < end && l[p] != '"') {
             p++;
@@ -517,6 +526,12 @@ public final class CalendarReader {
         }
         ev.rrules.add(Text.decode(l, vs, end - vs).trim());
       }
+      case Names.EXRULE -> {
+        if (ev.exrules == null) {
+          ev.exrules = new ArrayList<>(1);
+        }
+        ev.exrules.add(Text.decode(l, vs, end - vs).trim());
+      }
       case Names.RDATE -> dateList(l, vs, end, lineNo, "RDATE", ev.rdates());
       case Names.EXDATE -> dateList(l, vs, end, lineNo, "EXDATE", ev.exdates());
       case Names.RECURRENCE_ID -> {
@@ -610,6 +625,13 @@ public final class CalendarReader {
       diag(lineNo, "bad " + what + " value ignored: " + ascii(l, vs, Math.min(end, vs + 40)));
       return null;
     }
+    if (kind == Values.DATE) {
+      String tz = param(l, Names.P_TZID);
+      if (tz != null && !tz.isEmpty()) {
+        // DTSTART;TZID=US/Eastern:20060102: what such files mean is the day, so it is read as a date
+        diag(lineNo, what + " has TZID " + tz + " but only a date: read as an all-day date");
+      }
+    }
     return dateRef(kind, l, lineNo, what);
   }
 
@@ -688,6 +710,9 @@ public final class CalendarReader {
       ev.uid = syntheticUid(ev);
       diag(ev.line, "VEVENT without UID: using synthetic UID " + ev.uid);
     }
+    if (ev.exrules != null && !ev.recurring() && ev.recurrenceId == null) {
+      diag(ev.line, "EXRULE without RRULE or RDATE ignored (" + ev.uid + ")");
+    }
     if (ev.recurrenceId != null || ev.rrules != null || ev.rdates != null || waitsForZone(ev)) {
       deferred.add(ev);
       return;
@@ -748,6 +773,10 @@ public final class CalendarReader {
     if (z != null) {
       return z;
     }
+    z = offsetZone(tzid, lineNo);
+    if (z != null) {
+      return z;
+    }
     z = floatingZone();
     if (reportedZones.add(tzid)) {
       if (zones.overLimit(tzid)) {
@@ -758,6 +787,35 @@ public final class CalendarReader {
         diag(lineNo, "unknown TZID \"" + tzid + "\": read in " + z.id());
       }
     }
+    return z;
+  }
+
+  /**
+   * A TZID that names only an offset ({@code (GMT +01:00)}, a Windows display name whose places are
+   * unknown) and has no VTIMEZONE: the floating zone (X-WR-TIMEZONE, else the property's zone) when
+   * its standard offset is that offset, since the offset is then most likely that zone's, summer
+   * time included; else the fixed offset. Said once per TZID. Null when the TZID holds no offset.
+   */
+  private Zones.@Nullable Zone offsetZone(String tzid, int lineNo) {
+    Zones.Zone known = offsetZones.get(tzid);
+    if (known != null) {
+      return known;
+    }
+    java.time.ZoneOffset off = WindowsZones.displayOffset(tzid);
+    if (off == null) {
+      return null;
+    }
+    Zones.Zone fz = floatingZone();
+    Zones.Zone z;
+    if (fz.rules().getStandardOffset(options.expandFrom()).equals(off)) {
+      z = fz;
+      diag(lineNo, "TZID \"" + tzid + "\" names only an offset: read in " + fz.id() + " (standard offset " + off
+          + ")");
+    } else {
+      z = new Zones.Zone(tzid, off.getRules());
+      diag(lineNo, "TZID \"" + tzid + "\" names only an offset: read at the fixed offset " + off);
+    }
+    offsetZones.put(tzid, z);
     return z;
   }
 
@@ -782,6 +840,11 @@ public final class CalendarReader {
       if (ed.isBefore(sd)) {
         diag(ev.line, "DTEND before DTSTART: swapped (" + ev.uid + ")");
         return DateRange.allDay(ed, sd);
+      }
+      if (!ed.isAfter(sd)) {
+        // an all-day event is never empty (VALUE=DATE:20270117T200000 to ...T220000, DTEND = DTSTART)
+        diag(ev.line, "all-day event " + ev.uid + " ends on the day it starts: read as one day");
+        ed = sd.plusDays(1);
       }
       return DateRange.allDay(sd, ed);
     }
@@ -930,6 +993,8 @@ public final class CalendarReader {
     @Nullable Instant lastModified;
     @Nullable Instant created;
     @Nullable List<String> rrules;
+    /** EXRULE (RFC 2445, dropped by RFC 5545 but still written): instances it matches are removed. */
+    @Nullable List<String> exrules;
     @Nullable List<DateRef> rdates;
     @Nullable List<DateRef> exdates;
     @Nullable Map<String, String> extra;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import net.fortuna.ical4j.model.Recur;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Expands the recurring events of one calendar inside the window of the options, with ical4j's
@@ -51,6 +52,10 @@ final class Expansion {
     Set<String> withMaster = new HashSet<>();
     for (EventData e : batch) {
       if (e.recurrenceId != null) {
+        if (e.rrules != null || e.rdates != null || e.exrules != null) {
+          reader.diag(e.line, "RRULE, RDATE or EXRULE in an override (RECURRENCE-ID) of " + e.uid
+              + " ignored: an override is one instance");
+        }
         overrides.computeIfAbsent(String.valueOf(e.uid), k -> new ArrayList<>(2)).add(e);
       } else if (e.recurring()) {
         withMaster.add(String.valueOf(e.uid));
@@ -112,9 +117,8 @@ final class Expansion {
     Map<String, EventData> byRid = new HashMap<>();
     for (EventData o : overrides) {
       DateRef rid = o.recurrenceId;
-      // Exchange names instances of all-day series by a midnight date-time: match on its date
       String key = base.isAllDay() && rid.kind != Values.DATE
-          ? Values.formatDate(rid.localDate(reader, o.line)) : ridOf(rid, o.line);
+          ? Values.formatDate(allDayRid(rid, o.line)) : ridOf(rid, o.line);
       byRid.putIfAbsent(key, o);
     }
     if (base instanceof DateRange.AllDay day) {
@@ -122,6 +126,22 @@ final class Expansion {
     } else {
       expandTimes(m, (DateRange.Timed) base, s, byRid, used);
     }
+  }
+
+  /**
+   * The date a date-time RECURRENCE-ID names in an all-day series. Google writes UTC midnight of the
+   * date ({@code 20270101T000000Z}, whatever X-WR-TIMEZONE says), Exchange the local midnight (with
+   * a TZID, or in UTC: {@code 20261231T230000Z} for Berlin): a UTC midnight names its UTC date, any
+   * other time its date in the calendar's zone.
+   */
+  private LocalDate allDayRid(DateRef rid, int line) {
+    if (rid.kind == Values.UTC) {
+      LocalDateTime utc = LocalDateTime.ofInstant((Instant) rid.value, java.time.ZoneOffset.UTC);
+      if (utc.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+        return utc.toLocalDate();
+      }
+    }
+    return rid.localDate(reader, line);
   }
 
   // ---------------------------------------------------------------- all-day
@@ -135,26 +155,24 @@ final class Expansion {
     dates.add(base.start());
     if (m.rrules != null) {
       for (String rule : m.rrules) {
-        String r = untilAsDate(rule);
-        try {
-          Recur<LocalDate> recur = new Recur<>(r);
-          LocalDate seed = base.start();
-          if (recur.getCount() < 1) {
-            seed = shiftDate(recur, seed, wFrom);
-          }
-          List<LocalDate> got = recur.getDates(seed, wFrom, wTo, cap + 1);
-          checkCap(got.size(), m);
-          dates.addAll(got);
-        } catch (ParseException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          reader.diag(m.line, "RRULE not understood, ignored: " + rule + " (" + e.getMessage() + ")");
-        }
+        List<LocalDate> got = dateRule(m, rule, base.start(), wFrom, wTo, true, cap + 1);
+        checkCap(got.size(), m);
+        dates.addAll(got);
       }
     }
     if (m.rdates != null) {
       for (DateRef d : m.rdates) {
         dates.add(d.localDate(reader, m.line));
+      }
+    }
+    if (m.exrules != null) {
+      // only the span of the instances can lose any
+      LocalDate eFrom = dates.first().isAfter(wFrom) ? dates.first() : wFrom;
+      LocalDate eTo = dates.last().isBefore(wTo) ? dates.last() : wTo;
+      for (String rule : m.exrules) {
+        if (!eTo.isBefore(eFrom)) {
+          dates.removeAll(dateRule(m, rule, base.start(), eFrom, eTo, false, exruleLimit()));
+        }
       }
     }
     if (m.exdates != null) {
@@ -180,6 +198,60 @@ final class Expansion {
         reader.emit(m.toParsed(rid, DateRange.allDay(d, d.plusDays(days)), m));
       }
     }
+  }
+
+  /**
+   * The dates of one RRULE ({@code include}) or EXRULE in {@code [wFrom, wTo]}, at most {@code limit};
+   * none, with a diagnostic, when ical4j cannot read the rule. For an RRULE with COUNT, DTSTART is
+   * the first of the COUNT instances even when the rule does not match it (RFC 5545 3.8.5.3, as
+   * libical and Google do): the rule then gives COUNT - 1 more.
+   */
+  private List<LocalDate> dateRule(EventData m, String rule, LocalDate start, LocalDate wFrom, LocalDate wTo,
+      boolean include, int limit) {
+    try {
+      Recur<LocalDate> recur = new Recur<>(untilAsDate(rule));
+      LocalDate seed = start;
+      if (recur.getCount() < 1) {
+        seed = shiftDate(recur, seed, wFrom);
+      } else if (include) {
+        recur = countingStart(recur, start);
+        if (recur == null) {
+          return List.of();
+        }
+      }
+      List<LocalDate> got = recur.getDates(seed, wFrom, wTo, limit);
+      if (!include && got.size() >= limit) {
+        reader.diag(m.line, "EXRULE of " + m.uid + " matches more than " + limit
+            + " times in the window: the later ones are not removed");
+      }
+      return got;
+    } catch (ParseException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      reader.diag(m.line, (include ? "RRULE" : "EXRULE") + " not understood, ignored: " + rule + " ("
+          + e.getMessage() + ")");
+      return List.of();
+    }
+  }
+
+  /**
+   * A rule with COUNT whose DTSTART it does not match: the same rule with COUNT - 1, since DTSTART
+   * is the first instance and counts; null when COUNT was 1 (DTSTART is the only instance).
+   */
+  private static <T extends java.time.temporal.Temporal> @Nullable Recur<T> countingStart(Recur<T> recur, T start) {
+    if (!recur.getDates(start, start, start, 1).isEmpty()) {
+      return recur;
+    }
+    int count = recur.getCount();
+    return count <= 1 ? null : new Recur.Builder<>(recur).count(count - 1).build();
+  }
+
+  /**
+   * EXRULE dates read per rule: four times what an RRULE may give, so a rule finer than the series
+   * (hourly against daily) still removes its instances while its cost stays bounded like an RRULE's.
+   */
+  private int exruleLimit() {
+    return (int) Math.min(Integer.MAX_VALUE - 1L, 4L * cap + 1);
   }
 
   /** Moves a DAILY/WEEKLY seed forward by whole periods, so old rules do not iterate for ages. */
@@ -239,22 +311,10 @@ final class Expansion {
     starts.add(base.start());
     if (m.rrules != null) {
       for (String rule : m.rrules) {
-        String r = untilAsLocal(rule, z);
-        try {
-          Recur<LocalDateTime> recur = new Recur<>(r);
-          LocalDateTime sd = seed;
-          if (recur.getCount() < 1) {
-            sd = shiftTime(recur, seed, wFrom);
-          }
-          List<LocalDateTime> got = recur.getDates(sd, wFrom, wTo, cap + 1);
-          checkCap(got.size(), m);
-          for (LocalDateTime t : got) {
-            starts.add(z.toInstant(t));
-          }
-        } catch (ParseException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          reader.diag(m.line, "RRULE not understood, ignored: " + rule + " (" + e.getMessage() + ")");
+        List<LocalDateTime> got = timeRule(m, rule, z, seed, wFrom, wTo, true, cap + 1);
+        checkCap(got.size(), m);
+        for (LocalDateTime t : got) {
+          starts.add(z.toInstant(t));
         }
       }
     }
@@ -267,6 +327,20 @@ final class Expansion {
           periodEnds.put(at, d.periodEnd.instant(reader, m.line));
         } else if (d.hasPeriodDuration) {
           periodEnds.put(at, at.plusSeconds(d.periodDays * 86400 + d.periodSeconds));
+        }
+      }
+    }
+    if (m.exrules != null) {
+      // only the span of the instances can lose any
+      LocalDateTime first = z.toLocal(starts.first());
+      LocalDateTime last = z.toLocal(starts.last());
+      LocalDateTime eFrom = first.isAfter(wFrom) ? first : wFrom;
+      LocalDateTime eTo = last.isBefore(wTo) ? last : wTo;
+      for (String rule : m.exrules) {
+        if (!eTo.isBefore(eFrom)) {
+          for (LocalDateTime t : timeRule(m, rule, z, seed, eFrom, eTo, false, exruleLimit())) {
+            starts.remove(z.toInstant(t));
+          }
         }
       }
     }
@@ -302,6 +376,35 @@ final class Expansion {
       } else {
         reader.emit(m.toParsed(rid, r, m));
       }
+    }
+  }
+
+  /** As {@link #dateRule}, on wall-clock times of the start's zone. */
+  private List<LocalDateTime> timeRule(EventData m, String rule, Zones.Zone z, LocalDateTime seed,
+      LocalDateTime wFrom, LocalDateTime wTo, boolean include, int limit) {
+    try {
+      Recur<LocalDateTime> recur = new Recur<>(untilAsLocal(rule, z));
+      LocalDateTime sd = seed;
+      if (recur.getCount() < 1) {
+        sd = shiftTime(recur, seed, wFrom);
+      } else if (include) {
+        recur = countingStart(recur, seed);
+        if (recur == null) {
+          return List.of();
+        }
+      }
+      List<LocalDateTime> got = recur.getDates(sd, wFrom, wTo, limit);
+      if (!include && got.size() >= limit) {
+        reader.diag(m.line, "EXRULE of " + m.uid + " matches more than " + limit
+            + " times in the window: the later ones are not removed");
+      }
+      return got;
+    } catch (ParseException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      reader.diag(m.line, (include ? "RRULE" : "EXRULE") + " not understood, ignored: " + rule + " ("
+          + e.getMessage() + ")");
+      return List.of();
     }
   }
 

@@ -27,6 +27,7 @@ final class Names {
   static final int PRODID = 19;
   static final int X_WR_TIMEZONE = 20;
   static final int TZID = 21;
+  static final int EXRULE = 22;
 
   // parameters
   static final int P_VALUE = 1;
@@ -78,6 +79,7 @@ final class Names {
         if (eq(b, s, "TRANSP")) return TRANSP;
         if (eq(b, s, "EXDATE")) return EXDATE;
         if (eq(b, s, "PRODID")) return PRODID;
+        if (eq(b, s, "EXRULE")) return EXRULE;
         break;
       case 7:
         if (eq(b, s, "DTSTART")) return DTSTART;

@@ -19,9 +19,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves TZID values of one feed: IANA ids first (also behind a {@code /mozilla.org/...} style
- * prefix), then Windows names, then the feed's own VTIMEZONE definitions (read by ical4j). IANA
- * ids win over a VTIMEZONE of the same name because feeds ship stale or wrong definitions of
- * well-known zones. Not thread-safe: one instance per parse.
+ * prefix), then Windows names and Windows display names ({@code (UTC-05:00) Eastern Time (US &
+ * Canada)}), then the feed's own VTIMEZONE definitions (read by ical4j) under any other name. IANA
+ * rules win over a VTIMEZONE of a well-known name, deliberately: feeds ship stale or wrong
+ * definitions of well-known zones (OwnerRez's Europe/Paris, Outlook's 1601-based rules), while the
+ * JDK's tz database is kept current. A VTIMEZONE whose TZID is no well-known name (a custom name,
+ * {@code Customized Time Zone}, an offset-only display name) is the only definition there is, and
+ * is used. Not thread-safe: one instance per parse.
  *
  * <p>Reading a VTIMEZONE costs up to milliseconds of CPU, so a feed may have at most
  * {@value #MAX_DEFINED_ZONES} of its own zones read, each at most {@value #MAX_DEFINITION_CHARS}
@@ -134,6 +138,9 @@ public final class Zones {
       }
     }
     String windows = WindowsZones.toIana(t);
+    if (windows == null) {
+      windows = WindowsZones.fromDisplayName(t);
+    }
     if (windows != null) {
       return iana(windows);
     }
