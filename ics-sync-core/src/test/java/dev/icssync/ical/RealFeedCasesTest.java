@@ -77,6 +77,21 @@ class RealFeedCasesTest {
               org.assertj.core.groups.Tuple.tuple("20260703", "Daily"));
     }
 
+    /** The twin for timed series: a DATE RECURRENCE-ID names that day's instance. */
+    @Test
+    void aDateRecurrenceIdOfATimedSeriesNamesThatDaysInstance() {
+      ParseResult r = parse(cal(
+          "BEGIN:VEVENT", "UID:t2", "DTSTART;TZID=Europe/Paris:20260706T100000", "DURATION:PT1H",
+          "RRULE:FREQ=DAILY;COUNT=3", "SUMMARY:Daily", "END:VEVENT",
+          "BEGIN:VEVENT", "UID:t2", "RECURRENCE-ID;VALUE=DATE:20260707", "DTSTART;TZID=Europe/Paris:20260707T140000",
+          "DURATION:PT1H", "SUMMARY:Moved", "END:VEVENT"));
+      assertThat(r.events()).hasSize(3);
+      assertThat(r.events()).filteredOn(e -> "Moved".equals(e.summary())).singleElement().satisfies(e -> {
+        assertThat(e.recurrenceId()).isEqualTo("20260707T080000Z");
+        assertThat(((DateRange.Timed) e.range()).start()).isEqualTo(at("2026-07-07T12:00:00Z"));
+      });
+    }
+
     @Test
     void exruleRemovesTheInstancesItMatchesAsIcal4jDoes() throws Exception {
       for (String start : List.of("DTSTART;VALUE=DATE:20260706", "DTSTART:20260706T100000Z",

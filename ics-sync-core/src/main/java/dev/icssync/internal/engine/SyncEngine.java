@@ -65,8 +65,11 @@ public final class SyncEngine {
   public static final String MDC_PROPERTY = "icssync.property";
   public static final String MDC_FEED = "icssync.feed";
 
-  /** Version of the engine's reading; part of the stored parser version. */
-  static final int ENGINE_VERSION = 1;
+  /**
+   * Version of the engine's reading (the parser's included); part of the stored parser version. 2:
+   * all-day overrides by UTC midnight, EXRULE, COUNT from DTSTART, display-name zones, rule identities.
+   */
+  static final int ENGINE_VERSION = 2;
 
   private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
 

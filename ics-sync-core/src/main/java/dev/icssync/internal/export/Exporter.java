@@ -129,9 +129,11 @@ public final class Exporter {
       Instant sortStart;
       Instant sortEnd;
       if (r instanceof DateRange.AllDay d) {
+        // never dropped for being empty: an all-day event is at least its first day
+        LocalDate end = d.end().isAfter(d.start()) ? d.end() : d.start().plusDays(1);
         LocalDate s = d.start().minusDays(view.paddingDaysBefore());
-        LocalDate en = d.end().plusDays(view.paddingDaysAfter());
-        if (!en.isAfter(today) || !s.isBefore(horizonDay) || !en.isAfter(s)) {
+        LocalDate en = end.plusDays(view.paddingDaysAfter());
+        if (!en.isAfter(today) || !s.isBefore(horizonDay)) {
           continue;
         }
         r = DateRange.allDay(s, en);
@@ -141,7 +143,8 @@ public final class Exporter {
         DateRange.Timed t = (DateRange.Timed) r;
         Instant s = t.start().minus(java.time.Duration.ofDays(view.paddingDaysBefore()));
         Instant en = t.end().plus(java.time.Duration.ofDays(view.paddingDaysAfter()));
-        if (!en.isAfter(dayStart) || !s.isBefore(horizonStart) || !en.isAfter(s)) {
+        // a zero-length event is exported as the source wrote it (DTSTART = DTEND), not dropped
+        if (!en.isAfter(dayStart) || !s.isBefore(horizonStart)) {
           continue;
         }
         r = DateRange.timed(s, en);

@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Expansion {
   private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss", Locale.ROOT);
+  /** Key prefix of a DATE RECURRENCE-ID of a timed series: it names the instance of that day. */
+  private static final String DAY = "day:";
 
   private final CalendarReader reader;
   private final List<EventData> batch;
@@ -117,8 +119,13 @@ final class Expansion {
     Map<String, EventData> byRid = new HashMap<>();
     for (EventData o : overrides) {
       DateRef rid = o.recurrenceId;
-      String key = base.isAllDay() && rid.kind != Values.DATE
-          ? Values.formatDate(allDayRid(rid, o.line)) : ridOf(rid, o.line);
+      String key;
+      if (base.isAllDay()) {
+        key = rid.kind != Values.DATE ? Values.formatDate(allDayRid(rid, o.line)) : ridOf(rid, o.line);
+      } else {
+        // a DATE names the series' instance on that day (in the series' zone)
+        key = rid.kind == Values.DATE ? DAY + ridOf(rid, o.line) : ridOf(rid, o.line);
+      }
       byRid.putIfAbsent(key, o);
     }
     if (base instanceof DateRange.AllDay day) {
@@ -370,6 +377,12 @@ final class Expansion {
       Instant e = periodEnds.getOrDefault(t, t.plus(length));
       DateRange.Timed r = DateRange.timed(t, e.isBefore(t) ? t : e);
       EventData o = byRid.get(rid);
+      if (o == null) {
+        o = byRid.get(DAY + Values.formatDate(z.toLocal(t).toLocalDate()));
+        if (o != null && used.contains(o)) {
+          o = null; // the day's first instance took it
+        }
+      }
       if (o != null) {
         used.add(o);
         emitOverride(o, rid, r);
