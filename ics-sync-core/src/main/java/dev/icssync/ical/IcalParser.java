@@ -35,22 +35,41 @@ import java.util.function.Consumer;
  *       A VEVENT without a usable DTSTART is skipped; one cut off by the end of input is dropped.
  *   <li>Text: {@code \n \N \, \; \\} and Outlook's {@code \:} are unescaped; Booking.com's
  *       {@code \\\,} reads as a comma.
- *   <li>Zones: a TZID that is an IANA id (also behind a {@code /mozilla.org/...} prefix) or a Windows
- *       name uses the IANA rules, even when the feed carries a VTIMEZONE of that name (such copies
- *       are often stale); other TZIDs use the feed's VTIMEZONE (wherever it appears in the
- *       calendar); unknown ones fall back to X-WR-TIMEZONE, then to {@link ParseOptions#defaultZone()},
- *       with a diagnostic. Floating times use X-WR-TIMEZONE, else the default zone.
+ *   <li>Zones: a TZID that is an IANA id (also behind a {@code /mozilla.org/...} prefix), a Windows
+ *       name ({@code W. Europe Standard Time}) or a Windows display name ({@code (UTC-05:00) Eastern
+ *       Time (US & Canada)}, also with {@code (GMT...)} and the names of older Windows versions)
+ *       uses the IANA rules, <b>deliberately even when the feed carries a VTIMEZONE of that
+ *       name</b>: such copies are often stale or wrong (a zone's rules change more often than feeds
+ *       are regenerated), while the JDK's tz database is kept current. Any other TZID (a custom
+ *       name, {@code Customized Time Zone}, an offset-only name) uses the feed's VTIMEZONE of that
+ *       name, wherever it appears in the calendar. Without one, a TZID that names only an offset
+ *       ({@code (GMT +01:00)}) is read in the floating zone when its standard offset is that one
+ *       (summer time included), else at that fixed offset; a TZID that names nothing known is read
+ *       in the floating zone. Both say so in a diagnostic. The floating zone (also for floating
+ *       times) is X-WR-TIMEZONE, else {@link ParseOptions#defaultZone()}: the sync engine passes the
+ *       property's zone, never UTC unless the property is in UTC.
  *   <li>Ranges: missing DTEND is one day for a DATE start and zero length for a DATE-TIME start
  *       (RFC 5545 3.6.1); DURATION is honoured (days nominal, in the start's zone). A DTEND before
  *       DTSTART is <b>repaired by swapping the two</b>, with a diagnostic (old Airbnb feeds). A
- *       DATE-TIME written with VALUE=DATE, or a bare 8-digit value, is a date. Impossible dates
- *       (20240230) make the property unusable, with a diagnostic.
+ *       DATE-TIME written with VALUE=DATE, or a bare 8-digit value, is a date (the declared type
+ *       wins over the digits). An all-day event is never empty: a DTEND on the day of DTSTART
+ *       ({@code VALUE=DATE:20270117T200000} to {@code ...T220000}) is read as one day, with a
+ *       diagnostic, because the day is what such an event takes. A date with a TZID
+ *       ({@code DTSTART;TZID=US/Eastern:20060102}) is read as an all-day date, with a diagnostic:
+ *       the day is what such files mean. Impossible dates (20240230) make the property unusable,
+ *       with a diagnostic.
  *   <li>Recurrence: RRULE (via ical4j's {@code Recur}), RDATE (also PERIOD), EXDATE (a DATE
- *       EXDATE on a timed series removes that day's instances), RECURRENCE-ID overrides. Instances
- *       overlapping {@code [expandFrom, expandTo)} are returned, each with its recurrence id; DTSTART
- *       always counts as the first instance. More than {@code maxInstances} in the window for one
- *       series fails with {@code TOO_MANY_INSTANCES}. Overrides that match no instance are kept
- *       when they fall in the window (or have no master at all).
+ *       EXDATE on a timed series removes that day's instances), EXRULE (RFC 2445; applied as ical4j
+ *       applies it), RECURRENCE-ID overrides. Instances overlapping {@code [expandFrom, expandTo)}
+ *       are returned, each with its recurrence id. DTSTART always counts as the first instance, also
+ *       when the rule does not match it, and counts toward COUNT (RFC 5545 3.8.5.3, as libical and
+ *       Google do): COUNT=3 gives three instances in all. More than {@code maxInstances} in the
+ *       window for one series fails with {@code TOO_MANY_INSTANCES}. An override of an all-day
+ *       series named by a date-time names a date: its UTC date when it is UTC midnight (Google),
+ *       else its date in the calendar's zone (Exchange); a DATE override of a timed series names
+ *       that day's instance. RRULE, RDATE or EXRULE inside an override are ignored with a
+ *       diagnostic. Overrides that match no instance are kept when they fall in the window (or
+ *       have no master at all).
  *   <li>A missing UID gets a stable synthetic one ({@code <16 hex>@synthetic.ics-sync}, from the
  *       event's dates and texts) and a diagnostic.
  * </ul>

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param charset charset given by the caller (from Content-Type); null to sniff (BOM, else UTF-8
  *     with an ISO-8859-1 fallback for invalid sequences)
  * @param defaultZone zone for floating times and unknown TZIDs when the calendar names none
+ *     (no X-WR-TIMEZONE); the sync engine passes the property's zone
  * @param expandFrom start of the recurrence expansion window (inclusive)
  * @param expandTo end of the recurrence expansion window (exclusive)
  * @param maxBytes larger inputs fail with {@code TOO_LARGE}

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A parsed feed.
  *
  * @param events events and expanded instances, in feed order
- * @param diagnostics what the lenient parser skipped or repaired
+ * @param diagnostics what the lenient parser skipped, repaired or chose (an unknown zone, an empty
+ *     all-day range made one day...): the choices are described in {@link IcalParser}'s "How feeds
+ *     are read"
  * @param prodId PRODID of the (first) calendar, unescaped, or null
  * @param calendarZone X-WR-TIMEZONE, or null
  * @param empty true when the body held no calendar at all (empty or blank body): a valid, empty

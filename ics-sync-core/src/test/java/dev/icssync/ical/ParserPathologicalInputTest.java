@@ -74,6 +74,12 @@ class ParserPathologicalInputTest {
         + "DTSTART:00010101T000000Z\r\nRRULE:FREQ=SECONDLY;UNTIL=99991231T235959Z\r\nEND:VEVENT\r\n"));
     add(out, "COUNT of two billion, yearly from year 1", () -> cal("BEGIN:VEVENT\r\nUID:c\r\n"
         + "DTSTART;VALUE=DATE:00010101\r\nRRULE:FREQ=YEARLY;COUNT=2000000000;INTERVAL=1\r\nEND:VEVENT\r\n"));
+    add(out, "a secondly EXRULE over a daily series of a thousand years", () -> cal("BEGIN:VEVENT\r\nUID:x1\r\n"
+        + "DTSTART:15000101T000000Z\r\nRRULE:FREQ=DAILY\r\nEXRULE:FREQ=SECONDLY\r\n"
+        + "EXRULE:FREQ=SECONDLY;UNTIL=99991231T235959Z\r\nEND:VEVENT\r\n"));
+    add(out, "500 series with a secondly EXRULE each", () -> cal(repeat(500, i -> "BEGIN:VEVENT\r\nUID:xr" + i
+        + "\r\nDTSTART:20260601T100000Z\r\nRRULE:FREQ=DAILY;COUNT=100\r\nEXRULE:FREQ=SECONDLY\r\n"
+        + "END:VEVENT\r\n")));
     add(out, "a BYSETPOS rule that never matches", () -> cal("BEGIN:VEVENT\r\nUID:n\r\n"
         + "DTSTART;VALUE=DATE:20260101\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2;BYSETPOS=1\r\nEND:VEVENT\r\n"));
     add(out, "500 custom VTIMEZONEs, each used", () -> cal(repeat(500, i -> "BEGIN:VTIMEZONE\r\nTZID:Z" + i

@@ -32,6 +32,8 @@ public final class CalendarReader {
   static final int MAX_DIAGNOSTICS = 1000;
   /** Before the first content line is recognised, longer lines mean "not a calendar". */
   static final int MAX_PREAMBLE_LINE = 4096;
+  /** The most EXRULE dates computed for one feed (a bound on their cost, like maxInstances for RRULE). */
+  static final int EXRULE_BUDGET = 200_000;
 
   private static final int TOP = 0;
   private static final int CAL = 1;
@@ -65,6 +67,7 @@ public final class CalendarReader {
   private final Set<String> reportedZones = new HashSet<>();
   private final Map<String, Zones.Zone> offsetZones = new HashMap<>();
   private int emitted;
+  private int exruleSpent;
   private boolean outOfOrder;
 
   // VTIMEZONE capture
@@ -905,6 +908,14 @@ public final class CalendarReader {
 
   ParseOptions options() {
     return options;
+  }
+
+  int exruleBudget() {
+    return EXRULE_BUDGET - exruleSpent;
+  }
+
+  void spendExrule(int dates) {
+    exruleSpent += dates;
   }
 
   private void flush() {

@@ -226,10 +226,14 @@ final class Expansion {
           return List.of();
         }
       }
+      if (!include && limit < 1) {
+        reader.diag(m.line, "EXRULE of " + m.uid + " not applied: the feed's EXRULEs already gave "
+            + CalendarReader.EXRULE_BUDGET + " dates");
+        return List.of();
+      }
       List<LocalDate> got = recur.getDates(seed, wFrom, wTo, limit);
-      if (!include && got.size() >= limit) {
-        reader.diag(m.line, "EXRULE of " + m.uid + " matches more than " + limit
-            + " times in the window: the later ones are not removed");
+      if (!include) {
+        spent(m, got.size(), limit);
       }
       return got;
     } catch (ParseException e) {
@@ -255,10 +259,20 @@ final class Expansion {
 
   /**
    * EXRULE dates read per rule: four times what an RRULE may give, so a rule finer than the series
-   * (hourly against daily) still removes its instances while its cost stays bounded like an RRULE's.
+   * (hourly against daily) still removes its instances, and at most what is left of the feed's
+   * budget ({@link CalendarReader#EXRULE_BUDGET}): unlike an RRULE, an EXRULE that matches often
+   * fails nothing, so its cost must be bounded over the whole feed.
    */
   private int exruleLimit() {
-    return (int) Math.min(Integer.MAX_VALUE - 1L, 4L * cap + 1);
+    return (int) Math.min(Math.min(Integer.MAX_VALUE - 1L, 4L * cap + 1), reader.exruleBudget());
+  }
+
+  private void spent(EventData m, int dates, int limit) {
+    reader.spendExrule(dates);
+    if (dates >= limit) {
+      reader.diag(m.line, "EXRULE of " + m.uid + " matches more than " + limit
+          + " times: the later ones are not removed");
+    }
   }
 
   /** Moves a DAILY/WEEKLY seed forward by whole periods, so old rules do not iterate for ages. */
@@ -406,10 +420,14 @@ final class Expansion {
           return List.of();
         }
       }
+      if (!include && limit < 1) {
+        reader.diag(m.line, "EXRULE of " + m.uid + " not applied: the feed's EXRULEs already gave "
+            + CalendarReader.EXRULE_BUDGET + " dates");
+        return List.of();
+      }
       List<LocalDateTime> got = recur.getDates(sd, wFrom, wTo, limit);
-      if (!include && got.size() >= limit) {
-        reader.diag(m.line, "EXRULE of " + m.uid + " matches more than " + limit
-            + " times in the window: the later ones are not removed");
+      if (!include) {
+        spent(m, got.size(), limit);
       }
       return got;
     } catch (ParseException e) {
