@@ -65,6 +65,7 @@ public final class CalendarReader {
   private final List<EventData> deferred = new ArrayList<>();
   private final Set<String> syntheticUids = new HashSet<>();
   private final Set<String> reportedZones = new HashSet<>();
+  private final Set<String> reportedDateZones = new HashSet<>();
   private final Map<String, Zones.Zone> offsetZones = new HashMap<>();
   private int emitted;
   private int exruleSpent;
@@ -630,9 +631,9 @@ public final class CalendarReader {
     }
     if (kind == Values.DATE) {
       String tz = param(l, Names.P_TZID);
-      if (tz != null && !tz.isEmpty()) {
+      if (tz != null && !tz.isEmpty() && reportedDateZones.add(tz)) {
         // DTSTART;TZID=US/Eastern:20060102: what such files mean is the day, so it is read as a date
-        diag(lineNo, what + " has TZID " + tz + " but only a date: read as an all-day date");
+        diag(lineNo, what + " has TZID " + tz + " but only a date: read as an all-day date (said once per TZID)");
       }
     }
     return dateRef(kind, l, lineNo, what);
