@@ -476,10 +476,13 @@ public final class SyncEngine {
     }
     int failures = s.consecutiveFailures() + 1;
     Instant now = a.startedAt;
+    // An empty body is no reason to poll less often: Booking.com sends one for as long as a listing
+    // has no bookings, and the first booking must be read at the usual interval.
+    Instant due = reason == FailureReason.EMPTY_BODY ? Backoff.afterSuccess(now, a.feed.pollInterval())
+        : Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter);
     // A held-back result stays held, but a failure interrupts its run of confirmations.
     FeedState next = new FeedState(s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(),
-        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message,
-        Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter),
+        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message, due,
         s.quarantine() == null ? null : s.quarantine().interrupted(), s.generation());
     long ta = System.nanoTime();
     store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,

@@ -210,6 +210,8 @@ class SyncScenarioTest {
         assertThat(empty.counts()).isEqualTo(dev.icssync.ChangeCounts.NONE);
         assertThat(k.state("bk").consecutiveFailures()).isEqualTo(i);
         assertThat(k.state("bk").quarantine()).isNull();
+        assertThat(k.state("bk").nextDue()).as("polled at its interval, no backoff")
+            .isEqualTo(k.clock.instant().plus(Duration.ofMinutes(15)));
         k.minutes(30);
       }
       assertThat(k.events("bk")).singleElement().matches(CalendarEvent::isActive);
