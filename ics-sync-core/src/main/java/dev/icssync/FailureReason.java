@@ -24,6 +24,14 @@ public enum FailureReason {
   HTTP_ERROR(true),
   /** 200 with HTML, JSON or noise instead of a calendar. */
   NOT_A_CALENDAR(false),
+  /**
+   * A 200 with an empty or blank body, or a 204: no calendar at all, which is what a channel's
+   * glitch looks like, so never read as "no bookings" (a real calendar with no events is). Not
+   * transient, and the engine does not back off either: the feed keeps being polled at its
+   * interval, because Booking.com answers an empty body for as long as a listing has no bookings
+   * and the first new booking must be read promptly.
+   */
+  EMPTY_BODY(false),
   /** A parse limit (line length, events, instances) or strict-mode violation. */
   PARSE_ERROR(false),
   /** The store failed (connection lost, timeout); nothing was half-applied. */

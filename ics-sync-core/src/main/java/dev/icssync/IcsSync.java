@@ -49,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>The mass-cancel guard holds back every cancellation when a feed with future events comes
  *       back empty or would lose more than {@code SyncConfig.massCancelShare} of them: the feed is
  *       {@code QUARANTINED} until the same result is seen {@code quarantineConfirmations} times in
- *       a row, or {@link SyncMode#FORCE} confirms it. Upserts proceed meanwhile.</li>
+ *       a row (no failed sync in between) over at least {@code quarantineMinSpan}, or an operator
+ *       confirms it with {@link #confirmQuarantine}. Upserts proceed meanwhile.</li>
+ *   <li>An empty or blank body (or a 204) is a failure ({@code EMPTY_BODY}), and so is a body cut off
+ *       inside a component, whatever the fetcher: only a calendar without events is an empty result.</li>
  *   <li>A failed fetch or a body that is not a calendar changes only the feed state (failure count,
  *       error, next due with exponential backoff capped at a day, or the server's Retry-After).</li>
  *   <li>After a change, double bookings of the property are detected (availability rules and pairs
@@ -92,8 +95,9 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
-   * Syncs one feed. {@link SyncMode#FORCE} fetches unconditionally and confirms held-back
-   * cancellations; {@link SyncMode#DRY_RUN} returns the changes without writing anything. A second
+   * Syncs one feed. {@link SyncMode#RELOAD} fetches unconditionally (and confirms nothing, like the
+   * deprecated {@link SyncMode#FORCE}); {@link SyncMode#DRY_RUN} returns the changes without writing
+   * anything. A second
    * sync of a feed already syncing in this instance is {@code SKIPPED}. The MDC keys
    * {@code icssync.tenant}, {@code icssync.property} and {@code icssync.feed} are set meanwhile.
    */
@@ -102,6 +106,29 @@ public final class IcsSync implements AutoCloseable {
     Objects.requireNonNull(feedId, "feedId");
     Objects.requireNonNull(mode, "mode");
     return engine.sync(tenant, feedId, mode);
+  }
+
+  /**
+   * Confirms the cancellations the mass-cancel guard holds back for one feed, an operator's explicit
+   * act (there is no tenant-wide or global form). The feed is fetched now, unconditionally; when it
+   * still returns the result that is held back (the same set of cancellations), that result is
+   * applied at once and the quarantine lifted: the report is {@code APPLIED} and its
+   * {@link SyncReport#changes() changes} hold one {@link ChangeEvent.Cancelled} per cancelled event
+   * (counted in {@code counts().cancelled()}). When the feed returns something else, nothing is
+   * confirmed: a result that is no longer suspicious is applied as usual, a different suspicious one
+   * is held back in its place ({@code QUARANTINED}, count one); a failed fetch is a failed report.
+   * {@code SKIPPED} when the feed holds nothing back, is inactive or unknown. Never throws for bad
+   * input.
+   *
+   * <pre>{@code
+   * SyncReport r = sync.confirmQuarantine("tenant-1", "feed-42");
+   * r.changes().stream().filter(c -> c instanceof ChangeEvent.Cancelled).forEach(System.out::println);
+   * }</pre>
+   */
+  public SyncReport confirmQuarantine(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    return engine.confirmQuarantine(tenant, feedId);
   }
 
   /** Syncs every active feed of a tenant in parallel (bounded); reports in feed-id order. */
@@ -153,7 +180,7 @@ public final class IcsSync implements AutoCloseable {
    * so its next sync fetches unconditionally and applies the full body: for a store whose events
    * were wiped or restored while the feed state was kept, which would otherwise stay on "not
    * modified" or "unchanged digest". Quarantine, failure count and the generation are kept (held-back
-   * cancellations still need confirmation or {@link SyncMode#FORCE}). A sync of the feed running
+   * cancellations still need confirmation or {@link #confirmQuarantine}). A sync of the feed running
    * meanwhile may store validators again; reset before syncing, not during. Unlike a one-off
    * {@link SyncMode#RELOAD}, the reset is stored, so whichever sync comes next (a scheduler's
    * {@link #syncAll()}, another node) reads the full body.

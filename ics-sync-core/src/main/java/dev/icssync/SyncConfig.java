@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param massCancelShare largest share of a feed's future events one run may cancel without
  *     quarantine (default 0.5)
  * @param quarantineConfirmations consecutive identical suspicious results that confirm a quarantine
- *     (default 3)
+ *     (default 3); a failed sync of the feed or a different result in between starts the count again
  * @param parallelism syncs run at once by {@code syncTenant}/{@code syncAll} (default 10)
  * @param perHostParallelism syncs of feeds on one host run at once (default 2)
  * @param windowBack how far back recurrences are expanded and events considered (default 30 days)
  * @param windowAhead how far ahead (default 730 days)
  * @param defaultZone zone for floating times when neither the feed nor the property names one
+ * @param quarantineMinSpan least time between the first of those identical results and the one that
+ *     confirms them (default 1 hour; zero turns the rule off): a burst of manual syncs, or a
+ *     channel that serves the same glitch for a few minutes (an outage page cached by its CDN, an
+ *     export briefly empty while it is rebuilt), never counts as several confirmations. An hour is
+ *     short next to what a wrong cancellation costs (the dates are sold again on every channel)
+ *     and long next to the glitches channels are known for; at the default 15-minute poll interval
+ *     it means that about five polls, not three, see the same result before it is applied. It
+ *     applies when {@code quarantineConfirmations} is more than 1 (one confirmation turns the guard off)
  */
 public record SyncConfig(
     double massCancelShare,
@@ -26,7 +34,8 @@ public record SyncConfig(
     int perHostParallelism,
     Duration windowBack,
     Duration windowAhead,
-    ZoneId defaultZone) {
+    ZoneId defaultZone,
+    Duration quarantineMinSpan) {
 
   public SyncConfig {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
@@ -39,6 +48,7 @@ public record SyncConfig(
     Checks.nonNegative(windowBack, "windowBack");
     Checks.positive(windowAhead, "windowAhead");
     Objects.requireNonNull(defaultZone, "defaultZone");
+    Checks.nonNegative(quarantineMinSpan, "quarantineMinSpan");
   }
 
   public static SyncConfig defaults() {
@@ -58,6 +68,7 @@ public record SyncConfig(
     private Duration windowBack = Duration.ofDays(30);
     private Duration windowAhead = Duration.ofDays(730);
     private ZoneId defaultZone = ZoneOffset.UTC;
+    private Duration quarantineMinSpan = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -96,9 +107,15 @@ public record SyncConfig(
       return this;
     }
 
+    /** See {@link SyncConfig#quarantineMinSpan()}; {@link Duration#ZERO} turns the rule off. */
+    public Builder quarantineMinSpan(Duration value) {
+      this.quarantineMinSpan = value;
+      return this;
+    }
+
     public SyncConfig build() {
       return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
-          windowBack, windowAhead, defaultZone);
+          windowBack, windowAhead, defaultZone, quarantineMinSpan);
     }
   }
 }

@@ -41,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code ics-sync check}: parse and lint one feed. */
 @Command(mixinStandardHelpOptions = true, name = "check", description = {
     "Parse and lint one feed: a file, or an http(s)/webcal URL (fetched with the SSRF guard).",
-    "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar or could not be read."})
+    "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar (an empty or blank body, or",
+    "a calendar cut off before END:VCALENDAR, included) or could not be read."})
 final class CheckCommand implements Callable<Integer> {
   private static final Pattern URL = Pattern.compile("(?i)^(https?|webcal)://.*");
 
@@ -122,6 +123,13 @@ final class CheckCommand implements Callable<Integer> {
     } catch (IcsSyncException.ParseException e) {
       return fail(out, e.failure().name(), e.getMessage());
     }
+    // the rules of sync: no calendar at all, or one cut off, is never a feed without events
+    if (parsed.empty()) {
+      return fail(out, "EMPTY_BODY", "the feed is empty or blank, not a calendar");
+    }
+    if (parsed.truncated()) {
+      return fail(out, "TRUNCATED", "the feed ends inside a component (no END:VCALENDAR): it was cut off");
+    }
 
     ChannelProfile profile = profile(parsed);
     String shownSource = source != null ? profileSource
@@ -169,7 +177,7 @@ final class CheckCommand implements Callable<Integer> {
           + (parsed.prodId() == null ? "" : ", PRODID " + parsed.prodId()));
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
-          + ", " + parsed.diagnostics().size() + " diagnostics" + (parsed.empty() ? ", empty body" : ""));
+          + ", " + parsed.diagnostics().size() + " diagnostics");
       for (Row r : rows) {
         out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), Json.lower(r.n.kind()),
             Json.lower(r.n.status()), r.n.summary());

@@ -1,6 +1,10 @@
 package dev.icssync.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeEvent;
+import dev.icssync.DateRange;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
 import dev.icssync.SyncMode;
@@ -24,14 +28,18 @@ import picocli.CommandLine.Spec;
 
 /** {@code ics-sync sync}: one sync round. */
 @Command(mixinStandardHelpOptions = true, name = "sync", description = {"Sync active feeds once: all, one tenant's, or one feed.",
+    "With --confirm-cancellations --feed ID, confirm the cancellations held back for that one feed and list them.",
     "Exit status 1 when a feed's sync failed."})
 final class SyncCommand implements Callable<Integer> {
   @Spec @Nullable CommandSpec spec;
   @Mixin DbOptions db = new DbOptions();
   @Option(names = "--tenant", paramLabel = "T") @Nullable String tenant;
   @Option(names = "--feed", paramLabel = "ID", description = "one feed (an inactive one too)") @Nullable String feedId;
-  @Option(names = "--force", description = "fetch unconditionally and confirm held-back cancellations")
+  @Option(names = "--force", description = "fetch unconditionally (ignore ETag and digest); held-back cancellations stay held back")
   boolean force;
+  @Option(names = "--confirm-cancellations", description = {"confirm the cancellations held back for the feed given by --feed",
+      "(needed with it): fetched again, and if it still returns what was held back, applied; prints each cancelled event"})
+  boolean confirm;
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
   @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host (repeatable)")
   List<String> allowHosts = new ArrayList<>();
@@ -44,10 +52,16 @@ final class SyncCommand implements Callable<Integer> {
     if (parallelism < 1) {
       throw new CliException(IcsSyncCli.USAGE, "--parallelism must be positive");
     }
+    if (confirm && feedId == null) {
+      throw new CliException(IcsSyncCli.USAGE, "--confirm-cancellations confirms one feed at a time: add --feed ID");
+    }
     try (Database d = db.open()) {
       List<Feed> feeds = select(d);
       IcsSync sync = d.sync(allowHosts);
-      SyncMode mode = force ? SyncMode.FORCE : SyncMode.NORMAL;
+      if (confirm) {
+        return confirm(out, sync, feeds.get(0));
+      }
+      SyncMode mode = force ? SyncMode.RELOAD : SyncMode.NORMAL;
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "syncing", feeds.size());
       List<SyncReport> reports = new ArrayList<>();
       ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, feeds.size())));
@@ -80,6 +94,39 @@ final class SyncCommand implements Callable<Integer> {
       }
       return reports.stream().anyMatch(r -> r.outcome() == SyncOutcome.FAILED) ? IcsSyncCli.FAILED : IcsSyncCli.OK;
     }
+  }
+
+  /** Confirms one feed's held-back cancellations and shows each event cancelled. */
+  private int confirm(PrintWriter out, IcsSync sync, Feed feed) {
+    SyncReport r = sync.confirmQuarantine(feed.tenant(), feed.id());
+    List<CalendarEvent> cancelled = r.changes().stream().filter(c -> c instanceof ChangeEvent.Cancelled)
+        .map(c -> ((ChangeEvent.Cancelled) c).event()).toList();
+    if (json) {
+      ArrayNode a = Json.array();
+      ObjectNode n = Json.report(r);
+      ArrayNode events = n.putArray("cancelledEvents");
+      cancelled.forEach(e -> events.add(Json.event(e)));
+      a.add(n);
+      Json.print(out, a);
+    } else {
+      print(out, List.of(r));
+      if (r.outcome() == SyncOutcome.SKIPPED || r.outcome() == SyncOutcome.QUARANTINED) {
+        out.println("nothing confirmed: " + r.message());
+      }
+      for (CalendarEvent e : cancelled) {
+        out.printf("  cancelled %-24s %-24s %-11s %s%n", bound(e, true), bound(e, false), Json.lower(e.kind()),
+            e.key().uid());
+      }
+    }
+    return r.outcome() == SyncOutcome.FAILED ? IcsSyncCli.FAILED : IcsSyncCli.OK;
+  }
+
+  private static String bound(CalendarEvent e, boolean start) {
+    if (e.range() instanceof DateRange.AllDay d) {
+      return (start ? d.start() : d.end()).toString();
+    }
+    DateRange.Timed t = (DateRange.Timed) e.range();
+    return (start ? t.start() : t.end()).toString();
   }
 
   private List<Feed> select(Database d) {

@@ -165,6 +165,41 @@ class CheckCommandTest {
   }
 
   @Test
+  void emptyBlankAndCutOffFeedsAreNotCalendarsExitTwo() throws IOException {
+    String cut = AIRBNB.substring(0, AIRBNB.lastIndexOf("BEGIN:VEVENT") + 40); // inside the last event
+    String noEnd = AIRBNB.substring(0, AIRBNB.indexOf("END:VCALENDAR"));
+    for (String[] c : List.of(new String[] {"empty.ics", "", "EMPTY_BODY"},
+        new String[] {"blank.ics", "  \r\n\r\n\t\n", "EMPTY_BODY"},
+        new String[] {"bom.ics", "\uFEFF\r\n", "EMPTY_BODY"},
+        new String[] {"cut.ics", cut, "TRUNCATED"},
+        new String[] {"noend.ics", noEnd, "TRUNCATED"})) {
+      Cli r = Cli.run("check", write(c[0], c[1]).toString(), "--json");
+      assertThat(r.status()).as(c[0]).isEqualTo(2);
+      assertThat(r.json().get("error").get("type").asText()).as(c[0]).isEqualTo(c[2]);
+      assertThat(r.json().get("events")).as(c[0]).isEmpty();
+      Cli human = Cli.run("check", dir.resolve(c[0]).toString());
+      assertThat(human.status()).as(c[0]).isEqualTo(2);
+      assertThat(human.err().strip()).as(c[0]).startsWith("ics-sync: ").doesNotContain("\n");
+    }
+    // a calendar without events is a feed without events
+    Cli none = Cli.run("check", write("none.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n").toString(),
+        "--json");
+    assertThat(none.status()).isZero();
+    assertThat(none.json().get("events")).isEmpty();
+  }
+
+  @Test
+  void emptyAnswerFromAUrlIsExitTwo() {
+    try (FeedServer server = new FeedServer().put("/empty.ics", "").put("/blank.ics", " \r\n")) {
+      for (String path : List.of("/empty.ics", "/blank.ics")) {
+        Cli r = Cli.run("check", server.url(path), "--json", "--allow-host", "127.0.0.1");
+        assertThat(r.status()).as(path).isEqualTo(2);
+        assertThat(r.json().get("error").get("type").asText()).as(path).isEqualTo("EMPTY_BODY");
+      }
+    }
+  }
+
+  @Test
   void missingFileIsExitTwoWithOneLine() {
     Cli r = Cli.run("check", dir.resolve("nope.ics").toString());
 

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sync --force}, {@code check --zone} and the default window of {@code check}. */
+/** {@code sync --force}, {@code sync --confirm-cancellations}, {@code check --zone} and the default window of {@code check}. */
 class CliOptionsTest {
   static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
   final String db = "jdbc:h2:mem:cli-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
@@ -50,7 +50,7 @@ class CliOptionsTest {
   }
 
   @Test
-  void forceConfirmsTheCancellationsAQuarantineHeldBack() {
+  void forceRefetchesOnlyAndConfirmingCancellationsIsAnExplicitActOnOneFeed() {
     try (FeedServer server = new FeedServer().put("/a.ics", airbnb("aaa", "10", "14", "bbb", "20", "25"))) {
       String a = ok("feeds", "add", "--db", db, "--tenant", "t1", "--property", "villa", "--source", "airbnb",
           "--url", server.url("/a.ics")).out().strip();
@@ -65,14 +65,72 @@ class CliOptionsTest {
       assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).hasSize(2);
       assertThat(ok("feeds", "list", "--db", db, "--json").json().get(0).get("quarantine").isNull()).isFalse();
 
-      JsonNode forced = ok("sync", "--db", db, "--json", "--allow-host", "127.0.0.1", "--feed", a, "--force")
-          .json().get(0);
-      assertThat(forced.get("outcome").asText()).isEqualTo("applied");
-      assertThat(forced.get("counts").get("cancelled").asInt()).isEqualTo(2);
+      // --force refetches, for one feed or all of them, and confirms nothing
+      for (List<String> extra : List.of(List.of("--feed", a), List.<String>of(), List.of("--tenant", "t1"))) {
+        List<String> args = new ArrayList<>(List.of("sync", "--db", db, "--json", "--allow-host", "127.0.0.1",
+            "--force"));
+        args.addAll(extra);
+        JsonNode forced = ok(args.toArray(String[]::new)).json().get(0);
+        assertThat(forced.get("outcome").asText()).as("%s", extra).isEqualTo("quarantined");
+        assertThat(forced.get("counts").get("cancelled").asInt()).isZero();
+      }
+      assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).hasSize(2);
+
+      // confirming takes one feed, named
+      Cli refused = Cli.run("sync", "--db", db, "--allow-host", "127.0.0.1", "--confirm-cancellations");
+      assertThat(refused.status()).isEqualTo(64);
+      assertThat(refused.err()).contains("--feed");
+      assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).hasSize(2);
+
+      JsonNode confirmed = ok("sync", "--db", db, "--json", "--allow-host", "127.0.0.1", "--feed", a,
+          "--confirm-cancellations").json().get(0);
+      assertThat(confirmed.get("outcome").asText()).isEqualTo("applied");
+      assertThat(confirmed.get("counts").get("cancelled").asInt()).isEqualTo(2);
+      assertThat(confirmed.get("cancelledEvents")).extracting(e -> e.get("uid").asText())
+          .containsExactlyInAnyOrder("1418fb94e984-aaa@airbnb.com", "1418fb94e984-bbb@airbnb.com");
+      assertThat(confirmed.get("cancelledEvents")).allMatch(e -> e.get("status").asText().equals("cancelled"));
       assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).isEmpty();
       assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json", "--include-cancelled")
           .json()).extracting(e -> e.get("status").asText()).containsExactly("cancelled", "cancelled");
       assertThat(ok("feeds", "list", "--db", db, "--json").json().get(0).get("quarantine").isNull()).isTrue();
+
+      Cli nothing = ok("sync", "--db", db, "--allow-host", "127.0.0.1", "--feed", a, "--confirm-cancellations");
+      assertThat(nothing.out()).contains("nothing to confirm");
+    }
+  }
+
+  @Test
+  void confirmingPrintsEachCancelledStay() {
+    try (FeedServer server = new FeedServer().put("/a.ics", airbnb("aaa", "10", "14", "bbb", "20", "25"))) {
+      String a = ok("feeds", "add", "--db", db, "--tenant", "t1", "--property", "villa", "--source", "airbnb",
+          "--url", server.url("/a.ics")).out().strip();
+      ok("sync", "--db", db, "--allow-host", "127.0.0.1");
+      server.put("/a.ics", airbnb());
+      ok("sync", "--db", db, "--allow-host", "127.0.0.1");
+      String out = ok("sync", "--db", db, "--allow-host", "127.0.0.1", "--feed", a, "--confirm-cancellations").out();
+      assertThat(out).contains("applied").contains("2 cancelled")
+          .contains("cancelled " + today.plusDays(10)).contains("1418fb94e984-aaa@airbnb.com")
+          .contains("cancelled " + today.plusDays(20)).contains("1418fb94e984-bbb@airbnb.com");
+    }
+  }
+
+  @Test
+  void aRemovedFeedAddedAgainGetsItsStaysBack() {
+    try (FeedServer server = new FeedServer().put("/a.ics", airbnb("aaa", "10", "14", "bbb", "20", "25"))) {
+      String[] add = {"feeds", "add", "--db", db, "--tenant", "t1", "--property", "villa", "--source", "airbnb",
+          "--url", server.url("/a.ics")};
+      String a = ok(add).out().strip();
+      ok("sync", "--db", db, "--allow-host", "127.0.0.1");
+      assertThat(ok("sync", "--db", db, "--json", "--allow-host", "127.0.0.1").json().get(0).get("outcome").asText())
+          .isEqualTo("unchanged");
+      ok("feeds", "remove", "--db", db, "--tenant", "t1", "--feed", a);
+      assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).isEmpty();
+
+      assertThat(ok(add).out().strip()).isEqualTo(a);
+      JsonNode back = ok("sync", "--db", db, "--json", "--allow-host", "127.0.0.1").json().get(0);
+      assertThat(back.get("outcome").asText()).isEqualTo("applied");
+      assertThat(back.get("counts").get("reinstated").asInt()).isEqualTo(2);
+      assertThat(ok("events", "--db", db, "--tenant", "t1", "--property", "villa", "--json").json()).hasSize(2);
     }
   }
 

@@ -28,11 +28,12 @@ import java.util.function.Consumer;
  *   <li>Not a calendar: the first content line must open a calendar component ({@code BEGIN:VCALENDAR},
  *       or a bare {@code VEVENT}/{@code VTIMEZONE}/... fragment, read with a diagnostic); anything
  *       else (HTML, JSON, a vCard, noise) is {@code NOT_A_CALENDAR}. An empty or blank body is a
- *       valid result flagged {@link ParseResult#empty()}.
+ *       result flagged {@link ParseResult#empty()}, which the sync engine treats as a failure.
  *   <li>Lenient: a bad line, property or component is skipped with a {@link dev.icssync.Diagnostic}
  *       (1-based line, reason; at most 1,000 kept); strict mode turns the first one into
  *       {@code STRICT_VIOLATION}, and a body that ends inside a component into {@code TRUNCATED}.
- *       A VEVENT without a usable DTSTART is skipped; one cut off by the end of input is dropped.
+ *       A VEVENT without a usable DTSTART is skipped; one cut off by the end of input is dropped, and
+ *       the result is flagged {@link ParseResult#truncated()}.
  *   <li>Text: {@code \n \N \, \; \\} and Outlook's {@code \:} are unescaped; Booking.com's
  *       {@code \\\,} reads as a comma.
  *   <li>Zones: a TZID that is an IANA id (also behind a {@code /mozilla.org/...} prefix), a Windows
@@ -165,6 +166,6 @@ public final class IcalParser {
       events.sort(java.util.Comparator.comparingInt(ParsedEvent::line)); // stable: instances keep their order
     }
     return new ParseResult(events, reader.diagnostics(), reader.prodId(), reader.calendarZone(),
-        reader.empty(), bytes);
+        reader.empty(), bytes, reader.truncated());
   }
 }

@@ -13,9 +13,12 @@ import org.jspecify.annotations.Nullable;
  *     are read"
  * @param prodId PRODID of the (first) calendar, unescaped, or null
  * @param calendarZone X-WR-TIMEZONE, or null
- * @param empty true when the body held no calendar at all (empty or blank body): a valid, empty
- *     result, flagged so the sync engine can apply its mass-cancel guard
+ * @param empty true when the body held no calendar at all (empty or blank body): flagged so the sync
+ *     engine and {@code ics-sync check} treat it as a failure, never as a calendar without events
  * @param bytes the size of the input
+ * @param truncated true when the input ended inside a component (no {@code END:VCALENDAR}): the
+ *     events read before the cut are returned, but the body is not the whole feed, so the sync
+ *     engine refuses to apply it (strict mode fails with {@code TRUNCATED} instead)
  */
 public record ParseResult(
     List<ParsedEvent> events,
@@ -23,10 +26,17 @@ public record ParseResult(
     @Nullable String prodId,
     @Nullable String calendarZone,
     boolean empty,
-    long bytes) {
+    long bytes,
+    boolean truncated) {
 
   public ParseResult {
     events = List.copyOf(events);
     diagnostics = List.copyOf(diagnostics);
+  }
+
+  /** A result of a body that was not cut off. */
+  public ParseResult(List<ParsedEvent> events, List<Diagnostic> diagnostics, @Nullable String prodId,
+      @Nullable String calendarZone, boolean empty, long bytes) {
+    this(events, diagnostics, prodId, calendarZone, empty, bytes, false);
   }
 }

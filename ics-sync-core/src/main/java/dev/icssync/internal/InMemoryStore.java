@@ -62,7 +62,15 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void saveFeed(Feed feed) {
-    write(() -> feeds.put(new FeedKey(feed.tenant(), feed.id()), feed));
+    write(() -> {
+      FeedKey key = new FeedKey(feed.tenant(), feed.id());
+      Feed before = feeds.put(key, feed);
+      FeedState state = states.get(key);
+      if (before != null && !before.active() && feed.active() && state != null) {
+        states.put(key, state.withoutValidators()); // re-activated: the next fetch is a full one
+      }
+      return null;
+    });
   }
 
   @Override

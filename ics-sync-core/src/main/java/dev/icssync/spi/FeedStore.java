@@ -15,7 +15,14 @@ import java.util.Optional;
  */
 public interface FeedStore {
 
-  /** Inserts or replaces a feed (by tenant and id). */
+  /**
+   * Inserts or replaces a feed (by tenant and id). When it makes a stored inactive feed active (a
+   * removed feed re-activated or added again under its id), the feed's state forgets its HTTP
+   * validators and content digest, as {@link FeedState#withoutValidators()} does, in the same write:
+   * its events were cancelled while it was out, so its next sync must read the whole body (not a 304
+   * or an "unchanged" digest) for the stays still in it to be reinstated. Everything else in the
+   * state is kept.
+   */
   void saveFeed(Feed feed);
 
   Optional<Feed> feed(String tenant, String feedId);

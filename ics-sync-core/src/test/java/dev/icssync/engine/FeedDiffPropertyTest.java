@@ -53,7 +53,7 @@ class FeedDiffPropertyTest {
 
   @Property(tries = 400)
   void applyingTheDiffYieldsTheFetchedFeed(@ForAll("events") List<Ev> before, @ForAll("events") List<Ev> after,
-      @ForAll("events") List<Ev> cancelledEarlier, @ForAll boolean force) {
+      @ForAll("events") List<Ev> cancelledEarlier, @ForAll boolean confirm) {
     Map<EventKey, CalendarEvent> stored = new TreeMap<>();
     Instant then = NOW.minusSeconds(86_400 * 3);
     for (Ev e : before) {
@@ -73,7 +73,13 @@ class FeedDiffPropertyTest {
     }
 
     FeedDiff.Result r = FeedDiff.compute(new FeedDiff.Params(FEED, NOW, ZoneOffset.UTC,
-        NOW.plusSeconds(86_400L * 730), 0.5, 3, force, null), List.copyOf(stored.values()), fetched);
+        NOW.plusSeconds(86_400L * 730), 0.5, 3, java.time.Duration.ofHours(1), false, null),
+        List.copyOf(stored.values()), fetched);
+    if (confirm) {
+      // the operator confirms what this very result holds back
+      r = FeedDiff.compute(new FeedDiff.Params(FEED, NOW, ZoneOffset.UTC, NOW.plusSeconds(86_400L * 730), 0.5, 3,
+          java.time.Duration.ofHours(1), true, r.quarantine()), List.copyOf(stored.values()), fetched);
+    }
 
     // Apply the way a store does: rekeys, then upserts by key.
     Map<EventKey, CalendarEvent> result = new TreeMap<>(stored);
@@ -117,7 +123,7 @@ class FeedDiffPropertyTest {
       }
     }
     assertThat(r.heldBack()).isEqualTo(!heldBack.isEmpty());
-    if (force) {
+    if (confirm) {
       assertThat(r.heldBack()).isFalse();
     }
     assertThat(r.counts().cancelled()).isGreaterThanOrEqualTo(cancelledNow);

@@ -12,6 +12,7 @@ import dev.icssync.Feed;
 import dev.icssync.Quarantine;
 import dev.icssync.internal.engine.FeedDiff;
 import dev.icssync.internal.engine.Incoming;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,10 +42,15 @@ class FeedDiffTest {
     return diff(stored, incoming, false, null);
   }
 
-  static FeedDiff.Result diff(List<CalendarEvent> stored, List<Incoming> incoming, boolean force,
+  static FeedDiff.Result diff(List<CalendarEvent> stored, List<Incoming> incoming, boolean confirm,
       @Nullable Quarantine previous) {
-    return FeedDiff.compute(new FeedDiff.Params(FEED, NOW, ZoneOffset.UTC, NOW.plusSeconds(86_400L * 730), 0.5, 3,
-        force, previous), stored, incoming);
+    return diff(NOW, stored, incoming, confirm, previous);
+  }
+
+  static FeedDiff.Result diff(Instant now, List<CalendarEvent> stored, List<Incoming> incoming, boolean confirm,
+      @Nullable Quarantine previous) {
+    return FeedDiff.compute(new FeedDiff.Params(FEED, now, ZoneOffset.UTC, now.plusSeconds(86_400L * 730), 0.5, 3,
+        Duration.ofHours(1), confirm, previous), stored, incoming);
   }
 
   @Test
@@ -127,12 +133,12 @@ class FeedDiffTest {
     assertThat(first.quarantine().confirmations()).isEqualTo(1);
     assertThat(first.quarantine().reason()).contains("empty");
 
-    FeedDiff.Result second = diff(stored, List.of(), false, first.quarantine());
+    FeedDiff.Result second = diff(NOW.plusSeconds(1800), stored, List.of(), false, first.quarantine());
     assertThat(second.heldBack()).isTrue();
     assertThat(second.quarantine().confirmations()).isEqualTo(2);
     assertThat(second.quarantine().since()).isEqualTo(first.quarantine().since());
 
-    FeedDiff.Result third = diff(stored, List.of(), false, second.quarantine());
+    FeedDiff.Result third = diff(NOW.plusSeconds(3600), stored, List.of(), false, second.quarantine());
     assertThat(third.heldBack()).isFalse();
     assertThat(third.quarantine()).isNull();
     assertThat(third.counts().cancelled()).isEqualTo(2);
@@ -149,11 +155,51 @@ class FeedDiffTest {
   }
 
   @Test
-  void forceConfirmsAtOnce() {
-    List<CalendarEvent> stored = List.of(stored(in("a", 3, 5)));
-    FeedDiff.Result r = diff(stored, List.of(), true, null);
-    assertThat(r.heldBack()).isFalse();
-    assertThat(r.counts().cancelled()).isEqualTo(1);
+  void aConfirmationAppliesOnlyTheResultHeldBack() {
+    List<CalendarEvent> stored = List.of(stored(in("a", 3, 5)), stored(in("b", 9, 12)), stored(in("c", 20, 21)));
+    assertThat(diff(stored, List.of(), true, null).heldBack()).as("nothing held back yet").isTrue();
+
+    FeedDiff.Result held = diff(stored, List.of());
+    FeedDiff.Result confirmed = diff(stored, List.of(), true, held.quarantine());
+    assertThat(confirmed.heldBack()).isFalse();
+    assertThat(confirmed.quarantine()).isNull();
+    assertThat(confirmed.counts().cancelled()).isEqualTo(3);
+    assertThat(confirmed.changes()).hasSize(3).allMatch(c -> c instanceof ChangeEvent.Cancelled);
+
+    FeedDiff.Result other = diff(stored, List.of(in("c", 20, 21)), true, held.quarantine());
+    assertThat(other.heldBack()).as("another set of cancellations").isTrue();
+    assertThat(other.quarantine().confirmations()).isEqualTo(1);
+    assertThat(other.counts().cancelled()).isZero();
+  }
+
+  @Test
+  void aCountInterruptedByAFailureStartsAgainFromOne() {
+    List<CalendarEvent> stored = List.of(stored(in("a", 3, 5)), stored(in("b", 9, 12)));
+    FeedDiff.Result first = diff(stored, List.of());
+    FeedDiff.Result second = diff(NOW.plusSeconds(1800), stored, List.of(), false, first.quarantine());
+    Quarantine afterFailure = second.quarantine().interrupted();
+    assertThat(afterFailure.confirmations()).isZero();
+    FeedDiff.Result next = diff(NOW.plusSeconds(3600), stored, List.of(), false, afterFailure);
+    assertThat(next.heldBack()).isTrue();
+    assertThat(next.quarantine().confirmations()).isEqualTo(1);
+    assertThat(next.quarantine().since()).isEqualTo(NOW.plusSeconds(3600));
+  }
+
+  @Test
+  void enoughIdenticalResultsWithinTheMinimumSpanDoNotConfirm() {
+    List<CalendarEvent> stored = List.of(stored(in("a", 3, 5)), stored(in("b", 9, 12)));
+    Quarantine q = null;
+    for (int i = 0; i < 6; i++) {
+      FeedDiff.Result r = diff(NOW.plusSeconds(10L * i), stored, List.of(), false, q);
+      assertThat(r.heldBack()).as("result %d, %d s after the first", i + 1, 10 * i).isTrue();
+      q = r.quarantine();
+    }
+    assertThat(q.confirmations()).isEqualTo(6);
+    assertThat(q.since()).isEqualTo(NOW);
+    assertThat(diff(NOW.plusSeconds(3599), stored, List.of(), false, q).heldBack()).isTrue();
+    FeedDiff.Result hour = diff(NOW.plusSeconds(3600), stored, List.of(), false, q);
+    assertThat(hour.heldBack()).isFalse();
+    assertThat(hour.counts().cancelled()).isEqualTo(2);
   }
 
   @Test

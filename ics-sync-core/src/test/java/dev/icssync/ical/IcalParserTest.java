@@ -275,6 +275,11 @@ class IcalParserTest {
       ParseResult r = parse(ics);
       assertThat(only(r).uid()).isEqualTo("a");
       assertThat(r.diagnostics()).singleElement().satisfies(d -> assertThat(d.message()).contains("dropped"));
+      assertThat(r.truncated()).as("flagged for the engine, which applies no cut-off body").isTrue();
+      assertThat(parse(ics.substring(0, ics.indexOf("BEGIN:VEVENT\r\nUID:b"))).truncated())
+          .as("no END:VCALENDAR").isTrue();
+      assertThat(parse(ics + "END:VEVENT\r\nEND:VCALENDAR\r\n").truncated()).isFalse();
+      assertThat(parse("").truncated()).isFalse();
       assertThatThrownBy(() -> parse(OPTS.toBuilder().strict(true).build(), ics))
           .isInstanceOfSatisfying(ParseException.class, e -> assertThat(e.failure()).isEqualTo(ParseFailure.TRUNCATED));
     }

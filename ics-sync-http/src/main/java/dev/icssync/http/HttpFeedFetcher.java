@@ -113,8 +113,9 @@ import org.slf4j.LoggerFactory;
  *       fetch to a host with no open connection goes alone, so the fetches queued behind it
  *       multiplex over the HTTP/2 connection it opened instead of each opening one.
  *   <li>200 with HTML/JSON/anything that does not start with {@code BEGIN:VCALENDAR} is {@link
- *       FailureReason#NOT_A_CALENDAR}; an empty 200 (or 204) is an empty body for the engine to
- *       judge; a calendar without {@code END:VCALENDAR} is a truncated transfer ({@link
+ *       FailureReason#NOT_A_CALENDAR}; a 200 with an empty or blank body, and a 204, are {@link
+ *       FailureReason#EMPTY_BODY} (a calendar with no events has {@code BEGIN:VCALENDAR} and
+ *       {@code END:VCALENDAR}); a calendar without {@code END:VCALENDAR} is a truncated transfer ({@link
  *       FailureReason#NETWORK}), so a cut-off feed never looks like cancelled bookings.
  *   <li>404/410 {@code GONE}, 401/403 {@code UNAUTHORIZED}, 429 {@code RATE_LIMITED} and 503 {@code
  *       SERVER_ERROR} with Retry-After (seconds or HTTP date, capped at 6 h), other 5xx {@code
@@ -547,6 +548,12 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         : BodyReader.read(new ByteArrayInputStream(response.body()), response.contentEncoding(),
             response.declaredLength(), settings.maxBodyBytes(),
             System.nanoTime() + Math.max(0, exchange.nanosLeft()), System::nanoTime);
+    if (BodyReader.blank(body)) {
+      // no calendar at all: what a channel's glitch looks like, never "no bookings"
+      return failed(FailureReason.EMPTY_BODY, "HTTP " + status + " from " + url
+          + (status == 204 ? " has no content" : body.length == 0 ? " has an empty body" : " has a blank body")
+          + ", not a calendar", status, null, redirects);
+    }
     String notCalendar = BodyReader.notACalendar(body, mediaType);
     if (notCalendar != null) {
       return failed(FailureReason.NOT_A_CALENDAR,

@@ -231,6 +231,29 @@ class FetchFaultSyncTest {
         Arguments.of(410, "", FailureReason.GONE, null));
   }
 
+  static Stream<Arguments> emptyAnswers() {
+    return Stream.of(
+        Arguments.of("200, empty body", ok("")),
+        Arguments.of("200, blank body", ok(" \r\n\r\n ")),
+        Arguments.of("204", raw("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")),
+        Arguments.of("200, chunked and empty", raw("HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("emptyAnswers")
+  void emptyAnswersAreTypedFailuresThatChangeNoEvent(String what, RawServer.Handler answer) {
+    List<CalendarEvent> before = baseline();
+    serving = answer;
+    failsWith(FailureReason.EMPTY_BODY, before);
+    assertThat(store.state(T, "f").quarantine()).isNull();
+    // three more of them cancel nothing either
+    for (int i = 0; i < 3; i++) {
+      assertThat(sync.syncFeed(T, "f").failure()).isEqualTo(FailureReason.EMPTY_BODY);
+    }
+    assertThat(store.eventsOfFeed(T, "f")).isEqualTo(before);
+  }
+
   @ParameterizedTest(name = "HTTP {0} {1}")
   @MethodSource("statuses")
   void statusCodesAreTypedFailuresThatChangeNoEvent(int code, String header, FailureReason reason,

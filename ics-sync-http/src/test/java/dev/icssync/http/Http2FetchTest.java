@@ -106,6 +106,21 @@ class Http2FetchTest {
   }
 
   @Test
+  void emptyOrBlankBodiesAndA204AreEmptyBodyFailuresOverHttp2() {
+    server.reply("/empty.ics", H2TestServer.Reply.ok(new byte[0]));
+    server.reply("/blank.ics", H2TestServer.Reply.ok(ascii(" \r\n\r\n")));
+    server.reply("/204.ics", H2TestServer.Reply.status(204));
+    server.reply("/none.ics", H2TestServer.Reply.ok(ascii("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")));
+
+    for (String path : List.of("/empty.ics", "/blank.ics", "/204.ics")) {
+      FetchResult.Failed f = failed(fetcher.fetch(request(server.url(path))));
+      assertThat(f.reason()).as(path).isEqualTo(FailureReason.EMPTY_BODY);
+      assertHttp2(path);
+    }
+    fetched(fetcher.fetch(request(server.url("/none.ics"))));
+  }
+
+  @Test
   void conditionalGetRoundTripEndsInNotModified() {
     server.reply("/cond.ics", H2TestServer.Reply.ok(ascii(CALENDAR)).header("ETag", "\"v1\""));
     FetchResult.Fetched first = fetched(fetcher.fetch(request(server.url("/cond.ics"))));

@@ -325,12 +325,11 @@ class HttpFeedFetcherTest {
   }
 
   @Test
-  void htmlOrJsonWith200IsNotACalendarButEmpty200IsAnEmptyBody() {
+  void htmlOrJsonWith200IsNotACalendar() {
     server.enqueue(new MockResponse().setHeader("Content-Type", "text/html")
         .setBody("<!DOCTYPE html><html><body>Log in</body></html>"));
     server.enqueue(new MockResponse().setHeader("Content-Type", "application/json")
         .setBody("{\"error\":\"token\"}"));
-    server.enqueue(new MockResponse().setBody(""));
     server.enqueue(new MockResponse().setHeader("Content-Type", "text/html")
         .setBody("\uFEFF\r\n" + CALENDAR)); // mislabelled calendar with a BOM passes
 
@@ -339,8 +338,28 @@ class HttpFeedFetcherTest {
     assertThat(html.message()).contains("HTML").contains("text/html");
     assertThat(failed(fetcher.fetch(request(url("/j")))).reason())
         .isEqualTo(FailureReason.NOT_A_CALENDAR);
-    assertThat(fetched(fetcher.fetch(request(url("/e")))).body()).isEmpty();
     assertThat(fetched(fetcher.fetch(request(url("/m")))).contentType()).isEqualTo("text/html");
+  }
+
+  @Test
+  void emptyOrBlank200AndA204AreEmptyBodyFailures() {
+    server.enqueue(new MockResponse().setBody(""));
+    server.enqueue(new MockResponse().setHeader("Content-Type", "text/calendar").setBody(" \r\n\r\n\t "));
+    server.enqueue(new MockResponse().setHeader("Content-Type", "text/calendar").setBody("\uFEFF\r\n"));
+    server.enqueue(new MockResponse().setResponseCode(204));
+    server.enqueue(new MockResponse().setHeader("Content-Encoding", "gzip")
+        .setBody(new Buffer().write(Fixtures.gzip(ascii("\r\n\r\n")))));
+    server.enqueue(new MockResponse().setChunkedBody("", 8));
+    server.enqueue(new MockResponse().setHeader("Content-Type", "text/calendar")
+        .setBody("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"));
+
+    for (String path : List.of("/empty", "/blank", "/bom", "/204", "/gzip", "/chunked")) {
+      FetchResult.Failed f = failed(fetcher.fetch(request(url(path + "?token=s3cret"))));
+      assertThat(f.reason()).as(path).isEqualTo(FailureReason.EMPTY_BODY);
+      assertThat(f.message()).as(path).contains("not a calendar").doesNotContain("s3cret");
+    }
+    // a calendar with no events is a result, not a failure
+    assertThat(fetched(fetcher.fetch(request(url("/none")))).body()).isNotEmpty();
   }
 
   // ---- redirects

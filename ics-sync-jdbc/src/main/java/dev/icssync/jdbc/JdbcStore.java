@@ -153,6 +153,16 @@ public final class JdbcStore implements Store {
   public void saveFeed(Feed feed) {
     Objects.requireNonNull(feed, "feed");
     write(feed.tenant(), "save feed " + feed.id(), c -> {
+      if (feed.active()) {
+        // re-activated (removed, then added again): the next sync must read the whole body
+        try (PreparedStatement ps = c.prepareStatement(FORGET_VALIDATORS_OF_INACTIVE_SQL)) {
+          ps.setString(1, feed.tenant());
+          ps.setString(2, feed.id());
+          ps.setString(3, feed.tenant());
+          ps.setString(4, feed.id());
+          ps.executeUpdate();
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement(dialect().upsertSql("icssync_feed",
           List.of(FEED_COLUMNS.split(", ")), List.of("tenant", "id")))) {
         ps.setString(1, feed.id());
@@ -316,6 +326,11 @@ public final class JdbcStore implements Store {
     ps.setString(i + 2, k.uid());
     ps.setString(i + 3, k.recurrenceId());
   }
+
+  /** Before a feed is saved active: the state of a stored inactive feed forgets validators and digest. */
+  private static final String FORGET_VALIDATORS_OF_INACTIVE_SQL = "UPDATE icssync_feed_state SET etag = NULL, "
+      + "last_modified = NULL, content_digest = NULL WHERE tenant = ? AND feed_id = ? AND EXISTS "
+      + "(SELECT 1 FROM icssync_feed f WHERE f.tenant = ? AND f.id = ? AND NOT f.active)";
 
   private static final String SAVE_STATE_SQL = "UPDATE icssync_feed_state SET etag = ?, last_modified = ?, "
       + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "

@@ -94,7 +94,7 @@ class NoSecretsInEngineLogsTest {
         SyncReport r = sync.syncFeed("t1", id);
         first.put(id, r);
         all.add(r);
-        all.add(sync.syncFeed("t1", id, SyncMode.FORCE));
+        all.add(sync.syncFeed("t1", id, SyncMode.RELOAD));
         all.add(sync.syncFeed("t1", id));
       }
     } finally {

@@ -334,6 +334,50 @@ public abstract class StoreContract {
     }
 
     @Test
+    void reactivatingAFeedForgetsItsValidatorsAndDigest() {
+      Feed f = feed(tenant, "f1", "villa7");
+      FeedState begun = begin(f, T0);
+      FeedState full = fullState(tenant, "f1", begun.generation());
+      store.apply(FeedApply.stateOnly(full, null));
+
+      store.saveFeed(f.withActive(false)); // removed
+      assertThat(store.state(tenant, "f1")).isEqualTo(full);
+      store.saveFeed(f.withActive(false).withPollInterval(Duration.ofHours(1)));
+      assertThat(store.state(tenant, "f1")).isEqualTo(full);
+
+      store.saveFeed(f); // added again under the same id: the next fetch must not be answered by a 304
+      FeedState after = store.state(tenant, "f1");
+      assertThat(after).isEqualTo(full.withoutValidators());
+      assertThat(after.etag()).isNull();
+      assertThat(after.lastModified()).isNull();
+      assertThat(after.contentDigest()).isNull();
+      assertThat(after.generation()).isEqualTo(full.generation());
+      assertThat(store.feed(tenant, "f1")).contains(f);
+    }
+
+    @Test
+    void savingAnActiveFeedAgainKeepsItsValidators() {
+      Feed f = feed(tenant, "f1", "villa7");
+      FeedState begun = begin(f, T0);
+      FeedState full = fullState(tenant, "f1", begun.generation());
+      store.apply(FeedApply.stateOnly(full, null));
+
+      store.saveFeed(f);
+      store.saveFeed(f.withPollInterval(Duration.ofHours(2)));
+
+      assertThat(store.state(tenant, "f1")).isEqualTo(full);
+    }
+
+    @Test
+    void activatingAFeedThatNeverSyncedLeavesTheInitialState() {
+      Feed f = feed(tenant, "f1", "villa7");
+      store.saveFeed(f.withActive(false));
+      store.saveFeed(f);
+
+      assertThat(store.state(tenant, "f1")).isEqualTo(FeedState.initial(tenant, "f1"));
+    }
+
+    @Test
     void stateOfOneFeedDoesNotLeakIntoAnother() {
       FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
       store.saveFeed(feed(tenant, "f2", "villa7"));

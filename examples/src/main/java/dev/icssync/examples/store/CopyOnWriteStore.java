@@ -68,7 +68,12 @@ public final class CopyOnWriteStore implements Store {
 
   @Override
   public void saveFeed(Feed feed) {
-    feeds.put(feedKey(feed.tenant(), feed.id()), feed);
+    Feed before = feeds.put(feedKey(feed.tenant(), feed.id()), feed);
+    if (before != null && !before.active() && feed.active()) {
+      // re-activated: forget the validators and digest so the next sync reads the whole body
+      snapshots.computeIfPresent(new FeedKey(feed.tenant(), feed.id()),
+          (k, old) -> new Snapshot(old.state().withoutValidators(), old.events(), old.runs()));
+    }
   }
 
   @Override

@@ -82,7 +82,8 @@ public class DiffBenchmark {
       fetched.add(Incoming.of(EventKey.of("t1", "f1", "new-" + i), DateRange.allDay(from, from.plusDays(2)),
           EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved"));
     }
-    params = new FeedDiff.Params(feed, NOW, ZoneOffset.UTC, NOW.plusSeconds(86_400L * 730), 0.5, 3, false, null);
+    params = new FeedDiff.Params(feed, NOW, ZoneOffset.UTC, NOW.plusSeconds(86_400L * 730), 0.5, 3,
+        java.time.Duration.ofHours(1), false, null);
   }
 
   @Benchmark

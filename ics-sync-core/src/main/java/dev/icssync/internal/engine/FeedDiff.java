@@ -12,6 +12,7 @@ import dev.icssync.internal.Digests;
 import dev.icssync.spi.FeedApply;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -44,7 +45,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The mass-cancel guard: when the feed had future events and comes back with no active event, or
  * would cancel more than {@code massCancelShare} of its future events, the cancellations are held
  * back and the feed quarantined; they are applied once the same set of cancellations has been seen
- * on {@code confirmations} consecutive fetches, or when forced. Upserts proceed either way.
+ * on {@code confirmations} consecutive fetches spanning at least {@code minSpan} (a failed sync in
+ * between sets the previous quarantine's count to zero, which restarts the count like a different
+ * result does), or when an operator confirms that very set. Upserts proceed either way.
  */
 public final class FeedDiff {
   private FeedDiff() {}
@@ -58,17 +61,20 @@ public final class FeedDiff {
    * @param windowEnd events starting at or after this are beyond the feed's horizon: never cancelled
    * @param massCancelShare see {@code SyncConfig}
    * @param confirmations see {@code SyncConfig.quarantineConfirmations}
-   * @param force the operator confirms held-back cancellations
+   * @param minSpan see {@code SyncConfig.quarantineMinSpan}
+   * @param confirm the operator confirms the held-back cancellations: applied when this result is
+   *     the one {@code previous} holds back (the same set of cancellations), whatever the count
    * @param previous the feed's current quarantine, or null
    */
   public record Params(
       Feed feed, Instant now, ZoneId zone, Instant windowEnd, double massCancelShare, int confirmations,
-      boolean force, @Nullable Quarantine previous) {
+      Duration minSpan, boolean confirm, @Nullable Quarantine previous) {
     public Params {
       Objects.requireNonNull(feed, "feed");
       Objects.requireNonNull(now, "now");
       Objects.requireNonNull(zone, "zone");
       Objects.requireNonNull(windowEnd, "windowEnd");
+      Objects.requireNonNull(minSpan, "minSpan");
     }
   }
 
@@ -220,13 +226,19 @@ public final class FeedDiff {
     if (suspicious) {
       String digest = digestOf(pending);
       Quarantine prev = p.previous();
-      int seenTimes = prev != null && prev.resultDigest().equals(digest) ? prev.confirmations() + 1 : 1;
-      if (!p.force() && seenTimes < p.confirmations()) {
+      boolean same = prev != null && prev.resultDigest().equals(digest);
+      // a count of zero: a failed sync came after the last result, so this one counts from one
+      int seenTimes = same && prev.confirmations() > 0 ? prev.confirmations() + 1 : 1;
+      Instant firstSeen = seenTimes > 1 ? prev.since() : now;
+      // one confirmation (the guard off) has no span to wait for
+      boolean confirmed = (p.confirm() && same) || (seenTimes >= p.confirmations()
+          && (seenTimes == 1 || !now.isBefore(firstSeen.plus(p.minSpan()))));
+      if (!confirmed) {
         hold = true;
         String reason = empty
             ? "feed came back empty; it had " + future + " future events"
             : "would cancel " + pending.size() + " of " + future + " future events";
-        quarantine = new Quarantine(reason, prev != null ? prev.since() : now, pending.size(), digest, seenTimes);
+        quarantine = new Quarantine(reason, firstSeen, pending.size(), digest, seenTimes);
         changes.add(new ChangeEvent.FeedQuarantined(feed, quarantine));
       }
     }

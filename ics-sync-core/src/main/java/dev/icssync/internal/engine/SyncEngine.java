@@ -101,6 +101,19 @@ public final class SyncEngine {
 
   /** Syncs one feed. Never throws for bad input or adapter failures. */
   public SyncReport sync(String tenant, String feedId, SyncMode mode) {
+    return sync(tenant, feedId, mode, false);
+  }
+
+  /**
+   * Syncs one quarantined feed with the operator's confirmation: an unconditional fetch whose
+   * result, when it is the one held back, is applied with its cancellations. {@code SKIPPED} when
+   * the feed holds nothing back.
+   */
+  public SyncReport confirmQuarantine(String tenant, String feedId) {
+    return sync(tenant, feedId, SyncMode.RELOAD, true);
+  }
+
+  private SyncReport sync(String tenant, String feedId, SyncMode mode, boolean confirm) {
     Instant startedAt = settings.clock().instant();
     long t0 = System.nanoTime();
     Optional<Feed> found;
@@ -124,7 +137,7 @@ public final class SyncEngine {
     MDC.put(MDC_PROPERTY, feed.property());
     MDC.put(MDC_FEED, feedId);
     try {
-      Attempt a = new Attempt(feed, mode, startedAt, t0);
+      Attempt a = new Attempt(feed, mode, confirm, startedAt, t0);
       if (!feed.active()) {
         return finish(a, a.skipped("feed is inactive"));
       }
@@ -188,11 +201,15 @@ public final class SyncEngine {
     Feed feed = a.feed;
     boolean dryRun = a.mode == SyncMode.DRY_RUN;
     Instant now = a.startedAt;
+    if (a.confirm && store.state(feed.tenant(), feed.id()).quarantine() == null) {
+      return a.skipped("no cancellations are held back: nothing to confirm");
+    }
     FeedState state = dryRun ? store.state(feed.tenant(), feed.id()) : store.beginSync(feed.tenant(), feed.id(), now);
     a.state = state;
 
     // Validators only when the stored data reflects the last body: never while quarantined (the same
-    // suspicious body must be seen again to count as a confirmation), never forced or dry.
+    // suspicious body must be seen again to count as a confirmation), never on a reload or dry run
+    // (FORCE is a reload).
     boolean conditional = a.mode == SyncMode.NORMAL && state.quarantine() == null && state.contentDigest() != null
         && state.parserVersion() == readingVersion;
     FetchRequest request = conditional
@@ -224,6 +241,12 @@ public final class SyncEngine {
     }
     FetchResult.Fetched fetched = (FetchResult.Fetched) result;
     a.bytes = fetched.body().length;
+    // No calendar at all is a failure whatever the fetcher: an empty answer is what a channel's
+    // glitch looks like. Checked before the digest, which an older version may have stored for it.
+    if (blank(fetched.body())) {
+      return fail(a, FailureReason.EMPTY_BODY, "the body is " + (a.bytes == 0 ? "empty" : "blank")
+          + ", not a calendar (a calendar without events has BEGIN:VCALENDAR and END:VCALENDAR)", null);
+    }
     String digest = SemanticDigest.of(fetched.body());
     if (a.mode == SyncMode.NORMAL && state.quarantine() == null && digest.equals(state.contentDigest())
         && state.parserVersion() == readingVersion) {
@@ -256,6 +279,16 @@ public final class SyncEngine {
       return fail(a, FailureReason.PARSE_ERROR, "unexpected parser error: " + e.getClass().getSimpleName(), null);
     }
     a.diagnostics = parsed.diagnostics();
+    if (parsed.empty()) {
+      a.parse = Duration.ofNanos(System.nanoTime() - tp);
+      return fail(a, FailureReason.EMPTY_BODY, "the body holds no calendar (no content line)", null);
+    }
+    if (parsed.truncated()) {
+      // events after the cut would read as cancelled ones
+      a.parse = Duration.ofNanos(System.nanoTime() - tp);
+      return fail(a, FailureReason.PARSE_ERROR,
+          "truncated: the body ends inside a component (no END:VCALENDAR); nothing applied", null);
+    }
     ChannelProfile profile = profiles.resolve(feed.source(), parsed.prodId(), sampleUids(parsed.events()));
     List<Diagnostic> readNotes = new ArrayList<>();
     List<Incoming> incoming = read(feed, profile, parsed, LocalDate.ofInstant(now, zone), readNotes);
@@ -270,7 +303,7 @@ public final class SyncEngine {
     List<CalendarEvent> stored = store.eventsOfFeed(feed.tenant(), feed.id());
     FeedDiff.Result diff = FeedDiff.compute(new FeedDiff.Params(feed, now, zone, windowEnd,
         settings.config().massCancelShare(), settings.config().quarantineConfirmations(),
-        a.mode == SyncMode.FORCE, state.quarantine()), stored, incoming);
+        settings.config().quarantineMinSpan(), a.confirm, state.quarantine()), stored, incoming);
     a.diff = Duration.ofNanos(System.nanoTime() - td);
 
     if (dryRun) {
@@ -280,7 +313,9 @@ public final class SyncEngine {
 
     SyncOutcome outcome = diff.heldBack() ? SyncOutcome.QUARANTINED : SyncOutcome.APPLIED;
     String message = describe(diff.counts(), diff.heldBack())
-        + (diff.quarantine() != null ? " (" + diff.quarantine().reason() + ")" : "");
+        + (diff.quarantine() != null ? " (" + diff.quarantine().reason() + ")" : "")
+        + (a.confirm && diff.heldBack() ? "; nothing confirmed: the feed no longer returns the result that was"
+            + " held back, this new one is held back in its place" : "");
     // While quarantined the digest is not stored: the same suspicious body must be parsed again.
     FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), diff.heldBack() ? null : digest,
         readingVersion, diff.quarantine(), now);
@@ -456,9 +491,14 @@ public final class SyncEngine {
     }
     int failures = s.consecutiveFailures() + 1;
     Instant now = a.startedAt;
+    // An empty body is no reason to poll less often: Booking.com sends one for as long as a listing
+    // has no bookings, and the first booking must be read at the usual interval.
+    Instant due = reason == FailureReason.EMPTY_BODY ? Backoff.afterSuccess(now, a.feed.pollInterval())
+        : Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter);
+    // A held-back result stays held, but a failure interrupts its run of confirmations.
     FeedState next = new FeedState(s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(),
-        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message,
-        Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter), s.quarantine(), s.generation());
+        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message, due,
+        s.quarantine() == null ? null : s.quarantine().interrupted(), s.generation());
     long ta = System.nanoTime();
     store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,
         message)));
@@ -525,6 +565,27 @@ public final class SyncEngine {
     return report;
   }
 
+  /**
+   * True when a body holds nothing but a byte order mark, white space and control bytes: no calendar
+   * at all. (UTF-16 white space is a NUL and an ASCII white space byte.)
+   */
+  static boolean blank(byte[] body) {
+    int from = 0;
+    if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+      from = 3;
+    } else if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
+      from = 2;
+    }
+    for (int i = from; i < body.length; i++) {
+      int c = body[i] & 0xff;
+      if (c > ' ' && c != 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String describe(ChangeCounts c, boolean heldBack) {
     StringBuilder sb = new StringBuilder();
     sb.append(c.seen()).append(" seen, ").append(c.created()).append(" created, ").append(c.updated())
@@ -543,6 +604,7 @@ public final class SyncEngine {
   private final class Attempt {
     final Feed feed;
     final SyncMode mode;
+    final boolean confirm;
     final Instant startedAt;
     final long t0;
     @Nullable FeedState state;
@@ -558,9 +620,10 @@ public final class SyncEngine {
     int conflictsOpened;
     int conflictsResolved;
 
-    Attempt(Feed feed, SyncMode mode, Instant startedAt, long t0) {
+    Attempt(Feed feed, SyncMode mode, boolean confirm, Instant startedAt, long t0) {
       this.feed = feed;
       this.mode = mode;
+      this.confirm = confirm;
       this.startedAt = startedAt;
       this.t0 = t0;
     }

@@ -55,6 +55,7 @@ public final class CalendarReader {
   private int skipReturn;
   private boolean started;
   private boolean sawContent;
+  private boolean truncated;
   private int calendars;
   private @Nullable String prodId;
   private @Nullable String calendarZone;
@@ -122,6 +123,11 @@ public final class CalendarReader {
   /** True when the body held no content line at all. */
   public boolean empty() {
     return !sawContent;
+  }
+
+  /** True when the input ended inside a component (no END:VCALENDAR): the body was cut off. */
+  public boolean truncated() {
+    return truncated;
   }
 
   public int emitted() {
@@ -931,6 +937,7 @@ public final class CalendarReader {
 
   private void finish(int lastLine) {
     if (state != TOP) {
+      truncated = true;
       if (options.strict()) {
         throw new ParseException(ParseFailure.TRUNCATED,
             "input ended inside a component (no END:VCALENDAR) at line " + lastLine);

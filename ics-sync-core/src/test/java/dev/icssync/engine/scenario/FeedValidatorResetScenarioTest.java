@@ -120,10 +120,10 @@ class FeedValidatorResetScenarioTest {
       assertThat(reset.generation()).isEqualTo(before.generation());
       assertThat(reset.consecutiveFailures()).isEqualTo(before.consecutiveFailures());
 
-      // Still held back after the reset: only confirmations or FORCE cancel the stays.
+      // Still held back after the reset: only confirmations or the operator's cancel the stays.
       assertThat(k.sync("air").outcome()).isEqualTo(SyncOutcome.QUARANTINED);
       assertThat(k.events("air")).allMatch(CalendarEvent::isActive);
-      assertThat(k.sync("air", SyncMode.FORCE).counts().cancelled()).isEqualTo(2);
+      assertThat(k.sync.confirmQuarantine(T, "air").counts().cancelled()).isEqualTo(2);
     }
   }
 

@@ -104,6 +104,10 @@ final class Kit implements AutoCloseable {
     clock.instant = clock.instant.plus(Duration.ofDays(n));
   }
 
+  void minutes(long n) {
+    clock.instant = clock.instant.plus(Duration.ofMinutes(n));
+  }
+
   @Override
   public void close() {
     sync.close();

@@ -81,7 +81,7 @@ class ParallelScenarioTest {
         synchronized (threads) {
           threads.put("a", Thread.currentThread().getName());
         }
-        return FetchResult.Fetched.of(new byte[0]);
+        return FetchResult.Fetched.of(Ics.airbnb().build().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       });
       k.sync.syncTenant(T);
     }
@@ -103,7 +103,7 @@ class ParallelScenarioTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return FetchResult.Fetched.of(new byte[0]);
+        return FetchResult.Fetched.of(Ics.airbnb().build().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       });
       ExecutorService ex = Executors.newSingleThreadExecutor();
       try {

@@ -158,8 +158,10 @@ class SyncScenarioTest {
       k.fetcher.body("air", twoStays()).body("air", Ics.airbnb().build());
       k.sync("air");
       assertThat(k.sync("air").outcome()).isEqualTo(SyncOutcome.QUARANTINED);
+      k.minutes(30);
       assertThat(k.sync("air").outcome()).isEqualTo(SyncOutcome.QUARANTINED);
       assertThat(k.state("air").quarantine().confirmations()).isEqualTo(2);
+      k.minutes(30);
       SyncReport third = k.sync("air");
       assertThat(third.outcome()).isEqualTo(SyncOutcome.APPLIED);
       assertThat(third.counts().cancelled()).isEqualTo(2);
@@ -171,34 +173,94 @@ class SyncScenarioTest {
   }
 
   @Test
-  void forceConfirmsTheQuarantineAtOnce() {
+  @SuppressWarnings("deprecation")
+  void forceRefetchesAndConfirmingIsASeparateAct() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
       k.fetcher.body("air", twoStays()).body("air", Ics.airbnb().build());
       k.sync("air");
       assertThat(k.sync("air").outcome()).isEqualTo(SyncOutcome.QUARANTINED);
       SyncReport forced = k.sync("air", SyncMode.FORCE);
-      assertThat(forced.outcome()).isEqualTo(SyncOutcome.APPLIED);
-      assertThat(forced.counts().cancelled()).isEqualTo(2);
+      assertThat(forced.outcome()).isEqualTo(SyncOutcome.QUARANTINED);
+      assertThat(forced.counts().cancelled()).isZero();
       assertThat(k.fetcher.requests.get(2).etag()).isNull();
+      SyncReport confirmed = k.sync.confirmQuarantine(T, "air");
+      assertThat(confirmed.outcome()).isEqualTo(SyncOutcome.APPLIED);
+      assertThat(confirmed.counts().cancelled()).isEqualTo(2);
+      assertThat(confirmed.changes()).filteredOn(c -> c instanceof ChangeEvent.Cancelled).hasSize(2);
     }
   }
 
   @Test
-  void bookingEmptyBodyFromAFeedWithEventsIsQuarantinedFromAnEmptyFeedIsFine() {
+  void emptyOrBlankBodiesAreFailuresWhateverTheFeedHeldOnlyAnEmptyCalendarIsEmpty() {
     try (Kit k = new Kit()) {
       k.feed("bk", "villa", "booking");
       k.feed("bk2", "villa", "booking");
       k.fetcher.body("bk", Ics.booking().allDay("aa11@booking.com", D.plusDays(5), D.plusDays(8),
-          "CLOSED - Not available").build()).body("bk", "");
-      k.fetcher.body("bk2", "");
+          "CLOSED - Not available").build());
+      for (String blank : List.of("", " ", "\r\n\r\n", " \t\r\n  \n", "\uFEFF", "\uFEFF\r\n ")) {
+        k.fetcher.body("bk", blank);
+      }
+      k.fetcher.body("bk2", "").body("bk2", Ics.booking().build());
       k.sync("bk");
-      SyncReport empty = k.sync("bk");
-      assertThat(empty.outcome()).isEqualTo(SyncOutcome.QUARANTINED);
-      assertThat(k.events("bk")).allMatch(CalendarEvent::isActive);
+      for (int i = 1; i <= 6; i++) {
+        SyncReport empty = k.sync("bk");
+        assertThat(empty.outcome()).as("poll %d", i).isEqualTo(SyncOutcome.FAILED);
+        assertThat(empty.failure()).isEqualTo(FailureReason.EMPTY_BODY);
+        assertThat(empty.counts()).isEqualTo(dev.icssync.ChangeCounts.NONE);
+        assertThat(k.state("bk").consecutiveFailures()).isEqualTo(i);
+        assertThat(k.state("bk").quarantine()).isNull();
+        assertThat(k.state("bk").nextDue()).as("polled at its interval, no backoff")
+            .isEqualTo(k.clock.instant().plus(Duration.ofMinutes(15)));
+        k.minutes(30);
+      }
+      assertThat(k.events("bk")).singleElement().matches(CalendarEvent::isActive);
+
+      // From a feed that never held anything: still a failure, not "no events".
       SyncReport fresh = k.sync("bk2");
-      assertThat(fresh.outcome()).isEqualTo(SyncOutcome.APPLIED);
-      assertThat(fresh.counts().seen()).isZero();
+      assertThat(fresh.outcome()).isEqualTo(SyncOutcome.FAILED);
+      assertThat(fresh.failure()).isEqualTo(FailureReason.EMPTY_BODY);
+      assertThat(k.state("bk2").lastSuccess()).isNull();
+      // A real calendar with no events is an empty result.
+      SyncReport none = k.sync("bk2");
+      assertThat(none.outcome()).isEqualTo(SyncOutcome.APPLIED);
+      assertThat(none.counts().seen()).isZero();
+    }
+  }
+
+  @Test
+  void anEmptyBodyIsAFailureEvenWhenItsDigestWasStoredBefore() {
+    try (Kit k = new Kit()) {
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("bk", Ics.booking().build()).body("bk", "");
+      k.sync("bk");
+      // a state written by an earlier version that applied an empty body
+      FeedState s = k.state("bk");
+      k.store.apply(dev.icssync.spi.FeedApply.stateOnly(new FeedState(s.tenant(), s.feedId(), null, null,
+          dev.icssync.internal.engine.SemanticDigest.of(new byte[0]), s.parserVersion(), s.lastAttempt(),
+          s.lastSuccess(), 0, null, s.nextDue(), null, s.generation()), null));
+      SyncReport r = k.sync("bk");
+      assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
+      assertThat(r.failure()).isEqualTo(FailureReason.EMPTY_BODY);
+    }
+  }
+
+  @Test
+  void aCalendarCutOffMidEventIsAFailureWhateverTheFetcher() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      String cut = twoStays().substring(0, twoStays().indexOf("UID:1418fb94e984-bbb"));
+      String noEnd = twoStays().replace("END:VCALENDAR\r\n", "");
+      k.fetcher.body("air", twoStays()).body("air", cut).body("air", noEnd);
+      k.sync("air");
+      for (String what : List.of("cut mid-event", "no END:VCALENDAR")) {
+        SyncReport r = k.sync("air");
+        assertThat(r.outcome()).as(what).isEqualTo(SyncOutcome.FAILED);
+        assertThat(r.failure()).as(what).isEqualTo(FailureReason.PARSE_ERROR);
+        assertThat(r.message()).as(what).contains("truncated");
+        assertThat(k.state("air").quarantine()).isNull();
+      }
+      assertThat(k.events("air")).hasSize(2).allMatch(CalendarEvent::isActive);
     }
   }
 
@@ -258,6 +320,47 @@ class SyncScenarioTest {
       assertThat(back.counts().reinstated()).isEqualTo(1);
       assertThat(back.changes()).singleElement().isInstanceOf(ChangeEvent.Reinstated.class);
       assertThat(k.events("air")).allMatch(CalendarEvent::isActive);
+    }
+  }
+
+  /** What {@code ics-sync feeds remove} does: deactivate the feed and cancel its events. */
+  static void remove(Kit k, Feed feed) {
+    k.store.saveFeed(feed.withActive(false));
+    java.time.Instant now = k.clock.instant();
+    FeedState begun = k.store.beginSync(T, feed.id(), now);
+    List<CalendarEvent> cancelled = k.store.eventsOfFeed(T, feed.id()).stream().filter(CalendarEvent::isActive)
+        .map(e -> e.cancel(now)).toList();
+    k.store.apply(new dev.icssync.spi.FeedApply(T, feed.id(), List.of(), cancelled, begun, null));
+  }
+
+  @Test
+  void aRemovedFeedAddedAgainIsFetchedInFullAndItsStaysComeBack() {
+    try (Kit k = new Kit()) {
+      // one server honours ETags (304), the other sends the same bytes again (same digest)
+      Feed etag = k.feed("air", "villa", "airbnb");
+      Feed digest = k.feed("air2", "villa", "airbnb");
+      k.fetcher.then("air", r -> "\"v1\"".equals(r.etag()) ? new FetchResult.NotModified(null, null, null)
+          : new FetchResult.Fetched(twoStays().getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
+              "text/calendar", "\"v1\"", null, null));
+      k.fetcher.body("air2", twoStays());
+      for (Feed f : List.of(etag, digest)) {
+        assertThat(k.sync(f.id()).counts().created()).isEqualTo(2);
+        k.minutes(15);
+        assertThat(k.sync(f.id()).outcome()).isIn(SyncOutcome.NOT_MODIFIED, SyncOutcome.UNCHANGED);
+
+        remove(k, f);
+        assertThat(k.events(f.id())).allMatch(CalendarEvent::isCancelled);
+        k.days(1);
+        k.store.saveFeed(f); // added again: active, same id
+        int requests = k.fetcher.requests.size();
+
+        SyncReport back = k.sync(f.id());
+        assertThat(k.fetcher.requests.get(requests).etag()).as(f.id()).isNull();
+        assertThat(back.outcome()).as(f.id()).isEqualTo(SyncOutcome.APPLIED);
+        assertThat(back.counts().reinstated()).as(f.id()).isEqualTo(2);
+        assertThat(k.events(f.id())).hasSize(2).allMatch(CalendarEvent::isActive);
+        assertThat(k.active("villa")).filteredOn(e -> e.feedId().equals(f.id())).hasSize(2);
+      }
     }
   }
 
