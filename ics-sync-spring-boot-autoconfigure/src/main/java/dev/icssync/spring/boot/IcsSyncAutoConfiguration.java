@@ -30,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -159,15 +160,16 @@ public class IcsSyncAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  ExportCache icsSyncExportCache(IcsSyncProperties properties, ObjectProvider<RedisCaches> redis) {
-    if (Classes.present("dev.icssync.cache.RedisCaches")) {
+  ExportCache icsSyncExportCache(IcsSyncProperties properties, ObjectProvider<RedisCaches> redis,
+      ApplicationContext context) {
+    if (Classes.present(context, "dev.icssync.cache.RedisCaches")) {
       RedisCaches shared = redis.getIfAvailable();
       if (shared != null) {
         return shared.exportCache();
       }
     }
     IcsSyncProperties.Cache p = properties.getCache();
-    if (p.isEnabled() && Classes.present("dev.icssync.cache.CaffeineCaches")) {
+    if (p.isEnabled() && Classes.present(context, "dev.icssync.cache.CaffeineCaches")) {
       return CaffeineCaches.exportCache(p.getExportMaxSize().toBytes(), p.getExportTtl(), Clock.systemUTC());
     }
     return ExportCache.none();
@@ -179,15 +181,15 @@ public class IcsSyncAutoConfiguration {
   IcsSync icsSync(Store store, FeedFetcher fetcher, SyncConfig config, ConflictPolicy conflictPolicy,
       ExportCache exportCache, IcsSyncProperties properties, ObjectProvider<SyncListener> listeners,
       ObjectProvider<ChannelProfile> profiles, ObjectProvider<PurgeHook> purgeHook,
-      ObjectProvider<SyncLimiter> limiter, ObjectProvider<RedisCaches> redis) {
+      ObjectProvider<SyncLimiter> limiter, ObjectProvider<RedisCaches> redis, ApplicationContext context) {
     IcsSyncProperties.Cache cache = properties.getCache();
     Store engineStore = store;
-    if (cache.isEnabled() && !cache.getPropertyTtl().isZero() && Classes.present("dev.icssync.cache.CaffeineCaches")) {
+    if (cache.isEnabled() && !cache.getPropertyTtl().isZero() && Classes.present(context, "dev.icssync.cache.CaffeineCaches")) {
       engineStore = CaffeineCaches.propertySettings(store, cache.getPropertyTtl(), Clock.systemUTC());
     }
     FeedFetcher engineFetcher = fetcher;
     SyncLimiter engineLimiter = limiter.getIfAvailable();
-    RedisCaches shared = Classes.present("dev.icssync.cache.RedisCaches") ? redis.getIfAvailable() : null;
+    RedisCaches shared = Classes.present(context, "dev.icssync.cache.RedisCaches") ? redis.getIfAvailable() : null;
     if (shared != null) {
       IcsSyncProperties.Redis r = properties.getRedis();
       if (r.getHostLimit() > 0) {
