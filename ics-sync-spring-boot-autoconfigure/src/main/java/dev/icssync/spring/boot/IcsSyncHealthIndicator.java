@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -20,14 +21,18 @@ import org.springframework.boot.actuate.health.Status;
 /**
  * Feed health in Actuator ({@code /actuator/health/icsSync}): the worst feed status, feeds per status,
  * open conflicts, and the unhealthy feeds (tenant, feed id, property, source, status, failures, last
- * success and why). No feed URL and no token appears: {@link FeedHealth} carries none, and the
- * failure text is the store's redacted one.
+ * success and why). No feed URL and no token appears: {@link FeedHealth} carries no URL, and every
+ * URL in a failure text is replaced by {@code <url>} (a redacted URL still shows host and path, and
+ * some channels put the feed's secret in the path).
  *
  * <p>The indicator reports UP while feeds are stale, failing or quarantined (a channel's outage is
  * not this instance's; restarting it would not help) unless {@code ics-sync.health.degraded-status}
  * names another status; it reports DOWN when the store cannot be read.
  */
 public class IcsSyncHealthIndicator extends AbstractHealthIndicator {
+  // the store keeps failure texts with the query redacted, but channels also put tokens in paths
+  private static final Pattern URL = Pattern.compile("(?i)\\b(?:https?|webcals?)://\\S+");
+
   private final FeedHealthCheck check;
   private final Store store;
   private final int maxListed;
@@ -75,10 +80,15 @@ public class IcsSyncHealthIndicator extends AbstractHealthIndicator {
       one.put("status", h.status().name());
       one.put("consecutiveFailures", h.consecutiveFailures());
       one.put("lastSuccess", h.lastSuccess() == null ? "never" : h.lastSuccess().toString());
-      one.put("detail", h.detail());
+      one.put("detail", withoutUrls(h.detail()));
       unhealthy.add(one);
     }
     builder.withDetail("unhealthy", unhealthy);
     builder.withDetail("checkedAt", report.checkedAt().toString());
+  }
+
+  /** The text with every URL replaced by {@code <url>}. */
+  static String withoutUrls(String text) {
+    return URL.matcher(text).replaceAll("<url>");
   }
 }

@@ -45,7 +45,7 @@ public class IcsSyncWebAutoConfiguration {
   static class ServletConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "icsSyncExportServlet")
-    @ConditionalOnBean(ExportEndpoint.class)
+    @ConditionalOnBean(IcsSync.class) // nested classes register before the endpoint above: it exists when the engine does
     ServletRegistrationBean<ExportServlet> icsSyncExportServlet(ExportEndpoint endpoint, IcsSyncProperties properties) {
       ServletRegistrationBean<ExportServlet> registration = new ServletRegistrationBean<>(new ExportServlet(endpoint),
           properties.getExport().getPath() + "/*");
@@ -61,7 +61,7 @@ public class IcsSyncWebAutoConfiguration {
   static class ReactiveConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "icsSyncExportRoute")
-    @ConditionalOnBean(ExportEndpoint.class)
+    @ConditionalOnBean(IcsSync.class)
     RouterFunction<ServerResponse> icsSyncExportRoute(ExportEndpoint endpoint, IcsSyncProperties properties) {
       return ExportRoute.create(endpoint, properties.getExport().getPath());
     }
