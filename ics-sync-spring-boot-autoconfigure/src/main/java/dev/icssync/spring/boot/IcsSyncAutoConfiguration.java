@@ -90,7 +90,7 @@ public class IcsSyncAutoConfiguration {
     @ConditionalOnMissingBean(FeedFetcher.class)
     HttpFeedFetcher icsSyncFetcher(IcsSyncProperties properties) {
       IcsSyncProperties.Fetcher p = properties.getFetcher();
-      return configured("fetcher", () -> {
+      return onHttpClient56(() -> configured("fetcher", () -> {
         HttpFeedFetcher.Builder b = HttpFeedFetcher.builder()
             .connectTimeout(p.getConnectTimeout())
             .timeout(p.getTimeout())
@@ -107,7 +107,21 @@ public class IcsSyncAutoConfiguration {
         p.getAllowedHosts().forEach(b::allowHost);
         p.getAllowedCidrs().forEach(b::allowCidr);
         return b.build();
-      });
+      }));
+    }
+
+    /**
+     * Boot 3.5's BOM pins Apache HttpClient 5.5; the fetcher needs 5.6. Say so, instead of a bare
+     * NoSuchMethodError from inside the client's builder.
+     */
+    static HttpFeedFetcher onHttpClient56(Supplier<HttpFeedFetcher> build) {
+      try {
+        return build.get();
+      } catch (NoSuchMethodError | NoClassDefFoundError e) {
+        throw new IllegalStateException("ics-sync-http needs Apache HttpClient 5.6 or later"
+            + " (org.apache.httpcomponents.client5:httpclient5); Spring Boot 3.5 manages 5.5: set the build"
+            + " property httpclient5.version to 5.6.5 or later (" + e.getMessage() + ")", e);
+      }
     }
   }
 

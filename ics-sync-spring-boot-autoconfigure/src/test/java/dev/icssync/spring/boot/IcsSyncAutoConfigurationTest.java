@@ -350,6 +350,14 @@ class IcsSyncAutoConfigurationTest {
   }
 
   @Test
+  void anOlderHttpClientIsNamedWithItsFix() {
+    assertThatThrownBy(() -> IcsSyncAutoConfiguration.FetcherConfiguration.onHttpClient56(() -> {
+      throw new NoSuchMethodError("HttpAsyncClientBuilder.disableContentCompression()");
+    })).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Apache HttpClient 5.6").hasMessageContaining("httpclient5.version");
+  }
+
+  @Test
   void unparsableValueNamesTheProperty() {
     assertFailsNaming("ics-sync.sync.default-zone=Mars/Olympus", "ics-sync.sync.default-zone");
   }
