@@ -1,8 +1,10 @@
 package dev.icssync.spring.boot;
 
+import dev.icssync.IcsSyncException;
 import dev.icssync.jdbc.JdbcStore;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Creates or upgrades the store's schema when the context starts ({@link JdbcStore#migrate}: its own
@@ -23,7 +25,12 @@ public class IcsSyncSchemaMigration implements InitializingBean {
   @Override
   public void afterPropertiesSet() {
     if (rowLevelSecurity) {
-      JdbcStore.migrateWithRowLevelSecurity(dataSource);
+      try {
+        JdbcStore.migrateWithRowLevelSecurity(dataSource);
+      } catch (IcsSyncException.ConfigurationException e) { // e.g. row-level security on H2
+        throw new InvalidConfigurationPropertyValueException("ics-sync.store.row-level-security", true,
+            e.getMessage());
+      }
     } else {
       JdbcStore.migrate(dataSource);
     }

@@ -350,6 +350,11 @@ class IcsSyncAutoConfigurationTest {
   }
 
   @Test
+  void rowLevelSecurityOnH2NamesTheProperty() {
+    assertFailsNaming("ics-sync.store.row-level-security=true", "ics-sync.store.row-level-security");
+  }
+
+  @Test
   void anOlderHttpClientIsNamedWithItsFix() {
     assertThatThrownBy(() -> IcsSyncAutoConfiguration.FetcherConfiguration.onHttpClient56(() -> {
       throw new NoSuchMethodError("HttpAsyncClientBuilder.disableContentCompression()");
