@@ -30,7 +30,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -81,7 +80,7 @@ class BootHostApplicationTest {
     try (ConfigurableApplicationContext app = new SpringApplicationBuilder(BootHostApplication.class)
         .run(args.toArray(String[]::new))) {
       assertThat(app.getEnvironment().getProperty("spring.datasource.url")).isEqualTo(database.get("spring.datasource.url"));
-      int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+      int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
       Calendars calendars = app.getBean(Calendars.class);
       IcsSync sync = app.getBean(IcsSync.class);
       Feed airbnb = calendars.addFeed("t1", "villa", "airbnb", feedUrl("/airbnb.ics"));

@@ -20,6 +20,7 @@ import dev.icssync.spi.SyncListener;
 import java.time.Clock;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,6 +34,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * The engine and what it needs: the JDBC store on the application's {@link DataSource} (its schema
@@ -88,8 +90,9 @@ public class IcsSyncAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(FeedFetcher.class)
-    HttpFeedFetcher icsSyncFetcher(IcsSyncProperties properties) {
+    HttpFeedFetcher icsSyncFetcher(IcsSyncProperties properties, ApplicationContext context) {
       IcsSyncProperties.Fetcher p = properties.getFetcher();
+      requireHttpCore54(context.getClassLoader());
       return onHttpClient56(() -> configured("fetcher", () -> {
         HttpFeedFetcher.Builder b = HttpFeedFetcher.builder()
             .connectTimeout(p.getConnectTimeout())
@@ -111,18 +114,28 @@ public class IcsSyncAutoConfiguration {
     }
 
     /**
-     * Boot 3.5's BOM pins Apache HttpClient 5.5; the fetcher needs 5.6. Say so, instead of a bare
-     * NoSuchMethodError from inside the client's builder.
+     * Boot 3.5's BOM pins Apache HttpClient 5.5 and HttpCore 5.3; the fetcher needs 5.6 and 5.4. Say
+     * so at start-up, instead of a bare NoSuchMethodError from inside the client's builder or a
+     * NoClassDefFoundError on the first reuse of a pooled connection.
      */
     static HttpFeedFetcher onHttpClient56(Supplier<HttpFeedFetcher> build) {
       try {
         return build.get();
       } catch (NoSuchMethodError | NoClassDefFoundError e) {
-        throw new IllegalStateException("ics-sync-http needs Apache HttpClient 5.6 or later"
-            + " (org.apache.httpcomponents.client5:httpclient5); Spring Boot 3.5 manages 5.5: set the build"
-            + " property httpclient5.version to 5.6.5 or later (" + e.getMessage() + ")", e);
+        throw new IllegalStateException(HTTP_VERSIONS + " (" + e.getMessage() + ")", e);
       }
     }
+
+    static void requireHttpCore54(@Nullable ClassLoader loader) {
+      if (!ClassUtils.isPresent("org.apache.hc.core5.http.nio.command.StaleCheckCommand", loader)) {
+        throw new IllegalStateException(HTTP_VERSIONS + " (HttpCore 5.4's StaleCheckCommand is missing)");
+      }
+    }
+
+    private static final String HTTP_VERSIONS = "ics-sync-http needs Apache HttpClient 5.6 and HttpCore 5.4 or"
+        + " later (org.apache.httpcomponents.client5:httpclient5, org.apache.httpcomponents.core5:httpcore5);"
+        + " Spring Boot 3.5 manages 5.5 and 5.3: set the build properties httpclient5.version to 5.6.5 and"
+        + " httpcore5.version to 5.4.4 or later";
   }
 
   /** Redis shared by every instance, when a URI is set and Lettuce is on the class path. */

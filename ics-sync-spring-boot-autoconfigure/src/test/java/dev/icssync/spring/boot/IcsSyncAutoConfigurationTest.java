@@ -360,6 +360,11 @@ class IcsSyncAutoConfigurationTest {
       throw new NoSuchMethodError("HttpAsyncClientBuilder.disableContentCompression()");
     })).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Apache HttpClient 5.6").hasMessageContaining("httpclient5.version");
+    // an HttpCore older than 5.4 fails start-up, not the first reuse of a pooled connection
+    runner.withClassLoader(new FilteredClassLoader("org.apache.hc.core5.http.nio.command.")).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(messages(context.getStartupFailure())).contains("HttpCore 5.4", "httpcore5.version");
+    });
   }
 
   @Test
