@@ -35,8 +35,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The example application started for real (Tomcat on a free port) on PostgreSQL and on H2: feeds
  * served on loopback are synced by the scheduler, an export is fetched from the application's own
- * server (200, then 304 with If-None-Match), and health and metrics are read from Actuator.
+ * server (200, then 304 with If-None-Match), and health and metrics are read from Actuator. Tagged
+ * {@code slow}: each start of the application takes a while on a busy machine.
  */
+@Tag("slow")
 class BootHostApplicationTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final LocalDate in = LocalDate.now(ZoneOffset.UTC).plusDays(30);
