@@ -20,7 +20,10 @@ import dev.icssync.spi.ConflictPolicy;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.PurgeHook;
 import dev.icssync.spi.Store;
+import dev.icssync.spi.SyncLimiter;
+import dev.icssync.spi.SyncListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -249,6 +252,31 @@ class IcsSyncAutoConfigurationTest {
           // the property-settings cache wraps the application's store, whose data it serves
           sync.store().saveProperty(PropertySettings.defaults("t1", "villa"));
           assertThat(store.property("t1", "villa")).isPresent();
+        });
+  }
+
+  @Test
+  void applicationListenersLimiterAndPurgeHookJoinTheEngine() {
+    SyncListener listener = new SyncListener() { };
+    SyncLimiter limiter = tenant -> true;
+    PurgeHook purge = keys -> { };
+    runner.withBean(SyncListener.class, () -> listener).withBean(SyncLimiter.class, () -> limiter)
+        .withBean(PurgeHook.class, () -> purge).run(context -> {
+          IcsSync.Settings settings = context.getBean(IcsSync.class).settings();
+          assertThat(settings.listeners()).contains(listener);
+          assertThat(settings.limiter()).isSameAs(limiter);
+          assertThat(settings.purgeHook()).isSameAs(purge);
+        });
+  }
+
+  @Test
+  void redisLimitsWrapTheFetcherAndLimitTenants() {
+    runner.withPropertyValues("ics-sync.redis.uri=redis://127.0.0.1:6379",
+        "ics-sync.redis.key-prefix=icssync:boot-test:" + UUID.randomUUID() + ":",
+        "ics-sync.redis.tenant-limit=100", "ics-sync.redis.host-limit=2").run(context -> {
+          IcsSync.Settings settings = context.getBean(IcsSync.class).settings();
+          assertThat(settings.fetcher()).isNotSameAs(context.getBean(FeedFetcher.class)); // politeness around it
+          assertThat(settings.limiter().getClass()).isNotEqualTo(SyncLimiter.unlimited().getClass());
         });
   }
 
