@@ -1,0 +1,1 @@
+CREATE TABLE host_booking (id INT PRIMARY KEY, note VARCHAR(100));
