@@ -177,8 +177,10 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
           if (p.key == null || p.key.equals("ts") || p.key.equals("level") || p.key.equals("msg")) {
             continue;
           }
-          if (p.value instanceof Number num) {
-            n.put(p.key, num.toString().contains(".") ? num.doubleValue() : num.longValue());
+          if (p.value instanceof Double || p.value instanceof Float) {
+            n.put(p.key, ((Number) p.value).doubleValue());
+          } else if (p.value instanceof Number num) {
+            n.put(p.key, num.longValue());
           } else {
             n.put(p.key, String.valueOf(p.value));
           }

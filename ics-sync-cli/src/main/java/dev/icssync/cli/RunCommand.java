@@ -173,6 +173,8 @@ final class RunCommand implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     if (logFormat == LogFormat.JSON) {
+      // SLF4J reports an explicit provider at INFO on stderr: not a JSON line
+      System.setProperty("slf4j.internal.verbosity", "WARN");
       System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
     }
   }

@@ -165,6 +165,8 @@ class RunServicePostgresTest {
       String[] heldFeed = feeds.stream().filter(f -> held.equals(f[0] + "/" + f[1])).findFirst().orElseThrow(
           () -> new AssertionError("B held " + held + ", not a feed of this test"));
       assertThat(runsAfter(heldFeed[0], heldFeed[1], killed)).isPositive();
+      System.out.printf("run: the feed B held when killed was synced by A %.1f s after the SIGKILL%n",
+          firstRunAfter(heldFeed[0], heldFeed[1], killed) / 1000.0);
       assertThat(pickedBy(b.name)).as("executions still picked by the dead worker").isZero();
 
       // never two fetches of one feed at once, on either worker
@@ -174,7 +176,10 @@ class RunServicePostgresTest {
 
       // readiness follows the database: 503 while it is cut off, 200 again when it is back
       proxy.cut();
+      Instant cut = Instant.now();
       await(Duration.ofSeconds(60), "A not ready without its database", () -> status(a, RunCommand.READY) == 503);
+      System.out.printf("run: /health/ready answered 503 %.1f s after the database was cut%n",
+          Duration.between(cut, Instant.now()).toMillis() / 1000.0);
       assertThat(get(a, RunCommand.READY).body()).contains("\"database\":\"down\"");
       assertThat(status(a, RunCommand.LIVE)).isEqualTo(200);
       proxy.restore();
@@ -182,7 +187,9 @@ class RunServicePostgresTest {
 
       // SIGTERM: A stops taking work, finishes what runs, exits 0
       signal(a.process, "TERM");
+      Instant term = Instant.now();
       assertThat(a.process.waitFor(120, TimeUnit.SECONDS)).as("A exits after SIGTERM").isTrue();
+      System.out.printf("run: SIGTERM to exit %.1f s%n", Duration.between(term, Instant.now()).toMillis() / 1000.0);
       assertThat(a.process.exitValue()).as(a.err()).isZero();
       assertThat(a.err()).contains("\"msg\":\"stopped\"");
 
@@ -220,8 +227,10 @@ class RunServicePostgresTest {
         assertThat(n.get("level").asText()).isEqualTo("INFO");
         assertThat(n.has("tenant") && n.has("property") && n.has("feed") && n.has("outcome")
             && n.has("total_ms")).as(n.toString()).isTrue();
+        assertThat(n.get("total_ms").isIntegralNumber()).as(n.toString()).isTrue();
       });
-      assertThat(b.err()).contains("INFO " + SyncLog.LOGGER + " - sync ");
+      assertThat(b.err()).containsPattern("INFO " + SyncLog.LOGGER.replace(".", "\\.")
+          + " - tenant=\\S+ property=\\S+ feed=\\S+ source=\\S+ outcome=applied total_ms=\\d+ ");
       String channelAddress = "127.0.0.1:" + channels.port();
       assertThat(a.err()).doesNotContain(channelAddress);
       assertThat(b.err()).doesNotContain(channelAddress);
@@ -324,6 +333,23 @@ class RunServicePostgresTest {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Milliseconds from {@code after} to the first successful run of the feed that finished after it. */
+  private long firstRunAfter(String tenant, String feedId, Instant after) {
+    try (Connection c = pg.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT min(finished_at) FROM icssync_sync_run"
+            + " WHERE tenant = ? AND feed_id = ? AND finished_at > ?")) {
+      ps.setString(1, tenant);
+      ps.setString(2, feedId);
+      ps.setObject(3, OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return Duration.between(after, rs.getObject(1, OffsetDateTime.class).toInstant()).toMillis();
       }
     } catch (SQLException e) {
       throw new AssertionError(e);
