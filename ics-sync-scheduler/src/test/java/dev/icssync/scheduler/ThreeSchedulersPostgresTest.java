@@ -46,6 +46,7 @@ class ThreeSchedulersPostgresTest {
   private final List<IcsSync> engines = new ArrayList<>();
   private final Map<String, Integer> perWorker = new ConcurrentHashMap<>();
   private final List<FeedSyncTask.RunRecord> syncs = new CopyOnWriteArrayList<>();
+  private final List<FeedSyncTask.RunRecord> runs = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -72,6 +73,7 @@ class ThreeSchedulersPostgresTest {
         .backoff(Duration.ofSeconds(1), Duration.ofSeconds(4))
         .shutdownMaxWait(Duration.ofSeconds(5))
         .observer(r -> {
+          runs.add(r);
           if (r.kind().equals("sync")) {
             perWorker.merge(name, 1, Integer::sum);
             syncs.add(r);
@@ -96,23 +98,31 @@ class ThreeSchedulersPostgresTest {
       }
     }
     DataSource ds = db.pool(10);
-    Instant started = Instant.now();
     for (int w = 0; w < 3; w++) {
       worker("w" + w, engine(), ds, FeedSyncScheduler.builder(ds));
     }
-    // enrolAll spreads first runs over one interval; then watch about three more periods
-    Duration window = INTERVAL.multipliedBy(4).plusSeconds(1);
-    await().atMost(window.plusSeconds(20)).until(() -> Instant.now().isAfter(started.plus(window)));
+    // enrolAll spreads first runs over one interval; then watch until every feed has synced four times:
+    // about three more periods on an idle machine, longer on a loaded one (a liveness guard, not a
+    // timing bound: what is asserted is how the runs are spaced and ordered)
+    await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      for (int i = 0; i < feeds; i++) {
+        if (server.arrivalsOf("f" + i).size() < 4) {
+          return false;
+        }
+      }
+      return true;
+    });
 
     assertThat(server.overlaps).as("two fetches of one feed in flight at once").hasValue(0);
+    Instant end = Instant.now();
+    Map<String, List<FeedSyncTask.RunRecord>> chains = PickupLag.chains(
+        runs.stream().filter(r -> !r.started().isAfter(end)).toList());
+    PickupLag lag = PickupLag.ofChains(chains);
     long early = 0;
-    long late = 0;
     long gaps = 0;
-    Duration lateBound = POLLING.plusMillis(1_500);
     for (int i = 0; i < feeds; i++) {
       String id = "f" + i;
       List<Instant> arrivals = server.arrivalsOf(id);
-      assertThat(arrivals.size()).as("syncs of %s", id).isBetween(3, 5);
       for (int k = 1; k < arrivals.size(); k++) {
         Duration gap = Duration.between(arrivals.get(k - 1), arrivals.get(k));
         gaps++;
@@ -127,28 +137,38 @@ class ThreeSchedulersPostgresTest {
           early++;
         }
       }
-      // pickup lateness, measured from when each run was due (the previous run's decision) to when it
-      // started, both on the workers' clock: the fetch's own lag does not count against the scheduler
-      List<FeedSyncTask.RunRecord> runs = syncs.stream().filter(r -> r.id().feedId().equals(id))
-          .sorted(java.util.Comparator.comparing(FeedSyncTask.RunRecord::started)).toList();
-      for (int k = 1; k < runs.size(); k++) {
-        Duration lateness = Duration.between(runs.get(k - 1).decision().nextRun(), runs.get(k).started());
-        assertThat(lateness).as("run %d of %s started before it was due", k, id).isGreaterThanOrEqualTo(Duration.ofMillis(-1));
-        if (lateness.compareTo(lateBound) > 0) {
-          late++;
-        }
-      }
     }
     assertThat(early).as("gaps shorter than interval - jitter, of %s", gaps).isZero();
-    // pickup is at most one polling interval late on an idle machine; allow 1.5 s more for 1 % of the
-    // runs on a shared CPU (an execution lost or picked only after a restart would be late by minutes)
-    assertThat(late).as("runs started more than polling + 1.5 s after due, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
+    // pickup lateness, measured from when each run was due (the previous run's decision) to when it
+    // started, both on the workers' clock: the fetch's own lag does not count against the scheduler
+    for (PickupLag.Run r : lag.runs()) {
+      assertThat(r.late()).as("run of %s started before it was due", r.feed()).isGreaterThanOrEqualTo(Duration.ofMillis(-1));
+    }
+    // pickup is within one polling interval on an idle machine; a loaded machine delays every run alike
+    // (the shared lag, measured). Allow 1.5 s over the runs due with it for 1 % of the runs: an execution
+    // lost, or picked only after a restart, is late by far more than the runs due with it
+    Duration excessBound = POLLING.plusMillis(1_500);
+    long late = lag.excessAbove(excessBound);
+    assertThat(late).as("runs started more than polling + 1.5 s later than the runs due with them, of %s",
+        lag.runs().size()).isLessThanOrEqualTo(lag.runs().size() / 100);
+    // nothing lost: every feed is due in the future or overdue by no more than the workers were behind
+    Duration behindAtEnd = lag.behindAt(end);
+    for (Map.Entry<String, List<FeedSyncTask.RunRecord>> e : chains.entrySet()) {
+      FeedSyncTask.RunRecord last = e.getValue().get(e.getValue().size() - 1);
+      assertThat(last.decision().nextRun()).as("%s still scheduled", e.getKey()).isNotNull();
+      assertThat(Duration.between(last.decision().nextRun(), end)).as("how overdue %s is", e.getKey())
+          .isLessThanOrEqualTo(behindAtEnd.plus(excessBound).plusSeconds(2));
+    }
+    System.out.printf("three schedulers: %d gaps, shared pickup lag up to %d ms, %d runs over it by > %d ms%n",
+        gaps, lag.worstShared().toMillis(), late, excessBound.toMillis());
     // the engine really ran: full syncs first, then conditional fetches answered 304
     assertThat(outcomes.get(SyncOutcome.APPLIED)).isGreaterThanOrEqualTo(feeds);
     assertThat(outcomes.get(SyncOutcome.NOT_MODIFIED)).isGreaterThan(feeds);
     assertThat(store.eventsOfFeed("t0", "f0")).hasSize(5);
     assertThat(perWorker).as("every worker took part").containsKeys("w0", "w1", "w2");
-    assertThat(perWorker.values()).allMatch(n -> n > feeds / 2);
+    // spread: about a third each on an idle machine; at least a tenth of all syncs under load
+    int total = perWorker.values().stream().mapToInt(Integer::intValue).sum();
+    assertThat(perWorker.values()).as("syncs per worker %s", perWorker).allMatch(n -> n > total / 10);
     workers.forEach(FeedSyncScheduler::close);
     workers.clear();
     assertThat(pickedCount(ds)).as("nothing left picked after close").isZero();

@@ -7,6 +7,7 @@ import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * Three separate worker JVMs over one PostgreSQL database share 1,000 feeds served by a loopback
  * server: every feed syncs once per period (never twice within one, none missed), the work is spread
  * over all three JVMs, and no feed is fetched by two JVMs at once. Asserted on the structure of each
- * feed's arrivals, not on wall-clock totals.
+ * feed's arrivals and runs, not on wall-clock totals: how late a run started is compared with the lag
+ * every run had at that moment on this machine ({@link PickupLag}), so a loaded machine widens the
+ * bound by what it measurably imposed and a starved or lost run still stands out.
  */
 @Tag("postgres")
 @Tag("slow")
@@ -46,41 +49,82 @@ class ThreeWorkerJvmsPostgresTest {
         }
         return true;
       });
-      // first runs are spread over one interval; let one period settle, then watch three more
+      // first runs are spread over one interval; let one period settle, then watch until every feed has
+      // synced three more times: about three periods on an idle machine, longer on a loaded one (the
+      // await is a liveness guard, not a timing bound: what is asserted is how the runs are ordered)
       Instant from = Instant.now().plus(INTERVAL);
-      Instant to = from.plus(INTERVAL.multipliedBy(3));
-      await().atMost(INTERVAL.multipliedBy(4).plusSeconds(30)).until(() -> Instant.now().isAfter(to.plusSeconds(1)));
+      await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        for (int i = 0; i < FEEDS; i++) {
+          if (server.arrivalsOf("f" + i).stream().filter(t -> !t.isBefore(from)).count() < 3) {
+            return false;
+          }
+        }
+        return true;
+      });
+      Instant to = Instant.now();
 
       assertThat(server.overlaps).as("one feed fetched by two workers at once").hasValue(0);
+      List<WorkerRuns> all = new ArrayList<>();
+      for (String name : names) {
+        all.addAll(WorkerRuns.parse(name, jvms.output(name)));
+      }
+      Map<String, List<WorkerRuns>> byFeed = WorkerRuns.byFeed(all);
+      PickupLag lag = WorkerRuns.lag(byFeed);
       Duration minGap = INTERVAL.minusMillis((long) (INTERVAL.toMillis() * JITTER));
-      // a missed period would leave a gap of about two intervals; pickup on a loaded machine adds
-      // polling (500 ms) plus the workers' own delays, well below that
-      Duration maxGap = INTERVAL.plusMillis((long) (INTERVAL.toMillis() * JITTER)).plusMillis(2_500);
+      Duration maxPlanned = INTERVAL.plusMillis((long) (INTERVAL.toMillis() * JITTER));
       long gaps = 0;
       long early = 0;
-      long missed = 0;
       for (int i = 0; i < FEEDS; i++) {
         String id = "f" + i;
         List<Instant> arrivals = server.arrivalsOf(id);
-        List<Instant> inWindow = arrivals.stream().filter(t -> !t.isBefore(from) && !t.isAfter(to)).toList();
-        // 3 periods of 3.6-4.4 s in a 12 s window: 2 to 4 syncs, never more
-        assertThat(inWindow.size()).as("syncs of %s in three periods", id).isBetween(2, 4);
         for (int k = 1; k < arrivals.size(); k++) {
-          Duration gap = Duration.between(arrivals.get(k - 1), arrivals.get(k));
           if (arrivals.get(k).isBefore(from)) {
             continue;
           }
           gaps++;
-          if (gap.compareTo(minGap) < 0) {
+          if (Duration.between(arrivals.get(k - 1), arrivals.get(k)).compareTo(minGap) < 0) {
             early++;
           }
-          if (gap.compareTo(maxGap) > 0) {
-            missed++;
+        }
+        // the plan never skips a period: each sync put the next one within interval + jitter of its end
+        for (WorkerRuns r : byFeed.getOrDefault(id, List.of())) {
+          if (r.kind().equals("sync") && r.next() != null) {
+            assertThat(Duration.between(r.finished(), r.next())).as("next run of %s planned after its sync", id)
+                .isLessThanOrEqualTo(maxPlanned);
           }
         }
       }
       assertThat(early).as("feeds synced twice within a period (gap < interval - jitter), of %s gaps", gaps).isZero();
-      assertThat(missed).as("gaps longer than interval + jitter + 2.5 s, of %s", gaps).isLessThanOrEqualTo(gaps / 100);
+      assertThat(lag.runs()).as("runs with a known due time").hasSizeGreaterThan(FEEDS * 2);
+      for (PickupLag.Run r : lag.runs()) {
+        assertThat(r.late()).as("run of %s started before it was due", r.feed()).isGreaterThanOrEqualTo(Duration.ofMillis(-1));
+      }
+      // a loaded machine makes every run late alike (measured: the shared lag); no run may wait much
+      // longer than the runs due with it. A lost execution, or one picked only after a restart or a
+      // dead-worker rescue, is late by seconds more than its cohort; pickup on an idle machine is
+      // within one polling interval (500 ms), and 1.5 s more is allowed for 1 % of the runs
+      Duration excessBound = Duration.ofMillis(500 + 1_500);
+      long excessive = lag.excessAbove(excessBound);
+      assertThat(excessive).as("runs started more than 2 s later than the runs due with them, of %s",
+          lag.runs().size()).isLessThanOrEqualTo(lag.runs().size() / 100);
+      // nothing lost: at the end of the window every feed is either due in the future or overdue by no
+      // more than the workers were behind at that moment (plus the same allowance)
+      Instant end = to;
+      Duration behindAtEnd = lag.behindAt(end);
+      for (Map.Entry<String, List<WorkerRuns>> e : byFeed.entrySet()) {
+        WorkerRuns last = null;
+        for (WorkerRuns r : e.getValue()) {
+          if (!r.started().isAfter(end)) {
+            last = r;
+          }
+        }
+        assertThat(last).as("a run of %s by the end of the window", e.getKey()).isNotNull();
+        assertThat(last.next()).as("%s still scheduled", e.getKey()).isNotNull();
+        assertThat(Duration.between(last.next(), end)).as("how overdue %s is at the end of the window", e.getKey())
+            .isLessThanOrEqualTo(behindAtEnd.plus(excessBound).plusSeconds(2));
+      }
+      System.out.printf("three worker JVMs: %d gaps checked, shared pickup lag up to %d ms, %d runs over it by > %d ms%n",
+          gaps, lag.worstShared().toMillis(), excessive, excessBound.toMillis());
 
       Map<String, Integer> perJvm = new HashMap<>();
       for (String name : names) {
@@ -89,7 +133,9 @@ class ThreeWorkerJvmsPostgresTest {
         assertThat(jvms.errors(name)).as("stderr of %s", name).doesNotContain("Exception in thread");
       }
       System.out.printf("three worker JVMs: %d gaps checked, runs per JVM %s%n", gaps, perJvm);
-      assertThat(perJvm.values()).as("runs per JVM %s", perJvm).allMatch(n -> n > FEEDS / 3);
+      // spread: each JVM took a fair part (a third each on an idle machine; at least a tenth under load)
+      int total = perJvm.values().stream().mapToInt(Integer::intValue).sum();
+      assertThat(perJvm.values()).as("runs per JVM %s", perJvm).allMatch(n -> n > total / 10);
     }
   }
 }

@@ -18,7 +18,9 @@ import java.util.concurrent.CountDownLatch;
  * classpath. Arguments are {@code key=value}: name, url, user, password, mode ({@code fetch}: feeds
  * f0..f(n-1) of tenant t defined in memory, fetch-only runner; {@code engine}: the real engine on a
  * {@link JdbcStore} over the same database, feeds as the test stored them), and for fetch mode base,
- * feeds, interval (ms). {@code enrol=now} enrols every feed due now instead of spread.
+ * feeds, interval (ms). {@code enrol=now} enrols every feed due now instead of spread. Each run prints
+ * {@code RUN <name> <feed> <kind> <started ms> <outcome|-> <finished ms> <next due ms|->} (see
+ * {@link WorkerRuns}).
  */
 public final class WorkerMain {
   private WorkerMain() {}
@@ -47,7 +49,9 @@ public final class WorkerMain {
         .shutdownMaxWait(Duration.ofSeconds(2))
         .enrolOnStart(!"now".equals(a.get("enrol")))
         .observer(r -> out("RUN " + name + " " + r.id().feedId() + " " + r.kind() + " "
-            + r.started().toEpochMilli() + " " + (r.report() == null ? "-" : r.report().outcome())));
+            + r.started().toEpochMilli() + " " + (r.report() == null ? "-" : r.report().outcome()) + " "
+            + r.finished().toEpochMilli() + " "
+            + (r.decision().nextRun() == null ? "-" : Long.toString(r.decision().nextRun().toEpochMilli()))));
     Store store;
     if ("engine".equals(a.get("mode"))) {
       store = JdbcStore.create(ds);
