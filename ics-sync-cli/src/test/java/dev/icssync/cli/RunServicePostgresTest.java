@@ -230,7 +230,7 @@ class RunServicePostgresTest {
         assertThat(n.get("total_ms").isIntegralNumber()).as(n.toString()).isTrue();
       });
       assertThat(b.err()).containsPattern("INFO " + SyncLog.LOGGER.replace(".", "\\.")
-          + " - tenant=\\S+ property=\\S+ feed=\\S+ source=\\S+ outcome=applied total_ms=\\d+ ");
+          + " - tenant=\\S+ property=\\S+ feed=\\S+ source=\\S+ outcome=[a-z_]+ total_ms=\\d+ ");
       String channelAddress = "127.0.0.1:" + channels.port();
       assertThat(a.err()).doesNotContain(channelAddress);
       assertThat(b.err()).doesNotContain(channelAddress);
