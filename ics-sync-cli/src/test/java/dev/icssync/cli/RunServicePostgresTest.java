@@ -185,13 +185,17 @@ class RunServicePostgresTest {
       proxy.restore();
       await(Duration.ofSeconds(90), "A ready again", () -> status(a, RunCommand.READY) == 200);
 
-      // SIGTERM: A stops taking work, finishes what runs, exits 0
+      // SIGTERM while A holds a sync: A stops taking work, finishes that sync, exits 0
+      String running = awaitPicked(a.name);
       signal(a.process, "TERM");
       Instant term = Instant.now();
       assertThat(a.process.waitFor(120, TimeUnit.SECONDS)).as("A exits after SIGTERM").isTrue();
       System.out.printf("run: SIGTERM to exit %.1f s%n", Duration.between(term, Instant.now()).toMillis() / 1000.0);
       assertThat(a.process.exitValue()).as(a.err()).isZero();
       assertThat(a.err()).contains("\"msg\":\"stopped\"");
+      String[] runningFeed = feeds.stream().filter(f -> running.equals(f[0] + "/" + f[1])).findFirst().orElseThrow();
+      assertThat(runsAfter(runningFeed[0], runningFeed[1], term)).as("the sync running at SIGTERM finished").isPositive();
+      assertThat(pickedBy(a.name)).as("executions left picked by the stopped worker").isZero();
 
       // stats --json counts exactly the runs the store holds
       Cli stats = Cli.run("stats", "--json", "--db", db);
