@@ -65,7 +65,8 @@ import picocli.CommandLine.Spec;
         "defaults). Feeds added with 'feeds add' (from anywhere) are found within",
         "--discover-interval and first synced within their poll interval; removed",
         "ones stop at their next due time, unfetched.",
-        "On jdbc:h2:... the same scheduler runs for this one process.",
+        "On jdbc:h2:... the same scheduler runs for this one process; add",
+        ";AUTO_SERVER=TRUE to a file URL so other commands can reach it meanwhile.",
         "Logs go to standard error: one INFO line per sync (logger dev.icssync.sync)",
         "with tenant, property, feed id, outcome and timings, never the URL."})
 final class RunCommand implements Callable<Integer> {
