@@ -97,8 +97,9 @@ import org.slf4j.LoggerFactory;
  *       not read its answer); not counted while a worker computes an answer;
  *   <li>{@link Builder#maxConnections} (default 1024): at the cap a new connection displaces the one
  *       that has been waiting or reading the longest;
- *   <li>request lines and header lines of at most 8 KiB, at most 100 headers (larger: {@code 400});
- *       request bodies are read and discarded, at most 16 requests per connection are pipelined.
+ *   <li>request lines and header lines of at most 8 KiB, at most 100 headers (beyond, the connection
+ *       is closed); request bodies are read and discarded; at most 16 requests of one connection in
+ *       the workers' hands at once (beyond, the connection is closed).
  * </ul>
  * The JDK's {@code com.sun.net.httpserver} cannot do this: it reads request heads on its executor
  * threads (four silent clients stop a pool of four) and its timeouts are JVM-wide system properties.
@@ -114,7 +115,7 @@ public final class ExportHttpServer implements AutoCloseable {
   private static final ExportEndpoint.Response BUSY =
       plain(503, "Service Unavailable\n", Map.of("Retry-After", "5"));
 
-  /** Request and header lines longer than this are refused with 400. */
+  /** A request line or header line longer than this closes the connection. */
   static final int MAX_LINE_LENGTH = 8 * 1024;
   static final int MAX_HEADER_COUNT = 100;
 
@@ -213,6 +214,11 @@ public final class ExportHttpServer implements AutoCloseable {
   /** Connections open now (for tests and metrics). */
   int openConnections() {
     return guard.open();
+  }
+
+  /** Whole requests waiting for a worker now. */
+  int queuedRequests() {
+    return workers.getQueue().size();
   }
 
   /** Stops accepting, closes the connections, and stops the worker threads. */
@@ -400,7 +406,7 @@ public final class ExportHttpServer implements AutoCloseable {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     }
 
-    /** Where to listen (default: loopback, a free port; read it back with {@link #port()}). */
+    /** Where to listen (default: loopback, a free port; read it back with {@link ExportHttpServer#port()}). */
     public Builder address(InetSocketAddress value) {
       this.address = Objects.requireNonNull(value, "address");
       return this;

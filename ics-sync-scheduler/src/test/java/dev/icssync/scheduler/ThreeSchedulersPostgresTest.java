@@ -201,7 +201,7 @@ class ThreeSchedulersPostgresTest {
     for (int w = 0; w < 3; w++) {
       worker("w" + w, warm.get(w), ds, FeedSyncScheduler.builder(ds).hostMinInterval("localhost", minGap));
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
+    await().atMost(Duration.ofMinutes(2)).until(() -> {
       for (int i = 0; i < 12; i++) {
         if (server.arrivalsOf("polite" + i).size() < 3) {
           return false;

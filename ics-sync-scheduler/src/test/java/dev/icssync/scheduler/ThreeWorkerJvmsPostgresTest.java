@@ -41,7 +41,7 @@ class ThreeWorkerJvmsPostgresTest {
             "password=" + db.password(), "mode=fetch", "base=" + base, "feeds=" + FEEDS,
             "interval=" + INTERVAL.toMillis());
       }
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
+      await().atMost(Duration.ofMinutes(3)).until(() -> {
         for (String name : names) {
           if (!jvms.output(name).contains("READY " + name)) {
             return false;

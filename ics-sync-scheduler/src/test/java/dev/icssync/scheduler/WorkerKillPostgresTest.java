@@ -41,7 +41,7 @@ class WorkerKillPostgresTest {
         processes.add(jvms.start(WorkerMain.class, "name=" + name, "url=" + db.jdbcUrl(), "user=" + db.user(),
             "password=" + db.password(), "mode=fetch", "base=" + base, "feeds=40", "interval=4000"));
       }
-      await().atMost(Duration.ofSeconds(40)).until(() -> {
+      await().atMost(Duration.ofMinutes(3)).until(() -> {
         for (String name : names) {
           if (!jvms.output(name).contains("READY " + name)) {
             return false;
@@ -49,7 +49,7 @@ class WorkerKillPostgresTest {
         }
         return true;
       });
-      await().atMost(Duration.ofSeconds(20)).until(() -> picked(ds, "victim").size() >= 2);
+      await().atMost(Duration.ofMinutes(2)).until(() -> picked(ds, "victim").size() >= 2);
 
       Process victim = processes.get(2);
       victim.destroyForcibly();
@@ -60,11 +60,11 @@ class WorkerKillPostgresTest {
 
       // db-scheduler declares an execution dead once its heartbeat is MISSED heartbeats old and looks
       // for dead ones every 2 heartbeats; a survivor then picks it within one polling interval. The
-      // margin covers the survivors' own delays on a loaded 2-core machine (three worker JVMs, the
-      // database and the build share it: 4.6-5.8 s seen against 6.5 s); a revival that never comes,
-      // or only after a restart, fails the await below instead.
+      // margin covers the survivors' own delays on a lightly loaded 2-core machine (4.6-5.8 s seen
+      // against 6.5 s); a busier machine widens it by the lag it measurably imposed (below). A revival
+      // that never comes fails the await (a liveness guard); one that comes late fails the bound.
       Duration bound = HEARTBEAT.multipliedBy(MISSED + 2L).plus(POLLING).plusMillis(2_500);
-      await().atMost(bound.plusSeconds(15)).until(() -> picked(ds, "victim").isEmpty()
+      await().atMost(Duration.ofMinutes(3)).until(() -> picked(ds, "victim").isEmpty()
           && orphans.stream().allMatch(id -> server.arrivalsOf(feedId(id)).stream().anyMatch(t -> t.isAfter(killedAt))));
       Duration worst = Duration.ZERO;
       for (String id : orphans) {
@@ -88,7 +88,7 @@ class WorkerKillPostgresTest {
       assertThat(server.overlaps).hasValue(0);
       // and every feed keeps running on the survivors
       Instant later = Instant.now();
-      await().atMost(Duration.ofSeconds(15)).until(() -> {
+      await().atMost(Duration.ofMinutes(2)).until(() -> {
         for (int i = 0; i < 40; i++) {
           if (server.arrivalsOf("f" + i).stream().noneMatch(t -> t.isAfter(later))) {
             return false;

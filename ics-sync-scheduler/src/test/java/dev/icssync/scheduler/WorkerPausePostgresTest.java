@@ -46,19 +46,19 @@ class WorkerPausePostgresTest {
       CountDownLatch fetching = server.hold("z");
 
       Process paused = jvms.start(WorkerMain.class, args("paused", db, "enrol=now"));
-      assertThat(fetching.await(40, TimeUnit.SECONDS)).as("the first worker is downloading version 1").isTrue();
+      assertThat(fetching.await(3, TimeUnit.MINUTES)).as("the first worker is downloading version 1").isTrue();
       WorkerProcesses.signal(paused, "STOP");
       server.version("z", 2);
       server.release("z"); // version 1's bytes wait in the stopped worker's socket
 
       Process other = jvms.start(WorkerMain.class, args("other", db));
-      await().atMost(Duration.ofSeconds(40)).until(() -> jvms.output("other").stream()
+      await().atMost(Duration.ofMinutes(3)).until(() -> jvms.output("other").stream()
           .anyMatch(l -> l.startsWith("REPORT other z ")));
       assertThat(jvms.output("other")).anyMatch(l -> l.startsWith("REPORT other z " + SyncOutcome.APPLIED));
       List<CalendarEvent> afterRevival = store.eventsOfFeed("acme", "z");
 
       WorkerProcesses.signal(paused, "CONT");
-      await().atMost(Duration.ofSeconds(30)).until(() -> jvms.output("paused").stream()
+      await().atMost(Duration.ofMinutes(2)).until(() -> jvms.output("paused").stream()
           .anyMatch(l -> l.startsWith("REPORT paused z ")));
       assertThat(jvms.output("paused")).as(jvms.output("paused").toString())
           .anyMatch(l -> l.startsWith("REPORT paused z " + SyncOutcome.STALE));
