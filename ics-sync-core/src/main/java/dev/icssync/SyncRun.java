@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param failure typed failure reason, if any
  * @param counts change counts
  * @param message redacted message
+ * @param bytes size of the body the run fetched (decoded), 0 when it fetched none
  */
 public record SyncRun(
     String runId,
@@ -28,7 +29,8 @@ public record SyncRun(
     SyncOutcome outcome,
     @Nullable FailureReason failure,
     ChangeCounts counts,
-    String message) {
+    String message,
+    long bytes) {
 
   public SyncRun {
     Objects.requireNonNull(runId, "runId");
@@ -39,5 +41,15 @@ public record SyncRun(
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(counts, "counts");
     Objects.requireNonNull(message, "message");
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must not be negative, was " + bytes);
+    }
+  }
+
+  /** A run that fetched no body (or whose size is not known). */
+  public SyncRun(String runId, String tenant, String feedId, long generation, Instant startedAt,
+      Instant finishedAt, SyncOutcome outcome, @Nullable FailureReason failure, ChangeCounts counts,
+      String message) {
+    this(runId, tenant, feedId, generation, startedAt, finishedAt, outcome, failure, counts, message, 0);
   }
 }

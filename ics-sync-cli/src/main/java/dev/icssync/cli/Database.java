@@ -21,13 +21,18 @@ final class Database implements AutoCloseable {
   }
 
   static Database open(String url) {
+    return open(url, 4);
+  }
+
+  /** {@link #open(String)} with a pool of {@code poolSize} connections. */
+  static Database open(String url, int poolSize) {
     if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
       throw new CliException(IcsSyncCli.USAGE, "--db takes jdbc:h2:... or jdbc:postgresql:..., not " + redact(url));
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setPoolName("ics-sync-cli");
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(0);
     config.setConnectionTimeout(10_000);
     HikariDataSource ds;
@@ -55,6 +60,10 @@ final class Database implements AutoCloseable {
     int semi = url.startsWith("jdbc:h2:") ? url.indexOf(';') : -1;
     int cut = q >= 0 ? q : semi;
     return cut >= 0 ? url.substring(0, cut) + "..." : url;
+  }
+
+  javax.sql.DataSource dataSource() {
+    return dataSource;
   }
 
   JdbcStore store() {

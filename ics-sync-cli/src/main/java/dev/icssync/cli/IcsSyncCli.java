@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
         ExportCommand.class,
         TokensCommand.class,
         ServeCommand.class,
+        RunCommand.class,
+        StatsCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

@@ -91,7 +91,7 @@ public final class JdbcStore implements Store {
       + "first_recurrence_id, second_feed_id, second_uid, second_recurrence_id, overlap_start, overlap_end, status, "
       + "winner_feed_id, winner_uid, winner_recurrence_id, opened_at, resolved_at";
   private static final String RUN_COLUMNS = "tenant, feed_id, run_id, generation, started_at, finished_at, outcome, "
-      + "failure, seen, created, updated, cancelled, reinstated, unchanged, uid_reissued, held_back, message";
+      + "failure, seen, created, updated, cancelled, reinstated, unchanged, uid_reissued, held_back, message, bytes, duration_ms";
   private static final String TOKEN_COLUMNS = "hash, tenant, property, channel, created_at, expires_at, revoked_at";
   private static final String PROPERTY_COLUMNS = "tenant, property, zone, check_in, check_out";
 
@@ -340,7 +340,7 @@ public final class JdbcStore implements Store {
 
   /** The run's values, typed for an INSERT ... SELECT (parameters of a select list have no type of their own). */
   private static final String RUN_VALUES_TYPED = "?::text, ?::text, ?::text, ?::int8, ?::timestamptz, ?::timestamptz, "
-      + "?::text, ?::text, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::text";
+      + "?::text, ?::text, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::int4, ?::text, ?::int8, ?::int8";
 
   /**
    * Writes the state when the stored generation is the state's own, and then the run; false (and
@@ -358,7 +358,7 @@ public final class JdbcStore implements Store {
       }
       if (run != null) {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           bindRun(ps, 1, run);
           ps.executeUpdate();
         }
@@ -402,6 +402,8 @@ public final class JdbcStore implements Store {
     ps.setInt(i + 14, n.uidReissued());
     ps.setInt(i + 15, n.heldBack());
     ps.setString(i + 16, r.message());
+    ps.setLong(i + 17, r.bytes());
+    ps.setLong(i + 18, Math.max(0, java.time.Duration.between(r.startedAt(), r.finishedAt()).toMillis()));
   }
 
   // --------------------------------------------------------------------------------------- events
@@ -610,7 +612,7 @@ public final class JdbcStore implements Store {
                 failure == null ? null : FailureReason.valueOf(failure),
                 new ChangeCounts(rs.getInt(9), rs.getInt(10), rs.getInt(11), rs.getInt(12), rs.getInt(13),
                     rs.getInt(14), rs.getInt(15), rs.getInt(16)),
-                rs.getString(17)));
+                rs.getString(17), rs.getLong(18)));
           }
         }
         return out;

@@ -22,3 +22,16 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- the statistics view reads icssync_sync_run and icssync_feed: with the caller's policies
+-- (security_invoker, PostgreSQL 15+), not its owner's, who bypasses them. Older servers cannot
+-- apply them through a view, so there it is not readable by tenants at all.
+DO $$
+BEGIN
+  IF current_setting('server_version_num')::int >= 150000 THEN
+    EXECUTE 'ALTER VIEW icssync_sync_run_stats SET (security_invoker = true)';
+  ELSE
+    EXECUTE 'REVOKE ALL ON icssync_sync_run_stats FROM PUBLIC';
+  END IF;
+END
+$$;

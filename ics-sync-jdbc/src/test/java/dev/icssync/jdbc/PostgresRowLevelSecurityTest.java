@@ -103,6 +103,10 @@ class PostgresRowLevelSecurityTest {
       assertThat(count(c, "SELECT count(*) FROM icssync_event WHERE tenant = '" + a + "'", b)).isZero();
       assertThat(count(c, "SELECT count(*) FROM icssync_feed_state", b)).isZero();
       assertThat(count(c, "SELECT count(*) FROM icssync_event", a)).isEqualTo(5);
+      // the statistics view applies the caller's policies, not its owner's
+      assertThat(count(c, "SELECT count(*) FROM icssync_sync_run_stats", b)).isZero();
+      assertThat(count(c, "SELECT count(*) FROM icssync_sync_run_stats", null)).isZero();
+      assertThat(count(c, "SELECT count(*) FROM icssync_sync_run_stats", a)).isEqualTo(1);
       // and cannot write rows for A
       c.setAutoCommit(false);
       setTenant(c, b);

@@ -270,6 +270,15 @@ public final class FeedSyncScheduler implements AutoCloseable {
         .map(ScheduledExecution::getExecutionTime);
   }
 
+  /**
+   * Whether this worker is started and not stopping: it polls for due feeds and keeps the
+   * heartbeats of its running syncs (a readiness check's "the scheduler is running").
+   */
+  public boolean running() {
+    com.github.kagkarlsson.scheduler.SchedulerState state = scheduler.getSchedulerState();
+    return state.isStarted() && !state.isShuttingDown();
+  }
+
   /** Stops polling and waits (bounded by {@code shutdownMaxWait}) for running syncs. */
   @Override
   public void close() {

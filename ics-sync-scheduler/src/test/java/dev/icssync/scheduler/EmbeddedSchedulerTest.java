@@ -72,6 +72,14 @@ class EmbeddedSchedulerTest {
   }
 
   @Test
+  void runningIsTrueFromStartUntilClose() {
+    FeedSyncScheduler w = start(builder());
+    assertThat(w.running()).isTrue();
+    w.close();
+    assertThat(w.running()).isFalse();
+  }
+
+  @Test
   void everyFeedRunsOncePerIntervalWithinTheJitterAndNeverTwiceAtOnce() {
     Duration interval = Duration.ofMillis(1_000);
     for (int i = 0; i < 30; i++) {

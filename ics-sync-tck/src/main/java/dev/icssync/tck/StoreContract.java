@@ -186,7 +186,8 @@ public abstract class StoreContract {
 
   protected static SyncRun run(String tenant, String feedId, long generation, Instant startedAt, String message) {
     return new SyncRun("run-" + UUID.randomUUID(), tenant, feedId, generation, startedAt,
-        startedAt.plusMillis(250), SyncOutcome.APPLIED, null, new ChangeCounts(5, 1, 2, 1, 0, 1, 0, 0), message);
+        startedAt.plusMillis(250), SyncOutcome.APPLIED, null, new ChangeCounts(5, 1, 2, 1, 0, 1, 0, 0), message,
+        4_096 + generation);
   }
 
   protected static Conflict conflict(String tenant, String property, EventKey a, EventKey b, Instant openedAt,

@@ -524,7 +524,7 @@ public final class SyncEngine {
   private SyncRun run(Attempt a, long generation, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, String message) {
     return new SyncRun(runId(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
-        settings.clock().instant(), outcome, failure, counts, message);
+        settings.clock().instant(), outcome, failure, counts, message, a.bytes);
   }
 
   /**
