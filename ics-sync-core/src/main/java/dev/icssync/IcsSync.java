@@ -51,7 +51,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code QUARANTINED} until the same result is seen {@code quarantineConfirmations} times in
  *       a row, or {@link SyncMode#FORCE} confirms it. Upserts proceed meanwhile.</li>
  *   <li>A failed fetch or a body that is not a calendar changes only the feed state (failure count,
- *       error, next due with exponential backoff capped at a day, or the server's Retry-After).</li>
+ *       error, next due with exponential backoff capped at a day, or the server's Retry-After); so
+ *       does a sync whose apply failed in the store.</li>
+ *   <li>Text no database can store (NUL, lone surrogates, over-long UIDs) is made storable before
+ *       any store sees it, keeping every UID's identity, so one such event never blocks its feed.</li>
  *   <li>After a change, double bookings of the property are detected (availability rules and pairs
  *       of blocks left out), conflicts opened, carried over or resolved, and listeners, the export
  *       cache and the purge hook told.</li>

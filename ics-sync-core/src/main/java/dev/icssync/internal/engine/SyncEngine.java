@@ -24,6 +24,7 @@ import dev.icssync.ical.IcalParser;
 import dev.icssync.ical.ParseOptions;
 import dev.icssync.ical.ParseResult;
 import dev.icssync.ical.ParsedEvent;
+import dev.icssync.internal.StorableText;
 import dev.icssync.internal.conflict.ConflictDetector;
 import dev.icssync.internal.conflict.ConflictLifecycle;
 import dev.icssync.internal.profile.ProfileRegistry;
@@ -154,12 +155,10 @@ public final class SyncEngine {
               ChangeCounts.NONE, List.of());
         } catch (IcsSyncException.StorageException e) {
           log.warn("sync of feed {} failed in the store: {}", feedId, e.toString());
-          report = a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
-              "store failed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+          report = failedMidway(a, FailureReason.STORAGE, "store failed: " + e.getClass().getSimpleName());
         } catch (RuntimeException e) {
           log.warn("sync of feed {} failed unexpectedly", feedId, e);
-          report = a.report(SyncOutcome.FAILED, FailureReason.INTERNAL,
-              "unexpected " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+          report = failedMidway(a, FailureReason.INTERNAL, "unexpected " + e.getClass().getSimpleName());
         }
         return finish(a, report);
       } finally {
@@ -326,8 +325,10 @@ public final class SyncEngine {
         continue;
       }
       DateRange range = n.range() != null ? n.range() : e.range();
-      out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), uid, e.recurrenceId()), range, n.kind(),
-          n.status(), n.summary()));
+      // what a database cannot hold (NUL, lone surrogates, over-long keys) is made storable here, for
+      // every store, before the diff: stored and incoming keys are compared in the same form
+      out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), StorableText.key(uid),
+          StorableText.key(e.recurrenceId())), range, n.kind(), n.status(), StorableText.text(n.summary())));
     }
     return out;
   }
@@ -433,9 +434,35 @@ public final class SyncEngine {
     return a.report(outcome, null, message, ChangeCounts.NONE, changes);
   }
 
+  /**
+   * A sync that threw after it began (the apply failed in the store, say): the apply rolled back, so
+   * the failure is recorded in the feed's state like a failed fetch (failure count, last error,
+   * backoff) and the change log, or the feed would look healthy while none of its changes reach
+   * the store. When even that write fails (the store is down) the report alone says it.
+   */
+  private SyncReport failedMidway(Attempt a, FailureReason reason, String message) {
+    if (a.state != null && a.mode != SyncMode.DRY_RUN) {
+      try {
+        return recordFailure(a, reason, message, null);
+      } catch (IcsSyncException.StaleGenerationException e) {
+        return a.report(SyncOutcome.STALE, null, "a newer sync of this feed started; this one was rejected",
+            ChangeCounts.NONE, List.of());
+      } catch (RuntimeException e) {
+        log.warn("could not record the failed sync of feed {} in its state: {}", a.feed.id(), e.toString());
+      }
+    }
+    return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE, List.of());
+  }
+
   private SyncReport fail(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
-    FeedState s = a.state;
     String message = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + detail;
+    return recordFailure(a, reason, message, retryAfter);
+  }
+
+  private SyncReport recordFailure(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
+    FeedState s = a.state;
+    // the message may quote the feed (a parser's complaint): it is stored, so it must be storable
+    String message = StorableText.text(detail);
     if (a.mode == SyncMode.DRY_RUN) {
       return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE, List.of());
     }
@@ -461,15 +488,21 @@ public final class SyncEngine {
 
   private FeedState success(Attempt a, FeedState s, @Nullable String etag, @Nullable String lastModified,
       @Nullable String digest, int version, @Nullable Quarantine quarantine, Instant now) {
-    return new FeedState(s.tenant(), s.feedId(), etag, lastModified, digest, version, s.lastAttempt(), now, 0,
+    // validators are sent back as they were received: one that cannot be stored is dropped, not altered
+    return new FeedState(s.tenant(), s.feedId(), storableOrNull(etag), storableOrNull(lastModified), digest, version,
+        s.lastAttempt(), now, 0,
         null, Backoff.afterSuccess(now, a.feed.pollInterval()), quarantine,
         s.generation());
+  }
+
+  private static @Nullable String storableOrNull(@Nullable String validator) {
+    return validator == null || StorableText.isStorable(validator) ? validator : null;
   }
 
   private SyncRun run(Attempt a, long generation, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, String message) {
     return new SyncRun(runId(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
-        settings.clock().instant(), outcome, failure, counts, message);
+        settings.clock().instant(), outcome, failure, counts, StorableText.text(message));
   }
 
   /**
