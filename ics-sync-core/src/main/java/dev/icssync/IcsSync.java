@@ -107,23 +107,57 @@ public final class IcsSync implements AutoCloseable {
     return engine.sync(tenant, feedId, mode);
   }
 
-  /** Syncs every active feed of a tenant in parallel (bounded); reports in feed-id order. */
-  public List<SyncReport> syncTenant(String tenant) {
+  /**
+   * Syncs one feed if it is due ({@link NextDue#HONOUR}), else reports it {@code SKIPPED} with
+   * {@code not due until <instant>} without fetching; with {@link NextDue#IGNORE}, the same as
+   * {@link #syncFeed(String, String, SyncMode)}.
+   */
+  public SyncReport syncFeed(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
     Objects.requireNonNull(tenant, "tenant");
-    return syncFeeds(settings.store().feeds(tenant));
+    Objects.requireNonNull(feedId, "feedId");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(nextDue, "nextDue");
+    return engine.sync(tenant, feedId, mode, nextDue);
   }
 
-  /** Syncs every active feed of every tenant in parallel (bounded); reports in tenant, feed-id order. */
+  /**
+   * Syncs the active feeds of a tenant that are due ({@link NextDue#HONOUR}), in parallel (bounded);
+   * one report per active feed, in feed-id order, those not due {@code SKIPPED}.
+   */
+  public List<SyncReport> syncTenant(String tenant) {
+    return syncTenant(tenant, NextDue.HONOUR);
+  }
+
+  /**
+   * Syncs the active feeds of a tenant in parallel (bounded): only those that are due, or every one
+   * with {@link NextDue#IGNORE}. One report per active feed, in feed-id order.
+   */
+  public List<SyncReport> syncTenant(String tenant, NextDue nextDue) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(nextDue, "nextDue");
+    return syncFeeds(settings.store().feeds(tenant), nextDue);
+  }
+
+  /**
+   * Syncs the active feeds of every tenant that are due ({@link NextDue#HONOUR}), in parallel
+   * (bounded); one report per active feed, in tenant, feed-id order, those not due {@code SKIPPED}.
+   */
   public List<SyncReport> syncAll() {
-    return syncFeeds(settings.store().allFeeds());
+    return syncAll(NextDue.HONOUR);
   }
 
-  private List<SyncReport> syncFeeds(List<Feed> feeds) {
+  /** {@link #syncAll()}, or every active feed whatever its next due time with {@link NextDue#IGNORE}. */
+  public List<SyncReport> syncAll(NextDue nextDue) {
+    Objects.requireNonNull(nextDue, "nextDue");
+    return syncFeeds(settings.store().allFeeds(), nextDue);
+  }
+
+  private List<SyncReport> syncFeeds(List<Feed> feeds, NextDue nextDue) {
     List<Feed> active = feeds.stream().filter(Feed::active).toList();
     if (active.isEmpty()) {
       return List.of();
     }
-    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL));
+    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
   }
 
   private ExecutorService executor() {

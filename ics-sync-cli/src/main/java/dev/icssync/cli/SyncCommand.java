@@ -3,6 +3,7 @@ package dev.icssync.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
+import dev.icssync.NextDue;
 import dev.icssync.SyncMode;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
@@ -32,6 +33,10 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--feed", paramLabel = "ID", description = "one feed (an inactive one too)") @Nullable String feedId;
   @Option(names = "--force", description = "fetch unconditionally and confirm held-back cancellations")
   boolean force;
+  @Option(names = "--due-only", description = {"sync only the feeds that are due: poll interval, failure backoff "
+      + "and the channel's Retry-After honoured (for cron); the others are reported skipped, not due until when",
+      "without it every selected active feed is synced now"})
+  boolean dueOnly;
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
   @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host (repeatable)")
   List<String> allowHosts = new ArrayList<>();
@@ -56,7 +61,7 @@ final class SyncCommand implements Callable<Integer> {
         for (Feed f : feeds) {
           futures.add(pool.submit(() -> {
             try {
-              return sync.syncFeed(f.tenant(), f.id(), mode);
+              return sync.syncFeed(f.tenant(), f.id(), mode, dueOnly ? NextDue.HONOUR : NextDue.IGNORE);
             } finally {
               progress.step();
             }

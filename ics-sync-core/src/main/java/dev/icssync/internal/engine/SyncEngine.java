@@ -13,6 +13,7 @@ import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException;
+import dev.icssync.NextDue;
 import dev.icssync.PropertySettings;
 import dev.icssync.Quarantine;
 import dev.icssync.SyncMode;
@@ -96,8 +97,17 @@ public final class SyncEngine {
     return readingVersion;
   }
 
-  /** Syncs one feed. Never throws for bad input or adapter failures. */
+  /** Syncs one feed, whatever its next due time. Never throws for bad input or adapter failures. */
   public SyncReport sync(String tenant, String feedId, SyncMode mode) {
+    return sync(tenant, feedId, mode, NextDue.IGNORE);
+  }
+
+  /**
+   * Syncs one feed; with {@link NextDue#HONOUR} a feed not due yet is {@code SKIPPED} before anything
+   * else (no limiter admission, no fetch, no write, no listener: it is no sync attempt). Never throws
+   * for bad input or adapter failures.
+   */
+  public SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
     Instant startedAt = settings.clock().instant();
     long t0 = System.nanoTime();
     Optional<Feed> found;
@@ -124,6 +134,21 @@ public final class SyncEngine {
       Attempt a = new Attempt(feed, mode, startedAt, t0);
       if (!feed.active()) {
         return finish(a, a.skipped("feed is inactive"));
+      }
+      if (nextDue == NextDue.HONOUR) {
+        FeedState current;
+        try {
+          current = store.state(tenant, feedId);
+        } catch (RuntimeException e) {
+          log.warn("sync of feed {} could not read the feed's state: {}", feedId, e.toString());
+          return a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
+              "could not read the feed's state: " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+        }
+        if (!current.isDue(startedAt)) {
+          // not a sync attempt: no limiter admission, no write, no listener (a host polls often)
+          log.debug("feed {} is not due until {}", feedId, current.nextDue());
+          return a.skipped("not due until " + current.nextDue());
+        }
       }
       boolean admitted;
       try {
