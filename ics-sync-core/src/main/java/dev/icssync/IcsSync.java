@@ -55,9 +55,10 @@ import org.jspecify.annotations.Nullable;
  *       does a sync whose apply failed in the store.</li>
  *   <li>Text no database can store (NUL, lone surrogates, over-long UIDs) is made storable before
  *       any store sees it, keeping every UID's identity, so one such event never blocks its feed.</li>
- *   <li>After a change, double bookings of the property are detected (availability rules and pairs
- *       of blocks left out), conflicts opened, carried over or resolved, and listeners, the export
- *       cache and the purge hook told.</li>
+ *   <li>After a change, double bookings of the property are detected among the events that block
+ *       dates ({@link SyncConfig#blocksDates}, the rule exports follow too; availability rules and
+ *       pairs of blocks left out), conflicts opened, carried over or resolved, and listeners, the
+ *       export cache and the purge hook told.</li>
  * </ul>
  */
 public final class IcsSync implements AutoCloseable {
@@ -264,11 +265,12 @@ public final class IcsSync implements AutoCloseable {
   /**
    * Renders the export of a view: deterministic RFC 5545 bytes (same stored events and day, same
    * bytes), cached in {@link Settings#exportCache()} until a sync or {@link #saveProperty} changes
-   * the property.
+   * the property. Only events that block dates ({@link SyncConfig#blocksDates}, the rule double-booking
+   * detection follows too) are exported.
    */
   public ExportedCalendar export(ExportView view) {
     return new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),
-        settings.exportCache()).export(view);
+        settings.exportCache(), settings.config()::blocksDates).export(view);
   }
 
   /** Create, rotate, revoke and resolve the secret tokens of export URLs. */

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param windowBack how far back recurrences are expanded and events considered (default 30 days)
  * @param windowAhead how far ahead (default 730 days)
  * @param defaultZone zone for floating times when neither the feed nor the property names one
+ * @param personalEventsBlock whether events of kind {@link EventKind#EVENT} (what Google, Outlook
+ *     and other personal or generic calendars yield: owner stays, maintenance, meetings) take the
+ *     property's dates (default true); see {@link #blocksDates}
  */
 public record SyncConfig(
     double massCancelShare,
@@ -26,7 +29,8 @@ public record SyncConfig(
     int perHostParallelism,
     Duration windowBack,
     Duration windowAhead,
-    ZoneId defaultZone) {
+    ZoneId defaultZone,
+    boolean personalEventsBlock) {
 
   public SyncConfig {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
@@ -39,6 +43,17 @@ public record SyncConfig(
     Checks.nonNegative(windowBack, "windowBack");
     Checks.positive(windowAhead, "windowAhead");
     Objects.requireNonNull(defaultZone, "defaultZone");
+  }
+
+  /**
+   * Whether an event of {@code kind} takes the property's dates: the one rule that double-booking
+   * detection and every export follow, so that a date counted as taken when looking for double
+   * bookings is also closed on the channels the property is exported to, and the other way round.
+   * Reservations, blocks and tentative holds always do; events of personal calendars
+   * ({@link EventKind#EVENT}) do when {@link #personalEventsBlock} is on (the default).
+   */
+  public boolean blocksDates(EventKind kind) {
+    return kind != EventKind.EVENT || personalEventsBlock;
   }
 
   public static SyncConfig defaults() {
@@ -58,6 +73,7 @@ public record SyncConfig(
     private Duration windowBack = Duration.ofDays(30);
     private Duration windowAhead = Duration.ofDays(730);
     private ZoneId defaultZone = ZoneOffset.UTC;
+    private boolean personalEventsBlock = true;
 
     private Builder() {}
 
@@ -96,9 +112,21 @@ public record SyncConfig(
       return this;
     }
 
+    /**
+     * Whether events of personal calendars (kind {@link EventKind#EVENT}: Google, Outlook) block
+     * dates, in double-booking detection and in exports alike. On by default: an owner's stay or a
+     * maintenance day in the owner's calendar closes the dates on every channel. Turn it off when
+     * those calendars hold appointments that do not occupy the property; the events are still
+     * stored and listed.
+     */
+    public Builder personalEventsBlock(boolean value) {
+      this.personalEventsBlock = value;
+      return this;
+    }
+
     public SyncConfig build() {
       return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
-          windowBack, windowAhead, defaultZone);
+          windowBack, windowAhead, defaultZone, personalEventsBlock);
     }
   }
 }

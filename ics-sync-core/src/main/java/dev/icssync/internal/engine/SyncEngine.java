@@ -389,7 +389,7 @@ public final class SyncEngine {
       // both reads decide what is saved: never from a lagging replica (the sync's own apply, or a
       // conflict just opened elsewhere, would be missing and open conflicts resolved wrongly)
       List<CalendarEvent> events = store.eventsForWrite(new EventQuery(tenant, property, from, null, false));
-      List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps);
+      List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps, settings.config()::blocksDates);
       List<Conflict> existing = new ArrayList<>();
       for (Conflict c : store.conflictsForWrite(tenant, property, null)) {
         if (c.overlap().end().isAfter(coveredFrom)) {
