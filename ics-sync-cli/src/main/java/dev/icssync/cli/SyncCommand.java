@@ -33,9 +33,9 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--feed", paramLabel = "ID", description = "one feed (an inactive one too)") @Nullable String feedId;
   @Option(names = "--force", description = "fetch unconditionally and confirm held-back cancellations")
   boolean force;
-  @Option(names = "--due-only", description = {"sync only the feeds that are due: poll interval, failure backoff "
-      + "and the channel's Retry-After honoured (for cron); the others are reported skipped, not due until when",
-      "without it every selected active feed is synced now"})
+  @Option(names = "--due-only", description = "for cron: sync only the feeds that are due (poll interval, failure "
+      + "backoff and the channel's Retry-After honoured) and report the others skipped, not due until when; "
+      + "without it every selected active feed is synced now")
   boolean dueOnly;
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
   @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host (repeatable)")
