@@ -23,7 +23,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Rules, applied in this order to the property's active events:
  * <ol>
- *   <li>only the {@link #kinds} asked for (default: reservations, blocks and tentative holds);
+ *   <li>only events that take the property's dates by {@code SyncConfig.blocksDates}, the rule
+ *       double-booking detection follows too (reservations, blocks, tentative holds, and the
+ *       events of personal calendars such as an owner's Google or Outlook calendar unless the
+ *       host turned {@code SyncConfig.personalEventsBlock} off), and of those only the
+ *       {@link #kinds} asked for (default: every kind);
  *   <li>events imported from {@link #channel} are left out, so nothing echoes back to it;
  *   <li>every event is widened by {@link #paddingDaysBefore} / {@link #paddingDaysAfter} days
  *       (blocks too: the channel should not sell a turnover day whatever closed the dates);
@@ -48,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param tenant tenant
  * @param property property
- * @param kinds event kinds to export (not empty)
+ * @param kinds event kinds to export (not empty; default every kind), among those that block dates
  * @param channel the channel this export is for (its own events are left out), or null for the
  *     merged view of every source
  * @param paddingDaysBefore days added before every event (0 to 366)
@@ -76,8 +80,11 @@ public record ExportView(
     boolean availabilityRules) {
 
   public static final Duration DEFAULT_HORIZON = Duration.ofDays(730);
-  public static final Set<EventKind> DEFAULT_KINDS =
-      Set.copyOf(EnumSet.of(EventKind.RESERVATION, EventKind.BLOCK, EventKind.TENTATIVE));
+  /**
+   * Every kind: what is exported is what blocks dates ({@code SyncConfig.blocksDates}, the rule of
+   * double-booking detection too); {@link #withKinds} narrows a view further.
+   */
+  public static final Set<EventKind> DEFAULT_KINDS = Set.copyOf(EnumSet.allOf(EventKind.class));
   public static final LocalDate DEFAULT_PLACEHOLDER_DATE = LocalDate.of(2000, 1, 1);
   private static final int MAX_PADDING_DAYS = 366;
   private static final Duration MAX_HORIZON = Duration.ofDays(3653);
@@ -129,7 +136,10 @@ public record ExportView(
     }
   }
 
-  /** The default view of a property: every source, default kinds, no padding, 730 days, neutral. */
+  /**
+   * The default view of a property: every source, every event that blocks dates, no padding,
+   * 730 days, neutral.
+   */
   public static ExportView forProperty(String tenant, String property) {
     return new ExportView(tenant, property, DEFAULT_KINDS, null, 0, 0, DEFAULT_HORIZON, false,
         DEFAULT_PLACEHOLDER_DATE, Privacy.NEUTRAL, null, false);

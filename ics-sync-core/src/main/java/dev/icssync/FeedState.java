@@ -53,6 +53,14 @@ public record FeedState(
     return new FeedState(tenant, feedId, null, null, null, 0, null, null, 0, null, null, null, 0);
   }
 
+  /**
+   * True when the feed should be fetched at {@code now}: never synced, or its {@link #nextDue} has
+   * come (the poll interval after a success, the backoff or Retry-After after a failure).
+   */
+  public boolean isDue(Instant now) {
+    return nextDue == null || !nextDue.isAfter(now);
+  }
+
   public boolean isQuarantined() {
     return quarantine != null;
   }

@@ -54,10 +54,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>An empty or blank body (or a 204) is a failure ({@code EMPTY_BODY}), and so is a body cut off
  *       inside a component, whatever the fetcher: only a calendar without events is an empty result.</li>
  *   <li>A failed fetch or a body that is not a calendar changes only the feed state (failure count,
- *       error, next due with exponential backoff capped at a day, or the server's Retry-After).</li>
- *   <li>After a change, double bookings of the property are detected (availability rules and pairs
- *       of blocks left out), conflicts opened, carried over or resolved, and listeners, the export
- *       cache and the purge hook told.</li>
+ *       error, next due with exponential backoff capped at a day, or the server's Retry-After); so
+ *       does a sync whose apply failed in the store.</li>
+ *   <li>Text no database can store (NUL, lone surrogates, over-long UIDs) is made storable before
+ *       any store sees it, keeping every UID's identity, so one such event never blocks its feed.</li>
+ *   <li>After a change, double bookings of the property are detected among the events that block
+ *       dates ({@link SyncConfig#blocksDates}, the rule exports follow too; availability rules and
+ *       pairs of blocks left out), conflicts opened, carried over or resolved, and listeners, the
+ *       export cache and the purge hook told.</li>
  * </ul>
  */
 public final class IcsSync implements AutoCloseable {
@@ -131,23 +135,57 @@ public final class IcsSync implements AutoCloseable {
     return engine.confirmQuarantine(tenant, feedId);
   }
 
-  /** Syncs every active feed of a tenant in parallel (bounded); reports in feed-id order. */
-  public List<SyncReport> syncTenant(String tenant) {
+  /**
+   * Syncs one feed if it is due ({@link NextDue#HONOUR}), else reports it {@code SKIPPED} with
+   * {@code not due until <instant>} without fetching; with {@link NextDue#IGNORE}, the same as
+   * {@link #syncFeed(String, String, SyncMode)}.
+   */
+  public SyncReport syncFeed(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
     Objects.requireNonNull(tenant, "tenant");
-    return syncFeeds(settings.store().feeds(tenant));
+    Objects.requireNonNull(feedId, "feedId");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(nextDue, "nextDue");
+    return engine.sync(tenant, feedId, mode, nextDue);
   }
 
-  /** Syncs every active feed of every tenant in parallel (bounded); reports in tenant, feed-id order. */
+  /**
+   * Syncs the active feeds of a tenant that are due ({@link NextDue#HONOUR}), in parallel (bounded);
+   * one report per active feed, in feed-id order, those not due {@code SKIPPED}.
+   */
+  public List<SyncReport> syncTenant(String tenant) {
+    return syncTenant(tenant, NextDue.HONOUR);
+  }
+
+  /**
+   * Syncs the active feeds of a tenant in parallel (bounded): only those that are due, or every one
+   * with {@link NextDue#IGNORE}. One report per active feed, in feed-id order.
+   */
+  public List<SyncReport> syncTenant(String tenant, NextDue nextDue) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(nextDue, "nextDue");
+    return syncFeeds(settings.store().feeds(tenant), nextDue);
+  }
+
+  /**
+   * Syncs the active feeds of every tenant that are due ({@link NextDue#HONOUR}), in parallel
+   * (bounded); one report per active feed, in tenant, feed-id order, those not due {@code SKIPPED}.
+   */
   public List<SyncReport> syncAll() {
-    return syncFeeds(settings.store().allFeeds());
+    return syncAll(NextDue.HONOUR);
   }
 
-  private List<SyncReport> syncFeeds(List<Feed> feeds) {
+  /** {@link #syncAll()}, or every active feed whatever its next due time with {@link NextDue#IGNORE}. */
+  public List<SyncReport> syncAll(NextDue nextDue) {
+    Objects.requireNonNull(nextDue, "nextDue");
+    return syncFeeds(settings.store().allFeeds(), nextDue);
+  }
+
+  private List<SyncReport> syncFeeds(List<Feed> feeds, NextDue nextDue) {
     List<Feed> active = feeds.stream().filter(Feed::active).toList();
     if (active.isEmpty()) {
       return List.of();
     }
-    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL));
+    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
   }
 
   private ExecutorService executor() {
@@ -254,11 +292,12 @@ public final class IcsSync implements AutoCloseable {
   /**
    * Renders the export of a view: deterministic RFC 5545 bytes (same stored events and day, same
    * bytes), cached in {@link Settings#exportCache()} until a sync or {@link #saveProperty} changes
-   * the property.
+   * the property. Only events that block dates ({@link SyncConfig#blocksDates}, the rule double-booking
+   * detection follows too) are exported.
    */
   public ExportedCalendar export(ExportView view) {
     return new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),
-        settings.exportCache()).export(view);
+        settings.exportCache(), settings.config()::blocksDates).export(view);
   }
 
   /** Create, rotate, revoke and resolve the secret tokens of export URLs. */

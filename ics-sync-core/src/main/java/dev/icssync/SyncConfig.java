@@ -26,6 +26,9 @@ import java.util.Objects;
  *     and long next to the glitches channels are known for; at the default 15-minute poll interval
  *     it means that about five polls, not three, see the same result before it is applied. It
  *     applies when {@code quarantineConfirmations} is more than 1 (one confirmation turns the guard off)
+ * @param personalEventsBlock whether events of kind {@link EventKind#EVENT} (what Google, Outlook
+ *     and other personal or generic calendars yield: owner stays, maintenance, meetings) take the
+ *     property's dates (default true); see {@link #blocksDates}
  */
 public record SyncConfig(
     double massCancelShare,
@@ -35,7 +38,8 @@ public record SyncConfig(
     Duration windowBack,
     Duration windowAhead,
     ZoneId defaultZone,
-    Duration quarantineMinSpan) {
+    Duration quarantineMinSpan,
+    boolean personalEventsBlock) {
 
   public SyncConfig {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
@@ -49,6 +53,17 @@ public record SyncConfig(
     Checks.positive(windowAhead, "windowAhead");
     Objects.requireNonNull(defaultZone, "defaultZone");
     Checks.nonNegative(quarantineMinSpan, "quarantineMinSpan");
+  }
+
+  /**
+   * Whether an event of {@code kind} takes the property's dates: the one rule that double-booking
+   * detection and every export follow, so that a date counted as taken when looking for double
+   * bookings is also closed on the channels the property is exported to, and the other way round.
+   * Reservations, blocks and tentative holds always do; events of personal calendars
+   * ({@link EventKind#EVENT}) do when {@link #personalEventsBlock} is on (the default).
+   */
+  public boolean blocksDates(EventKind kind) {
+    return kind != EventKind.EVENT || personalEventsBlock;
   }
 
   public static SyncConfig defaults() {
@@ -69,6 +84,7 @@ public record SyncConfig(
     private Duration windowAhead = Duration.ofDays(730);
     private ZoneId defaultZone = ZoneOffset.UTC;
     private Duration quarantineMinSpan = Duration.ofHours(1);
+    private boolean personalEventsBlock = true;
 
     private Builder() {}
 
@@ -110,12 +126,21 @@ public record SyncConfig(
     /** See {@link SyncConfig#quarantineMinSpan()}; {@link Duration#ZERO} turns the rule off. */
     public Builder quarantineMinSpan(Duration value) {
       this.quarantineMinSpan = value;
+    /**
+     * Whether events of personal calendars (kind {@link EventKind#EVENT}: Google, Outlook) block
+     * dates, in double-booking detection and in exports alike. On by default: an owner's stay or a
+     * maintenance day in the owner's calendar closes the dates on every channel. Turn it off when
+     * those calendars hold appointments that do not occupy the property; the events are still
+     * stored and listed.
+     */
+    public Builder personalEventsBlock(boolean value) {
+      this.personalEventsBlock = value;
       return this;
     }
 
     public SyncConfig build() {
       return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
-          windowBack, windowAhead, defaultZone, quarantineMinSpan);
+          windowBack, windowAhead, defaultZone, quarantineMinSpan, personalEventsBlock);
     }
   }
 }

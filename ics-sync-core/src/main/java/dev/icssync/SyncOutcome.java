@@ -19,6 +19,9 @@ public enum SyncOutcome {
   STALE,
   /** A dry run: the diff was computed and returned, nothing was written. */
   DRY_RUN,
-  /** The feed is inactive, or the sync was refused by a rate limit. */
+  /**
+   * The feed is inactive, the sync was refused by a rate limit, another sync of the feed was running,
+   * or the feed is not due yet and the call honours {@link NextDue} (its message says until when).
+   */
   SKIPPED
 }

@@ -3,6 +3,7 @@ package dev.icssync.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.IcsSync;
+import dev.icssync.SyncConfig;
 import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.jdbc.JdbcStore;
 import java.util.List;
@@ -14,6 +15,7 @@ final class Database implements AutoCloseable {
   private final JdbcStore store;
   private @Nullable IcsSync sync;
   private @Nullable HttpFeedFetcher fetcher;
+  private boolean personalEventsBlock = true;
 
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -70,6 +72,12 @@ final class Database implements AutoCloseable {
     return store;
   }
 
+  /** Whether personal calendars' events block dates in the engine {@link #sync} builds (default true). */
+  Database personalEventsBlock(boolean value) {
+    this.personalEventsBlock = value;
+    return this;
+  }
+
   /** The engine on this store, fetching with the SSRF guard open for exactly {@code allowHosts}. */
   IcsSync sync(List<String> allowHosts) {
     if (sync == null) {
@@ -78,7 +86,8 @@ final class Database implements AutoCloseable {
         b.allowHost(host);
       }
       fetcher = b.build();
-      sync = IcsSync.builder().store(store).fetcher(fetcher).build();
+      sync = IcsSync.builder().store(store).fetcher(fetcher)
+          .config(SyncConfig.builder().personalEventsBlock(personalEventsBlock).build()).build();
     }
     return sync;
   }

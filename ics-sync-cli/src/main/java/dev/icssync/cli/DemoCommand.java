@@ -10,6 +10,7 @@ import dev.icssync.ExportedCalendar;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSync;
+import dev.icssync.NextDue;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncReport;
 import dev.icssync.http.ExportEndpoint;
@@ -87,13 +88,13 @@ final class DemoCommand implements Callable<Integer> {
           + " properties, served on loopback; store: embedded H2");
       o.println();
       o.println("Round 1: first sync");
-      List<SyncReport> first = sync.syncTenant(TENANT);
+      List<SyncReport> first = sync.syncTenant(TENANT, NextDue.IGNORE);
       SyncCommand.print(o, first);
       o.println();
       o.println("Round 2: a guest shortens a stay, a Booking.com stay is cancelled, Vrbo has no change,");
       o.println("         and casa-sol's Airbnb feed comes back empty for one poll");
       channels.nextRound();
-      List<SyncReport> second = sync.syncTenant(TENANT);
+      List<SyncReport> second = sync.syncTenant(TENANT, NextDue.IGNORE);
       SyncCommand.print(o, second);
       o.println();
 

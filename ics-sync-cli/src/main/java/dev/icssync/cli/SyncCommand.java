@@ -7,6 +7,7 @@ import dev.icssync.ChangeEvent;
 import dev.icssync.DateRange;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
+import dev.icssync.NextDue;
 import dev.icssync.SyncMode;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
@@ -40,6 +41,11 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--confirm-cancellations", description = {"confirm the cancellations held back for the feed given by --feed",
       "(needed with it): fetched again, and if it still returns what was held back, applied; prints each cancelled event"})
   boolean confirm;
+
+  @Option(names = "--due-only", description = "for cron: sync only the feeds that are due (poll interval, failure "
+      + "backoff and the channel's Retry-After honoured) and report the others skipped, not due until when; "
+      + "without it every selected active feed is synced now")
+  boolean dueOnly;
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
   @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host (repeatable)")
   List<String> allowHosts = new ArrayList<>();
@@ -70,7 +76,7 @@ final class SyncCommand implements Callable<Integer> {
         for (Feed f : feeds) {
           futures.add(pool.submit(() -> {
             try {
-              return sync.syncFeed(f.tenant(), f.id(), mode);
+              return sync.syncFeed(f.tenant(), f.id(), mode, dueOnly ? NextDue.HONOUR : NextDue.IGNORE);
             } finally {
               progress.step();
             }

@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A loopback server of test feeds: {@code put(path, body)}, then fetch {@code url(path)}. */
 final class FeedServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, String> bodies = new ConcurrentHashMap<>();
+  private final AtomicInteger requests = new AtomicInteger();
 
   FeedServer() {
     try {
@@ -23,6 +25,7 @@ final class FeedServer implements AutoCloseable {
     }
     server.createContext("/", ex -> {
       try (ex) {
+        requests.incrementAndGet();
         String body = bodies.get(ex.getRequestURI().getPath());
         if (body == null) {
           ex.sendResponseHeaders(404, -1);
@@ -42,6 +45,11 @@ final class FeedServer implements AutoCloseable {
   FeedServer put(String path, String body) {
     bodies.put(path, body);
     return this;
+  }
+
+  /** Requests answered so far. */
+  int requests() {
+    return requests.get();
   }
 
   String url(String path) {

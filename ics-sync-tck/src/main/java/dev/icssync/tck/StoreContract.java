@@ -15,20 +15,32 @@ import dev.icssync.ExportToken;
 import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException.StaleGenerationException;
+import dev.icssync.IcsSyncException.StorageException;
 import dev.icssync.PropertySettings;
 import dev.icssync.Quarantine;
+import dev.icssync.SyncMode;
 import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
 import dev.icssync.SyncRun;
+import dev.icssync.ical.ParsedEvent;
 import dev.icssync.spi.ApplyResult;
+import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.Store;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -43,6 +55,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +86,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The tests are grouped in nested classes: {@link Feeds}, {@link States}, {@link Properties},
  * {@link Tokens}, {@link Events}, {@link Fencing}, {@link Queries}, {@link Conflicts},
- * {@link Runs}, {@link TenantIsolation} and {@link Concurrency}.
+ * {@link Runs}, {@link ThroughTheEngine}, {@link TenantIsolation} and {@link Concurrency}.
  */
 public abstract class StoreContract {
 
@@ -1059,6 +1072,184 @@ public abstract class StoreContract {
 
       assertThat(store.runs(tenant, "f1", 10)).containsExactly(r1);
       assertThat(store.runs(tenant, "f2", 10)).containsExactly(r2);
+    }
+  }
+
+  // ---------------------------------------------------------------------------- through the engine
+
+  /**
+   * Syncs through {@link IcsSync} into the store under test: what the engine promises whatever the
+   * store, with a fetcher that answers from memory and a clock fixed at {@link #T0}.
+   */
+  @Nested
+  public class ThroughTheEngine {
+
+    /** A body of all-day events, one per {@code uid|summary} pair, a week apart from {@link #D0}. */
+    private String body(String... uidAndSummary) {
+      StringBuilder sb = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tck//EN\r\n");
+      for (int i = 0; i < uidAndSummary.length; i++) {
+        String[] parts = uidAndSummary[i].split("\\|", 2);
+        LocalDate in = D0.plusDays(7L * i);
+        sb.append("BEGIN:VEVENT\r\nUID:").append(parts[0]).append("\r\nDTSTAMP:20260801T000000Z\r\n")
+            .append("DTSTART;VALUE=DATE:").append(in.toString().replace("-", "")).append("\r\n")
+            .append("DTEND;VALUE=DATE:").append(in.plusDays(3).toString().replace("-", "")).append("\r\n")
+            .append("SUMMARY:").append(parts.length > 1 ? parts[1] : "Reserved").append("\r\n")
+            .append("END:VEVENT\r\n");
+      }
+      return sb.append("END:VCALENDAR\r\n").toString();
+    }
+
+    private IcsSync engine(Store on, AtomicReference<String> body, ChannelProfile... profiles) {
+      IcsSync.Builder b = IcsSync.builder().store(on)
+          .fetcher(request -> FetchResult.Fetched.of(body.get().getBytes(StandardCharsets.UTF_8)))
+          .clock(Clock.fixed(T0, ZoneOffset.UTC));
+      for (ChannelProfile p : profiles) {
+        b.profile(p);
+      }
+      return b.build();
+    }
+
+    private static boolean storable(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == 0) {
+          return false;
+        }
+        if (Character.isHighSurrogate(c)) {
+          if (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+            return false;
+          }
+          i++;
+        } else if (Character.isLowSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * A NUL in a UID (PostgreSQL rejects 0x00 in text), a lone surrogate (not UTF-8, so PostgreSQL
+     * cannot store it either), a UID longer than a database index entry may be, and summaries with
+     * both (from a host's profile that keeps the summary and cuts it short, splitting an emoji):
+     * every event is stored under a key the store accepts, the rest of the feed applies with them,
+     * and the same feed read again maps every UID to the same key (no churn), two UIDs that differ
+     * only in the unstorable character stay two events (PostgreSQL's driver sends a lone surrogate
+     * as {@code ?}, so "cut-" with half an emoji and "cut-?" would be one row), and a clean UID is
+     * stored as it is.
+     */
+    @Test
+    void textNoDatabaseCanStoreNeverBlocksTheFeed() {
+      ChannelProfile keepsSummaries = new ChannelProfile() {
+        @Override
+        public String source() {
+          return "rawtext";
+        }
+
+        @Override
+        public boolean recognises(@Nullable String prodId, String sampleUid) {
+          return false;
+        }
+
+        @Override
+        public ChannelProfile.Normalized normalize(ParsedEvent event) {
+          String summary = event.summary() == null ? "" : event.summary();
+          String uid = event.uid().startsWith("cut-") ? event.uid().substring(0, 5) : null;
+          return new ChannelProfile.Normalized(EventKind.RESERVATION, EventStatus.CONFIRMED,
+              summary.length() > 8 ? summary.substring(0, 8) : summary, uid, null);
+        }
+      };
+      StringBuilder longUid = new StringBuilder();
+      while (longUid.length() < 6000) {
+        longUid.append(UUID.randomUUID());
+      }
+      AtomicReference<String> body = new AtomicReference<>(body(
+          "plain-1@tck|Owner",
+          "nul\u0000-2@tck|Guest",
+          "nul-2@tck|Guest",
+          longUid + "|Guest",
+          "cut-\uD83D\uDE00-tail@tck|Owner",
+          "cut-?-tail@tck|Owner",
+          "summary-5@tck|Nul\u0000here",
+          "summary-6@tck|Smiles \uD83D\uDE00"));
+      store.saveFeed(Feed.of("f1", tenant, "villa7", "rawtext", "https://cal.example.com/f1.ics"));
+      try (IcsSync sync = engine(store, body, keepsSummaries)) {
+        SyncReport first = sync.syncFeed(tenant, "f1");
+
+        assertThat(first.outcome()).as(first.message()).isEqualTo(SyncOutcome.APPLIED);
+        assertThat(first.counts().created()).isEqualTo(8);
+        FeedState state = store.state(tenant, "f1");
+        assertThat(state.consecutiveFailures()).isZero();
+        assertThat(state.lastError()).isNull();
+        List<CalendarEvent> stored = store.eventsOfFeed(tenant, "f1");
+        assertThat(stored).hasSize(8);
+        assertThat(stored).allSatisfy(e -> {
+          assertThat(storable(e.key().uid())).as("uid storable").isTrue();
+          assertThat(storable(e.key().recurrenceId())).as("recurrence id storable").isTrue();
+          assertThat(storable(e.summary())).as("summary storable").isTrue();
+          assertThat(e.key().uid().length()).isLessThan(1000);
+        });
+        assertThat(uids(stored)).doesNotHaveDuplicates().contains("plain-1@tck", "nul-2@tck", "cut-?");
+
+        SyncReport again = sync.syncFeed(tenant, "f1", SyncMode.RELOAD);
+
+        assertThat(again.outcome()).as(again.message()).isEqualTo(SyncOutcome.APPLIED);
+        assertThat(again.counts().seen()).isEqualTo(8);
+        assertThat(again.counts().created()).isZero();
+        assertThat(again.counts().updated()).isZero();
+        assertThat(again.counts().cancelled()).isZero();
+        assertThat(store.eventsOfFeed(tenant, "f1")).containsExactlyInAnyOrderElementsOf(stored);
+      }
+    }
+
+    /**
+     * The store fails the apply of a sync's events (a constraint, a lost connection): the report is
+     * a {@code STORAGE} failure and the feed's state says so, as for a failed fetch: failures
+     * counted, the last error, a later next due. The next successful sync clears them.
+     */
+    @Test
+    void aFailedApplyShowsInTheFeedState() {
+      AtomicBoolean failing = new AtomicBoolean(true);
+      Store failingApplies = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(),
+          new Class<?>[] {Store.class}, (proxy, method, args) -> {
+            if (method.getName().equals("apply") && failing.get()
+                && !((FeedApply) args[0]).upserts().isEmpty()) {
+              throw new StorageException("apply failed: invalid byte sequence", null);
+            }
+            try {
+              return method.invoke(store, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      AtomicReference<String> body = new AtomicReference<>(body("a1@tck", "a2@tck"));
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      try (IcsSync sync = engine(failingApplies, body)) {
+        SyncReport first = sync.syncFeed(tenant, "f1");
+
+        assertThat(first.outcome()).isEqualTo(SyncOutcome.FAILED);
+        assertThat(first.failure()).isEqualTo(FailureReason.STORAGE);
+        FeedState once = store.state(tenant, "f1");
+        assertThat(once.consecutiveFailures()).isEqualTo(1);
+        assertThat(once.lastError()).isNotNull().containsIgnoringCase("stor");
+        assertThat(once.nextDue()).isNotNull().isAfter(T0);
+        assertThat(once.lastSuccess()).isNull();
+        assertThat(store.eventsOfFeed(tenant, "f1")).isEmpty();
+        assertThat(store.runs(tenant, "f1", 10)).extracting(SyncRun::outcome).containsExactly(SyncOutcome.FAILED);
+
+        sync.syncFeed(tenant, "f1");
+        FeedState twice = store.state(tenant, "f1");
+        assertThat(twice.consecutiveFailures()).isEqualTo(2);
+        assertThat(twice.nextDue()).isAfter(once.nextDue());
+
+        failing.set(false);
+        SyncReport recovered = sync.syncFeed(tenant, "f1");
+
+        assertThat(recovered.outcome()).isEqualTo(SyncOutcome.APPLIED);
+        FeedState ok = store.state(tenant, "f1");
+        assertThat(ok.consecutiveFailures()).isZero();
+        assertThat(ok.lastError()).isNull();
+        assertThat(uids(store.eventsOfFeed(tenant, "f1"))).containsExactlyInAnyOrder("a1@tck", "a2@tck");
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException;
+import dev.icssync.NextDue;
 import dev.icssync.PropertySettings;
 import dev.icssync.Quarantine;
 import dev.icssync.SyncMode;
@@ -24,6 +25,7 @@ import dev.icssync.ical.IcalParser;
 import dev.icssync.ical.ParseOptions;
 import dev.icssync.ical.ParseResult;
 import dev.icssync.ical.ParsedEvent;
+import dev.icssync.internal.StorableText;
 import dev.icssync.internal.conflict.ConflictDetector;
 import dev.icssync.internal.conflict.ConflictLifecycle;
 import dev.icssync.internal.profile.Identities;
@@ -99,9 +101,9 @@ public final class SyncEngine {
     return readingVersion;
   }
 
-  /** Syncs one feed. Never throws for bad input or adapter failures. */
+  /** Syncs one feed, whatever its next due time. Never throws for bad input or adapter failures. */
   public SyncReport sync(String tenant, String feedId, SyncMode mode) {
-    return sync(tenant, feedId, mode, false);
+    return sync(tenant, feedId, mode, NextDue.IGNORE);
   }
 
   /**
@@ -110,10 +112,19 @@ public final class SyncEngine {
    * the feed holds nothing back.
    */
   public SyncReport confirmQuarantine(String tenant, String feedId) {
-    return sync(tenant, feedId, SyncMode.RELOAD, true);
+    return sync(tenant, feedId, SyncMode.RELOAD, NextDue.IGNORE, true);
   }
 
-  private SyncReport sync(String tenant, String feedId, SyncMode mode, boolean confirm) {
+  /**
+   * Syncs one feed; with {@link NextDue#HONOUR} a feed not due yet is {@code SKIPPED} before anything
+   * else (no limiter admission, no fetch, no write, no listener: it is no sync attempt). Never throws
+   * for bad input or adapter failures.
+   */
+  public SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
+    return sync(tenant, feedId, mode, nextDue, false);
+  }
+
+  private SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue, boolean confirm) {
     Instant startedAt = settings.clock().instant();
     long t0 = System.nanoTime();
     Optional<Feed> found;
@@ -140,6 +151,21 @@ public final class SyncEngine {
       Attempt a = new Attempt(feed, mode, confirm, startedAt, t0);
       if (!feed.active()) {
         return finish(a, a.skipped("feed is inactive"));
+      }
+      if (nextDue == NextDue.HONOUR) {
+        FeedState current;
+        try {
+          current = store.state(tenant, feedId);
+        } catch (RuntimeException e) {
+          log.warn("sync of feed {} could not read the feed's state: {}", feedId, e.toString());
+          return a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
+              "could not read the feed's state: " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+        }
+        if (!current.isDue(startedAt)) {
+          // not a sync attempt: no limiter admission, no write, no listener (a host polls often)
+          log.debug("feed {} is not due until {}", feedId, current.nextDue());
+          return a.skipped("not due until " + current.nextDue());
+        }
       }
       boolean admitted;
       try {
@@ -171,12 +197,10 @@ public final class SyncEngine {
               ChangeCounts.NONE, List.of());
         } catch (IcsSyncException.StorageException e) {
           log.warn("sync of feed {} failed in the store: {}", feedId, e.toString());
-          report = a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
-              "store failed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+          report = failedMidway(a, FailureReason.STORAGE, "store failed: " + e.getClass().getSimpleName());
         } catch (RuntimeException e) {
           log.warn("sync of feed {} failed unexpectedly", feedId, e);
-          report = a.report(SyncOutcome.FAILED, FailureReason.INTERNAL,
-              "unexpected " + e.getClass().getSimpleName(), ChangeCounts.NONE, List.of());
+          report = failedMidway(a, FailureReason.INTERNAL, "unexpected " + e.getClass().getSimpleName());
         }
         return finish(a, report);
       } finally {
@@ -376,8 +400,10 @@ public final class SyncEngine {
       }
       ParsedEvent e = parsed.events().get(i);
       DateRange range = n.range() != null ? n.range() : e.range();
-      out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), uid, e.recurrenceId()), range, n.kind(),
-          n.status(), n.summary()));
+      // what a database cannot hold (NUL, lone surrogates, over-long keys) is made storable here, for
+      // every store, before the diff: stored and incoming keys are compared in the same form
+      out.add(Incoming.of(new EventKey(feed.tenant(), feed.id(), StorableText.key(uid),
+          StorableText.key(e.recurrenceId())), range, n.kind(), n.status(), StorableText.text(n.summary())));
     }
     return out;
   }
@@ -413,7 +439,7 @@ public final class SyncEngine {
       // both reads decide what is saved: never from a lagging replica (the sync's own apply, or a
       // conflict just opened elsewhere, would be missing and open conflicts resolved wrongly)
       List<CalendarEvent> events = store.eventsForWrite(new EventQuery(tenant, property, from, null, false));
-      List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps);
+      List<ConflictDetector.Overlap> found = ConflictDetector.detect(events, ps, settings.config()::blocksDates);
       List<Conflict> existing = new ArrayList<>();
       for (Conflict c : store.conflictsForWrite(tenant, property, null)) {
         if (c.overlap().end().isAfter(coveredFrom)) {
@@ -483,9 +509,35 @@ public final class SyncEngine {
     return a.report(outcome, null, message, ChangeCounts.NONE, changes);
   }
 
+  /**
+   * A sync that threw after it began (the apply failed in the store, say): the apply rolled back, so
+   * the failure is recorded in the feed's state like a failed fetch (failure count, last error,
+   * backoff) and the change log, or the feed would look healthy while none of its changes reach
+   * the store. When even that write fails (the store is down) the report alone says it.
+   */
+  private SyncReport failedMidway(Attempt a, FailureReason reason, String message) {
+    if (a.state != null && a.mode != SyncMode.DRY_RUN) {
+      try {
+        return recordFailure(a, reason, message, null);
+      } catch (IcsSyncException.StaleGenerationException e) {
+        return a.report(SyncOutcome.STALE, null, "a newer sync of this feed started; this one was rejected",
+            ChangeCounts.NONE, List.of());
+      } catch (RuntimeException e) {
+        log.warn("could not record the failed sync of feed {} in its state: {}", a.feed.id(), e.toString());
+      }
+    }
+    return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE, List.of());
+  }
+
   private SyncReport fail(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
-    FeedState s = a.state;
     String message = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + detail;
+    return recordFailure(a, reason, message, retryAfter);
+  }
+
+  private SyncReport recordFailure(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
+    FeedState s = a.state;
+    // the message may quote the feed (a parser's complaint): it is stored, so it must be storable
+    String message = StorableText.text(detail);
     if (a.mode == SyncMode.DRY_RUN) {
       return a.report(SyncOutcome.FAILED, reason, message, ChangeCounts.NONE, List.of());
     }
@@ -516,15 +568,21 @@ public final class SyncEngine {
 
   private FeedState success(Attempt a, FeedState s, @Nullable String etag, @Nullable String lastModified,
       @Nullable String digest, int version, @Nullable Quarantine quarantine, Instant now) {
-    return new FeedState(s.tenant(), s.feedId(), etag, lastModified, digest, version, s.lastAttempt(), now, 0,
+    // validators are sent back as they were received: one that cannot be stored is dropped, not altered
+    return new FeedState(s.tenant(), s.feedId(), storableOrNull(etag), storableOrNull(lastModified), digest, version,
+        s.lastAttempt(), now, 0,
         null, Backoff.afterSuccess(now, a.feed.pollInterval()), quarantine,
         s.generation());
+  }
+
+  private static @Nullable String storableOrNull(@Nullable String validator) {
+    return validator == null || StorableText.isStorable(validator) ? validator : null;
   }
 
   private SyncRun run(Attempt a, long generation, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, String message) {
     return new SyncRun(runId(), a.feed.tenant(), a.feed.id(), generation, a.startedAt,
-        settings.clock().instant(), outcome, failure, counts, message, a.bytes);
+        settings.clock().instant(), outcome, failure, counts, StorableText.text(message), a.bytes);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.icssync.EventStatus;
 import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.PropertySettings;
+import dev.icssync.SyncConfig;
 import dev.icssync.ical.IcalWriter;
 import dev.icssync.internal.Digests;
 import dev.icssync.spi.ChannelProfile;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Renders {@link ExportView}s: reads the property's events, applies the view's rules and writes
@@ -45,14 +47,27 @@ public final class Exporter {
       .thenComparing(Item::sortEnd)
       .thenComparing(Item::uid);
 
+  /** {@link SyncConfig#blocksDates} of the default configuration. */
+  private static final Predicate<EventKind> DEFAULT_BLOCKS = SyncConfig.defaults()::blocksDates;
+
   private final Store store;
   private final Clock clock;
   private final ExportCache cache;
+  private final Predicate<EventKind> blocksDates;
 
-  public Exporter(Store store, Clock clock, ExportCache cache) {
+  /**
+   * An exporter of events that block dates by {@code blocksDates}: the engine's
+   * {@link SyncConfig#blocksDates}, which double-booking detection follows too.
+   */
+  public Exporter(Store store, Clock clock, ExportCache cache, Predicate<EventKind> blocksDates) {
     this.store = store;
     this.clock = clock;
     this.cache = cache;
+    this.blocksDates = blocksDates;
+  }
+
+  public Exporter(Store store, Clock clock, ExportCache cache) {
+    this(store, clock, cache, DEFAULT_BLOCKS);
   }
 
   /** The export of {@code view} today, from the cache when there. */
@@ -61,7 +76,7 @@ public final class Exporter {
         .map(PropertySettings::zone)
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
-    String key = cacheKey(view, zone, today);
+    String key = cacheKey(view, zone, today, blocksDates);
     Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
@@ -71,7 +86,7 @@ public final class Exporter {
     List<CalendarEvent> events = store.eventsForWrite(new EventQuery(view.tenant(), view.property(),
         today.minusDays(view.paddingDaysAfter()),
         today.plusDays(view.horizon().toDays() + view.paddingDaysBefore()), true));
-    ExportedCalendar rendered = render(view, zone, today, events);
+    ExportedCalendar rendered = render(view, zone, today, events, blocksDates);
     cache.put(key, view.tenant(), view.property(), rendered);
     return rendered;
   }
@@ -86,8 +101,13 @@ public final class Exporter {
    * view, the zone and the day, prefixed so the key's origin is obvious in a shared cache.
    */
   public static String cacheKey(ExportView v, ZoneId zone, LocalDate day) {
+    return cacheKey(v, zone, day, DEFAULT_BLOCKS);
+  }
+
+  /** The cache key of a view whose events block dates by {@code blocksDates} (the kinds exported count). */
+  public static String cacheKey(ExportView v, ZoneId zone, LocalDate day, Predicate<EventKind> blocksDates) {
     StringBuilder canonical = new StringBuilder(128);
-    for (String part : new String[] {"v2", v.tenant(), v.property(), v.kinds().stream()
+    for (String part : new String[] {"v2", v.tenant(), v.property(), v.kinds().stream().filter(blocksDates)
         .map(Enum::name).sorted().reduce((a, b) -> a + "," + b).orElse(""),
         v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
         Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
@@ -105,6 +125,15 @@ public final class Exporter {
    */
   public static ExportedCalendar render(
       ExportView view, ZoneId zone, LocalDate today, List<CalendarEvent> events) {
+    return render(view, zone, today, events, DEFAULT_BLOCKS);
+  }
+
+  /**
+   * {@link #render(ExportView, ZoneId, LocalDate, List)} of the events that block dates by
+   * {@code blocksDates} (and are of the view's kinds).
+   */
+  public static ExportedCalendar render(ExportView view, ZoneId zone, LocalDate today, List<CalendarEvent> events,
+      Predicate<EventKind> blocksDates) {
     Instant dayStart = today.atStartOfDay(zone).toInstant();
     LocalDate horizonDay = today.plusDays(view.horizon().toDays());
     Instant horizonStart = horizonDay.atStartOfDay(zone).toInstant();
@@ -120,7 +149,7 @@ public final class Exporter {
       if (e.lastChanged().isAfter(newest)) {
         newest = e.lastChanged();
       }
-      if (!e.isActive() || !view.kinds().contains(e.kind())
+      if (!e.isActive() || !view.kinds().contains(e.kind()) || !blocksDates.test(e.kind())
           || e.source().equals(view.channel())
           || (!view.availabilityRules() && e.key().uid().startsWith(ChannelProfile.RULE_UID_PREFIX))) {
         continue;

@@ -58,9 +58,16 @@ public final class TcpProxy implements AutoCloseable {
       while (!s.isClosed()) {
         try {
           Socket client = s.accept();
+          // a connection accepted while cut() runs must not outlive the cut: each socket is either
+          // registered before cut() closes the registered ones, or closed here once the cut is seen
+          if (!register(s, client)) {
+            return;
+          }
           Socket upstream = new Socket(targetHost, targetPort);
-          sockets.add(client);
-          sockets.add(upstream);
+          if (!register(s, upstream)) {
+            client.close();
+            return;
+          }
           pump(client, upstream);
           pump(upstream, client);
         } catch (IOException e) {
@@ -70,6 +77,16 @@ public final class TcpProxy implements AutoCloseable {
     }, "tcp-proxy-accept");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Registers a socket of a connection accepted on {@code s}; closes it instead if {@code s} was cut. */
+  private synchronized boolean register(ServerSocket s, Socket socket) throws IOException {
+    if (s.isClosed()) {
+      socket.close();
+      return false;
+    }
+    sockets.add(socket);
+    return true;
   }
 
   private void pump(Socket from, Socket to) {
@@ -102,7 +119,7 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /** Refuses new connections and cuts the open ones. */
-  public void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     server.close();
     for (Socket s : sockets) {
       s.close();
