@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param conflictsResolved double bookings resolved by this sync
  * @param timings durations of the phases
  * @param bytes size of the fetched body (decoded), 0 when none
- * @param diagnostics what the lenient parser worked around
+ * @param diagnostics what the lenient parser worked around or chose (see {@code IcalParser}), then
+ *     the identities a channel profile gave that were refused (two events on one rule identity)
  * @param changes the typed changes (empty for a dry run's unapplied state, filled for its diff)
  * @param retryAfter when the server asked to come back (429/503), else null
  * @param permanentRedirect the redacted target of a chain of permanent redirects, for URL update

@@ -251,11 +251,12 @@ class RealFeedCasesTest {
 
     /**
      * A VTIMEZONE under a name that is no IANA (nor Windows) name is the zone: here a custom "(GMT
-     * +01:00)" with summer time, and a made-up name.
+     * +01:00)" with summer time, made-up names, and an offset-style id the JDK would read as a fixed
+     * offset (the feed's definition, with its summer time, is what the feed means).
      */
     @Test
     void anEmbeddedZoneUnderACustomNameIsUsed() {
-      for (String name : List.of("(GMT +01:00)", "Customized Time Zone", "My Office Zone")) {
+      for (String name : List.of("(GMT +01:00)", "Customized Time Zone", "My Office Zone", "GMT+02:00")) {
         ParseResult r = parse(ParseOptions.builder().window(FROM, TO).defaultZone(ZoneId.of("Asia/Tokyo")).build(),
             cal("BEGIN:VEVENT", "UID:v1", "DTSTART;TZID=\"" + name + "\":20270715T160000", "DURATION:PT1H",
                 "END:VEVENT",

@@ -738,7 +738,7 @@ public final class CalendarReader {
   }
 
   private boolean waits(@Nullable DateRef d) {
-    return d != null && d.tzid != null && zones.resolve(d.tzid) == null;
+    return d != null && d.tzid != null && (zones.resolve(d.tzid) == null || zones.provisional(d.tzid));
   }
 
   private String syntheticUid(EventData ev) {

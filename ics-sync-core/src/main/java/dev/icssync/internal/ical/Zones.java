@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * definitions of well-known zones (OwnerRez's Europe/Paris, Outlook's 1601-based rules), while the
  * JDK's tz database is kept current. A VTIMEZONE whose TZID is no well-known name (a custom name,
  * {@code Customized Time Zone}, an offset-only display name) is the only definition there is, and
- * is used. Not thread-safe: one instance per parse.
+ * is used, as is one under an offset-style id the JDK would read as a fixed offset
+ * ({@code GMT+02:00}). Not thread-safe: one instance per parse.
  *
  * <p>Reading a VTIMEZONE costs up to milliseconds of CPU, so a feed may have at most
  * {@value #MAX_DEFINED_ZONES} of its own zones read, each at most {@value #MAX_DEFINITION_CHARS}
@@ -65,12 +66,24 @@ public final class Zones {
   private final Map<String, Zone> cache = new HashMap<>();
   private final Map<String, Boolean> failed = new HashMap<>();
   private final Map<String, Boolean> overLimit = new HashMap<>();
+  private final java.util.Set<String> provisional = new java.util.HashSet<>();
   private int read;
 
   /** Remembers a VTIMEZONE definition (the component's content lines, CRLF-separated). */
   public void define(String tzid, String vtimezone) {
     definitions.putIfAbsent(tzid, vtimezone);
     failed.remove(tzid);
+    if (provisional.remove(tzid)) {
+      cache.remove(tzid);
+    }
+  }
+
+  /**
+   * True when {@code tzid} resolved to the fixed offset of an offset-style id ({@code GMT+02:00})
+   * for want of a definition: a VTIMEZONE of that name further down the calendar would replace it.
+   */
+  public boolean provisional(String tzid) {
+    return provisional.contains(tzid);
   }
 
   public boolean hasDefinition(String tzid) {
@@ -87,6 +100,14 @@ public final class Zones {
       return null;
     }
     ZoneId id = wellKnown(tzid);
+    if (id != null && !ZoneId.getAvailableZoneIds().contains(id.getId())) {
+      // "GMT+02:00" is no IANA zone, only an offset: a definition in the feed says more
+      if (definitions.containsKey(tzid)) {
+        id = null;
+      } else {
+        provisional.add(tzid);
+      }
+    }
     if (id != null) {
       z = new Zone(tzid, id.getRules());
     } else {
