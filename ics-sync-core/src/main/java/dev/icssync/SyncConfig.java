@@ -126,6 +126,9 @@ public record SyncConfig(
     /** See {@link SyncConfig#quarantineMinSpan()}; {@link Duration#ZERO} turns the rule off. */
     public Builder quarantineMinSpan(Duration value) {
       this.quarantineMinSpan = value;
+      return this;
+    }
+
     /**
      * Whether events of personal calendars (kind {@link EventKind#EVENT}: Google, Outlook) block
      * dates, in double-booking detection and in exports alike. On by default: an owner's stay or a
