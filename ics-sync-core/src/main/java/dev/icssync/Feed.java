@@ -62,7 +62,10 @@ public record Feed(
     return new Feed(id, tenant, property, source, url, newInterval, active, priority);
   }
 
-  /** The URL with user info, query and fragment removed: safe for logs. */
+  /**
+   * The URL with user info, query values, fragment and credential-like path segments masked, keeping
+   * scheme, host and the shape of the path: safe for logs, reports, errors and output.
+   */
   public String redactedUrl() {
     return Redaction.url(url);
   }

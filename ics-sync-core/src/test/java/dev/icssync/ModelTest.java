@@ -151,8 +151,12 @@ class ModelTest {
       assertThat(f.toString())
           .contains("f1", "t1", "villa7", "airbnb", "www.airbnb.com/calendar/ical/99.ics")
           .doesNotContain("topsecret").doesNotContain("hunter2").doesNotContain("owner");
-      assertThat(f.redactedUrl()).isEqualTo("https://***@www.airbnb.com/calendar/ical/99.ics?***");
+      assertThat(f.redactedUrl()).isEqualTo("https://***@www.airbnb.com/calendar/ical/99.ics?s=***et");
       assertThat(f.url()).contains("topsecret");
+
+      Feed vrbo = Feed.of("f2", "t1", "villa7", "vrbo", "https://www.vrbo.com/icalendar/5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c.ics");
+      assertThat(vrbo.toString()).contains("url=https://www.vrbo.com/icalendar/***9f2c.ics")
+          .doesNotContain("5d1f0e2b7c3a49e8b6f1a2c3d4e5");
     }
 
     @Test

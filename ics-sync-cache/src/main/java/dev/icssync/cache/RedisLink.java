@@ -19,7 +19,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * One lazily connected Redis connection with short timeouts and a breaker: after a failure, Redis is
  * not tried again for {@code coolDown}, so a dead or slow Redis costs one timeout per cool-down, not
  * one per request. Failures are counted and logged at most once per cool-down, never thrown.
+ *
+ * <p>Connecting and commands have separate timeouts. A connect (TCP, then the HELLO handshake and
+ * the invalidation subscription) runs on its own thread, bounded by {@code connectTimeout}: on a
+ * cold, busy JVM the first one can take seconds, and failing it at the command timeout would
+ * degrade the caches for a whole cool-down. The caller that starts a connect waits for it at most
+ * the command timeout, callers meanwhile do not wait, and all of them take the degraded path until
+ * it is done: no caller waits for Redis longer than a command may take, so the connect timeout can
+ * be generous.
  */
 final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
@@ -38,8 +49,10 @@ final class RedisLink implements AutoCloseable {
   private final ClientResources resources;
   private final RedisClient client;
   private final String prefix;
+  private final Duration commandTimeout;
   private final Duration coolDown;
   private final Clock clock;
+  private @Nullable CompletableFuture<@Nullable StatefulRedisConnection<byte[], byte[]>> attempt;
   private final AtomicLong failures = new AtomicLong();
   private final CopyOnWriteArrayList<Consumer<String>> subscribers = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Runnable> onConnect = new CopyOnWriteArrayList<>();
@@ -48,9 +61,11 @@ final class RedisLink implements AutoCloseable {
   private volatile Instant downUntil = Instant.MIN;
   private volatile boolean closed;
 
-  RedisLink(String uri, String prefix, Duration timeout, Duration coolDown, Clock clock) {
+  RedisLink(String uri, String prefix, Duration commandTimeout, Duration connectTimeout,
+      Duration coolDown, Clock clock) {
     RedisURI redisUri = RedisURI.create(uri);
-    redisUri.setTimeout(timeout);
+    // Lettuce bounds the connection handshake by the URI's timeout; commands get theirs below
+    redisUri.setTimeout(connectTimeout);
     // reconnect attempts back off to 1 s at most (Lettuce's default cap is 30 s): recovery is quick
     this.resources = DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
@@ -58,12 +73,13 @@ final class RedisLink implements AutoCloseable {
         .build();
     this.client = RedisClient.create(resources, redisUri);
     client.setOptions(ClientOptions.builder()
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .autoReconnect(false) // reconnection is ours: after the cool-down, on next use
         .build());
     this.prefix = prefix;
+    this.commandTimeout = commandTimeout;
     this.coolDown = coolDown;
     this.clock = clock;
   }
@@ -90,11 +106,16 @@ final class RedisLink implements AutoCloseable {
     onConnect.add(r);
   }
 
+  /** Whether Redis is connected; may start a connect and wait for it up to the command timeout. */
   boolean isAvailable() {
     return connection() != null;
   }
 
-  /** The connection, or null while Redis is down (cool-down running, or connect failed now). */
+  /**
+   * The connection, or null while Redis is down (cool-down running, connect failed) or while a
+   * connect is under way: the caller that starts a connect waits for it up to the command timeout,
+   * the others do not wait at all; the connect itself goes on in the background.
+   */
   @Nullable StatefulRedisConnection<byte[], byte[]> connection() {
     StatefulRedisConnection<byte[], byte[]> c = connection;
     if (closed || clock.instant().isBefore(downUntil)) {
@@ -103,35 +124,78 @@ final class RedisLink implements AutoCloseable {
     if (c != null && c.isOpen()) {
       return c;
     }
-    synchronized (this) {
-      StatefulRedisConnection<byte[], byte[]> dead = connection;
-      if (dead != null && !dead.isOpen()) {
-        connection = null;
-        closeQuietly(dead);
-        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubSub;
-        pubSub = null;
-        if (ps != null) {
-          closeQuietly(ps);
-        }
+    CompletableFuture<@Nullable StatefulRedisConnection<byte[], byte[]>> started = startConnect();
+    if (started == null) {
+      c = connection;
+      return c != null && c.isOpen() ? c : null;
+    }
+    try {
+      return started.get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Starts a connect on its own thread, or returns null when one is under way (or not due). */
+  private synchronized @Nullable CompletableFuture<@Nullable StatefulRedisConnection<byte[], byte[]>>
+      startConnect() {
+    CompletableFuture<@Nullable StatefulRedisConnection<byte[], byte[]>> running = attempt;
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if ((running != null && !running.isDone()) || (c != null && c.isOpen()) || closed
+        || clock.instant().isBefore(downUntil)) {
+      return null;
+    }
+    CompletableFuture<@Nullable StatefulRedisConnection<byte[], byte[]>> next = new CompletableFuture<>();
+    attempt = next;
+    Thread t = new Thread(() -> {
+      try {
+        next.complete(connectNow());
+      } finally {
+        next.complete(null); // whatever escaped, the next caller may try again
       }
-      if (connection == null && !closed) {
-        try {
-          StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
-          connection = conn;
-          subscribePubSub();
-          onConnect.forEach(Runnable::run);
-        } catch (RuntimeException e) {
-          failed("connect", e);
-          return null;
-        }
+    }, "icssync-redis-connect");
+    t.setDaemon(true);
+    t.start();
+    return next;
+  }
+
+  private @Nullable StatefulRedisConnection<byte[], byte[]> connectNow() {
+    StatefulRedisConnection<byte[], byte[]> dead = connection;
+    if (dead != null && !dead.isOpen()) {
+      connection = null;
+      closeQuietly(dead);
+      StatefulRedisPubSubConnection<byte[], byte[]> ps = pubSub;
+      pubSub = null;
+      if (ps != null) {
+        closeQuietly(ps);
       }
-      return connection;
+    }
+    try {
+      StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE);
+      conn.setTimeout(commandTimeout); // it starts with the URI's, the connect timeout
+      if (closed) {
+        closeQuietly(conn);
+        return null;
+      }
+      connection = conn;
+      subscribePubSub();
+      onConnect.forEach(Runnable::run);
+      return conn;
+    } catch (RuntimeException e) {
+      if (!closed) {
+        failed("connect", e);
+      }
+      return null;
     }
   }
 
   private void subscribePubSub() {
     try {
       StatefulRedisPubSubConnection<byte[], byte[]> ps = client.connectPubSub(ByteArrayCodec.INSTANCE);
+      ps.setTimeout(commandTimeout);
       ps.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(byte[] channel, byte[] message) {
@@ -145,7 +209,9 @@ final class RedisLink implements AutoCloseable {
       pubSub = ps;
     } catch (RuntimeException e) {
       // the shared store still works without it; only the cross-instance render guard is lost
-      failed("subscribe", e);
+      if (!closed) {
+        failed("subscribe", e);
+      }
     }
   }
 

@@ -113,6 +113,8 @@ class RedisDownSyncTest {
             .commandTimeout(Duration.ofMillis(300)).coolDown(Duration.ZERO).build();
         IcsSync worker = engine(store, workerRedis, feeds);
         IcsSync server = engine(store, serverRedis, feeds)) {
+      RedisSupport.awaitAvailable(workerRedis);
+      RedisSupport.awaitAvailable(serverRedis);
       store.saveFeed(Feed.of("f", T, "villa", "airbnb", "https://cal.example.com/f.ics?t=x"));
       store.saveFeed(Feed.of("g", T, "chalet", "airbnb", "https://cal.example.com/g.ics?t=y"));
       feeds.bodies.put("f", calendar(2));

@@ -19,6 +19,7 @@ class RedisExportCacheContractTest extends ExportCacheContract {
   protected ExportCache createCache() {
     prefix = RedisSupport.uniquePrefix();
     redis = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build();
+    RedisSupport.awaitAvailable(redis);
     return redis.exportCache();
   }
 

@@ -72,6 +72,7 @@ class RedisSlowTest {
       FeedFetcher polite = redis.politeFetcher(r -> FetchResult.Fetched.of(new byte[] {1}), 100,
           Duration.ofSeconds(1), Duration.ZERO);
       Feed feed = Feed.of("f", "t", "p", "airbnb", "https://h.example/x.ics");
+      RedisSupport.awaitAvailable(redis);
       // healthy first: connected, shared, limited through Redis
       assertThat(cache.get("v", "t", "p")).isEmpty();
       cache.put("v", "t", "p", cal("one"));
@@ -125,6 +126,7 @@ class RedisSlowTest {
             .limiter(redis.tenantLimiter(100, Duration.ofHours(1)))
             .fetcher(redis.politeFetcher(feeds, 100, Duration.ofSeconds(1), Duration.ZERO))
             .build()) {
+      RedisSupport.awaitAvailable(redis);
       store.saveFeed(Feed.of("f", "t", "villa", "airbnb", "https://cal.example.com/f.ics"));
       bodies.put("f", calendar(2));
       assertThat(sync.syncFeed("t", "f").outcome()).isEqualTo(SyncOutcome.APPLIED);

@@ -38,6 +38,8 @@ class RedisStopsMidTest {
         RedisCaches viaProxy = RedisCaches.builder("redis://127.0.0.1:" + proxy.port())
             .keyPrefix(prefix).commandTimeout(Duration.ofMillis(200)).coolDown(Duration.ZERO).build();
         RedisCaches direct = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build()) {
+      RedisSupport.awaitAvailable(viaProxy);
+      RedisSupport.awaitAvailable(direct);
       ExportCache a = viaProxy.exportCache();
       ExportCache b = direct.exportCache();
       SyncLimiter limiter = viaProxy.tenantLimiter(1000, Duration.ofHours(1));

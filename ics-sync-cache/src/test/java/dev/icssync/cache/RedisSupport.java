@@ -60,6 +60,25 @@ final class RedisSupport {
     }
   }
 
+  /**
+   * Polls until {@code redis} has connected: a connect goes on in the background, and on a cold,
+   * loaded machine it can take seconds. Tests that check what Redis shares wait for it first, so a
+   * slow start is not mistaken for a sharing bug.
+   */
+  static void awaitAvailable(RedisCaches redis) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    try {
+      while (!redis.isAvailable() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!redis.isAvailable()) {
+      fail("Redis not connected within 60 s");
+    }
+  }
+
   /** A loopback port nothing listens on. */
   static int closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -30,6 +30,8 @@ class RedisTenantLimitTest {
     prefix = RedisSupport.uniquePrefix();
     a = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).clock(clock).build();
     b = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).clock(clock).build();
+    RedisSupport.awaitAvailable(a);
+    RedisSupport.awaitAvailable(b);
   }
 
   @AfterEach

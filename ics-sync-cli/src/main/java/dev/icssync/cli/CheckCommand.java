@@ -44,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
     "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar (an empty or blank body, or",
     "a calendar cut off before END:VCALENDAR, included) or could not be read."})
 final class CheckCommand implements Callable<Integer> {
-  private static final Pattern URL = Pattern.compile("(?i)^(https?|webcal)://.*");
+  private static final Pattern URL = Pattern.compile("(?is)^(https?|webcals?)://.*");
 
   @Spec
   @Nullable CommandSpec spec;
@@ -107,9 +107,10 @@ final class CheckCommand implements Callable<Integer> {
         body = Files.readAllBytes(Path.of(input));
       }
     } catch (NoSuchFileException e) {
-      return fail(out, "IO", "no such file: " + input);
+      return fail(out, "IO", "no such file: " + shown());
     } catch (IOException e) {
-      return fail(out, "IO", "cannot read " + input + ": " + e.getMessage());
+      return fail(out, "IO", "cannot read " + shown() + ": "
+          + String.valueOf(e.getMessage()).replace(input, shown()));
     }
 
     ParseOptions options = ParseOptions.builder()
@@ -172,7 +173,7 @@ final class CheckCommand implements Callable<Integer> {
       StringBuilder kinds = new StringBuilder();
       byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(v).append(' ')
           .append(Json.lower(k)));
-      out.println(input.startsWith("http") || input.startsWith("webcal") ? dev.icssync.internal.Redaction.url(input) : input);
+      out.println(shown());
       out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : shownSource)
           + (parsed.prodId() == null ? "" : ", PRODID " + parsed.prodId()));
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
@@ -205,6 +206,12 @@ final class CheckCommand implements Callable<Integer> {
     }
     String sampleUid = parsed.events().isEmpty() ? "" : parsed.events().get(0).uid();
     return ChannelProfiles.detect(parsed.prodId(), sampleUid).orElse(ChannelProfiles.generic());
+  }
+
+  /** The input as it may be printed: anything URL-like is redacted, a file path is not a secret. */
+  private String shown() {
+    return URL.matcher(input).matches() || input.contains("://") || input.contains("?")
+        ? dev.icssync.internal.Redaction.url(input) : input;
   }
 
   private int fail(PrintWriter out, String type, String message) {

@@ -75,4 +75,67 @@ class CliSecretsTest {
       assertThat(everything).as("output and logs").doesNotContain(secret);
     }
   }
+
+  /**
+   * Channels also keep their secret in the URL's path (Vrbo, Google's private address, Outlook,
+   * ics-sync's own export tokens): no command prints it, in text, JSON or verbose output, on success,
+   * failure or refusal, and neither does the library's logging; the listing still tells feeds apart.
+   */
+  @Test
+  void noPathSecretInAnyOutputOrLogLine() {
+    String vrbo = "5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c";
+    String google = "0f3c5e7a9b1d2f4a6c8e0b2d4f6a9a2b";
+    String export = "Zx81mQp_3Lr9Tb2KwVy7AaQ-n4HcUe0s";
+    String outlookId = "cf7d500ee50e4c7b876fb1845efe821d";
+    String outlookKey = "22ed80c434a3478d9ba6316fbfed35137860062344497390190";
+    List<String> secrets = List.of(vrbo, google, export, outlookId, outlookKey);
+    List<Cli> runs = new ArrayList<>();
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    try (FeedServer server = new FeedServer()) {
+      String vrboPath = "/icalendar/" + vrbo + ".ics";
+      String googlePath = "/calendar/ical/owner@example.org/private-" + google + "/basic.ics";
+      String exportPath = "/export/" + export + ".ics";
+      String outlookPath = "/owa/calendar/" + outlookId + "@example.org/" + outlookKey + "/calendar.ics";
+      server.put(vrboPath, calendar()).put(outlookPath, calendar())
+          .put(googlePath, "<html><body>Please sign in</body></html>");
+      System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+      for (String path : new String[] {vrboPath, googlePath, exportPath, outlookPath}) {
+        Cli add = Cli.run("feeds", "add", "--db", db, "--tenant", "t1", "--property", "villa", "--source",
+            "vrbo", "--url", server.url(path));
+        assertThat(add.status()).as(add.err()).isZero();
+        runs.add(add);
+      }
+      runs.add(Cli.run("feeds", "list", "--db", db));
+      runs.add(Cli.run("feeds", "list", "--db", db, "--json"));
+      runs.add(Cli.run("sync", "--db", db, "--verbose")); // refused: loopback is not allowed
+      runs.add(Cli.run("sync", "--db", db, "--json", "--allow-host", "127.0.0.1"));
+      runs.add(Cli.run("sync", "--db", db, "--verbose", "--allow-host", "127.0.0.1"));
+      for (String path : new String[] {vrboPath, googlePath, exportPath, outlookPath}) {
+        runs.add(Cli.run("check", server.url(path), "--allow-host", "127.0.0.1"));
+        runs.add(Cli.run("check", server.url(path), "--json", "--allow-host", "127.0.0.1"));
+        runs.add(Cli.run("check", server.url(path), "--verbose"));
+      }
+      runs.add(Cli.run("check", server.url(vrboPath).replace("http://", "htp://")));
+    } finally {
+      System.setErr(savedErr);
+    }
+    String listing = runs.get(4).out();
+    assertThat(listing).as("the listing tells the feeds apart by host, path shape and token tails")
+        .contains("127.0.0.1", "/icalendar/***9f2c.ics", "/private-***9a2b/basic.ics", "/export/***Ue0s.ics",
+            "/owa/calendar/***821d@example.org/***0190/calendar.ics");
+    assertThat(runs.get(5).json()).hasSize(4);
+    Cli sync = runs.get(7);
+    assertThat(sync.json()).as(sync.err()).hasSize(4);
+    assertThat(sync.status()).as("one feed gone, one not a calendar").isEqualTo(1);
+    assertThat(runs.get(9).status()).as(runs.get(9).err()).isZero();
+
+    String everything = logged.toString(StandardCharsets.UTF_8) + runs.stream()
+        .map(r -> r.out() + "\n" + r.err()).reduce("", String::concat);
+    assertThat(everything).as("the capture holds the library's lines").contains("127.0.0.1");
+    for (String secret : secrets) {
+      assertThat(everything).as("output and logs").doesNotContain(secret.substring(0, 8))
+          .doesNotContain(secret.substring(secret.length() - 8));
+    }
+  }
 }

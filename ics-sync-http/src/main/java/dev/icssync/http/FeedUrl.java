@@ -187,7 +187,7 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
     return p > 0 ? p : (isHttps() ? 443 : 80);
   }
 
-  /** The URL without query and fragment, for logs and reports. */
+  /** The URL with its secrets masked ({@link Redaction#url}), for logs and reports. */
   String redacted() {
     return Redaction.url(uri.toString());
   }

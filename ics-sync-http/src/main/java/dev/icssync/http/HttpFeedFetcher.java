@@ -93,8 +93,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Schemes {@code http} and {@code https}; {@code webcal}/{@code webcals} are fetched over
  *       https. User info in the URL becomes a Basic {@code Authorization} header, sent only to the
- *       URL's own origin (dropped when a redirect leaves it). Query strings and user info never
- *       appear in results, messages or logs ({@link Redaction#url}).
+ *       URL's own origin (dropped when a redirect leaves it). User info, query values and
+ *       credential-like path segments never appear in results, messages or logs ({@link
+ *       Redaction#url}).
  *   <li>Conditional GET with the stored validators ({@code If-None-Match}, {@code
  *       If-Modified-Since}); 304 becomes {@link FetchResult.NotModified}.
  *   <li>{@code Accept-Encoding: gzip, deflate}; the size cap (default 10 MiB) holds twice: on the

@@ -399,7 +399,7 @@ class HttpFeedFetcherTest {
     server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", "/d"));
     server.enqueue(new MockResponse().setBody(CALENDAR));
     FetchResult.Fetched r = fetched(fetcher.fetch(request(url("/a"))));
-    assertThat(r.permanentRedirect()).isEqualTo(url("/c?***"));
+    assertThat(r.permanentRedirect()).isEqualTo(url("/c?token=***t"));
 
     server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", "/x"));
     server.enqueue(new MockResponse().setResponseCode(301).setHeader("Location", "/y"));

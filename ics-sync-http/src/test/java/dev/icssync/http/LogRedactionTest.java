@@ -66,4 +66,47 @@ class LogRedactionTest {
     }
     assertThat(results).hasSize(7);
   }
+
+  /** Secrets in the path (Vrbo, Google's private address, export tokens) fare the same. */
+  @Test
+  void noPathSecretInAnyLogLineOrResult() throws Exception {
+    String vrbo = "5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c";
+    String google = "0f3c5e7a9b1d2f4a6c8e0b2d4f6a9a2b";
+    String export = "Zx81mQp_3Lr9Tb2KwVy7AaQ-n4HcUe0s";
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    List<FetchResult> results = new ArrayList<>();
+    try (MockWebServer server = new MockWebServer()) {
+      server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      String base = "http://127.0.0.1:" + server.getPort();
+      server.enqueue(new MockResponse().setBody(CALENDAR));
+      server.enqueue(new MockResponse().setResponseCode(404));
+      server.enqueue(new MockResponse().setResponseCode(301).setHeader("Location", "/export/" + export + ".ics"));
+      server.enqueue(new MockResponse().setBody(CALENDAR));
+      server.enqueue(new MockResponse().setBody("<html>login</html>"));
+      server.enqueue(new MockResponse().setResponseCode(302)
+          .setHeader("Location", "http://localhost:1/private-" + google + "/basic.ics"));
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      try (HttpFeedFetcher fetcher = Fixtures.loopback().timeout(Duration.ofSeconds(3)).build()) {
+        results.add(fetcher.fetch(request(base + "/icalendar/" + vrbo + ".ics")));
+        results.add(fetcher.fetch(request(base + "/calendar/ical/me%40example.org/private-" + google + "/basic.ics")));
+        results.add(fetcher.fetch(request(base + "/icalendar/" + vrbo + ".ics")));
+        results.add(fetcher.fetch(request(base + "/icalendar/" + vrbo + ".ics")));
+        results.add(fetcher.fetch(request("ftp://example.com/export/" + export + ".ics")));
+        results.add(fetcher.fetch(request("http://169.254.169.254/private-" + google + "/basic.ics")));
+      }
+    } finally {
+      System.setErr(originalErr);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log).as("the capture works").contains("feed feed-1").contains("127.0.0.1");
+    assertThat(results.get(2)).isInstanceOf(FetchResult.Fetched.class);
+    assertThat(((FetchResult.Fetched) results.get(2)).permanentRedirect()).endsWith("/export/***Ue0s.ics");
+    for (String secret : new String[] {vrbo, google, export}) {
+      for (String part : new String[] {secret.substring(0, 8), secret.substring(secret.length() - 8)}) {
+        assertThat(log).as("log").doesNotContain(part);
+        assertThat(results.toString()).as("results").doesNotContain(part);
+      }
+    }
+  }
 }

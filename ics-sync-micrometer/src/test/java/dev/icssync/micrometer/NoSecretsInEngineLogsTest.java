@@ -36,8 +36,10 @@ import org.junit.jupiter.api.Test;
  * Real syncs (the HTTP fetcher against a loopback server) of feeds whose URLs carry secrets, with
  * failures: everything the engine and the fetcher log (slf4j-simple on System.err, the library at
  * DEBUG via simplelogger.properties) and every meter name and tag is free of them. Log lines and
- * report messages may name a feed by its redacted URL (scheme, host and path; no user info, no
- * query), which is the library's redaction rule; meters never name it at all.
+ * report messages may name a feed by its redacted URL (scheme, host and the path's shape; no user
+ * info, no query value, no credential-like path segment), which is the library's redaction rule;
+ * meters never name it at all. {@link NoPathSecretsInWholeSyncTest} does the same for secrets in
+ * the path.
  */
 class NoSecretsInEngineLogsTest {
   static final String ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"

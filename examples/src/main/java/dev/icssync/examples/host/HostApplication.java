@@ -88,6 +88,11 @@ public final class HostApplication implements AutoCloseable {
     pool.setPassword(config.password());
     pool.setMaximumPoolSize(config.schedulerThreads() + 4);
     pool.setPoolName("ics-sync-host");
+    // a database that accepts connections and never answers fails in seconds, not never (README)
+    pool.setConnectionTimeout(10_000);
+    pool.addDataSourceProperty("connectTimeout", "5");
+    pool.addDataSourceProperty("loginTimeout", "10");
+    pool.addDataSourceProperty("socketTimeout", "60");
     HikariDataSource dataSource = new HikariDataSource(pool);
 
     JdbcStore.migrate(dataSource);
