@@ -69,7 +69,8 @@ final class CheckCommand implements Callable<Integer> {
   @Nullable LocalDate to;
 
   @Option(names = "--allow-host", paramLabel = "HOST",
-      description = "let the SSRF guard fetch from exactly this host (repeatable), e.g. 127.0.0.1 for a loopback test")
+      description = "let the SSRF guard fetch from exactly this host, IP address or CIDR range (repeatable), "
+          + "e.g. 127.0.0.1 for a loopback test")
   List<String> allowHosts = new ArrayList<>();
 
   @Override
@@ -89,9 +90,7 @@ final class CheckCommand implements Callable<Integer> {
     @Nullable Charset charset = null;
     try {
       if (URL.matcher(input).matches()) {
-        HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
-        allowHosts.forEach(b::allowHost);
-        try (HttpFeedFetcher fetcher = b.build()) {
+        try (HttpFeedFetcher fetcher = Database.fetcher(allowHosts)) {
           FetchResult r = fetcher.fetch(FetchRequest.unconditional(feed));
           if (r instanceof FetchResult.Failed failed) {
             return fail(out, failed.reason().name(), failed.message());

@@ -3,6 +3,7 @@ package dev.icssync.cli;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.IcsSync;
+import dev.icssync.IcsSyncException;
 import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.jdbc.JdbcStore;
 import java.util.List;
@@ -64,14 +65,32 @@ final class Database implements AutoCloseable {
   /** The engine on this store, fetching with the SSRF guard open for exactly {@code allowHosts}. */
   IcsSync sync(List<String> allowHosts) {
     if (sync == null) {
-      HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
-      for (String host : allowHosts) {
-        b.allowHost(host);
-      }
-      fetcher = b.build();
+      fetcher = fetcher(allowHosts);
       sync = IcsSync.builder().store(store).fetcher(fetcher).build();
     }
     return sync;
+  }
+
+  /**
+   * A fetcher whose SSRF guard lets exactly {@code allowHosts} through: host names and IP addresses,
+   * and CIDR ranges ({@code 127.0.0.0/8}). A pattern such as {@code *} or {@code 127.0.0.*} would
+   * match nothing, so it is a usage error.
+   */
+  static HttpFeedFetcher fetcher(List<String> allowHosts) {
+    HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
+    for (String host : allowHosts) {
+      try {
+        if (host.contains("/") && !host.contains("://")) {
+          b.allowCidr(host);
+        } else {
+          b.allowHost(host);
+        }
+      } catch (IcsSyncException.ConfigurationException e) {
+        throw new CliException(IcsSyncCli.USAGE, "--allow-host takes a host name, an IP address or a CIDR range "
+            + "like 10.0.0.0/8, not '" + TerminalText.line(host) + "'", e);
+      }
+    }
+    return b.build();
   }
 
   @Override

@@ -63,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter o = Objects.requireNonNull(spec).commandLine().getOut();
+    InetSocketAddress address = ServeCommand.address("127.0.0.1", port);
     Path dir = out.toAbsolutePath().normalize();
     Files.createDirectories(dir);
     for (String leftover : List.of("demo.mv.db", "demo.trace.db")) {
@@ -105,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
       o.println("  ics-sync events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
       o.println("  ics-sync conflicts --db '" + dbUrl + "'");
       if (serve) {
-        serve(o, sync);
+        serve(o, sync, address);
       }
       return files.isEmpty() ? IcsSyncCli.FAILED : IcsSyncCli.OK;
     }
@@ -177,9 +178,8 @@ final class DemoCommand implements Callable<Integer> {
     return files;
   }
 
-  private void serve(PrintWriter o, IcsSync sync) {
-    try (ExportHttpServer server = ExportHttpServer.start(ExportEndpoint.builder(sync).build(),
-        new InetSocketAddress("127.0.0.1", port), ServeCommand.CONTEXT, 4)) {
+  private void serve(PrintWriter o, IcsSync sync, InetSocketAddress address) {
+    try (ExportHttpServer server = ServeCommand.listen(ExportEndpoint.builder(sync).build(), address)) {
       o.println();
       o.println("Serving the exports (Ctrl-C stops):");
       for (String p : PROPERTIES) {

@@ -5,7 +5,9 @@ import dev.icssync.CalendarEvent;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.PropertySettings;
+import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.internal.Digests;
+import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.Store;
 import java.io.PrintWriter;
@@ -69,8 +71,12 @@ final class FeedsCommand {
     public Integer call() {
       Duration every = interval == null ? Feed.DEFAULT_POLL_INTERVAL : duration(interval);
       if (every.isZero() || every.isNegative()) {
-        throw new CliException(IcsSyncCli.USAGE, "--interval must be positive, was " + interval);
+        throw new CliException(IcsSyncCli.USAGE, "--interval takes a positive duration like 15m, 2h or PT30M, not " + interval);
       }
+      HttpFeedFetcher.urlProblem(url).ifPresent(problem -> {
+        throw new CliException(IcsSyncCli.USAGE, "--url takes an http, https or webcal URL: " + problem + ": "
+            + TerminalText.line(Redaction.url(url)));
+      });
       try (Database d = db.open()) {
         Store store = d.store();
         String id = feedId(tenant, property, source, url);

@@ -33,7 +33,7 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--force", description = "fetch unconditionally and confirm held-back cancellations")
   boolean force;
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
-  @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host (repeatable)")
+  @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host, IP address or CIDR range (repeatable)")
   List<String> allowHosts = new ArrayList<>();
   @Option(names = "--parallelism", paramLabel = "N", description = "feeds synced at once (default 4)")
   int parallelism = 4;
@@ -42,7 +42,7 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = Objects.requireNonNull(spec).commandLine().getOut();
     if (parallelism < 1) {
-      throw new CliException(IcsSyncCli.USAGE, "--parallelism must be positive");
+      throw new CliException(IcsSyncCli.USAGE, "--parallelism takes a whole number from 1 up, not " + parallelism);
     }
     try (Database d = db.open()) {
       List<Feed> feeds = select(d);
