@@ -126,7 +126,12 @@ final class Database implements AutoCloseable {
    * match nothing, so it is a usage error.
    */
   static HttpFeedFetcher fetcher(List<String> allowHosts) {
-    HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
+    return fetcher(allowHosts, HttpFeedFetcher.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** As {@link #fetcher(List)}, refusing bodies larger than {@code maxBodyBytes}. */
+  static HttpFeedFetcher fetcher(List<String> allowHosts, long maxBodyBytes) {
+    HttpFeedFetcher.Builder b = HttpFeedFetcher.builder().maxBodyBytes(maxBodyBytes);
     for (String host : allowHosts) {
       try {
         if (host.contains("/") && !host.contains("://")) {

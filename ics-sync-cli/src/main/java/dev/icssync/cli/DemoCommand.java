@@ -157,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
       return key.feedId();
     }
     String range = EventsCommand.bound(e.range(), true) + "/" + EventsCommand.bound(e.range(), false);
-    return e.source() + " " + range;
+    return TerminalText.line(e.source()) + " " + range;
   }
 
   private static List<Path> export(PrintWriter o, IcsSync sync, Path dir) throws IOException {

@@ -116,8 +116,9 @@ final class FeedsCommand {
             FeedState s = store.state(f.tenant(), f.id());
             String state = !f.active() ? "inactive" : s.isQuarantined() ? "held" : s.consecutiveFailures() > 0
                 ? "failing" : s.lastSuccess() == null ? "new" : "ok";
-            out.printf("%-18s %-12s %-12s %-10s %-8s %-9s %s%n", f.id(), f.tenant(), f.property(), f.source(),
-                human(f.pollInterval()), state, f.redactedUrl());
+            out.printf("%-18s %-12s %-12s %-10s %-8s %-9s %s%n", TerminalText.line(f.id()),
+                TerminalText.line(f.tenant()), TerminalText.line(f.property()), TerminalText.line(f.source()),
+                human(f.pollInterval()), state, TerminalText.line(f.redactedUrl()));
           }
         }
       }

@@ -115,7 +115,7 @@ public final class IcsSyncCli implements Runnable {
       return new CommandLine.RunLast().execute(parsed);
     });
     cli.setParameterExceptionHandler((e, a) -> {
-      errWriter.println("ics-sync: " + usageMessage(e));
+      errWriter.println("ics-sync: " + TerminalText.line(usageMessage(e)));
       if (!isBadValue(e)) {
         CommandLine sub = e.getCommandLine();
         errWriter.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help'.");

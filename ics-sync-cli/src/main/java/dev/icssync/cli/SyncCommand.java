@@ -109,9 +109,10 @@ final class SyncCommand implements Callable<Integer> {
           + (c.reinstated() > 0 ? ", " + c.reinstated() + " back" : "")
           + (c.uidReissued() > 0 ? ", " + c.uidReissued() + " re-keyed" : "")
           + (c.heldBack() > 0 ? ", " + c.heldBack() + " held back" : "");
-      out.printf("%-18s %-10s %-12s %-12s %s%s%s (%d ms)%n", r.feedId(), r.source(), r.property(),
+      out.printf("%-18s %-10s %-12s %-12s %s%s%s (%d ms)%n", TerminalText.line(r.feedId()),
+          TerminalText.line(r.source()), TerminalText.line(r.property()),
           Json.lower(r.outcome()), r.outcome() == SyncOutcome.APPLIED || r.outcome() == SyncOutcome.QUARANTINED
-              ? changes : r.message(),
+              ? changes : TerminalText.line(r.message()),
           r.failure() == null ? "" : " [" + Json.lower(r.failure()) + "]",
           r.conflictsOpened() > 0 ? ", " + r.conflictsOpened() + " double booking(s)" : "",
           r.timings().total().toMillis());

@@ -156,6 +156,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFeedFetcher.class);
 
+  /** The default cap on a decoded body, 10 MiB ({@link Builder#maxBodyBytes}). */
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
   /** The default User-Agent names the library. */
   public static final String DEFAULT_USER_AGENT =
       "ics-sync/" + version() + " (calendar sync; +https://github.com/ics-sync/ics-sync)";
@@ -899,7 +902,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration timeout = Duration.ofSeconds(60);
-    private long maxBodyBytes = 10L * 1024 * 1024;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxRedirects = 5;
     private Duration maxRetryAfter = Duration.ofHours(6);
     private String userAgent = DEFAULT_USER_AGENT;
