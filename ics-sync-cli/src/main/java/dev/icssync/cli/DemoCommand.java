@@ -69,7 +69,9 @@ final class DemoCommand implements Callable<Integer> {
     for (String leftover : List.of("demo.mv.db", "demo.trace.db")) {
       Files.deleteIfExists(dir.resolve(leftover));
     }
-    String dbUrl = "jdbc:h2:file:" + dir.resolve("demo") + ";DB_CLOSE_ON_EXIT=FALSE";
+    // AUTO_SERVER: while 'demo --serve' holds the file, the commands it prints reach it through H2's
+    // own loopback server instead of failing with "the file is locked"
+    String dbUrl = "jdbc:h2:file:" + dir.resolve("demo") + ";AUTO_SERVER=TRUE";
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
 
     try (DemoFeeds channels = new DemoFeeds(today); Database db = Database.open(dbUrl)) {
@@ -103,13 +105,33 @@ final class DemoCommand implements Callable<Integer> {
       List<Path> files = export(o, sync, dir);
       o.println();
       o.println("Explore the result with the other commands, for example:");
-      o.println("  ics-sync events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
-      o.println("  ics-sync conflicts --db '" + dbUrl + "'");
+      String cli = launcher();
+      o.println("  " + cli + " events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
+      o.println("  " + cli + " conflicts --db '" + dbUrl + "'");
+      o.println("  " + cli + " feeds list --db '" + dbUrl + "'");
       if (serve) {
         serve(o, sync, address);
       }
       return files.isEmpty() ? IcsSyncCli.FAILED : IcsSyncCli.OK;
     }
+  }
+
+  /**
+   * How to run this command again: {@code java -jar} and the jar this class was loaded from (relative
+   * to the working directory when under it), else the jar the build makes.
+   */
+  static String launcher() {
+    try {
+      Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (jar.getFileName() != null && jar.getFileName().toString().endsWith(".jar")) {
+        Path cwd = Path.of("").toAbsolutePath();
+        String shown = (jar.startsWith(cwd) ? cwd.relativize(jar) : jar).toString();
+        return "java -jar " + (shown.matches("[A-Za-z0-9_./:-]+") ? shown : "'" + shown + "'");
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not loaded from a file: print the build's jar
+    }
+    return "java -jar ics-sync-cli/target/ics-sync.jar";
   }
 
   private static void report(PrintWriter o, JdbcStore store) {
