@@ -199,6 +199,12 @@ public final class IcsSyncCli implements Runnable {
 
   /** The message of an error, on one line, without Java exception types (the stack trace has them). */
   static String oneLine(Throwable e) {
+    if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      e = u.getCause();
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return TerminalText.line(fileProblem(f));
+    }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       m = "unexpected error (add --verbose for details)";
@@ -209,6 +215,19 @@ public final class IcsSyncCli implements Runnable {
       m += " (" + cause.getMessage() + ")";
     }
     return TerminalText.line(withoutJavaTypes(m).replace('\n', ' ').replace('\r', ' '));
+  }
+
+  /** {@code /x/y: permission denied}: a file system failure in words, where Java puts them in the type. */
+  static String fileProblem(java.nio.file.FileSystemException f) {
+    String what = f.getReason() != null ? f.getReason()
+        : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+        : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+        : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
+        : f instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+        : "cannot be used";
+    return (f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile())
+        + ": ") + what;
   }
 
   /** A string option given an empty or blank value. */

@@ -44,7 +44,12 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new CliException(IcsSyncCli.USAGE, "--port takes a port from 0 to 65535 (0 picks a free one), not " + port);
     }
-    return new InetSocketAddress(bind, port);
+    InetSocketAddress address = new InetSocketAddress(bind, port);
+    if (address.isUnresolved()) {
+      throw new CliException(IcsSyncCli.USAGE, "--bind takes an IP address or host name of this host, not "
+          + TerminalText.line(bind));
+    }
+    return address;
   }
 
   /** Starts the export server; an address that cannot be bound is one line saying what to change. */

@@ -62,10 +62,11 @@ final class SyncCommand implements Callable<Integer> {
         List<Future<SyncReport>> futures = new ArrayList<>();
         for (Feed f : feeds) {
           futures.add(pool.submit(() -> {
+            progress.start(f.id());
             try {
               return sync.syncFeed(f.tenant(), f.id(), mode);
             } finally {
-              progress.step();
+              progress.step(f.id());
             }
           }));
         }

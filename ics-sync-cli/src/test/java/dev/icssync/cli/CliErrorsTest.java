@@ -162,6 +162,18 @@ class CliErrorsTest {
   }
 
   @Test
+  void anUnknownBindAddressIsAUsageErrorAndAnUnwritableOutputOneLine() throws IOException {
+    assertThat(usage("--bind", "serve", "--db", db, "--bind", "999.1.1.1").err())
+        .contains("--bind takes an IP address or host name of this host");
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    Cli r = Cli.run("export", "--db", db, "--tenant", "t", "--property", "p", "-o", file.resolve("x.ics").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("ics-sync: cannot write -o " + file);
+    assertNoJavaTypes(r.err());
+  }
+
+  @Test
   void aBadFileForCheckIsOneLine() throws IOException {
     Path d = Files.createDirectories(dir.resolve("a-directory"));
     Cli r = Cli.run("check", d.toString());
