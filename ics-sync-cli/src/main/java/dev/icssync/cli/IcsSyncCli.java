@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
         "64:usage error (unknown command or option, bad value)"},
     footerHeading = "%n",
     footer = {"--db takes jdbc:h2:... (embedded) or jdbc:postgresql:...; the schema is migrated on first use.",
+        "Without --db the ICSSYNC_DB environment variable is used (a password stays out of the shell history).",
         "Errors are one line each; add --verbose for stack traces."})
 public final class IcsSyncCli implements Runnable {
   /** Exit status: success. */
