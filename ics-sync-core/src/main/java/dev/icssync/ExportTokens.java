@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class ExportTokens {
+  /** A grace period for {@link #rotate} that gives a channel a day to fetch from its new URL. */
+  public static final Duration DEFAULT_ROTATION_GRACE = Duration.ofDays(1);
+
   /** Length of a token in characters. */
   public static final int TOKEN_LENGTH = 32;
   private static final int TOKEN_BYTES = 24;
@@ -159,6 +162,23 @@ public final class ExportTokens {
       purgeHook.purge(ExportView.surrogateKeys(tenant, property));
     }
     return n;
+  }
+
+  /**
+   * Revokes one stored token, as {@link #list} returns it (an operator who has only the listing, not
+   * the secret); false when it is unknown or already dead.
+   */
+  public boolean revoke(ExportToken stored) {
+    Objects.requireNonNull(stored, "stored");
+    Instant now = clock.instant();
+    for (ExportToken t : store.tokens(stored.tenant(), stored.property())) {
+      if (t.hash().equals(stored.hash()) && t.isValidAt(now)) {
+        store.saveToken(revoked(t, now));
+        purgeHook.purge(ExportView.surrogateKeys(t.tenant(), t.property()));
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Revokes one token given its secret; false when it is unknown or already dead. */

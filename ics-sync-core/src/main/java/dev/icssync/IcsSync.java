@@ -269,6 +269,15 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
+   * Takes back {@link #ignoreConflict}: an ignored conflict is open again (alerts and
+   * {@link #openConflicts} count it), with its first detection time. A conflict that is not ignored
+   * is returned as it is. Empty when the tenant has no conflict of that id.
+   */
+  public Optional<Conflict> unignoreConflict(String tenant, String conflictId) {
+    return engine.unignore(tenant, conflictId);
+  }
+
+  /**
    * Runs double-booking detection for one property now (for example after its time zone or
    * check-in/check-out times changed) and returns the conflicts opened and resolved.
    */

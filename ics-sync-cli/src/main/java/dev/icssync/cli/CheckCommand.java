@@ -70,11 +70,17 @@ final class CheckCommand implements Callable<Integer> {
   @Nullable LocalDate to;
 
   @Option(names = "--allow-host", paramLabel = "HOST",
-      description = "let the SSRF guard fetch from exactly this host (repeatable), e.g. 127.0.0.1 for a loopback test")
+      description = "let the SSRF guard fetch from exactly this host, IP address or CIDR range (repeatable), "
+          + "e.g. 127.0.0.1 for a loopback test")
   List<String> allowHosts = new ArrayList<>();
+
+  @Option(names = "--max-bytes", paramLabel = "SIZE", description = "refuse a larger feed, as the fetcher does "
+      + "(default 10m, the fetcher's default); bytes, or with k or m")
+  @Nullable String maxBytes;
 
   @Override
   public Integer call() {
+    long limit = maxBytes == null ? HttpFeedFetcher.DEFAULT_MAX_BODY_BYTES : size(maxBytes);
     PrintWriter out = java.util.Objects.requireNonNull(spec).commandLine().getOut();
     ZoneId z = zone == null ? ZoneOffset.UTC : zone;
     LocalDate today = LocalDate.now(z);
@@ -90,9 +96,7 @@ final class CheckCommand implements Callable<Integer> {
     @Nullable Charset charset = null;
     try {
       if (URL.matcher(input).matches()) {
-        HttpFeedFetcher.Builder b = HttpFeedFetcher.builder();
-        allowHosts.forEach(b::allowHost);
-        try (HttpFeedFetcher fetcher = b.build()) {
+        try (HttpFeedFetcher fetcher = Database.fetcher(allowHosts, limit)) {
           FetchResult r = fetcher.fetch(FetchRequest.unconditional(feed));
           if (r instanceof FetchResult.Failed failed) {
             return fail(out, failed.reason().name(), failed.message());
@@ -104,7 +108,12 @@ final class CheckCommand implements Callable<Integer> {
           charset = fetched.charset();
         }
       } else {
-        body = Files.readAllBytes(Path.of(input));
+        Path file = Path.of(input);
+        if (Files.isRegularFile(file) && Files.size(file) > limit) {
+          return fail(out, "TOO_LARGE", "feed is larger than " + limit + " bytes, the fetcher's limit (--max-bytes "
+              + "raises it): " + input);
+        }
+        body = Files.readAllBytes(file);
       }
     } catch (NoSuchFileException e) {
       return fail(out, "IO", "no such file: " + shown());
@@ -117,6 +126,7 @@ final class CheckCommand implements Callable<Integer> {
         .defaultZone(z)
         .charset(charset)
         .window(f.atStartOfDay(z).toInstant(), t.atStartOfDay(z).toInstant())
+        .maxBytes(limit)
         .build();
     ParseResult parsed;
     try {
@@ -173,21 +183,37 @@ final class CheckCommand implements Callable<Integer> {
       StringBuilder kinds = new StringBuilder();
       byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(v).append(' ')
           .append(Json.lower(k)));
-      out.println(shown());
-      out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : shownSource)
-          + (parsed.prodId() == null ? "" : ", PRODID " + parsed.prodId()));
+      out.println(TerminalText.line(shown()));
+      out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : TerminalText.line(shownSource))
+          + (parsed.prodId() == null ? "" : ", PRODID " + TerminalText.line(parsed.prodId())));
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
           + ", " + parsed.diagnostics().size() + " diagnostics");
       for (Row r : rows) {
         out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), Json.lower(r.n.kind()),
-            Json.lower(r.n.status()), r.n.summary());
+            Json.lower(r.n.status()), TerminalText.line(r.n.summary()));
       }
       for (Diagnostic d : parsed.diagnostics()) {
-        out.println("  line " + d.line() + ": " + d.message());
+        out.println("  line " + d.line() + ": " + TerminalText.line(d.message()));
       }
     }
     return IcsSyncCli.OK;
+  }
+
+  /** {@code 10485760}, {@code 512k} or {@code 20m} (binary units). */
+  static long size(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : 1;
+    try {
+      long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
+      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+        return n * unit;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what the flag takes
+    }
+    throw new CliException(IcsSyncCli.USAGE, "--max-bytes takes a positive size like 10485760, 512k or 20m, not "
+        + TerminalText.line(text));
   }
 
   private static String bound(DateRange r, boolean start) {
@@ -224,7 +250,7 @@ final class CheckCommand implements Callable<Integer> {
       Json.print(out, root);
     } else {
       java.util.Objects.requireNonNull(spec).commandLine().getErr()
-          .println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + message);
+          .println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + TerminalText.line(message));
     }
     return IcsSyncCli.NOT_A_CALENDAR;
   }

@@ -64,12 +64,15 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter o = Objects.requireNonNull(spec).commandLine().getOut();
+    InetSocketAddress address = ServeCommand.address("127.0.0.1", port);
     Path dir = out.toAbsolutePath().normalize();
     Files.createDirectories(dir);
     for (String leftover : List.of("demo.mv.db", "demo.trace.db")) {
       Files.deleteIfExists(dir.resolve(leftover));
     }
-    String dbUrl = "jdbc:h2:file:" + dir.resolve("demo") + ";DB_CLOSE_ON_EXIT=FALSE";
+    // AUTO_SERVER: while 'demo --serve' holds the file, the commands it prints reach it through H2's
+    // own loopback server instead of failing with "the file is locked"
+    String dbUrl = "jdbc:h2:file:" + dir.resolve("demo") + ";AUTO_SERVER=TRUE";
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
 
     try (DemoFeeds channels = new DemoFeeds(today); Database db = Database.open(dbUrl)) {
@@ -103,13 +106,33 @@ final class DemoCommand implements Callable<Integer> {
       List<Path> files = export(o, sync, dir);
       o.println();
       o.println("Explore the result with the other commands, for example:");
-      o.println("  ics-sync events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
-      o.println("  ics-sync conflicts --db '" + dbUrl + "'");
+      String cli = launcher();
+      o.println("  " + cli + " events --db '" + dbUrl + "' --tenant demo --property villa-azul --include-cancelled");
+      o.println("  " + cli + " conflicts --db '" + dbUrl + "'");
+      o.println("  " + cli + " feeds list --db '" + dbUrl + "'");
       if (serve) {
-        serve(o, sync);
+        serve(o, sync, address);
       }
       return files.isEmpty() ? IcsSyncCli.FAILED : IcsSyncCli.OK;
     }
+  }
+
+  /**
+   * How to run this command again: {@code java -jar} and the jar this class was loaded from (relative
+   * to the working directory when under it), else the jar the build makes.
+   */
+  static String launcher() {
+    try {
+      Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (jar.getFileName() != null && jar.getFileName().toString().endsWith(".jar")) {
+        Path cwd = Path.of("").toAbsolutePath();
+        String shown = (jar.startsWith(cwd) ? cwd.relativize(jar) : jar).toString();
+        return "java -jar " + (shown.matches("[A-Za-z0-9_./:-]+") ? shown : "'" + shown + "'");
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not loaded from a file: print the build's jar
+    }
+    return "java -jar ics-sync-cli/target/ics-sync.jar";
   }
 
   private static void report(PrintWriter o, JdbcStore store) {
@@ -157,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
       return key.feedId();
     }
     String range = EventsCommand.bound(e.range(), true) + "/" + EventsCommand.bound(e.range(), false);
-    return e.source() + " " + range;
+    return TerminalText.line(e.source()) + " " + range;
   }
 
   private static List<Path> export(PrintWriter o, IcsSync sync, Path dir) throws IOException {
@@ -178,9 +201,8 @@ final class DemoCommand implements Callable<Integer> {
     return files;
   }
 
-  private void serve(PrintWriter o, IcsSync sync) {
-    try (ExportHttpServer server = ExportHttpServer.start(ExportEndpoint.builder(sync).build(),
-        new InetSocketAddress("127.0.0.1", port), ServeCommand.CONTEXT, 4)) {
+  private void serve(PrintWriter o, IcsSync sync, InetSocketAddress address) {
+    try (ExportHttpServer server = ServeCommand.listen(ExportEndpoint.builder(sync).build(), address)) {
       o.println();
       o.println("Serving the exports (Ctrl-C stops):");
       for (String p : PROPERTIES) {

@@ -37,9 +37,10 @@ final class EventsCommand implements Callable<Integer> {
       } else if (events.isEmpty()) {
         out.println("no events");
       } else {
+        out.printf("%-24s %-24s %-10s %-11s %-9s %s%n", "START", "END", "SOURCE", "KIND", "STATUS", "SUMMARY");
         for (CalendarEvent e : events) {
-          out.printf("%-24s %-24s %-10s %-11s %-9s %s%n", bound(e.range(), true), bound(e.range(), false), e.source(),
-              Json.lower(e.kind()), Json.lower(e.status()), e.summary());
+          out.printf("%-24s %-24s %-10s %-11s %-9s %s%n", bound(e.range(), true), bound(e.range(), false),
+              TerminalText.line(e.source()), Json.lower(e.kind()), Json.lower(e.status()), TerminalText.line(e.summary()));
         }
       }
     }

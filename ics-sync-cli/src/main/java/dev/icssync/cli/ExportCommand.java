@@ -39,11 +39,15 @@ final class ExportCommand implements Callable<Integer> {
         out.print(new String(cal.body(), StandardCharsets.UTF_8));
         out.flush();
       } else {
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
+        try {
+          Path parent = output.toAbsolutePath().getParent();
+          if (parent != null) {
+            Files.createDirectories(parent);
+          }
+          Files.write(output, cal.body());
+        } catch (IOException e) {
+          throw new CliException(IcsSyncCli.FAILED, "cannot write -o " + IcsSyncCli.oneLine(e), e);
         }
-        Files.write(output, cal.body());
         s.commandLine().getErr().println("wrote " + cal.eventCount() + " events to " + output);
       }
     }

@@ -5,7 +5,9 @@ import dev.icssync.CalendarEvent;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.PropertySettings;
+import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.internal.Digests;
+import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.Store;
 import java.io.PrintWriter;
@@ -35,8 +37,16 @@ final class FeedsCommand {
 
   /** Parses {@code PT15M}, {@code 15m}, {@code 2h}, {@code 90s} or {@code 1d}. */
   static Duration duration(String text) {
+    return duration("--interval", text);
+  }
+
+  /** As {@link #duration(String)}; a bad value is a usage error naming {@code flag}. */
+  static Duration duration(String flag, String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
+      if (t.equals("0")) {
+        return Duration.ZERO;
+      }
       if (t.startsWith("p")) {
         return Duration.parse(t.toUpperCase(Locale.ROOT));
       }
@@ -49,7 +59,8 @@ final class FeedsCommand {
         default -> throw new NumberFormatException();
       };
     } catch (RuntimeException e) {
-      throw new CliException(IcsSyncCli.USAGE, "--interval takes a duration like 15m, 2h or PT30M, not " + text);
+      throw new CliException(IcsSyncCli.USAGE, flag + " takes a duration like 15m, 2h or PT30M, not "
+          + TerminalText.line(text));
     }
   }
 
@@ -69,8 +80,12 @@ final class FeedsCommand {
     public Integer call() {
       Duration every = interval == null ? Feed.DEFAULT_POLL_INTERVAL : duration(interval);
       if (every.isZero() || every.isNegative()) {
-        throw new CliException(IcsSyncCli.USAGE, "--interval must be positive, was " + interval);
+        throw new CliException(IcsSyncCli.USAGE, "--interval takes a positive duration like 15m, 2h or PT30M, not " + interval);
       }
+      HttpFeedFetcher.urlProblem(url).ifPresent(problem -> {
+        throw new CliException(IcsSyncCli.USAGE, "--url takes an http, https or webcal URL: " + problem + ": "
+            + TerminalText.line(Redaction.url(url)));
+      });
       try (Database d = db.open()) {
         Store store = d.store();
         String id = feedId(tenant, property, source, url);
@@ -97,6 +112,8 @@ final class FeedsCommand {
       try (Database d = db.open()) {
         Store store = d.store();
         List<Feed> feeds = tenant == null ? store.allFeeds() : store.feeds(tenant);
+        dev.icssync.SyncConfig config = d.sync(List.of()).settings().config();
+        int confirmations = config.quarantineConfirmations();
         if (json) {
           ArrayNode a = Json.array();
           feeds.forEach(f -> a.add(Json.feed(f, store.state(f.tenant(), f.id()))));
@@ -110,13 +127,35 @@ final class FeedsCommand {
             FeedState s = store.state(f.tenant(), f.id());
             String state = !f.active() ? "inactive" : s.isQuarantined() ? "held" : s.consecutiveFailures() > 0
                 ? "failing" : s.lastSuccess() == null ? "new" : "ok";
-            out.printf("%-18s %-12s %-12s %-10s %-8s %-9s %s%n", f.id(), f.tenant(), f.property(), f.source(),
-                human(f.pollInterval()), state, f.redactedUrl());
+            out.printf("%-18s %-12s %-12s %-10s %-8s %-9s %s%n", TerminalText.line(f.id()),
+                TerminalText.line(f.tenant()), TerminalText.line(f.property()), TerminalText.line(f.source()),
+                human(f.pollInterval()), state, TerminalText.line(f.redactedUrl()));
+            String why = why(s, confirmations, config.quarantineMinSpan());
+            if (!why.isEmpty()) {
+              out.println("  " + why);
+            }
           }
         }
       }
       return IcsSyncCli.OK;
     }
+  }
+
+  /** Why a feed is held or failing, on one line; empty when it is fine. */
+  static String why(FeedState s, int confirmations, java.time.Duration minSpan) {
+    if (s.quarantine() != null) {
+      var q = s.quarantine();
+      int left = Math.max(1, confirmations - q.confirmations());
+      return "held: " + TerminalText.line(q.reason()) + "; " + q.pendingCancellations() + " cancellation"
+          + (q.pendingCancellations() == 1 ? "" : "s") + " held back until " + left + " more poll"
+          + (left == 1 ? "" : "s") + " confirm" + (left == 1 ? "s" : "") + " the same result, the last of them from "
+          + q.since().plus(minSpan) + " on (sync --feed ID "
+          + "--confirm-cancellations applies them now)";
+    }
+    if (s.consecutiveFailures() > 0 && s.lastError() != null) {
+      return "failing " + s.consecutiveFailures() + "x: " + TerminalText.line(s.lastError());
+    }
+    return "";
   }
 
   static String human(Duration d) {

@@ -4,12 +4,21 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -49,6 +58,7 @@ import picocli.CommandLine.Spec;
         "64:usage error (unknown command or option, bad value)"},
     footerHeading = "%n",
     footer = {"--db takes jdbc:h2:... (embedded) or jdbc:postgresql:...; the schema is migrated on first use.",
+        "Without --db the ICSSYNC_DB environment variable is used (a password stays out of the shell history).",
         "Errors are one line each; add --verbose for stack traces."})
 public final class IcsSyncCli implements Runnable {
   /** Exit status: success. */
@@ -82,12 +92,17 @@ public final class IcsSyncCli implements Runnable {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     }
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    int status = run(args, System.out, System.err);
+    int status = run(args, System.out, System.err, System.getenv());
     System.exit(status);
   }
 
   /** Runs the command in-process, writing to {@code out} and {@code err}; returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, System.getenv());
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment given ({@code ICSSYNC_DB}). */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
@@ -95,11 +110,22 @@ public final class IcsSyncCli implements Runnable {
     cli.setOut(outWriter);
     cli.setErr(errWriter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setDefaultValueProvider(arg -> arg instanceof OptionSpec o && o.longestName().equals(DbOptions.FLAG)
+        ? env.get(DbOptions.ENV) : null);
     cli.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.status() : FAILED);
+    cli.setExecutionStrategy(parsed -> {
+      rejectBlankValues(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cli.setParameterExceptionHandler((e, a) -> {
-      errWriter.println("ics-sync: " + e.getMessage());
-      CommandLine sub = e.getCommandLine();
-      errWriter.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+      errWriter.println("ics-sync: " + TerminalText.line(usageMessage(e)));
+      if (!isBadValue(e)) {
+        CommandLine sub = e.getCommandLine();
+        errWriter.println("Try '" + sub.getCommandSpec().qualifiedName() + " --help'.");
+      }
+      if (verbose) {
+        e.printStackTrace(errWriter);
+      }
       return USAGE;
     });
     cli.setExecutionExceptionHandler((e, c, parsed) -> {
@@ -117,19 +143,103 @@ public final class IcsSyncCli implements Runnable {
     }
   }
 
-  /** The message of an error, on one line. */
+  /** A value picocli could not convert, or a blank one: the message says what the flag takes. */
+  private static boolean isBadValue(CommandLine.ParameterException e) {
+    return e instanceof BlankValue || (e.getArgSpec() instanceof OptionSpec && e.getValue() != null
+        && String.valueOf(e.getMessage()).startsWith("Invalid value"));
+  }
+
+  /** A string option given an empty or blank value: no command has a use for one. */
+  private static void rejectBlankValues(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      for (OptionSpec o : p.matchedOptions()) {
+        Object v = o.getValue();
+        boolean blank = v instanceof String s ? s.isBlank()
+            : v instanceof Collection<?> values && values.stream().anyMatch(x -> x instanceof String s && s.isBlank());
+        if (blank) {
+          throw new BlankValue(p.commandSpec().commandLine(), o.longestName() + " takes a non-blank value");
+        }
+      }
+    }
+  }
+
+  /** The one line a usage error prints: flag, what it takes, the value given; never a Java type. */
+  static String usageMessage(CommandLine.ParameterException e) {
+    if (isBadValue(e) && !(e instanceof BlankValue) && e.getArgSpec() instanceof OptionSpec o) {
+      return o.longestName() + " takes " + takes(o.type()) + ", not '" + TerminalText.line(e.getValue()) + "'";
+    }
+    return withoutJavaTypes(String.valueOf(e.getMessage()));
+  }
+
+  private static String takes(Class<?> type) {
+    if (type == ZoneId.class) {
+      return "an IANA time zone like Europe/Lisbon or UTC";
+    } else if (type == LocalDate.class) {
+      return "a date like 2026-08-24";
+    } else if (type == LocalTime.class) {
+      return "a time like 15:00";
+    } else if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    } else if (type == Path.class) {
+      return "a file path";
+    } else if (type.isEnum()) {
+      return "one of " + Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+          .reduce((x, y) -> x + ", " + y).orElse("");
+    }
+    return "another value";
+  }
+
+  private static final Pattern JAVA_TYPE =
+      Pattern.compile("(?:\\b(?:java|javax|jdk|sun|com|org|dev|picocli)\\.[\\w$.]*\\.)?\\b[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
+  private static final Pattern QUALIFIED_TYPE = Pattern.compile("\\b(?:java|javax|jdk)\\.[a-z]\\w*(?:\\.\\w+)*\\.([A-Z]\\w*)");
+
+  /** A message with the Java exception types a library or driver put in it taken out. */
+  static String withoutJavaTypes(String message) {
+    String m = JAVA_TYPE.matcher(message).replaceAll("");
+    m = QUALIFIED_TYPE.matcher(m).replaceAll("$1");
+    return m.replace("()", "").replaceAll("\\(\\s*\\)", "").strip();
+  }
+
+  /** The message of an error, on one line, without Java exception types (the stack trace has them). */
   static String oneLine(Throwable e) {
+    if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      e = u.getCause();
+    }
+    if (e instanceof java.nio.file.FileSystemException f) {
+      return TerminalText.line(fileProblem(f));
+    }
     String m = e.getMessage();
-    if (e instanceof CliException || e instanceof dev.icssync.IcsSyncException) {
-      m = m == null ? e.getClass().getSimpleName() : m;
-    } else {
-      m = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    if (m == null || m.isBlank()) {
+      m = "unexpected error (add --verbose for details)";
     }
-    if (e.getCause() != null && !(e instanceof CliException) && e.getCause().getMessage() != null
-        && !m.contains(e.getCause().getMessage())) {
-      m += " (" + e.getCause().getMessage() + ")";
+    Throwable cause = e.getCause();
+    if (cause != null && !(e instanceof CliException) && cause.getMessage() != null
+        && !m.contains(cause.getMessage())) {
+      m += " (" + cause.getMessage() + ")";
     }
-    return m.replace('\n', ' ').replace('\r', ' ');
+    return TerminalText.line(withoutJavaTypes(m).replace('\n', ' ').replace('\r', ' '));
+  }
+
+  /** {@code /x/y: permission denied}: a file system failure in words, where Java puts them in the type. */
+  static String fileProblem(java.nio.file.FileSystemException f) {
+    String what = f.getReason() != null ? f.getReason()
+        : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+        : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+        : f instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+        : f instanceof java.nio.file.NotDirectoryException ? "not a directory"
+        : f instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+        : "cannot be used";
+    return (f.getFile() == null ? "" : f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile())
+        + ": ") + what;
+  }
+
+  /** A string option given an empty or blank value. */
+  private static final class BlankValue extends CommandLine.ParameterException {
+    private static final long serialVersionUID = 1L;
+
+    BlankValue(CommandLine cli, String message) {
+      super(cli, message);
+    }
   }
 
   /** The version from the jar's manifest. */

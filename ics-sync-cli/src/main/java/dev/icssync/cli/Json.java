@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeEvent;
 import dev.icssync.Conflict;
 import dev.icssync.DateRange;
 import dev.icssync.EventKey;
@@ -167,6 +168,27 @@ final class Json {
     n.set("durations", d);
     n.put("bytes", r.bytes());
     n.put("startedAt", text(r.startedAt()));
+    return n;
+  }
+
+  /** A dry run's report: {@link #report} and the changes it would make, each with its event. */
+  static ObjectNode dryRun(SyncReport r) {
+    ObjectNode n = report(r);
+    ArrayNode changes = n.putArray("changes");
+    for (ChangeEvent c : r.changes()) {
+      CalendarEvent e = c instanceof ChangeEvent.Created x ? x.event()
+          : c instanceof ChangeEvent.DatesChanged x ? x.event()
+          : c instanceof ChangeEvent.Updated x ? x.after()
+          : c instanceof ChangeEvent.Cancelled x ? x.event()
+          : c instanceof ChangeEvent.Reinstated x ? x.event()
+          : c instanceof ChangeEvent.UidReissued x ? x.event() : null;
+      if (e == null) {
+        continue; // conflicts and feed state: a dry run writes neither
+      }
+      ObjectNode o = changes.addObject();
+      o.put("change", c.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
+      o.set("event", event(e));
+    }
     return n;
   }
 

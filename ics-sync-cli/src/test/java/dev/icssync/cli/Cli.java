@@ -5,15 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Runs the command in-process and keeps what it printed. */
 record Cli(int status, String out, String err) {
 
   static Cli run(String... args) {
+    return withEnv(Map.of(), args);
+  }
+
+  /** With {@code env} as the whole environment (for {@code ICSSYNC_DB}). */
+  static Cli withEnv(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = IcsSyncCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+        new PrintStream(err, true, StandardCharsets.UTF_8), env);
     return new Cli(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 

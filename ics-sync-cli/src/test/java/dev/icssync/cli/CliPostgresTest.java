@@ -73,6 +73,16 @@ class CliPostgresTest {
   }
 
   @Test
+  void aMissingDatabaseIsOneLineSayingWhatToDo() {
+    String missing = db.replace("/" + pg.name() + "?", "/" + pg.name() + "_missing?");
+    Cli r = Cli.run("feeds", "list", "--db", missing);
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err().strip().lines()).as(r.err()).hasSize(1);
+    assertThat(r.err()).contains("does not exist").contains("create the database first");
+    CliErrorsTest.assertNoJavaTypes(r.err());
+  }
+
+  @Test
   void feedsSyncExportAndConflictsOnAFreshPostgresDatabase() throws Exception {
     assertThat(tables()).as("fresh database").isEmpty();
     try (FeedServer server = new FeedServer().put("/a.ics", airbnb(10, 14)).put("/b.ics", booking(13, 16))) {

@@ -18,8 +18,9 @@ class CommandLineTest {
   @Test
   void everyCommandHasHelp() {
     for (String[] cmd : new String[][] {{"demo"}, {"check"}, {"feeds"}, {"feeds", "add"}, {"feeds", "list"},
-        {"feeds", "remove"}, {"properties", "set"}, {"sync"}, {"events"}, {"conflicts"}, {"export"},
-        {"tokens", "create"}, {"serve"}}) {
+        {"feeds", "remove"}, {"properties", "set"}, {"sync"}, {"events"}, {"conflicts"}, {"conflicts", "ignore"},
+        {"conflicts", "unignore"}, {"export"}, {"tokens", "create"}, {"tokens", "list"}, {"tokens", "revoke"},
+        {"tokens", "rotate"}, {"serve"}}) {
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
       args[cmd.length] = "--help";
       Cli r = Cli.run(args);
@@ -60,5 +61,34 @@ class CommandLineTest {
     Cli verbose = Cli.run("feeds", "list", "--verbose", "--db", "jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=1");
     assertThat(verbose.status()).isEqualTo(1);
     assertThat(verbose.err()).contains("\tat ");
+  }
+
+  @Test
+  void theReadmeCommandTableListsEveryCommandAndFlag() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    String table = readme.substring(readme.indexOf("## The `ics-sync` command"), readme.indexOf("### On PostgreSQL"));
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    walk(new picocli.CommandLine(new IcsSyncCli()), table, missing);
+    assertThat(missing).as("in the README's command table").isEmpty();
+  }
+
+  private static void walk(picocli.CommandLine cli, String table, java.util.List<String> missing) {
+    picocli.CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+    String name = spec.qualifiedName().replaceFirst("^ics-sync ?", "");
+    if (!name.isEmpty() && !name.equals("help")) {
+      if (!table.contains("`" + name + " ") && !table.contains("`" + name + "`")) {
+        missing.add(name);
+      }
+      for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+        if (o.usageHelp() || o.versionHelp() || o.longestName().equals("--verbose")) {
+          continue;
+        }
+        if (java.util.Arrays.stream(o.names()).noneMatch(n -> table.contains(n + " ") || table.contains(n + "]")
+            || table.contains(n + "`") || table.contains(n + ")"))) {
+          missing.add(name + " " + o.longestName());
+        }
+      }
+    }
+    cli.getSubcommands().values().forEach(sub -> walk(sub, table, missing));
   }
 }

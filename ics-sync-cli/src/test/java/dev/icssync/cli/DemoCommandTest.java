@@ -2,9 +2,15 @@ package dev.icssync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,5 +51,68 @@ class DemoCommandTest {
         "villa-azul", "--include-cancelled", "--json");
     assertThat(events.status()).as(events.err()).isZero();
     assertThat(events.json().size()).isGreaterThan(5);
+  }
+
+  @Test
+  void whileServingThePrintedCommandsRunAsPrintedInAnotherProcess() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream printed = new PrintStream(out, true, StandardCharsets.UTF_8);
+    Thread demo = new Thread(() -> IcsSyncCli.run(new String[] {"demo", "--out", dir.toString(), "--serve", "--port",
+        "0"}, printed, printed, Map.of()), "demo-serve");
+    demo.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (!out.toString(StandardCharsets.UTF_8).contains("Serving the exports") && demo.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String text = out.toString(StandardCharsets.UTF_8);
+      assertThat(text).contains("Serving the exports");
+      List<String> commands = text.lines().map(String::strip).filter(l -> l.startsWith("java -jar ")).toList();
+      assertThat(commands).hasSize(3);
+      for (String command : commands) {
+        List<String> words = words(command);
+        assertThat(words.get(2)).endsWith(".jar");
+        // as printed, with this build's classes in place of the jar the package phase makes
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), IcsSyncCli.class.getName()));
+        argv.addAll(words.subList(3, words.size()));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String result = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(command + "\n" + result).isZero();
+        assertThat(result).doesNotContain("locked");
+      }
+    } finally {
+      demo.interrupt();
+      demo.join(TimeUnit.MINUTES.toMillis(1));
+    }
+  }
+
+  /** Splits a printed command line as a POSIX shell would (spaces, single quotes). */
+  static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder w = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (char c : line.toCharArray()) {
+      if (c == '\'') {
+        quoted = !quoted;
+        any = true;
+      } else if (c == ' ' && !quoted) {
+        if (any) {
+          words.add(w.toString());
+        }
+        w.setLength(0);
+        any = false;
+      } else {
+        w.append(c);
+        any = true;
+      }
+    }
+    if (any) {
+      words.add(w.toString());
+    }
+    return words;
   }
 }

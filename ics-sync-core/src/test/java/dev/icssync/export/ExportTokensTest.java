@@ -121,6 +121,20 @@ class ExportTokensTest {
   }
 
   @Test
+  void aListedTokenCanBeRevokedWithoutItsSecret() {
+    ExportTokens.Issued a = tokens.create(TENANT, PROPERTY, "airbnb");
+    String b = tokens.create(TENANT, PROPERTY, "airbnb").token();
+    ExportToken listed = tokens.list(TENANT, PROPERTY).stream()
+        .filter(t -> t.hash().equals(a.stored().hash())).findFirst().orElseThrow();
+
+    assertThat(tokens.revoke(listed)).isTrue();
+    assertThat(tokens.resolve(a.token())).isEmpty();
+    assertThat(tokens.resolve(b)).as("the other token of the view").isPresent();
+    assertThat(purged).isNotEmpty();
+    assertThat(tokens.revoke(listed)).as("already dead").isFalse();
+  }
+
+  @Test
   void icsSyncHandsOutTokensOnItsStoreAndClock() {
     String t = fx.sync().exportTokens().create(TENANT, PROPERTY, null).token();
     assertThat(tokens.resolve(t)).isPresent();

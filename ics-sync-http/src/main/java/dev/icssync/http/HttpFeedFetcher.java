@@ -158,6 +158,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpFeedFetcher.class);
 
+  /** The default cap on a decoded body, 10 MiB ({@link Builder#maxBodyBytes}). */
+  public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
   /** The default User-Agent names the library. */
   public static final String DEFAULT_USER_AGENT =
       "ics-sync/" + version() + " (calendar sync; +https://github.com/ics-sync/ics-sync)";
@@ -311,6 +314,23 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
     return result;
+  }
+
+  /**
+   * Why this fetcher would refuse {@code url} before connecting (scheme other than http, https,
+   * webcal or webcals; no host; malformed; port out of range), in the words of the {@code REFUSED}
+   * result a fetch of it returns; empty when the URL can be requested. Checks syntax only: the SSRF
+   * guard decides at fetch time. For validating a URL when a feed is added rather than at its first
+   * sync. The message carries no secret of the URL.
+   */
+  public static Optional<String> urlProblem(String url) {
+    Objects.requireNonNull(url, "url");
+    try {
+      FeedUrl.parse(url);
+      return Optional.empty();
+    } catch (FeedUrl.InvalidUrlException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   private FetchResult doFetch(FetchRequest request) {
@@ -885,9 +905,12 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
   /** Builds an {@link HttpFeedFetcher}; every setting has a default, checked in {@link #build()}. */
   public static final class Builder {
+    private static final java.util.regex.Pattern HOST_NAME =
+        java.util.regex.Pattern.compile("[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*");
+
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration timeout = Duration.ofSeconds(60);
-    private long maxBodyBytes = 10L * 1024 * 1024;
+    private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int maxRedirects = 5;
     private Duration maxRetryAfter = Duration.ofHours(6);
     private String userAgent = DEFAULT_USER_AGENT;
@@ -1026,9 +1049,16 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         h = h.substring(1, h.length() - 1);
       }
       try {
-        allowedHosts.add(AddressClassifier.canonicalHost(h));
+        // a feed URL's host is compared in its ASCII form: allow the same form
+        String canonical = AddressClassifier.canonicalHost(FeedUrl.asciiHost("http://" + h).substring(7));
+        // a pattern (*, 127.0.0.*) or a range would be compared as a name and match nothing
+        if (AddressClassifier.parseLiteral(canonical) == null && !HOST_NAME.matcher(canonical).matches()) {
+          throw new UnknownHostException(canonical);
+        }
+        allowedHosts.add(canonical);
       } catch (UnknownHostException e) {
-        throw new ConfigurationException("host is not a valid host name or address: " + host);
+        throw new ConfigurationException("host is not a valid host name or address (patterns such as * match "
+            + "nothing; use allowCidr for a range): " + host);
       }
       return this;
     }

@@ -601,6 +601,34 @@ class HttpFeedFetcherTest {
   }
 
   @Test
+  void allowHostRefusesPatternsItCouldNeverMatch() {
+    for (String pattern : new String[] {"*", "127.0.0.*", "*.example.com", "127.0.0.0/8", "http://host/",
+        "host name", "a..b"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpFeedFetcher.builder().allowHost(pattern))
+          .as(pattern)
+          .isInstanceOf(dev.icssync.IcsSyncException.ConfigurationException.class)
+          .hasMessageContaining("host");
+    }
+    HttpFeedFetcher.builder().allowHost("localhost").allowHost("feeds.example.com.").allowHost("127.0.0.1")
+        .allowHost("[::1]").allowHost("my_host.internal").allowHost("bücher.example");
+  }
+
+  @Test
+  void urlProblemUsesTheWordsOfAFetchRefusal() {
+    assertThat(HttpFeedFetcher.urlProblem("https://example.com/a.ics")).isEmpty();
+    assertThat(HttpFeedFetcher.urlProblem("webcal://example.com/a.ics")).isEmpty();
+    assertThat(HttpFeedFetcher.urlProblem("not a url")).contains("URL has no scheme");
+    assertThat(HttpFeedFetcher.urlProblem("gopher://example.com/")).contains("scheme not allowed: gopher");
+    assertThat(HttpFeedFetcher.urlProblem("https:///a.ics")).contains("URL has no valid host");
+    assertThat(HttpFeedFetcher.urlProblem("https://example.com:70000/")).contains("port out of range");
+    try (HttpFeedFetcher f = HttpFeedFetcher.create()) {
+      FetchResult.Failed r = failed(f.fetch(request("gopher://example.com/")));
+      assertThat(r.reason()).isEqualTo(FailureReason.REFUSED);
+      assertThat(r.message()).startsWith(HttpFeedFetcher.urlProblem("gopher://example.com/").orElseThrow());
+    }
+  }
+
+  @Test
   void builderRejectsBadSettingsNamingTheParameter() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> HttpFeedFetcher.builder().timeout(Duration.ZERO).build())

@@ -729,7 +729,7 @@ public final class JdbcStore implements Store {
     try (Connection c = ds.getConnection()) {
       return inTransaction(c, dialect(c), tenant, crossTenant, apply, work);
     } catch (SQLException e) {
-      throw new StorageException(what + " failed (" + describe(e) + ")", e);
+      throw failure(what, e);
     }
   }
 
@@ -750,7 +750,7 @@ public final class JdbcStore implements Store {
       }
       return work.run(c);
     } catch (SQLException e) {
-      throw new StorageException(what + " failed (" + describe(e) + ")", e);
+      throw failure(what, e);
     }
   }
 
@@ -796,6 +796,19 @@ public final class JdbcStore implements Store {
     } catch (SQLException e) {
       // the connection is broken; the pool discards it
     }
+  }
+
+  /** SQLStates of a missing table: PostgreSQL, then H2 (table not found; not found in an empty database). */
+  private static final java.util.Set<String> UNDEFINED_TABLE = java.util.Set.of("42P01", "42S02", "42S04");
+
+  /** The exception for a failed statement; a missing table says the schema was never migrated. */
+  private static StorageException failure(String what, SQLException e) {
+    String message = what + " failed (" + describe(e) + ")";
+    if (e.getSQLState() != null && UNDEFINED_TABLE.contains(e.getSQLState())) {
+      message += ": the ics-sync tables are missing; call JdbcStore.migrate(dataSource) once before the first use"
+          + " (or let the ics-sync command migrate the database)";
+    }
+    return new StorageException(message, e);
   }
 
   /**

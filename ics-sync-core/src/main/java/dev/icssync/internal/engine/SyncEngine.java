@@ -471,6 +471,21 @@ public final class SyncEngine {
     return Optional.empty();
   }
 
+  public Optional<Conflict> unignore(String tenant, String conflictId) {
+    for (Conflict c : store.conflictsForWrite(tenant, null, null)) {
+      if (c.id().equals(conflictId)) {
+        if (c.status() != ConflictStatus.IGNORED) {
+          return Optional.of(c);
+        }
+        Conflict open = new Conflict(c.id(), c.tenant(), c.property(), c.first(), c.second(), c.overlap(),
+            ConflictStatus.OPEN, c.winner(), c.openedAt(), null);
+        store.saveConflicts(tenant, List.of(open));
+        return Optional.of(open);
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * Saves a property's settings. When they differ from the stored ones, the property's cached
    * exports are dropped and the purge hook told (the zone decides where each export's day starts),

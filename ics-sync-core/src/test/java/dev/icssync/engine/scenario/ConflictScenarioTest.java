@@ -203,6 +203,37 @@ class ConflictScenarioTest {
   }
 
   @Test
+  void unignoredConflictIsOpenAgainAndStaysOne() {
+    try (Kit k = new Kit()) {
+      k.feed("air", "villa", "airbnb");
+      k.feed("bk", "villa", "booking");
+      k.fetcher.body("air", airbnbStay(D.plusDays(3), D.plusDays(7)))
+          .body("air", airbnbStay(D.plusDays(2), D.plusDays(7)));
+      k.fetcher.body("bk", Ics.booking().allDay("b1@booking.com", D.plusDays(5), D.plusDays(9), "CLOSED - Jane")
+          .build());
+      k.sync("air");
+      k.sync("bk");
+      Conflict c = k.conflicts("villa", ConflictStatus.OPEN).get(0);
+      k.sync.ignoreConflict(T, c.id());
+
+      assertThat(k.sync.unignoreConflict(T, c.id())).hasValueSatisfying(u -> {
+        assertThat(u.status()).isEqualTo(ConflictStatus.OPEN);
+        assertThat(u.openedAt()).isEqualTo(c.openedAt());
+      });
+      assertThat(k.conflicts("villa", ConflictStatus.OPEN)).singleElement()
+          .satisfies(x -> assertThat(x.id()).isEqualTo(c.id()));
+      SyncReport r = k.sync("air"); // still overlapping: the same conflict, not a new one
+      assertThat(r.conflictsOpened()).isZero();
+      assertThat(k.conflicts("villa", null)).singleElement()
+          .satisfies(x -> assertThat(x.status()).isEqualTo(ConflictStatus.OPEN));
+      // an open conflict is left as it is; an unknown id is empty
+      assertThat(k.sync.unignoreConflict(T, c.id())).hasValueSatisfying(u ->
+          assertThat(u.status()).isEqualTo(ConflictStatus.OPEN));
+      assertThat(k.sync.unignoreConflict(T, "no-such-id")).isEmpty();
+    }
+  }
+
+  @Test
   void conflictFollowsTheStayWhenBookingReissuesItsUid() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
