@@ -20,8 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: syncs feeds into a store, detects double bookings, and exports merged feeds.
@@ -58,12 +62,17 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class IcsSync implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IcsSync.class);
+
   private final Settings settings;
   private final SyncEngine engine;
   private final ParallelSync parallel;
   private final Object poolLock = new Object();
   private @Nullable ExecutorService ownPool;
   private volatile boolean closed;
+  // syncs since this instance last pruned the change log, and whether a prune is under way
+  private final AtomicLong syncsSincePrune = new AtomicLong();
+  private final AtomicBoolean pruning = new AtomicBoolean();
 
   private IcsSync(Settings settings) {
     this.settings = settings;
@@ -101,7 +110,42 @@ public final class IcsSync implements AutoCloseable {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(feedId, "feedId");
     Objects.requireNonNull(mode, "mode");
-    return engine.sync(tenant, feedId, mode);
+    return syncOne(tenant, feedId, mode);
+  }
+
+  private SyncReport syncOne(String tenant, String feedId, SyncMode mode) {
+    SyncReport report = engine.sync(tenant, feedId, mode);
+    int every = settings.config().pruneEverySyncs();
+    if (every > 0 && syncsSincePrune.incrementAndGet() >= every && pruning.compareAndSet(false, true)) {
+      // one prune at a time per instance, on the thread of the sync that crossed the count; each of
+      // its batches is a short transaction of its own, so syncs of other threads go on meanwhile
+      try {
+        syncsSincePrune.set(0);
+        long deleted = pruneHistoryNow();
+        log.debug("pruned {} sync runs", deleted);
+      } catch (RuntimeException e) {
+        log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
+      } finally {
+        pruning.set(false);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Deletes the change log's runs that {@link SyncConfig#historyRetention()} no longer keeps, of
+   * every tenant, in batches; returns how many. The engine also does this by itself every
+   * {@link SyncConfig#pruneEverySyncs()} syncs; call it from the host's own schedule when that is 0,
+   * or when syncs are rare.
+   *
+   * @throws IcsSyncException.StorageException when the store fails (what was deleted stays deleted)
+   */
+  public long pruneHistory() {
+    return pruneHistoryNow();
+  }
+
+  private long pruneHistoryNow() {
+    return settings.store().pruneRuns(settings.config().historyRetention(), settings.clock().instant());
   }
 
   /** Syncs every active feed of a tenant in parallel (bounded); reports in feed-id order. */
@@ -120,7 +164,7 @@ public final class IcsSync implements AutoCloseable {
     if (active.isEmpty()) {
       return List.of();
     }
-    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL));
+    return parallel.run(active, executor(), f -> syncOne(f.tenant(), f.id(), SyncMode.NORMAL));
   }
 
   private ExecutorService executor() {

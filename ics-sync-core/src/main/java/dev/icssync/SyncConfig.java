@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param windowBack how far back recurrences are expanded and events considered (default 30 days)
  * @param windowAhead how far ahead (default 730 days)
  * @param defaultZone zone for floating times when neither the feed nor the property names one
+ * @param historyRetention how much of the change log the store keeps (default
+ *     {@link HistoryRetention#defaults()}: 2 days and at least the last 10 runs per feed)
+ * @param pruneEverySyncs the engine prunes the change log after every this many syncs it ran
+ *     (default 1,000); 0 leaves pruning to the host ({@link IcsSync#pruneHistory()})
  */
 public record SyncConfig(
     double massCancelShare,
@@ -26,7 +30,9 @@ public record SyncConfig(
     int perHostParallelism,
     Duration windowBack,
     Duration windowAhead,
-    ZoneId defaultZone) {
+    ZoneId defaultZone,
+    HistoryRetention historyRetention,
+    int pruneEverySyncs) {
 
   public SyncConfig {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
@@ -39,6 +45,10 @@ public record SyncConfig(
     Checks.nonNegative(windowBack, "windowBack");
     Checks.positive(windowAhead, "windowAhead");
     Objects.requireNonNull(defaultZone, "defaultZone");
+    Objects.requireNonNull(historyRetention, "historyRetention");
+    if (pruneEverySyncs < 0) {
+      throw new IcsSyncException.ConfigurationException("pruneEverySyncs must not be negative, was " + pruneEverySyncs);
+    }
   }
 
   public static SyncConfig defaults() {
@@ -58,6 +68,8 @@ public record SyncConfig(
     private Duration windowBack = Duration.ofDays(30);
     private Duration windowAhead = Duration.ofDays(730);
     private ZoneId defaultZone = ZoneOffset.UTC;
+    private HistoryRetention historyRetention = HistoryRetention.defaults();
+    private int pruneEverySyncs = 1000;
 
     private Builder() {}
 
@@ -96,9 +108,20 @@ public record SyncConfig(
       return this;
     }
 
+    public Builder historyRetention(HistoryRetention value) {
+      this.historyRetention = value;
+      return this;
+    }
+
+    /** Syncs between two prunes of the change log by the engine; 0 turns automatic pruning off. */
+    public Builder pruneEverySyncs(int value) {
+      this.pruneEverySyncs = value;
+      return this;
+    }
+
     public SyncConfig build() {
       return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
-          windowBack, windowAhead, defaultZone);
+          windowBack, windowAhead, defaultZone, historyRetention, pruneEverySyncs);
     }
   }
 }
