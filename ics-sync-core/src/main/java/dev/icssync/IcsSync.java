@@ -120,7 +120,7 @@ public final class IcsSync implements AutoCloseable {
       // one prune at a time per instance, on the thread of the sync that crossed the count; each of
       // its batches is a short transaction of its own, so syncs of other threads go on meanwhile
       try {
-        syncsSincePrune.set(0);
+        syncsSincePrune.addAndGet(-every);
         long deleted = pruneHistoryNow();
         log.debug("pruned {} sync runs", deleted);
       } catch (RuntimeException e) {
