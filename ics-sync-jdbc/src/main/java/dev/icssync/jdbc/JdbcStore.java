@@ -610,9 +610,11 @@ public final class JdbcStore implements Store {
   /**
    * The last seq that finished before the cutoff: the walk ends there. Reads only the entries of the
    * finished_at index before the cutoff, that is what the prune deletes (and the few runs kept by
-   * keepRuns), so it is small except on the first prune of a grown table.
+   * keepRuns), so it is small except on the first prune of a grown table. OFFSET 0 keeps the
+   * subquery whole: flattened, PostgreSQL walks the primary key backwards through every younger run.
    */
-  static final String PRUNE_BOUND_SQL = "SELECT MAX(seq) FROM icssync_sync_run WHERE finished_at < ?";
+  static final String PRUNE_BOUND_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
+      + "WHERE finished_at < ? OFFSET 0) b";
   /** The end of the next batch: the seq of at most batchSize rows after the last batch. */
   static final String PRUNE_NEXT_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
       + "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) b";
