@@ -20,8 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point: syncs feeds into a store, detects double bookings, and exports merged feeds.
@@ -65,12 +69,17 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 public final class IcsSync implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IcsSync.class);
+
   private final Settings settings;
   private final SyncEngine engine;
   private final ParallelSync parallel;
   private final Object poolLock = new Object();
   private @Nullable ExecutorService ownPool;
   private volatile boolean closed;
+  // syncs since this instance last pruned the change log, and whether a prune is under way
+  private final AtomicLong syncsSincePrune = new AtomicLong();
+  private final AtomicBoolean pruning = new AtomicBoolean();
 
   private IcsSync(Settings settings) {
     this.settings = settings;
@@ -109,7 +118,46 @@ public final class IcsSync implements AutoCloseable {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(feedId, "feedId");
     Objects.requireNonNull(mode, "mode");
-    return engine.sync(tenant, feedId, mode);
+    return syncOne(tenant, feedId, mode, NextDue.IGNORE);
+  }
+
+  private SyncReport syncOne(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
+    return counted(engine.sync(tenant, feedId, mode, nextDue));
+  }
+
+  /** Counts a sync toward the next prune of the change log, and prunes when the count is reached. */
+  private SyncReport counted(SyncReport report) {
+    int every = settings.config().pruneEverySyncs();
+    if (every > 0 && syncsSincePrune.incrementAndGet() >= every && pruning.compareAndSet(false, true)) {
+      // one prune at a time per instance, on the thread of the sync that crossed the count; each of
+      // its batches is a short transaction of its own, so syncs of other threads go on meanwhile
+      try {
+        syncsSincePrune.addAndGet(-every);
+        long deleted = pruneHistoryNow();
+        log.debug("pruned {} sync runs", deleted);
+      } catch (RuntimeException e) {
+        log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
+      } finally {
+        pruning.set(false);
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Deletes the change log's runs that {@link SyncConfig#historyRetention()} no longer keeps, of
+   * every tenant, in batches; returns how many. The engine also does this by itself every
+   * {@link SyncConfig#pruneEverySyncs()} syncs; call it from the host's own schedule when that is 0,
+   * or when syncs are rare.
+   *
+   * @throws IcsSyncException.StorageException when the store fails (what was deleted stays deleted)
+   */
+  public long pruneHistory() {
+    return pruneHistoryNow();
+  }
+
+  private long pruneHistoryNow() {
+    return settings.store().pruneRuns(settings.config().historyRetention(), settings.clock().instant());
   }
 
   /**
@@ -132,7 +180,7 @@ public final class IcsSync implements AutoCloseable {
   public SyncReport confirmQuarantine(String tenant, String feedId) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(feedId, "feedId");
-    return engine.confirmQuarantine(tenant, feedId);
+    return counted(engine.confirmQuarantine(tenant, feedId));
   }
 
   /**
@@ -145,7 +193,7 @@ public final class IcsSync implements AutoCloseable {
     Objects.requireNonNull(feedId, "feedId");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(nextDue, "nextDue");
-    return engine.sync(tenant, feedId, mode, nextDue);
+    return syncOne(tenant, feedId, mode, nextDue);
   }
 
   /**
@@ -185,7 +233,7 @@ public final class IcsSync implements AutoCloseable {
     if (active.isEmpty()) {
       return List.of();
     }
-    return parallel.run(active, executor(), f -> engine.sync(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
+    return parallel.run(active, executor(), f -> syncOne(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
   }
 
   private ExecutorService executor() {

@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param personalEventsBlock whether events of kind {@link EventKind#EVENT} (what Google, Outlook
  *     and other personal or generic calendars yield: owner stays, maintenance, meetings) take the
  *     property's dates (default true); see {@link #blocksDates}
+ * @param historyRetention how much of the change log the store keeps (default
+ *     {@link HistoryRetention#defaults()}: 2 days and at least the last 10 runs per feed)
+ * @param pruneEverySyncs the engine prunes the change log after every this many syncs it ran
+ *     (default 1,000); 0 leaves pruning to the host ({@link IcsSync#pruneHistory()})
  */
 public record SyncConfig(
     double massCancelShare,
@@ -39,7 +43,9 @@ public record SyncConfig(
     Duration windowAhead,
     ZoneId defaultZone,
     Duration quarantineMinSpan,
-    boolean personalEventsBlock) {
+    boolean personalEventsBlock,
+    HistoryRetention historyRetention,
+    int pruneEverySyncs) {
 
   public SyncConfig {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
@@ -53,6 +59,10 @@ public record SyncConfig(
     Checks.positive(windowAhead, "windowAhead");
     Objects.requireNonNull(defaultZone, "defaultZone");
     Checks.nonNegative(quarantineMinSpan, "quarantineMinSpan");
+    Objects.requireNonNull(historyRetention, "historyRetention");
+    if (pruneEverySyncs < 0) {
+      throw new IcsSyncException.ConfigurationException("pruneEverySyncs must not be negative, was " + pruneEverySyncs);
+    }
   }
 
   /**
@@ -85,6 +95,8 @@ public record SyncConfig(
     private ZoneId defaultZone = ZoneOffset.UTC;
     private Duration quarantineMinSpan = Duration.ofHours(1);
     private boolean personalEventsBlock = true;
+    private HistoryRetention historyRetention = HistoryRetention.defaults();
+    private int pruneEverySyncs = 1000;
 
     private Builder() {}
 
@@ -141,9 +153,21 @@ public record SyncConfig(
       return this;
     }
 
+    public Builder historyRetention(HistoryRetention value) {
+      this.historyRetention = value;
+      return this;
+    }
+
+    /** Syncs between two prunes of the change log by the engine; 0 turns automatic pruning off. */
+    public Builder pruneEverySyncs(int value) {
+      this.pruneEverySyncs = value;
+      return this;
+    }
+
     public SyncConfig build() {
       return new SyncConfig(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
-          windowBack, windowAhead, defaultZone, quarantineMinSpan, personalEventsBlock);
+          windowBack, windowAhead, defaultZone, quarantineMinSpan, personalEventsBlock, historyRetention,
+          pruneEverySyncs);
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.icssync.ConflictStatus;
 import dev.icssync.ExportToken;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.HistoryRetention;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
@@ -149,5 +150,10 @@ final class PropertyCachingStore implements Store {
   @Override
   public List<SyncRun> runs(String tenant, String feedId, int limit) {
     return delegate.runs(tenant, feedId, limit);
+  }
+
+  @Override
+  public long pruneRuns(HistoryRetention retention, Instant now) {
+    return delegate.pruneRuns(retention, now);
   }
 }

@@ -8,6 +8,7 @@ import dev.icssync.EventKey;
 import dev.icssync.ExportToken;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncRun;
@@ -254,6 +255,34 @@ public final class InMemoryStore implements Store {
     }
     return read(() -> runs.getOrDefault(new FeedKey(tenant, feedId), new ArrayDeque<>()).stream()
         .limit(limit).toList());
+  }
+
+  /**
+   * Per feed, drops the oldest runs that finished before the cutoff while more than
+   * {@code keepRuns} remain, at most {@code batchSize} per hold of the write lock.
+   */
+  @Override
+  public long pruneRuns(HistoryRetention retention, Instant now) {
+    Instant cutoff = retention.cutoff(now);
+    List<FeedKey> keys = read(() -> List.copyOf(runs.keySet()));
+    long deleted = 0;
+    for (FeedKey k : keys) {
+      int removed;
+      do {
+        removed = write(() -> {
+          Deque<SyncRun> d = runs.get(k);
+          int n = 0;
+          while (d != null && n < retention.batchSize() && d.size() > retention.keepRuns()
+              && d.peekLast().finishedAt().isBefore(cutoff)) {
+            d.pollLast();
+            n++;
+          }
+          return n;
+        });
+        deleted += removed;
+      } while (removed == retention.batchSize());
+    }
+    return deleted;
   }
 
   private <T> T read(java.util.function.Supplier<T> body) {

@@ -3,7 +3,9 @@ package dev.icssync.spi;
 import dev.icssync.CalendarEvent;
 import dev.icssync.Conflict;
 import dev.icssync.ConflictStatus;
+import dev.icssync.HistoryRetention;
 import dev.icssync.SyncRun;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -60,4 +62,22 @@ public interface EventStore {
 
   /** The newest {@code limit} runs of a feed, newest first. */
   List<SyncRun> runs(String tenant, String feedId, int limit);
+
+  /**
+   * Deletes the runs {@code retention} no longer keeps, across tenants: those that finished before
+   * {@code retention.cutoff(now)} and are not among the newest {@code retention.keepRuns()} runs of
+   * their feed; returns how many it deleted. Every {@link #apply} may append a run, a 304 included,
+   * so a store that keeps runs must implement this or its change log grows by one row per poll
+   * without bound (the engine calls it every {@code SyncConfig.pruneEverySyncs()} syncs, and
+   * {@code IcsSync.pruneHistory()} on demand).
+   *
+   * <p>It runs beside syncs, so it must not hold up {@link #apply}: delete in batches of at most
+   * {@code retention.batchSize()} rows, each its own short transaction (or drop whole partitions),
+   * never one statement over the whole table. It may be called by several workers at once; runs
+   * appended meanwhile are never deleted by it. {@code StoreContract} in ics-sync-tck checks all of
+   * this. The default deletes nothing: right only for a store that keeps no runs.
+   */
+  default long pruneRuns(HistoryRetention retention, Instant now) {
+    return 0;
+  }
 }

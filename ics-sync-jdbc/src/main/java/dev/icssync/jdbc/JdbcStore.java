@@ -9,6 +9,7 @@ import dev.icssync.ExportToken;
 import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.HistoryRetention;
 import dev.icssync.ChangeCounts;
 import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.IcsSyncException.StaleGenerationException;
@@ -618,6 +619,81 @@ public final class JdbcStore implements Store {
         return out;
       }
     });
+  }
+
+  // the prune of the change log (package-private: the tests read them)
+  /**
+   * The last seq that finished before the cutoff: the walk ends there. Reads only the entries of the
+   * finished_at index before the cutoff, that is what the prune deletes (and the few runs kept by
+   * keepRuns), so it is small except on the first prune of a grown table. OFFSET 0 keeps the
+   * subquery whole: flattened, PostgreSQL walks the primary key backwards through every younger run.
+   */
+  static final String PRUNE_BOUND_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
+      + "WHERE finished_at < ? OFFSET 0) b";
+  /** The end of the next batch: the seq of at most batchSize rows after the last batch. */
+  static final String PRUNE_NEXT_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
+      + "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) b";
+  /** Deletes in (from, to] what finished before the cutoff and is older than its feed's keepRuns-th newest run. */
+  static final String PRUNE_DELETE_SQL = "DELETE FROM icssync_sync_run r WHERE r.seq > ? AND r.seq <= ? "
+      + "AND r.finished_at < ? AND r.seq < (SELECT k.seq FROM icssync_sync_run k "
+      + "WHERE k.tenant = r.tenant AND k.feed_id = r.feed_id ORDER BY k.seq DESC LIMIT 1 OFFSET ?)";
+
+  /**
+   * Walks the runs in primary-key order up to the newest one that finished before the cutoff, a
+   * batch of at most {@code batchSize} rows at a time, each batch one short transaction of its own
+   * (a lookup by key range and one DELETE by key range): only the old rows being deleted are locked,
+   * never the rows that applies append meanwhile, and no statement scans the whole table. Across
+   * tenants (with row-level security the transaction reads all tenants).
+   */
+  @Override
+  public long pruneRuns(HistoryRetention retention, Instant now) {
+    Objects.requireNonNull(retention, "retention");
+    Instant cutoff = retention.cutoff(now);
+    Long bound = query(primary, null, true, "find prunable sync runs", c -> {
+      try (PreparedStatement ps = prepare(c, PRUNE_BOUND_SQL)) {
+        Rows.setInstant(ps, 1, cutoff, dialect());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          long max = rs.getLong(1);
+          return rs.wasNull() ? null : max;
+        }
+      }
+    });
+    if (bound == null) {
+      return 0;
+    }
+    long deleted = 0;
+    long from = Long.MIN_VALUE;
+    while (true) {
+      long start = from;
+      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
+        long to;
+        try (PreparedStatement ps = prepare(c, PRUNE_NEXT_SQL)) {
+          ps.setLong(1, start);
+          ps.setLong(2, bound);
+          ps.setInt(3, retention.batchSize());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            to = rs.getLong(1);
+            if (rs.wasNull()) {
+              return null;
+            }
+          }
+        }
+        try (PreparedStatement ps = prepare(c, PRUNE_DELETE_SQL)) {
+          ps.setLong(1, start);
+          ps.setLong(2, to);
+          Rows.setInstant(ps, 3, cutoff, dialect());
+          ps.setInt(4, retention.keepRuns() - 1);
+          return new long[] {to, ps.executeUpdate()};
+        }
+      });
+      if (batch == null) {
+        return deleted;
+      }
+      from = batch[0];
+      deleted += batch[1];
+    }
   }
 
   // ----------------------------------------------------------------------------------- properties

@@ -76,6 +76,34 @@ class PostgresRowLevelSecurityTest {
     }
   }
 
+  /** Pruning is a maintenance job across tenants: under the policies it still reaches every tenant's runs. */
+  @Test
+  void pruningUnderRowLevelSecurityDeletesTheOldRunsOfEveryTenant() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    for (String t : new String[] {"prune-a-" + UUID.randomUUID(), "prune-b-" + UUID.randomUUID()}) {
+      store.saveFeed(Feed.of("f1", t, "villa7", "airbnb", "https://example.test/f1.ics"));
+      for (int i = 0; i < 5; i++) {
+        java.time.Instant at = t0.plus(java.time.Duration.ofHours(i));
+        FeedState s = store.beginSync(t, "f1", at);
+        store.apply(FeedApply.stateOnly(s, new dev.icssync.SyncRun("run-" + UUID.randomUUID(), t, "f1",
+            s.generation(), at, at, dev.icssync.SyncOutcome.NOT_MODIFIED, null, dev.icssync.ChangeCounts.NONE, "304")));
+      }
+      assertThat(store.runs(t, "f1", 10)).hasSize(5);
+    }
+
+    long deleted = store.pruneRuns(dev.icssync.HistoryRetention.builder().keepFor(java.time.Duration.ofDays(1))
+        .keepRuns(1).batchSize(2).build(), t0.plus(java.time.Duration.ofDays(30)));
+
+    assertThat(deleted).isGreaterThanOrEqualTo(8);
+    try (Connection c = db.connect(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM icssync_sync_run WHERE tenant LIKE 'prune-%'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void tenantBSeesNoneOfTenantAsRowsThroughTheSamePooledConnection() throws SQLException {
     String a = "a-" + UUID.randomUUID();

@@ -15,6 +15,7 @@ import dev.icssync.ExportToken;
 import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.IcsSyncException.StorageException;
@@ -1072,6 +1073,56 @@ public abstract class StoreContract {
 
       assertThat(store.runs(tenant, "f1", 10)).containsExactly(r1);
       assertThat(store.runs(tenant, "f2", 10)).containsExactly(r2);
+    }
+
+    /** Appends {@code count} runs to a feed, one an hour from {@code first}; returns them newest first. */
+    private List<SyncRun> hourlyRuns(String tenant, String feedId, Instant first, int count) {
+      store.saveFeed(feed(tenant, feedId, "villa7"));
+      List<SyncRun> written = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        Instant at = first.plus(Duration.ofHours(i));
+        FeedState s = store.beginSync(tenant, feedId, at);
+        SyncRun r = run(tenant, feedId, s.generation(), at, "run " + i);
+        store.apply(FeedApply.stateOnly(s, r));
+        written.add(0, r);
+      }
+      return written;
+    }
+
+    /**
+     * Without pruning the change log grows by a run per poll for ever. A prune deletes, across
+     * tenants and in as many batches as it takes, every run that finished before the cutoff and is
+     * not among its feed's newest {@code keepRuns}; it keeps the window and the newest runs.
+     */
+    @Test
+    void pruneRunsKeepsTheWindowAndTheNewestRunsOfEveryFeed() {
+      // f1: 30 hourly runs, the last 10 inside a 10-hour window; f2: 8 old runs, of which the
+      // newest 5 stay; f3 (another tenant): 3 old runs, all among its newest 5
+      List<SyncRun> f1 = hourlyRuns(tenant, "f1", T0, 30);
+      List<SyncRun> f2 = hourlyRuns(tenant, "f2", T0, 8);
+      List<SyncRun> f3 = hourlyRuns(otherTenant, "f3", T0, 3);
+      Instant now = T0.plus(Duration.ofHours(29)).plusSeconds(60);
+      HistoryRetention retention = HistoryRetention.builder()
+          .keepFor(Duration.ofHours(10)).keepRuns(5).batchSize(4).build();
+
+      long deleted = store.pruneRuns(retention, now);
+
+      // the store may hold other tests' runs too: at least these 20 + 3 went
+      assertThat(deleted).isGreaterThanOrEqualTo(23);
+      assertThat(store.runs(tenant, "f1", 100)).containsExactlyElementsOf(f1.subList(0, 10));
+      assertThat(store.runs(tenant, "f2", 100)).containsExactlyElementsOf(f2.subList(0, 5));
+      assertThat(store.runs(otherTenant, "f3", 100)).containsExactlyElementsOf(f3);
+      assertThat(store.pruneRuns(retention, now)).isZero();
+    }
+
+    @Test
+    void pruneRunsNeverDeletesARunInsideTheWindow() {
+      List<SyncRun> f1 = hourlyRuns(tenant, "f1", T0, 12);
+
+      store.pruneRuns(HistoryRetention.builder().keepFor(Duration.ofDays(2)).keepRuns(1).batchSize(1).build(),
+          T0.plus(Duration.ofHours(12)));
+
+      assertThat(store.runs(tenant, "f1", 100)).containsExactlyElementsOf(f1);
     }
   }
 

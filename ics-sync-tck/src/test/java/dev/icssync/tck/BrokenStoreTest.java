@@ -226,5 +226,10 @@ class BrokenStoreTest {
     public List<SyncRun> runs(String tenant, String feedId, int limit) {
       return delegate.runs(tenant, feedId, limit);
     }
+
+    @Override
+    public long pruneRuns(dev.icssync.HistoryRetention retention, java.time.Instant now) {
+      return delegate.pruneRuns(retention, now);
+    }
   }
 }

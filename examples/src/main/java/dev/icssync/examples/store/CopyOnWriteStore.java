@@ -8,6 +8,7 @@ import dev.icssync.EventKey;
 import dev.icssync.ExportToken;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
+import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncRun;
@@ -211,6 +212,34 @@ public final class CopyOnWriteStore implements Store {
     }
     List<SyncRun> runs = snapshot(tenant, feedId).runs();
     return List.copyOf(runs.subList(0, Math.min(limit, runs.size())));
+  }
+
+  /**
+   * Trims each feed's run list: a run goes when it finished before the cutoff and is not among the
+   * newest {@code keepRuns}; at most {@code batchSize} per feed and swap, so an apply never waits long.
+   */
+  @Override
+  public long pruneRuns(HistoryRetention retention, Instant now) {
+    Instant cutoff = retention.cutoff(now);
+    long deleted = 0;
+    for (FeedKey key : List.copyOf(snapshots.keySet())) {
+      int[] removed = new int[1];
+      do {
+        removed[0] = 0;
+        snapshots.computeIfPresent(key, (k, s) -> {
+          List<SyncRun> runs = s.runs();
+          int keep = runs.size();
+          while (keep > retention.keepRuns() && runs.size() - keep < retention.batchSize()
+              && runs.get(keep - 1).finishedAt().isBefore(cutoff)) {
+            keep--;
+          }
+          removed[0] = runs.size() - keep;
+          return removed[0] == 0 ? s : new Snapshot(s.state(), s.events(), List.copyOf(runs.subList(0, keep)));
+        });
+        deleted += removed[0];
+      } while (removed[0] == retention.batchSize());
+    }
+    return deleted;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.icssync.bench.load;
 
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
+import dev.icssync.HistoryRetention;
 import dev.icssync.SyncConfig;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
@@ -42,6 +43,9 @@ final class Harness implements AutoCloseable {
   final HeapProbe heap = new HeapProbe();
   final LocalDate base = LocalDate.now(ZoneOffset.UTC).plusDays(2);
 
+  /** Syncs between two prunes of the run history by the engine. */
+  static final int PRUNE_EVERY = 100;
+
   Harness(int maxConcurrency, int poolSize, boolean synchronousApplyCommit) throws IOException {
     server = new FeedServer(Math.max(4, Math.min(16, maxConcurrency)), base);
     database = new LoadDatabase(poolSize, synchronousApplyCommit);
@@ -55,7 +59,12 @@ final class Harness implements AutoCloseable {
     sync = IcsSync.builder()
         .store(database.store)
         .fetcher(fetcher)
-        .config(SyncConfig.builder().parallelism(maxConcurrency).perHostParallelism(maxConcurrency).build())
+        // the steady state of a deployment whose history is full: every cycle prunes about as many runs
+        // as it appends (here the previous cycle's, which the engine deletes every PRUNE_EVERY syncs)
+        .config(SyncConfig.builder().parallelism(maxConcurrency).perHostParallelism(maxConcurrency)
+            .historyRetention(HistoryRetention.builder().keepFor(Duration.ofMillis(1)).keepRuns(1).build())
+            .pruneEverySyncs(PRUNE_EVERY)
+            .build())
         .build();
   }
 
@@ -102,8 +111,10 @@ final class Harness implements AutoCloseable {
     double poolPeak = heap.poolPeakMb();
     double afterGc = heap.afterGcPeakMb();
     LoadDatabase.RowCounts rows = countRows ? database.rowCounts().minus(before) : null;
+    long syncRunRows = database.count("SELECT count(*) FROM icssync_sync_run");
     return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
-        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu);
+        server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu,
+        syncRunRows);
   }
 
   /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
@@ -177,7 +188,7 @@ final class Harness implements AutoCloseable {
   /** One measured cycle. */
   record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<Outcome> reports,
       Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
-      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds) {
+      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds, long syncRunRows) {
 
     double feedsPerSecond() {
       return feeds / seconds;
@@ -249,6 +260,8 @@ final class Harness implements AutoCloseable {
       if (rows != null) {
         m.put("dbRows", rows.toJson());
       }
+      // live rows of the run history after the cycle: flat from cycle to cycle while pruning keeps up
+      m.put("syncRunRows", syncRunRows);
       m.put("perSync", latency.toJson());
       m.put("phaseMeansMs", phaseMeansMs());
       m.put("jvmCpuSeconds", Json.round(jvmCpuSeconds, 2));

@@ -437,9 +437,10 @@ public final class LoadTest {
   }
 
   private static void logCycle(int feeds, int events, Harness.Cycle c, long stored) {
-    log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s  written %8d  rows %s  heap %.0f MB  cpu jvm %.1f s pg %.1f s"
-        + "  %s%s", feeds, events, c.name(), c.seconds(), c.feedsPerSecond(), c.eventsWritten(),
-        c.rows() == null ? "-" : c.rows().written(), c.sampledPeakMb(), c.jvmCpuSeconds(), c.pgCpuSeconds(),
+    log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s  written %8d  rows %s  run rows %d  heap %.0f MB"
+        + "  cpu jvm %.1f s pg %.1f s  %s%s", feeds, events, c.name(), c.seconds(), c.feedsPerSecond(),
+        c.eventsWritten(), c.rows() == null ? "-" : c.rows().written(), c.syncRunRows(), c.sampledPeakMb(),
+        c.jvmCpuSeconds(), c.pgCpuSeconds(),
         c.outcomes(),
         stored >= 0 ? "  stored " + stored : "");
     for (String f : c.failureSamples()) {

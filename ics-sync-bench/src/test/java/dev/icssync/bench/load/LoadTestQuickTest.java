@@ -85,6 +85,9 @@ class LoadTestQuickTest {
       assertThat(rows).doesNotContainKey("icssync_event");
       assertThat(((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
     }
+    // the run history stays flat: pruned by the engine every Harness.PRUNE_EVERY syncs
+    assertThat(cycles).allSatisfy(c -> assertThat((long) c.get("syncRunRows"))
+        .isBetween(1L, (long) feeds + Harness.PRUNE_EVERY));
     assertThat(cycles.get(cycles.size() - 1).get("cycle")).isEqualTo("unchanged body, no validators");
   }
 

@@ -221,6 +221,11 @@ final class Kit implements AutoCloseable {
     }
 
     @Override
+    public long pruneRuns(dev.icssync.HistoryRetention retention, Instant now) {
+      return d.pruneRuns(retention, now);
+    }
+
+    @Override
     public void saveFeed(Feed feed) {
       d.saveFeed(feed);
     }

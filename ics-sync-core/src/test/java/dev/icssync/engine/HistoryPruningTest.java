@@ -1,0 +1,126 @@
+package dev.icssync.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.icssync.Feed;
+import dev.icssync.HistoryRetention;
+import dev.icssync.IcsSync;
+import dev.icssync.IcsSyncException.ConfigurationException;
+import dev.icssync.IcsSyncException.StorageException;
+import dev.icssync.SyncConfig;
+import dev.icssync.SyncOutcome;
+import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.Store;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Who prunes the run history, and when: the engine every {@code pruneEverySyncs} syncs, or the host. */
+class HistoryPruningTest {
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+  final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+
+  private IcsSync engine(Store store, int pruneEverySyncs) {
+    store.saveFeed(Feed.of("f1", "t1", "villa", "airbnb", "https://example.test/f1.ics"));
+    return IcsSync.builder()
+        .store(store)
+        .fetcher(request -> new FetchResult.NotModified("\"v1\"", null, null))
+        .clock(clock)
+        .config(SyncConfig.builder()
+            .historyRetention(HistoryRetention.builder().keepFor(Duration.ofHours(3)).keepRuns(2).build())
+            .pruneEverySyncs(pruneEverySyncs)
+            .build())
+        .build();
+  }
+
+  private void syncHourly(IcsSync sync, int times) {
+    for (int i = 0; i < times; i++) {
+      assertThat(sync.syncFeed("t1", "f1").outcome()).isEqualTo(SyncOutcome.NOT_MODIFIED);
+      now.set(now.get().plus(Duration.ofHours(1)));
+    }
+  }
+
+  @Test
+  void theEnginePrunesTheInMemoryStoreEveryPruneEverySyncs() {
+    Store store = Store.inMemory();
+    try (IcsSync sync = engine(store, 5)) {
+      syncHourly(sync, 50);
+      // 50 hourly runs; the last prune ran at the 50th sync (its clock: 49 h): runs of 46 h to 49 h stay
+      assertThat(store.runs("t1", "f1", 100)).hasSize(4)
+          .allSatisfy(r -> assertThat(r.finishedAt()).isAfterOrEqualTo(T0.plus(Duration.ofHours(46))));
+    }
+  }
+
+  @Test
+  void withoutAutomaticPruningTheHostPrunes() {
+    Store store = Store.inMemory();
+    try (IcsSync sync = engine(store, 0)) {
+      syncHourly(sync, 20);
+      assertThat(store.runs("t1", "f1", 100)).hasSize(20);
+
+      // clock at 20 h: runs finished before 17 h go
+      assertThat(sync.pruneHistory()).isEqualTo(17);
+      assertThat(store.runs("t1", "f1", 100)).hasSize(3);
+    }
+  }
+
+  @Test
+  void aFailingPruneNeitherFailsTheSyncNorStopsTheNextPrune() {
+    AtomicInteger calls = new AtomicInteger();
+    Store inner = Store.inMemory();
+    Store failing = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("pruneRuns")) {
+            calls.incrementAndGet();
+            throw new StorageException("prune sync runs failed (lock timeout)", null);
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    try (IcsSync sync = engine(failing, 2)) {
+      syncHourly(sync, 6);
+      assertThat(calls).hasValue(3);
+      assertThatThrownBy(sync::pruneHistory).isInstanceOf(StorageException.class);
+    }
+  }
+
+  @Test
+  void badRetentionValuesFailAtBuildNamingTheParameter() {
+    assertThatThrownBy(() -> HistoryRetention.builder().keepFor(Duration.ZERO).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("keepFor");
+    assertThatThrownBy(() -> HistoryRetention.builder().keepRuns(0).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("keepRuns");
+    assertThatThrownBy(() -> HistoryRetention.builder().batchSize(0).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("batchSize");
+    assertThatThrownBy(() -> SyncConfig.builder().pruneEverySyncs(-1).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("pruneEverySyncs");
+    assertThat(SyncConfig.defaults().historyRetention()).isEqualTo(HistoryRetention.defaults());
+    assertThat(HistoryRetention.defaults().keepFor()).isGreaterThanOrEqualTo(Duration.ofDays(1));
+  }
+}

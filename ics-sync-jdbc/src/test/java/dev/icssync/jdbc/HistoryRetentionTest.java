@@ -1,0 +1,228 @@
+package dev.icssync.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.icssync.Feed;
+import dev.icssync.HistoryRetention;
+import dev.icssync.IcsSync;
+import dev.icssync.SyncConfig;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.spi.FetchResult;
+import dev.icssync.tck.db.TestDatabase;
+import dev.icssync.tck.time.MutableClock;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The change log stays bounded: every sync, a 304 included, appends a run, and the engine prunes
+ * what {@link HistoryRetention} no longer keeps, in batches, while it syncs. Runs hundreds of poll
+ * cycles of a few feeds through the real engine (a fetcher answering 304, a clock an hour further
+ * each cycle) and checks after every cycle that the table stays within the bound, that the newest
+ * runs and the statistics' one-day window are all there, and that no DELETE removed more rows than
+ * the batch size.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HistoryRetentionTest {
+  static final int FEEDS = 4;
+  static final int CYCLES = 150;
+  static final Duration POLL = Duration.ofHours(1);
+  static final int BATCH = 7;
+  static final int PRUNE_EVERY = 20;
+  /** A day, the statistics' window: the least a deployment may keep. */
+  static final HistoryRetention RETENTION = HistoryRetention.builder()
+      .keepFor(Duration.ofDays(1)).keepRuns(10).batchSize(BATCH).build();
+
+  TestDatabase db;
+  final List<Integer> deleteBatches = new CopyOnWriteArrayList<>();
+  JdbcStore store;
+  String tenant;
+  MutableClock clock;
+
+  abstract TestDatabase openDatabase();
+
+  @BeforeAll
+  void setUpDatabase() {
+    db = openDatabase();
+    JdbcStore.migrate(db.dataSource());
+    store = JdbcStore.create(countingDeletes(db.dataSource()));
+  }
+
+  @AfterAll
+  void tearDownDatabase() {
+    db.close();
+  }
+
+  @BeforeEach
+  void newTenant() {
+    tenant = "t-" + UUID.randomUUID();
+    clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    deleteBatches.clear();
+  }
+
+  private IcsSync engine(int pruneEverySyncs) {
+    for (int i = 0; i < FEEDS; i++) {
+      store.saveFeed(Feed.of("f" + i, tenant, "villa" + i, "airbnb", "https://example.test/f" + i + ".ics"));
+    }
+    return IcsSync.builder()
+        .store(store)
+        .fetcher(request -> new FetchResult.NotModified("\"v1\"", null, null))
+        .clock(clock)
+        .config(SyncConfig.builder().historyRetention(RETENTION).pruneEverySyncs(pruneEverySyncs).build())
+        .build();
+  }
+
+  @Test
+  void theEnginePrunesTheHistoryInBatchesAndKeepsTheStatisticsWindow() throws SQLException {
+    // runs a day back at one an hour, plus the runs since the last prune (PRUNE_EVERY syncs)
+    int windowRuns = (int) (RETENTION.keepFor().toHours() / POLL.toHours()) + 1;
+    int bound = FEEDS * windowRuns + PRUNE_EVERY;
+    int max = 0;
+    try (IcsSync sync = engine(PRUNE_EVERY)) {
+      for (int cycle = 0; cycle < CYCLES; cycle++) {
+        List<SyncReport> reports = sync.syncTenant(tenant);
+        assertThat(reports).extracting(SyncReport::outcome).containsOnly(SyncOutcome.NOT_MODIFIED);
+        int rows = runRows();
+        max = Math.max(max, rows);
+        assertThat(rows).as("run rows after cycle %d", cycle).isLessThanOrEqualTo(bound);
+        Instant now = clock.instant();
+        for (int f = 0; f < FEEDS; f++) {
+          // the newest run and every run of the last day are kept
+          assertThat(store.runs(tenant, "f" + f, 1)).singleElement()
+              .satisfies(r -> assertThat(r.finishedAt()).isEqualTo(now));
+          assertThat(runRowsSince("f" + f, now.minus(RETENTION.keepFor())))
+              .as("runs of the last day, feed f%d, cycle %d", f, cycle).isEqualTo(Math.min(cycle + 1, windowRuns));
+        }
+        clock.advance(POLL);
+      }
+    }
+    // without pruning the table would hold FEEDS * CYCLES = 600 rows of this tenant
+    assertThat(max).isLessThanOrEqualTo(bound).isLessThan(FEEDS * CYCLES / 4);
+    assertThat(deleteBatches).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BATCH));
+    assertThat(deleteBatches.stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(FEEDS * CYCLES - runRows());
+    assertThat(deleteBatches).contains(BATCH); // a prune with more to delete than one batch took several
+  }
+
+  @Test
+  void aHostPrunesOnDemandWhenTheEngineDoesNot() throws SQLException {
+    try (IcsSync sync = engine(0)) {
+      for (int cycle = 0; cycle < 60; cycle++) {
+        sync.syncTenant(tenant);
+        clock.advance(POLL);
+      }
+      assertThat(runRows()).isEqualTo(FEEDS * 60);
+      assertThat(deleteBatches).isEmpty();
+
+      long deleted = sync.pruneHistory();
+
+      // 60 hourly runs per feed; the last sync ran an hour before the clock: 24 runs inside the day
+      assertThat(deleted).isEqualTo(FEEDS * (60 - 24));
+      assertThat(runRows()).isEqualTo(FEEDS * 24);
+      assertThat(deleteBatches).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BATCH))
+          .hasSizeGreaterThanOrEqualTo(FEEDS * (60 - 24) / BATCH);
+      assertThat(sync.pruneHistory()).isZero();
+    }
+  }
+
+  @Test
+  void aFeedThatStoppedPollingKeepsItsLastRuns() throws SQLException {
+    try (IcsSync sync = engine(0)) {
+      for (int cycle = 0; cycle < 30; cycle++) {
+        sync.syncTenant(tenant);
+        clock.advance(POLL);
+      }
+      clock.advance(Duration.ofDays(30));
+
+      sync.pruneHistory();
+
+      assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns());
+      for (int f = 0; f < FEEDS; f++) {
+        assertThat(store.runs(tenant, "f" + f, 100)).hasSize(RETENTION.keepRuns());
+      }
+    }
+  }
+
+  int runRows() throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM icssync_sync_run WHERE tenant = ?")) {
+      ps.setString(1, tenant);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** Runs of the statistics view (what {@code stats} reads) that finished at or after {@code since}. */
+  int runRowsSince(String feedId, Instant since) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM icssync_sync_run_stats "
+            + "WHERE tenant = ? AND feed_id = ? AND finished_at >= ?")) {
+      ps.setString(1, tenant);
+      ps.setString(2, feedId);
+      ps.setObject(3, since.atOffset(ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /** The data source, recording the row count of every DELETE from the run table. */
+  private DataSource countingDeletes(DataSource target) {
+    return proxy(DataSource.class, target, (method, result, args) -> {
+      if (result instanceof Connection c) {
+        return proxy(Connection.class, c, (m2, r2, a2) -> {
+          if (r2 instanceof PreparedStatement ps && m2.getName().equals("prepareStatement")
+              && String.valueOf(a2[0]).startsWith("DELETE FROM icssync_sync_run")) {
+            return proxy(PreparedStatement.class, ps, (m3, r3, a3) -> {
+              if (m3.getName().equals("executeUpdate")) {
+                deleteBatches.add((Integer) r3);
+              }
+              return r3;
+            });
+          }
+          return r2;
+        });
+      }
+      return result;
+    });
+  }
+
+  @FunctionalInterface
+  interface After {
+    Object apply(java.lang.reflect.Method method, Object result, Object[] args);
+  }
+
+  private static <T> T proxy(Class<T> type, T target, After after) {
+    InvocationHandler h = (p, method, args) -> {
+      Object result;
+      try {
+        result = method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+      return after.apply(method, result, args == null ? new Object[0] : args);
+    };
+    return type.cast(Proxy.newProxyInstance(HistoryRetentionTest.class.getClassLoader(), new Class<?>[] {type}, h));
+  }
+
+}
