@@ -16,6 +16,29 @@ public sealed interface FetchResult {
   @Nullable String permanentRedirect();
 
   /**
+   * The rule every fetcher and the engine share for an empty answer: true when {@code body} holds
+   * nothing but a byte order mark, white space and control bytes (UTF-16 white space included). Such
+   * a body is no calendar at all, so it is a failure ({@link FailureReason#EMPTY_BODY}), never a feed
+   * without events; only a real {@code BEGIN:VCALENDAR}...{@code END:VCALENDAR} is that.
+   */
+  static boolean isBlank(byte[] body) {
+    int from = 0;
+    if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+      from = 3;
+    } else if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
+      from = 2;
+    }
+    for (int i = from; i < body.length; i++) {
+      int c = body[i] & 0xff;
+      if (c > ' ' && c != 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * A body (decoded, within the size cap).
    *
    * @param body the decoded bytes

@@ -172,7 +172,7 @@ final class BodyReader {
   static @Nullable String notACalendar(byte[] body, @Nullable String contentType) {
     String head = text(body, 0, Math.min(body.length, 512)).stripLeading();
     if (head.isEmpty()) {
-      return null; // blank body: see blank(), checked first
+      return null; // blank body: see FetchResult.isBlank, checked first
     }
     if (head.regionMatches(true, 0, "BEGIN:VCALENDAR", 0, BEGIN.length)) {
       return null;
@@ -196,26 +196,6 @@ final class BodyReader {
     return what + (contentType == null ? "" : " (Content-Type " + contentType + ")");
   }
 
-  /**
-   * True when a body holds nothing but a byte order mark, white space and control bytes (UTF-16
-   * white space included): no calendar at all.
-   */
-  static boolean blank(byte[] body) {
-    int from = 0;
-    if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
-      from = 3;
-    } else if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
-        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
-      from = 2;
-    }
-    for (int i = from; i < body.length; i++) {
-      int c = body[i] & 0xff;
-      if (c > ' ' && c != 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /** True when a calendar body does not end with END:VCALENDAR (cut off mid-way). */
   static boolean truncatedCalendar(byte[] body) {

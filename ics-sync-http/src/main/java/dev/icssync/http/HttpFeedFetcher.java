@@ -569,7 +569,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
         : BodyReader.read(new ByteArrayInputStream(response.body()), response.contentEncoding(),
             response.declaredLength(), settings.maxBodyBytes(),
             System.nanoTime() + Math.max(0, exchange.nanosLeft()), System::nanoTime);
-    if (BodyReader.blank(body)) {
+    if (FetchResult.isBlank(body)) {
       // no calendar at all: what a channel's glitch looks like, never "no bookings"
       return failed(FailureReason.EMPTY_BODY, "HTTP " + status + " from " + url
           + (status == 204 ? " has no content" : body.length == 0 ? " has an empty body" : " has a blank body")

@@ -267,7 +267,7 @@ public final class SyncEngine {
     a.bytes = fetched.body().length;
     // No calendar at all is a failure whatever the fetcher: an empty answer is what a channel's
     // glitch looks like. Checked before the digest, which an older version may have stored for it.
-    if (blank(fetched.body())) {
+    if (FetchResult.isBlank(fetched.body())) {
       return fail(a, FailureReason.EMPTY_BODY, "the body is " + (a.bytes == 0 ? "empty" : "blank")
           + ", not a calendar (a calendar without events has BEGIN:VCALENDAR and END:VCALENDAR)", null);
     }
@@ -638,26 +638,6 @@ public final class SyncEngine {
     return report;
   }
 
-  /**
-   * True when a body holds nothing but a byte order mark, white space and control bytes: no calendar
-   * at all. (UTF-16 white space is a NUL and an ASCII white space byte.)
-   */
-  static boolean blank(byte[] body) {
-    int from = 0;
-    if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
-      from = 3;
-    } else if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
-        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
-      from = 2;
-    }
-    for (int i = from; i < body.length; i++) {
-      int c = body[i] & 0xff;
-      if (c > ' ' && c != 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   static String describe(ChangeCounts c, boolean heldBack) {
     StringBuilder sb = new StringBuilder();

@@ -215,11 +215,24 @@ final class Expansion {
    */
   private List<LocalDate> dateRule(EventData m, String rule, LocalDate start, LocalDate wFrom, LocalDate wTo,
       boolean include, int limit) {
+    return rule(m, rule, () -> new Recur<>(untilAsDate(rule)), Expansion::shiftDate, start, wFrom, wTo, include, limit);
+  }
+
+  /** How a rule without COUNT is moved close to the window before it is expanded. */
+  @FunctionalInterface
+  private interface Shift<T extends java.time.temporal.Temporal> {
+    T toWindow(Recur<T> recur, T seed, T wFrom);
+  }
+
+  /** {@link #dateRule} and {@link #timeRule} over either kind of value. */
+  private <T extends java.time.temporal.Temporal> List<T> rule(EventData m, String rule,
+      java.util.function.Supplier<Recur<T>> read, Shift<T> shift, T start, T wFrom, T wTo, boolean include,
+      int limit) {
     try {
-      Recur<LocalDate> recur = new Recur<>(untilAsDate(rule));
-      LocalDate seed = start;
+      Recur<T> recur = read.get();
+      T seed = start;
       if (recur.getCount() < 1) {
-        seed = shiftDate(recur, seed, wFrom);
+        seed = shift.toWindow(recur, seed, wFrom);
       } else if (include) {
         recur = countingStart(recur, start);
         if (recur == null) {
@@ -231,7 +244,7 @@ final class Expansion {
             + CalendarReader.EXRULE_BUDGET + " dates");
         return List.of();
       }
-      List<LocalDate> got = recur.getDates(seed, wFrom, wTo, limit);
+      List<T> got = recur.getDates(seed, wFrom, wTo, limit);
       if (!include) {
         spent(m, got.size(), limit);
       }
@@ -245,10 +258,6 @@ final class Expansion {
     }
   }
 
-  /**
-   * A rule with COUNT whose DTSTART it does not match: the same rule with COUNT - 1, since DTSTART
-   * is the first instance and counts; null when COUNT was 1 (DTSTART is the only instance).
-   */
   private static <T extends java.time.temporal.Temporal> @Nullable Recur<T> countingStart(Recur<T> recur, T start) {
     if (!recur.getDates(start, start, start, 1).isEmpty()) {
       return recur;
@@ -409,34 +418,8 @@ final class Expansion {
   /** As {@link #dateRule}, on wall-clock times of the start's zone. */
   private List<LocalDateTime> timeRule(EventData m, String rule, Zones.Zone z, LocalDateTime seed,
       LocalDateTime wFrom, LocalDateTime wTo, boolean include, int limit) {
-    try {
-      Recur<LocalDateTime> recur = new Recur<>(untilAsLocal(rule, z));
-      LocalDateTime sd = seed;
-      if (recur.getCount() < 1) {
-        sd = shiftTime(recur, seed, wFrom);
-      } else if (include) {
-        recur = countingStart(recur, seed);
-        if (recur == null) {
-          return List.of();
-        }
-      }
-      if (!include && limit < 1) {
-        reader.diag(m.line, "EXRULE of " + m.uid + " not applied: the feed's EXRULEs already gave "
-            + CalendarReader.EXRULE_BUDGET + " dates");
-        return List.of();
-      }
-      List<LocalDateTime> got = recur.getDates(sd, wFrom, wTo, limit);
-      if (!include) {
-        spent(m, got.size(), limit);
-      }
-      return got;
-    } catch (ParseException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      reader.diag(m.line, (include ? "RRULE" : "EXRULE") + " not understood, ignored: " + rule + " ("
-          + e.getMessage() + ")");
-      return List.of();
-    }
+    return rule(m, rule, () -> new Recur<>(untilAsLocal(rule, z)), Expansion::shiftTime, seed, wFrom, wTo, include,
+        limit);
   }
 
   private static LocalDateTime shiftTime(Recur<LocalDateTime> recur, LocalDateTime seed, LocalDateTime wFrom) {
