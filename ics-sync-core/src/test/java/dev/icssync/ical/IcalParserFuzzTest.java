@@ -1,6 +1,7 @@
 package dev.icssync.ical;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.icssync.IcsSyncException.ParseException;
@@ -11,7 +12,9 @@ import java.util.List;
 
 /**
  * Fuzz test of the lenient parser: whatever the bytes, it returns a result or throws a typed
- * {@link ParseException}, and the byte[] and streaming entries agree.
+ * {@link ParseException}, the byte[] and streaming entries agree (on the events, or on the failure),
+ * and a result keeps the parser's promises: every event has a non-blank UID and a recurrence id of
+ * the documented form, the limits hold, and an empty body yields no events.
  *
  * <p>In a normal build Jazzer runs in regression mode: every input under
  * {@code src/test/resources/dev/icssync/ical/IcalParserFuzzTestInputs/parse/} (seeds and past
@@ -47,16 +50,28 @@ class IcalParserFuzzTest {
     try {
       whole = parser.parse(input);
     } catch (ParseException e) {
-      assertThat(e.failure()).isNotNull();
+      assertThatThrownBy(() -> parser.parse(new ByteArrayInputStream(input), event -> { }))
+          .as("the streaming entry rejects the input for the same reason")
+          .isInstanceOfSatisfying(ParseException.class,
+              streaming -> assertThat(streaming.failure()).isEqualTo(e.failure()));
       return;
     }
     List<ParsedEvent> streamed = new ArrayList<>();
     ParseResult s = parser.parse(new ByteArrayInputStream(input), streamed::add);
     assertThat(streamed).containsExactlyInAnyOrderElementsOf(whole.events());
     assertThat(s.diagnostics()).hasSameSizeAs(whole.diagnostics());
+    assertThat(whole.bytes()).isEqualTo(input.length);
+    assertThat(s.bytes()).isEqualTo(input.length);
+    assertThat(whole.events()).hasSizeLessThanOrEqualTo(OPTIONS.maxEvents());
+    assertThat(whole.diagnostics()).hasSizeLessThanOrEqualTo(1_000);
+    if (whole.empty()) {
+      assertThat(whole.events()).as("an empty body holds no events").isEmpty();
+    }
     for (ParsedEvent e : whole.events()) {
-      assertThat(e.uid()).isNotNull();
-      assertThat(e.range()).isNotNull();
+      assertThat(e.uid()).as("UID, synthetic when missing").isNotBlank();
+      assertThat(e.recurrenceId()).as("recurrence id: none, a date or a UTC date-time")
+          .matches("|\\d{8}|\\d{8}T\\d{6}Z");
+      assertThat(e.line()).isPositive();
     }
   }
 }

@@ -70,9 +70,22 @@ class HostGateTest {
   @Test
   void withoutFirstAloneEveryRequestTakesOneSlot() throws Exception {
     HostGate gate = new HostGate(2, Duration.ZERO, IDLE);
+    // no connection to the host yet: with firstAlone the first request would take both slots
     HostGate.Lease a = gate.acquire("a.example", SHORT, false);
     HostGate.Lease b = gate.acquire("a.example", SHORT, false);
+    assertThatThrownBy(() -> gate.acquire("a.example", SHORT, false))
+        .as("two requests hold the host's two slots")
+        .isInstanceOf(HostGate.QueueTimeoutException.class);
     a.release();
+    HostGate.Lease c = gate.acquire("a.example", SHORT, false);
+    assertThatThrownBy(() -> gate.acquire("a.example", SHORT, false))
+        .as("a release gives back exactly the one slot it took")
+        .isInstanceOf(HostGate.QueueTimeoutException.class);
     b.release();
+    c.release();
+    List<HostGate.Lease> again = List.of(
+        gate.acquire("a.example", SHORT, false), gate.acquire("a.example", SHORT, false));
+    assertThat(again).as("every slot is free again").hasSize(2);
+    again.forEach(HostGate.Lease::release);
   }
 }
