@@ -116,7 +116,8 @@ final class FeedsCommand {
         int confirmations = config.quarantineConfirmations();
         if (json) {
           ArrayNode a = Json.array();
-          feeds.forEach(f -> a.add(Json.feed(f, store.state(f.tenant(), f.id()))));
+          feeds.forEach(f -> a.add(Json.feed(f, store.state(f.tenant(), f.id()), confirmations,
+              config.quarantineMinSpan())));
           Json.print(out, a);
         } else if (feeds.isEmpty()) {
           out.println("no feeds");

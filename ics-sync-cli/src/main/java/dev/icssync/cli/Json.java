@@ -109,6 +109,29 @@ final class Json {
     return n;
   }
 
+  /**
+   * {@link #feed(Feed, FeedState)} and, for {@code feeds list}, when the feed is next due and why it is
+   * held: {@code held} is null, or the cancellations held back, the identical results seen so far, how
+   * many confirm, and from when the confirming one may come ({@code confirmableFrom}).
+   */
+  static ObjectNode feed(Feed f, FeedState s, int confirmations, java.time.Duration minSpan) {
+    ObjectNode n = feed(f, s);
+    n.put("nextDue", text(s.nextDue()));
+    var q = s.quarantine();
+    if (q == null) {
+      n.putNull("held");
+    } else {
+      ObjectNode held = object();
+      held.put("reason", q.reason());
+      held.put("pendingCancellations", q.pendingCancellations());
+      held.put("identicalResults", q.confirmations());
+      held.put("confirmationsNeeded", confirmations);
+      held.put("confirmableFrom", q.since().plus(minSpan).toString());
+      n.set("held", held);
+    }
+    return n;
+  }
+
   static ObjectNode key(EventKey k) {
     ObjectNode n = object();
     n.put("feedId", k.feedId());

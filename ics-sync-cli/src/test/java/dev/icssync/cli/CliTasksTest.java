@@ -195,6 +195,12 @@ class CliTasksTest {
           + " confirm the same result");
       ok(withDb("sync", "--allow-host", "127.0.0.1"));
       assertThat(ok(withDb("feeds", "list")).out()).contains("until 1 more poll confirms");
+      var held = ok(withDb("feeds", "list", "--json")).json().get(0).get("held");
+      assertThat(held.get("pendingCancellations").asInt()).isEqualTo(2);
+      assertThat(held.get("identicalResults").asInt()).isEqualTo(2);
+      assertThat(held.get("confirmationsNeeded").asInt()).isEqualTo(3);
+      assertThat(java.time.Instant.parse(held.get("confirmableFrom").asText()))
+          .isAfter(java.time.Instant.now().plus(java.time.Duration.ofMinutes(50)));
     }
   }
 }
