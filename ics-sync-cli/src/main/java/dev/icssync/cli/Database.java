@@ -128,12 +128,16 @@ final class Database implements AutoCloseable {
     return this;
   }
 
+  /** The engine settings {@link #sync} uses; reading them starts no engine and no HTTP client. */
+  SyncConfig config() {
+    return SyncConfig.builder().personalEventsBlock(personalEventsBlock).build();
+  }
+
   /** The engine on this store, fetching with the SSRF guard open for exactly {@code allowHosts}. */
   IcsSync sync(List<String> allowHosts) {
     if (sync == null) {
       fetcher = fetcher(allowHosts);
-      sync = IcsSync.builder().store(store).fetcher(fetcher)
-          .config(SyncConfig.builder().personalEventsBlock(personalEventsBlock).build()).build();
+      sync = IcsSync.builder().store(store).fetcher(fetcher).config(config()).build();
     }
     return sync;
   }

@@ -40,24 +40,30 @@ final class FeedsCommand {
     return duration("--interval", text);
   }
 
+  /**
+   * The duration forms every duration option of the command takes: ISO-8601 ({@code pt15m}) or a
+   * whole number with {@code s}, {@code m}, {@code h} or {@code d}; {@code t} trimmed and in lower
+   * case. Throws a RuntimeException for anything else.
+   */
+  static Duration isoOrUnit(String t) {
+    if (t.startsWith("p")) {
+      return Duration.parse(t.toUpperCase(Locale.ROOT));
+    }
+    long n = Long.parseLong(t.substring(0, t.length() - 1));
+    return switch (t.charAt(t.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      case 'd' -> Duration.ofDays(n);
+      default -> throw new NumberFormatException();
+    };
+  }
+
   /** As {@link #duration(String)}; a bad value is a usage error naming {@code flag}. */
   static Duration duration(String flag, String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     try {
-      if (t.equals("0")) {
-        return Duration.ZERO;
-      }
-      if (t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      long n = Long.parseLong(t.substring(0, t.length() - 1));
-      return switch (t.charAt(t.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
-        default -> throw new NumberFormatException();
-      };
+      return t.equals("0") ? Duration.ZERO : isoOrUnit(t);
     } catch (RuntimeException e) {
       throw new CliException(IcsSyncCli.USAGE, flag + " takes a duration like 15m, 2h or PT30M, not "
           + TerminalText.line(text));
@@ -112,7 +118,7 @@ final class FeedsCommand {
       try (Database d = db.open()) {
         Store store = d.store();
         List<Feed> feeds = tenant == null ? store.allFeeds() : store.feeds(tenant);
-        dev.icssync.SyncConfig config = d.sync(List.of()).settings().config();
+        dev.icssync.SyncConfig config = d.config();
         int confirmations = config.quarantineConfirmations();
         if (json) {
           ArrayNode a = Json.array();

@@ -337,20 +337,10 @@ final class RunCommand implements Callable<Integer> {
     public Duration convert(String value) {
       String t = value.trim().toLowerCase(Locale.ROOT);
       try {
-        if (t.startsWith("p")) {
-          return Duration.parse(t.toUpperCase(Locale.ROOT));
-        }
         if (t.endsWith("ms")) {
           return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
         }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-          case 's' -> Duration.ofSeconds(n);
-          case 'm' -> Duration.ofMinutes(n);
-          case 'h' -> Duration.ofHours(n);
-          case 'd' -> Duration.ofDays(n);
-          default -> throw new NumberFormatException();
-        };
+        return FeedsCommand.isoOrUnit(t);
       } catch (RuntimeException e) {
         throw new CommandLine.TypeConversionException("takes a duration like 500ms, 5s, 2m or PT30S, not '"
             + value + "'");
