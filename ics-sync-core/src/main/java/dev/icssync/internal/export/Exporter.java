@@ -42,6 +42,8 @@ public final class Exporter {
   static final String PLACEHOLDER = "Placeholder";
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final EventKind[] KINDS_BY_NAME = java.util.Arrays.stream(EventKind.values())
+      .sorted(Comparator.comparing(Enum::name)).toArray(EventKind[]::new);
   private static final Comparator<Item> ORDER = Comparator
       .comparing(Item::sortStart)
       .thenComparing(Item::sortEnd)
@@ -107,8 +109,13 @@ public final class Exporter {
   /** The cache key of a view whose events block dates by {@code blocksDates} (the kinds exported count). */
   public static String cacheKey(ExportView v, ZoneId zone, LocalDate day, Predicate<EventKind> blocksDates) {
     StringBuilder canonical = new StringBuilder(128);
-    for (String part : new String[] {"v2", v.tenant(), v.property(), v.kinds().stream().filter(blocksDates)
-        .map(Enum::name).sorted().reduce((a, b) -> a + "," + b).orElse(""),
+    StringBuilder kinds = new StringBuilder(24);
+    for (EventKind k : KINDS_BY_NAME) { // the kinds exported, by name, comma-separated
+      if (v.kinds().contains(k) && blocksDates.test(k)) {
+        kinds.append(kinds.length() == 0 ? "" : ",").append(k.name());
+      }
+    }
+    for (String part : new String[] {"v2", v.tenant(), v.property(), kinds.toString(),
         v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
         Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
         Boolean.toString(v.placeholder()), v.placeholderDate().toString(), v.privacy().name(),
