@@ -102,6 +102,7 @@ public final class ExportEndpoint {
   private final Function<ExportToken, ExportView> views;
   private final GzipMemo gzip;
   private final ConcurrentHashMap<PreparedKey, Prepared> prepared = new ConcurrentHashMap<>();
+  private final int maxPrepared;
 
   private ExportEndpoint(Builder b) {
     this.sync = b.sync;
@@ -109,6 +110,12 @@ public final class ExportEndpoint {
     this.cacheControl = b.cacheControl;
     this.views = b.views;
     this.gzip = new GzipMemo(b.gzipMemoBytes);
+    this.maxPrepared = b.maxPrepared;
+  }
+
+  /** Rendered calendars whose answers are kept now (tests). */
+  int preparedCount() {
+    return prepared.size();
   }
 
   /** An endpoint serving the exports of {@code sync}. */
@@ -256,7 +263,7 @@ public final class ExportEndpoint {
     }
     Prepared built = new Prepared(calendar, view.surrogateKey(), cacheControl);
     // bounded: beyond the cap an arbitrary entry goes (it is built again when asked)
-    while (prepared.size() >= MAX_PREPARED) {
+    while (prepared.size() >= maxPrepared) {
       java.util.Iterator<PreparedKey> it = prepared.keySet().iterator();
       if (!it.hasNext()) {
         break;
@@ -462,6 +469,7 @@ public final class ExportEndpoint {
     private Function<ExportToken, ExportView> views =
         t -> ExportView.forProperty(t.tenant(), t.property()).forChannel(t.channel());
     private long gzipMemoBytes = 32L * 1024 * 1024;
+    private int maxPrepared = MAX_PREPARED;
 
     private Builder(IcsSync sync) {
       this.sync = Objects.requireNonNull(sync, "sync");
@@ -494,6 +502,15 @@ public final class ExportEndpoint {
         throw new IcsSyncException.ConfigurationException("gzipMemoBytes must not be negative, was " + value);
       }
       this.gzipMemoBytes = value;
+      return this;
+    }
+
+    /** Rendered calendars whose answers are kept ready (default {@value ExportEndpoint#MAX_PREPARED}; tests set fewer). */
+    Builder maxPrepared(int value) {
+      if (value <= 0) {
+        throw new IcsSyncException.ConfigurationException("maxPrepared must be positive, was " + value);
+      }
+      this.maxPrepared = value;
       return this;
     }
 
