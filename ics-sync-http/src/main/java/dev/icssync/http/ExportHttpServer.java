@@ -111,8 +111,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>To add the endpoint to a JDK {@code HttpServer} the host already runs, use
  * {@link #handler(ExportEndpoint)}: {@code server.createContext("/export", ExportHttpServer.handler(endpoint))}
- * (that server's limits are then the host's). Responses go out with {@code TCP_NODELAY}. Nothing here
- * logs a request path (it holds the token).
+ * (that server's limits are then the host's). Responses go out with {@code TCP_NODELAY}
+ * ({@link Builder#tcpNoDelay}); no system property is read or set. Nothing here logs a request path
+ * (it holds the token).
+ *
+ * <h2>Cost of a cached export</h2>
+ * A token resolved once is kept in memory while the store says nothing changed
+ * ({@link dev.icssync.spi.FeedStore#tokenRevision()}; a database store is read on every request, so
+ * a revocation from any process is refused on the next request), and a rendered calendar's answers
+ * (headers, ETags, Content-Length) are built once: a request then costs the token check, the export
+ * cache look-up and the ETag comparison, and its body is written from a read-only view of the
+ * cached bytes, never copied.
  */
 public final class ExportHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportHttpServer.class);
@@ -494,6 +503,7 @@ public final class ExportHttpServer implements AutoCloseable {
     private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private boolean tcpNoDelay = true;
     private final Map<String, Function<ExportEndpoint.Request, ExportEndpoint.Response>> routes =
         new LinkedHashMap<>();
 
@@ -553,6 +563,16 @@ public final class ExportHttpServer implements AutoCloseable {
     /** Time a connection may stay with nothing received or sent (default 30 s). */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = duration("idleTimeout", value);
+      return this;
+    }
+
+    /**
+     * {@code TCP_NODELAY} on accepted connections (default true: an answer goes out whole at once,
+     * not held back by Nagle's algorithm). Set on this server's sockets only: nothing here sets a
+     * JVM-wide system property.
+     */
+    public Builder tcpNoDelay(boolean value) {
+      this.tcpNoDelay = value;
       return this;
     }
 
@@ -618,7 +638,7 @@ public final class ExportHttpServer implements AutoCloseable {
               .setIoThreadCount(ioThreads)
               .setSoTimeout(Timeout.ofMilliseconds(idleTimeout.toMillis()))
               .setSelectInterval(TimeValue.ofMilliseconds(Math.min(1000, Math.max(10, idleTimeout.toMillis() / 4))))
-              .setTcpNoDelay(true)
+              .setTcpNoDelay(tcpNoDelay)
               .setSoReuseAddress(true)
               .setBacklogSize(1024)
               .build())
