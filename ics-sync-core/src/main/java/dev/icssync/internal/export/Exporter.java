@@ -56,6 +56,12 @@ public final class Exporter {
   private final Clock clock;
   private final ExportCache cache;
   private final Predicate<EventKind> blocksDates;
+  /** Cache keys already computed, by view, zone and day (a hash each; bounded, cleared when full). */
+  private final java.util.concurrent.ConcurrentHashMap<KeyInput, String> keys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  static final int MAX_KEYS = 4096;
+
+  private record KeyInput(ExportView view, ZoneId zone, LocalDate day) {}
 
   /**
    * An exporter of events that block dates by {@code blocksDates}: the engine's
@@ -78,7 +84,7 @@ public final class Exporter {
         .map(PropertySettings::zone)
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
-    String key = cacheKey(view, zone, today, blocksDates);
+    String key = keyOf(view, zone, today);
     Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
@@ -91,6 +97,19 @@ public final class Exporter {
     ExportedCalendar rendered = render(view, zone, today, events, blocksDates);
     cache.put(key, view.tenant(), view.property(), rendered);
     return rendered;
+  }
+
+  private String keyOf(ExportView view, ZoneId zone, LocalDate today) {
+    KeyInput in = new KeyInput(view, zone, today);
+    String key = keys.get(in);
+    if (key == null) {
+      key = cacheKey(view, zone, today, blocksDates);
+      if (keys.size() >= MAX_KEYS) {
+        keys.clear(); // yesterday's keys and views no longer asked for go; the rest come back at once
+      }
+      keys.put(in, key);
+    }
+    return key;
   }
 
   /** {@link #cacheKey(ExportView, ZoneId, LocalDate)} of a property in UTC. */
