@@ -36,14 +36,19 @@ import org.jspecify.annotations.Nullable;
  * The load test of issue "Benchmarks and load test": a loopback feed server, a fresh PostgreSQL
  * database behind {@code JdbcStore}, the real {@code HttpFeedFetcher}, and {@code IcsSync} over them.
  * Measures the seed's load test (50 concurrent syncs of 100-event feeds), the seed's latency table,
- * the scale curve (cold, all-304 and unchanged-body cycles), an events-per-feed sweep, and one sync
- * of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Prints a table and writes
- * {@code load.json} and {@code load.md} (tables ready to include in BENCHMARKS.md).
+ * the scale curve (cold, all-304 and unchanged-body cycles; each all-304 cycle beside a bare Apache
+ * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds), an events-per-feed
+ * sweep, and one sync of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Every cycle
+ * counts the rows, commits and statements it cost, its heap, and the seed's resource limits (pool
+ * connections in use, feed bytes per second of the tenant); the run history's size after every cycle
+ * shows that pruning keeps it flat. Prints a table and writes {@code load.json} and {@code load.md}
+ * (tables ready to include in BENCHMARKS.md).
  *
  * <pre>
  * mvn -B -q package -pl ics-sync-bench -am -DskipTests
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp ics-sync-bench/target/benchmarks.jar \
  *     dev.icssync.bench.load.LoadTest [--quick | --full] [--scale 100,1000,10000] [--out DIR]
+ * java -Xms2g -Xmx2g ... dev.icssync.bench.load.LoadTest --full --huge     # with 100,000 feeds
  * </pre>
  */
 public final class LoadTest {
