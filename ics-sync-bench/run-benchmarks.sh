@@ -12,10 +12,10 @@
 #   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
 #            2-core machine, 22 min on a loaded one, before the HTTP/2 fetch suite, which adds about
 #            6 min: every fork makes its own certificate; the load test's --full --huge run comes on
-#            top: about 3 min for the scale curve to 10,000 feeds and the other parts, plus about
-#            12 min for the 100,000-feed point (estimated from the 10,000-feed cycles); the whole
-#            command took 34 min on a 2-core machine with the HTTP/2 suite before the 100,000-feed
-#            point, so expect about 50 min)
+#            top: about 3 min for the parts up to 10,000 feeds, plus about 12 min for the 100,000-feed
+#            point (10 min 20 s measured with two all-304 cycles on a 2-core machine at load average
+#            30 to 47; it runs three); the whole command took 34 min on a 2-core machine with the
+#            HTTP/2 suite before the 100,000-feed point, so expect about 50 min)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and

@@ -48,8 +48,8 @@ record LoadOptions(
 
   /** The 100,000-feed point that {@code --huge} adds to the scale curve. */
   static final int HUGE = 100_000;
-  /** All-304 cycles of a scale point above 10,000 feeds (each takes minutes there). */
-  static final int HUGE_NOT_MODIFIED_CYCLES = 2;
+  /** All-304 cycles of a scale point above 10,000 feeds (each takes a minute or two there; three have a median). */
+  static final int HUGE_NOT_MODIFIED_CYCLES = 3;
 
   /** All-304 cycles of a point of {@code feeds} feeds. */
   int notModifiedCycles(int feeds) {
@@ -71,10 +71,10 @@ record LoadOptions(
       "  --quick          smoke run (small sizes, < 1 min)",
       "  --full           the whole run (default): scale 100,1000,10000, sweep 10,50,200 at 1,000 feeds",
       "  --scale LIST     feed counts of the scale curve",
-      "  --huge           add 100,000 feeds to the scale curve (about 10 more minutes on 2 cores; the JVM",
-      "                   needs -Xmx2g)",
+      "  --huge           add 100,000 feeds to the scale curve (about 12 more minutes on 2 busy cores;",
+      "                   run-benchmarks.sh --full gives the JVM -Xmx2g for it)",
       "  --cycles-304 N   all-304 cycles per scale point, each beside a bare Apache client (default 5;",
-      "                   points above 10,000 feeds run at most 2)",
+      "                   points above 10,000 feeds run at most 3)",
       "  --sweep LIST     events per feed of the sweep; --sweep-feeds its feed count",
       "  --threads N      worker threads of the scale cycles (default 16)",
       "  --rounds N       measured rounds of the seed load test (default 5); --warmup N rounds before (2)",

@@ -68,6 +68,7 @@ final class LoadReport {
           + " (a batch counts once). Run rows: `icssync_sync_run` rows after the cycle (the engine prunes the"
           + " history every " + Harness.PRUNE_EVERY + " syncs, keeping the last run per feed). Pool: most"
           + " connections in use at once.\n\n");
+      liveHeapNote(sb, scale, machine.get("maxHeapMb"));
       notModifiedTable(sb, scale);
       costTable(sb, (Map<String, Object>) r.get("scaleCost"));
       historyTable(sb, scale);
@@ -129,6 +130,35 @@ final class LoadReport {
       }
     }
     sb.append('\n');
+  }
+
+  /**
+   * What the scale curve needed of the heap: the JVM's fixed heap (a bigger heap only lets garbage
+   * pile up longer, which the sampled peaks show) beside the largest heap left after a collection.
+   */
+  @SuppressWarnings("unchecked")
+  private static void liveHeapNote(StringBuilder sb, List<Map<String, Object>> points, Object maxHeapMb) {
+    double live = 0;
+    Object at = null;
+    for (Map<String, Object> p : points) {
+      for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
+        double v = ((Number) c.get("liveHeapAfterGcMb")).doubleValue();
+        if (v > live) {
+          live = v;
+          at = p.get("feeds");
+        }
+      }
+    }
+    if (at == null) {
+      return;
+    }
+    sb.append(String.format(Locale.ROOT, "Heap: the load test's JVM ran with a fixed %s MB heap%s; the largest heap"
+            + " left after a collection in the scale curve was %s MB (at %s feeds), the live data the harness, the"
+            + " feed server and the engine held.%n%n", num(maxHeapMb),
+        points.stream().anyMatch(p -> ((Number) p.get("feeds")).intValue() > 10_000)
+            && ((Number) maxHeapMb).doubleValue() > 1024 ? " (2 GB instead of 1 GB when the curve goes past 10,000"
+            + " feeds)" : "",
+        num(Json.round(live, 1)), num(at)));
   }
 
   @SuppressWarnings("unchecked")

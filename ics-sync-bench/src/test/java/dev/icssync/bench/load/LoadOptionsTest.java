@@ -16,10 +16,10 @@ class LoadOptionsTest {
   }
 
   @Test
-  void pointsAboveTenThousandFeedsRunAtMostTwoAllNotModifiedCycles() {
+  void pointsAboveTenThousandFeedsRunAtMostThreeAllNotModifiedCycles() {
     LoadOptions o = LoadOptions.parse("--full");
     assertThat(o.notModifiedCycles(10_000)).isEqualTo(5);
-    assertThat(o.notModifiedCycles(100_000)).isEqualTo(2);
+    assertThat(o.notModifiedCycles(100_000)).isEqualTo(3);
     LoadOptions one = LoadOptions.parse("--cycles-304", "1");
     assertThat(one.notModifiedCycles(100)).isEqualTo(1);
     assertThat(one.notModifiedCycles(100_000)).isEqualTo(1);
