@@ -107,7 +107,7 @@ class LoadTestQuickTest {
       assertThat(((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
       Map<String, Object> db = (Map<String, Object>) c.get("dbRows");
       assertThat((long) db.get("commits")).isPositive();
-      assertThat((long) db.get("statements")).isGreaterThanOrEqualTo(feeds);
+      assertThat((long) db.get("statements")).isPositive(); // batched across feeds, maybe fewer than feeds
     }
     // the run history stays flat: pruned by the engine every Harness.PRUNE_EVERY syncs
     assertThat(cycles).allSatisfy(c -> assertThat((long) c.get("syncRunRows"))
