@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM fetching from a local feed server into real PostgreSQL) under {@code -Xmx96m}. It ran out of
  * memory while the engine still held the body, the parse result, the stored snapshot and the diff
  * during conflict detection, which reads every event of the property again. Proven by the child's
- * success and the stored rows, not by timing. Tagged slow as well: a minute or more on a busy
- * machine.
+ * success and the stored rows, not by timing. Tagged slow as well (about 20 s on two busy cores:
+ * the feed, a fresh database and the child JVM); the {@code unit} profile leaves it out.
  */
 @Tag("postgres")
 @Tag("slow")
