@@ -93,8 +93,23 @@ public final class CapacityModel {
     }
   }
 
-  /** The measured costs by outcome, at {@code eventsPerFeed} events per feed. */
-  record UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn) {
+  /**
+   * The measured costs by outcome, at {@code eventsPerFeed} events per feed, and figures the model
+   * does not use but SCALING.md shows beside them ({@code extras}, by outcome and name).
+   */
+  record UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn,
+      Map<Outcome, Map<String, Double>> extras) {
+
+    static final List<String> EXTRAS = List.of("jitCpuMs", "syncThreadCpuMs", "connectionCheckouts",
+        "connectionHoldMs", "latencyMeanMs");
+
+    UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn) {
+      this(eventsPerFeed, byOutcome, measuredOn, Map.of());
+    }
+
+    double extra(Outcome o, String name) {
+      return extras.getOrDefault(o, Map.of()).getOrDefault(name, Double.NaN);
+    }
 
     UnitCost get(Outcome o) {
       UnitCost c = byOutcome.get(o);
@@ -138,11 +153,19 @@ public final class CapacityModel {
       JsonNode outcomes = root.path("outcomes");
       JsonNode redis = root.path("redis").path("outcomes");
       Map<Outcome, UnitCost> m = new EnumMap<>(Outcome.class);
+      Map<Outcome, Map<String, Double>> extras = new EnumMap<>(Outcome.class);
       for (Outcome o : Outcome.values()) {
         JsonNode n = outcomes.path(o.key);
         if (n.isMissingNode()) {
           throw new IllegalArgumentException(file + " has no outcomes." + o.key);
         }
+        Map<String, Double> x = new LinkedHashMap<>();
+        for (String name : EXTRAS) {
+          if (n.has(name)) {
+            x.put(name, n.path(name).asDouble());
+          }
+        }
+        extras.put(o, x);
         JsonNode r = redis.path(o.key);
         m.put(o, new UnitCost(n.path("workerCpuMs").asDouble(), n.path("rigCpuMs").asDouble(),
             n.path("dbCpuMs").asDouble(), n.path("statements").asDouble(), n.path("writeTransactions").asDouble(),
@@ -155,7 +178,7 @@ public final class CapacityModel {
       String on = String.format(Locale.ROOT, "%s cores, %s, PostgreSQL %s, load average %s at start, %s",
           machine.path("cores").asText(), machine.path("java").asText(), machine.path("postgres").asText(),
           machine.path("loadAverageAtStart").asText(), root.path("startedAt").asText());
-      return new UnitCosts(setup.path("eventsPerFeed").asInt(50), m, on);
+      return new UnitCosts(setup.path("eventsPerFeed").asInt(50), m, on, extras);
     }
   }
 
@@ -369,9 +392,8 @@ public final class CapacityModel {
     u.put(Resource.DB_CPU, dbCores / d.dbCores());
     u.put(Resource.DB_COMMITS, commits / d.maxWriteCommitsPerSecond());
     u.put(Resource.DB_WAL, wal / d.maxWalMBps());
-    // connections: the pool must be at most half busy, and all pools must fit under max_connections
-    u.put(Resource.DB_CONNECTIONS, Math.max(connBusy / (0.5 * d.poolPerWorker()),
-        connections / (double) d.maxConnections()));
+    // connections: every worker's pool (sized to be at most half busy) must fit under max_connections
+    u.put(Resource.DB_CONNECTIONS, Math.max(connBusy * 2 * d.workers(), connections) / (double) d.maxConnections());
     u.put(Resource.REDIS_CPU, redisCpu / d.redisCores());
     u.put(Resource.WORKER_NETWORK, (ingress + egress) / d.workers() / d.nicMBps());
     return new Prediction(fleet, d, c, r, perWorker, workerCores, inFlight, heapMb, dbCores, commits,

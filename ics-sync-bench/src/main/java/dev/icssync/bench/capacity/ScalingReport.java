@@ -48,7 +48,7 @@ final class ScalingReport {
     parts.put("{{table}}", predictionTable(predictions));
     parts.put("{{steps}}", steps(predictions));
     parts.put("{{primaryLimits}}", primaryLimits(last, costs));
-    parts.put("{{bottleneck}}", bottleneck(last));
+    parts.put("{{bottleneck}}", bottleneck(last, costs));
     for (Map.Entry<String, String> e : parts.entrySet()) {
       t = t.replace(e.getKey(), e.getValue());
     }
@@ -71,7 +71,7 @@ final class ScalingReport {
     sb.append(String.format(Locale.ROOT, "Per sync, %d events per feed, four feeds per property.%n%n",
         costs.eventsPerFeed()));
     sb.append("| per sync | first sync | 304 | unchanged body | changed (one stay moved) |\n|---|---:|---:|---:|---:|\n");
-    row(sb, costs, "worker CPU (ms)", UnitCost::workerCpuMs, 3);
+    row(sb, costs, "worker CPU (ms, JIT compiler excluded)", UnitCost::workerCpuMs, 3);
     row(sb, costs, "PostgreSQL backend CPU (ms)", UnitCost::dbCpuMs, 2);
     row(sb, costs, "statements", UnitCost::statements, 2);
     row(sb, costs, "write transactions (WAL-flushing commits)", UnitCost::writeTransactions, 2);
@@ -84,6 +84,11 @@ final class ScalingReport {
     row(sb, costs, "Redis commands (with shared caches)", UnitCost::redisCommands, 2);
     row(sb, costs, "Redis server time (µs)", UnitCost::redisUsec, 1);
     row(sb, costs, "feed server CPU in the test rig (ms, not a production cost)", UnitCost::rigCpuMs, 3);
+    extraRow(sb, costs, "JIT compiler CPU during the cycle (ms, start-up cost, not modelled)", "jitCpuMs", 3);
+    extraRow(sb, costs, "CPU on the calling thread alone (ms)", "syncThreadCpuMs", 3);
+    extraRow(sb, costs, "connection checkouts", "connectionCheckouts", 2);
+    extraRow(sb, costs, "connection held (ms, 16 threads on a shared box: queueing included)", "connectionHoldMs", 1);
+    extraRow(sb, costs, "wall time per sync (ms, same caveat)", "latencyMeanMs", 1);
     return sb.toString();
   }
 
@@ -100,6 +105,18 @@ final class ScalingReport {
       if (second != null) {
         sb.append(" / ").append(num(second.apply(c), dp));
       }
+    }
+    sb.append(" |\n");
+  }
+
+  private static void extraRow(StringBuilder sb, UnitCosts costs, String label, String name, int dp) {
+    if (costs.extras().isEmpty()) {
+      return;
+    }
+    sb.append("| ").append(label);
+    for (Outcome o : List.of(Outcome.FIRST_SYNC, Outcome.NOT_MODIFIED, Outcome.UNCHANGED_BODY, Outcome.CHANGED)) {
+      double v = costs.extra(o, name);
+      sb.append(" | ").append(Double.isNaN(v) ? "-" : num(v, dp));
     }
     sb.append(" |\n");
   }
@@ -171,7 +188,7 @@ final class ScalingReport {
     line(sb, ps, "workers x cores (sized to 70 % CPU, at least 2)", p -> p.deployment().workers() + " x "
         + p.deployment().coresPerWorker());
     line(sb, ps, "syncs/s per worker", p -> num(p.syncsPerSecondPerWorker(), 1));
-    line(sb, ps, "worker CPU, cores in use (all workers)", p -> num(p.workerCores(), 2));
+    line(sb, ps, "worker CPU, cores in use (all workers)", p -> num(p.workerCores(), 3));
     line(sb, ps, "in-flight syncs per worker / heap per worker", p -> num(p.inFlightPerWorker(), 0) + " / "
         + num(p.heapMbPerWorker(), 0) + " MB");
     line(sb, ps, "PostgreSQL primary: cores in use / cores", p -> num(p.dbCores(), 2) + " / " + p.deployment().dbCores());
@@ -216,17 +233,18 @@ final class ScalingReport {
     for (Prediction p : ps) {
       Deployment d = p.deployment();
       sb.append(String.format(Locale.ROOT, "- **%s feeds** (%s syncs/s): %d worker%s of %d cores (%s), a primary"
-              + " of %d cores, %s, pools of %d connections per worker; %s. First to saturate as the fleet grows:"
-              + " %s at %s.%n",
+              + " of %d cores, %s, pools of %d connections per worker; %s; %d egress IPs for the busiest host at"
+              + " %s requests/s each. First to saturate: %s at %s.%n",
           num(p.fleet().feeds(), 0), num(p.syncsPerSecond(), 0), d.workers(), d.workers() == 1 ? "" : "s",
           d.coresPerWorker(), p.deployment().workers() == 2 ? "two for availability; CPU alone needs "
-              + num(p.workerCores() / d.coresPerWorker(), 2) + " of one" : "sized on CPU",
+              + num(p.workerCores() / d.coresPerWorker() * 100, 1) + " % of one" : "sized on CPU",
           d.dbCores(), d.replicas() == 0 ? "no replica needed by the syncs" : d.replicas()
               + " streaming replica (failover; exports and dashboards can read there through JdbcStore's"
               + " readDataSource)",
           d.poolPerWorker(), d.partitions() > 1 ? "the events table hash-partitioned by tenant into " + d.partitions()
               + " (the optional migration)" : "no partitioning yet",
-          p.firstToSaturate().label, pct(p.utilization().get(p.firstToSaturate()), false)));
+          (int) Math.ceil(p.busiestHostRequestsPerSecond() / d.hostRequestsPerSecondPerWorker()),
+          num(d.hostRequestsPerSecondPerWorker(), 0), p.firstToSaturate().label, pct(p.utilization().get(p.firstToSaturate()), false)));
     }
     return sb.toString();
   }
@@ -252,12 +270,67 @@ final class ScalingReport {
     return sb.toString();
   }
 
-  private static String bottleneck(Prediction p) {
+  private static String bottleneck(Prediction p, UnitCosts costs) {
     Resource r = p.firstCodeCanMove();
-    return String.format(Locale.ROOT, "At %s feeds the model's busiest resource that ics-sync's own code or defaults"
-            + " set is **%s**, at %s of its limit on the deployment above (the first to saturate overall is %s at %s).",
+    String head = String.format(Locale.ROOT, "At %s feeds the busiest resource whose demand ics-sync's own code or"
+            + " defaults set is **%s**, at %s of its limit on the deployment above (the first to saturate overall"
+            + " is %s, at %s).",
         num(p.fleet().feeds(), 0), r.label, pct(p.utilization().get(r), false), p.firstToSaturate().label,
         pct(p.utilization().get(p.firstToSaturate()), false));
+    return head + "\n\n" + proposal(r, p, costs);
+  }
+
+  /** Why the resource is spent and what would move it, with the prediction's own numbers. */
+  static String proposal(Resource r, Prediction p, UnitCosts costs) {
+    UnitCost c = p.meanCost();
+    UnitCost nm = costs.get(Outcome.NOT_MODIFIED);
+    double sps = p.syncsPerSecond();
+    return switch (r) {
+      case DB_COMMITS -> String.format(Locale.ROOT, "Every sync, including the %s %% that bring nothing new (304 or"
+              + " the same body), runs about %s write transactions (the generation fence, then the state update with"
+              + " its run row): %s syncs/s ask the primary for %s WAL-flushing commits per second to record, mostly,"
+              + " that nothing happened, and the commit rate is the hard ceiling of a single primary (see its"
+              + " limits above).%n%n**Proposal.** Fence only when there is something to apply: a 304 or an unchanged"
+              + " digest changes no event and needs no generation bump (a stale worker's apply is still rejected,"
+              + " since applies still take the fence). Record the state of those polls (last checked, next due,"
+              + " validators) in a buffer flushed every few hundred milliseconds as one multi-row"
+              + " `UPDATE ... FROM (VALUES ...)`, one commit for hundreds of feeds, and keep the history of"
+              + " unchanged polls as a counter on the state row instead of a run row per poll. The steady"
+              + " state's write commits go from %s per sync to about one per batch, and the rows a 304 writes"
+              + " from %s to a fraction of one (issue 21's 304 path).",
+          num(unchangedShare(p) * 100, 0), num(c.writeTransactions(), 2), num(sps, 0),
+          num(p.writeCommitsPerSecond(), 0), num(nm.writeTransactions(), 2), num(nm.rowsWritten(), 1));
+      case DB_CPU -> String.format(Locale.ROOT, "The primary spends %s ms of backend CPU per sync over %s statements."
+              + "%n%n**Proposal.** Fewer statements per unchanged poll: read and fence the state in one statement,"
+              + " skip the event read when the digest is unchanged, batch the state writes of 304s across feeds,"
+              + " and let the driver keep server-side prepared statements (prepareThreshold) for the hot ones.",
+          num(c.dbCpuMs(), 3), num(c.statements(), 1));
+      case DB_WAL -> String.format(Locale.ROOT, "Each sync writes %s bytes of WAL, mostly state updates and the run"
+              + " history.%n%n**Proposal.** Keep state updates HOT (a fillfactor below 100 on"
+              + " `icssync_feed_state`, no indexed column touched), and stop writing a run row for polls that"
+              + " changed nothing (a counter on the state row).", num(c.walBytes(), 0));
+      case DB_CONNECTIONS -> String.format(Locale.ROOT, "A sync holds a connection about %s ms (statements, commit"
+              + " flushes, backend CPU).%n%n**Proposal.** One checkout per sync instead of one per step, and"
+              + " batched state writes of 304s, so that a pool of a few connections serves a worker.",
+          num(p.deployment().dbMsPerSync(c), 2));
+      case WORKER_CPU -> String.format(Locale.ROOT, "A worker spends %s ms of CPU per sync.%n%n**Proposal.**"
+              + " Profile the 304 path (HTTP client, state read and write, report building): it is most of the"
+              + " fleet's syncs.", num(c.workerCpuMs(), 3));
+      case WORKER_HEAP -> String.format(Locale.ROOT, "Each in-flight sync holds up to %s KB, and a worker has %s in"
+              + " flight while slow hosts answer.%n%n**Proposal.** Stream the body into the parser instead of"
+              + " buffering it, and bound in-flight syncs per worker by heap rather than by thread count.",
+          num(c.heapBytes() / 1024, 0), num(p.inFlightPerWorker(), 0));
+      case REDIS_CPU -> String.format(Locale.ROOT, "Each sync runs %s Redis commands (%s µs of Redis time): the"
+              + " tenant limiter's script and the host bucket on every poll.%n%n**Proposal.** Lease admissions"
+              + " in blocks per worker (take 50 at once from the shared window) instead of one script per sync.",
+          num(c.redisCommands(), 1), num(c.redisUsec(), 0));
+      case HOST_POLITENESS, WORKER_NETWORK -> "Not set by ics-sync: see the steps above.";
+    };
+  }
+
+  private static double unchangedShare(Prediction p) {
+    Map<Outcome, Double> mix = p.fleet().mix();
+    return mix.get(Outcome.NOT_MODIFIED) + mix.get(Outcome.UNCHANGED_BODY);
   }
 
   static Map<String, Object> json(Prediction p) {
