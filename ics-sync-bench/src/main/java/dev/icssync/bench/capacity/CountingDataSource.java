@@ -16,8 +16,9 @@ import javax.sql.DataSource;
  * pg_stat_statements here): statements executed (a batch counts once, and its rows as batched
  * statements), COPY operations (an {@code unwrap} to the driver's connection, which is how the store
  * reaches its CopyManager), connection checkouts, how long each was held, explicit commits, and the
- * checkouts that wrote (executed an INSERT, UPDATE, DELETE or COPY): each of those is one write
- * transaction, the commits that cost a WAL flush.
+ * checkouts that wrote (executed an INSERT, UPDATE, DELETE or COPY, or a SELECT ... FOR UPDATE, which
+ * takes a transaction id and row locks, so its commit waits for a WAL flush too): each of those is one
+ * write transaction. Assumes a checkout is one transaction, as the store uses its connections.
  */
 final class CountingDataSource {
   private static final Pattern WRITE = Pattern.compile("\\b(INSERT|UPDATE|DELETE|COPY)\\b");

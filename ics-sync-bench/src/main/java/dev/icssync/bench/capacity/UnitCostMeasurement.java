@@ -331,6 +331,7 @@ public final class UnitCostMeasurement {
         return r.outcome();
       });
       long wall = System.nanoTime() - t0;
+      settle();
       long cpu = processCpuNanos() - cpu0;
       long alloc = totalAllocated() - alloc0;
       long jit = Math.max(0, jitNanos() - jit0);
@@ -557,6 +558,21 @@ public final class UnitCostMeasurement {
   private static long delta(Map<String, Long> a, Map<String, Long> b, String key) {
     return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
   }
+
+  /**
+   * Waits {@link #SETTLE_MILLIS} after a cycle before its counters are read, so that work a store
+   * defers past the sync (state writes flushed in batches, the prune) is counted with the cycle that
+   * caused it. Idle, the JVM and the backends spend next to no CPU meanwhile.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static final long SETTLE_MILLIS = 1_000;
 
   private static void awaitFullPool(HikariDataSource pool) {
     long deadline = System.nanoTime() + 10_000_000_000L;
