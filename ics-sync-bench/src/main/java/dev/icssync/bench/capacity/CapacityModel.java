@@ -437,7 +437,8 @@ public final class CapacityModel {
       long feeds = point.path("feeds").asLong();
       int events = point.path("eventsPerFeed").asInt(costs.eventsPerFeed());
       for (JsonNode cycle : point.path("cycles")) {
-        Outcome o = LOAD_CYCLES.get(cycle.path("cycle").asText());
+        // repeated cycles are named "all 304 #2", ...
+        Outcome o = LOAD_CYCLES.get(cycle.path("cycle").asText().replaceFirst(" #\\d+$", ""));
         if (o == null) {
           continue;
         }

@@ -136,10 +136,14 @@ class CapacityModelTest {
           {"cycle": "cold", "seconds": 3.0, "jvmCpuSeconds": 2.6, "postgresCpuSeconds": 2.5,
            "dbRows": {"inserted": 52000, "updated": 1000, "deleted": 0}},
           {"cycle": "all 304", "seconds": 1.0, "jvmCpuSeconds": 0.6, "postgresCpuSeconds": 0.4,
-           "dbRows": {"inserted": 1000, "updated": 2000, "deleted": 1000}}]}]}
+           "dbRows": {"inserted": 1000, "updated": 2000, "deleted": 1000}},
+          {"cycle": "all 304 #2", "seconds": 1.0, "jvmCpuSeconds": 0.6, "postgresCpuSeconds": 0.4,
+           "dbRows": {"inserted": 1000, "updated": 2000, "deleted": 1000}},
+          {"cycle": "something else", "seconds": 1.0}]}]}
         """);
     List<Check> checks = CapacityModel.validate(load, COSTS, 2);
-    assertThat(checks).hasSize(2);
+    assertThat(checks).extracting(Check::outcome)
+        .containsExactly(Outcome.FIRST_SYNC, Outcome.NOT_MODIFIED, Outcome.NOT_MODIFIED);
     Check cold = checks.get(0);
     assertThat(cold.outcome()).isEqualTo(Outcome.FIRST_SYNC);
     assertThat(cold.predictedJvmCpu()).isCloseTo(1000 * (2.5 + 0.1) / 1000, within(1e-9));
