@@ -10,6 +10,7 @@ import dev.icssync.SyncConfig;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
 import dev.icssync.bench.load.CapacityRig;
+import dev.icssync.bench.load.CountingDataSource;
 import dev.icssync.cache.RedisCaches;
 import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.jdbc.JdbcStore;

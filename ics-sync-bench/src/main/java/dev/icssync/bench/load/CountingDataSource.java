@@ -6,46 +6,130 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
- * A data source that counts the statements its connections execute: each call of
- * {@code execute}, {@code executeQuery}, {@code executeUpdate}, {@code executeLargeUpdate} and each
- * {@code executeBatch} (one round trip, however many rows it carries) counts once. Rows written by
- * {@code COPY} through the driver's own API are not statements here. Everything else is passed
- * through, {@code unwrap} included.
+ * A data source that counts what the store sends, on the client side (the server has no
+ * pg_stat_statements here): statements executed (a batch counts once, and its rows as batched
+ * statements), COPY operations (an {@code unwrap} to the driver's connection, which is how the store
+ * reaches its CopyManager), connection checkouts, how long each was held, explicit commits, and the
+ * checkouts that wrote (executed an INSERT, UPDATE, DELETE or COPY, or a SELECT ... FOR UPDATE, which
+ * takes a transaction id and row locks, so its commit waits for a WAL flush too): each of those is one
+ * write transaction. Assumes a checkout is one transaction, as the store uses its connections.
+ * Everything else is passed through, {@code unwrap} included.
+ *
+ * <p>Used by the load test (its {@code statements} column: {@link #statementsWithoutCopies()}, as it
+ * has always counted) and by {@code dev.icssync.bench.capacity.UnitCostMeasurement} (all counters).
  */
-final class CountingDataSource {
-  private CountingDataSource() {}
+public final class CountingDataSource {
+  private static final Pattern WRITE = Pattern.compile("\\b(INSERT|UPDATE|DELETE|COPY)\\b");
 
-  static DataSource wrap(DataSource target, LongAdder statements) {
-    return (DataSource) Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(),
-        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          Object r = invoke(target, method, args);
-          return r instanceof Connection c ? connection(c, statements) : r;
+  final LongAdder statements = new LongAdder();
+  final LongAdder batchedStatements = new LongAdder();
+  final LongAdder copies = new LongAdder();
+  final LongAdder checkouts = new LongAdder();
+  final LongAdder writeCheckouts = new LongAdder();
+  final LongAdder commits = new LongAdder();
+  final LongAdder holdNanos = new LongAdder();
+  private final DataSource counted;
+
+  public CountingDataSource(DataSource delegate) {
+    counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          Object r = invoke(delegate, method, args);
+          if (r instanceof Connection c) {
+            return connection(c);
+          }
+          return r;
         });
   }
 
-  private static Connection connection(Connection c, LongAdder statements) {
-    return (Connection) Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          Object r = invoke(c, method, args);
-          return r instanceof Statement s ? statement(s, statements) : r;
-        });
+  /** The counting data source to hand to the store. */
+  public DataSource dataSource() {
+    return counted;
   }
 
-  private static Statement statement(Statement s, LongAdder statements) {
-    Class<?>[] types = s instanceof java.sql.CallableStatement ? new Class<?>[] {java.sql.CallableStatement.class}
-        : s instanceof java.sql.PreparedStatement ? new Class<?>[] {java.sql.PreparedStatement.class}
-        : new Class<?>[] {Statement.class};
+  /** A snapshot of the counters, in the order of {@link Snapshot}'s components. */
+  public Snapshot snapshot() {
+    return new Snapshot(statements.sum(), batchedStatements.sum(), copies.sum(), checkouts.sum(),
+        writeCheckouts.sum(), commits.sum(), holdNanos.sum());
+  }
+
+  /** Counter values at one moment; {@link #minus} gives what happened between two. */
+  public record Snapshot(long statements, long batchedStatements, long copies, long checkouts, long writeCheckouts,
+      long commits, long holdNanos) {
+    public Snapshot minus(Snapshot b) {
+      return new Snapshot(statements - b.statements, batchedStatements - b.batchedStatements, copies - b.copies,
+          checkouts - b.checkouts, writeCheckouts - b.writeCheckouts, commits - b.commits, holdNanos - b.holdNanos);
+    }
+  }
+
+  /** Statements executed, COPY operations not counted (the load test's {@code statements}). */
+  long statementsWithoutCopies() {
+    return statements.sum() - copies.sum();
+  }
+
+  private Connection connection(Connection real) {
+    checkouts.increment();
+    long opened = System.nanoTime();
+    boolean[] wrote = {false};
+    boolean[] closed = {false};
     InvocationHandler h = (proxy, method, args) -> {
-      if (method.getName().startsWith("execute")) {
-        statements.increment();
+      String name = method.getName();
+      switch (name) {
+        case "close" -> {
+          if (!closed[0]) {
+            closed[0] = true;
+            holdNanos.add(System.nanoTime() - opened);
+            if (wrote[0]) {
+              writeCheckouts.increment();
+            }
+          }
+        }
+        case "commit" -> commits.increment();
+        case "unwrap" -> {
+          Class<?> iface = (Class<?>) args[0];
+          if (iface.getName().startsWith("org.postgresql")) {
+            copies.increment(); // the store unwraps the driver's connection for COPY only
+            statements.increment();
+            wrote[0] = true;
+          }
+        }
+        default -> { }
       }
-      return invoke(s, method, args);
+      Object r = invoke(real, method, args);
+      if (r instanceof Statement s && method.getReturnType().isInterface()) {
+        String sql = args != null && args.length > 0 && args[0] instanceof String q ? q : "";
+        return statement(s, method.getReturnType(), sql, wrote);
+      }
+      return r;
     };
-    return (Statement) Proxy.newProxyInstance(CountingDataSource.class.getClassLoader(), types, h);
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, h);
+  }
+
+  private Object statement(Statement real, Class<?> type, String preparedSql, boolean[] wrote) {
+    boolean preparedWrites = writes(preparedSql);
+    InvocationHandler h = (proxy, method, args) -> {
+      String name = method.getName();
+      if (name.equals("addBatch")) {
+        batchedStatements.increment();
+      } else if (name.startsWith("execute")) {
+        statements.increment();
+        String sql = args != null && args.length > 0 && args[0] instanceof String q ? q : null;
+        if (sql != null ? writes(sql) : preparedWrites) {
+          wrote[0] = true;
+        }
+      }
+      return invoke(real, method, args);
+    };
+    return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h);
+  }
+
+  private static boolean writes(String sql) {
+    return WRITE.matcher(sql.toUpperCase(Locale.ROOT)).find();
   }
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {

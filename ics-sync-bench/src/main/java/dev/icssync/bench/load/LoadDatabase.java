@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A throw-away PostgreSQL database for the load test (created with a unique name on the local server,
@@ -26,8 +25,8 @@ final class LoadDatabase implements AutoCloseable {
   final TestDatabase db;
   final HikariDataSource pool;
   final JdbcStore store;
-  /** Statements the store executed (see {@link CountingDataSource}). */
-  final LongAdder statements = new LongAdder();
+  /** What the store sent (see {@link CountingDataSource}). */
+  final CountingDataSource counting;
 
   LoadDatabase(int poolSize, boolean synchronousApplyCommit) {
     db = TestDatabases.postgres("load");
@@ -37,7 +36,8 @@ final class LoadDatabase implements AutoCloseable {
       c.setPoolName("load");
     });
     JdbcStore.migrate(pool);
-    store = JdbcStore.builder(CountingDataSource.wrap(pool, statements)).synchronousApplyCommit(synchronousApplyCommit).build();
+    counting = new CountingDataSource(pool);
+    store = JdbcStore.builder(counting.dataSource()).synchronousApplyCommit(synchronousApplyCommit).build();
   }
 
   /** Empties every ics-sync table (a cold start for the next scenario). */
@@ -97,7 +97,7 @@ final class LoadDatabase implements AutoCloseable {
         rs.next();
         commits = rs.getLong(1);
       }
-      return new RowCounts(byTable, commits, statements.sum());
+      return new RowCounts(byTable, commits, counting.statementsWithoutCopies());
     } catch (SQLException e) {
       throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
     } catch (InterruptedException e) {
