@@ -4,7 +4,14 @@
 #   2. runs every JMH suite in one JMH run with -prof gc into ics-sync-bench/target/results/jmh.json;
 #   3. runs the load test (dev.icssync.bench.load.LoadTest) when benchmarks.jar holds it, into the same
 #      directory (load.json, load.md);
-#   4. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
+#   4. measures the unit costs of a sync by outcome (dev.icssync.bench.capacity.UnitCostMeasurement;
+#      --quick: its small sizes) into the same directory (unit-costs.json, unit-costs.log);
+#   5. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport (its "Unit costs of a sync,
+#      by outcome" section reads unit-costs.json, and says 'not measured' without it).
+# SCALING.md from the same measurements, without measuring twice:
+#   ics-sync-bench/run-benchmarks.sh --full
+#   SKIP_BUILD=1 LOAD_JSON=ics-sync-bench/target/results/load.json \
+#     UNIT_COSTS=ics-sync-bench/target/results/unit-costs.json ics-sync-bench/run-capacity.sh --full
 #
 # Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
 #   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (70 results; 10 min measured
@@ -15,7 +22,8 @@
 #            top: about 3 min for the parts up to 10,000 feeds, plus about 12 min for the 100,000-feed
 #            point (10 min 20 s measured with two all-304 cycles on a 2-core machine at load average
 #            30 to 47; it runs three); the whole command took 34 min on a 2-core machine with the
-#            HTTP/2 suite before the 100,000-feed point, so expect about 50 min)
+#            HTTP/2 suite before the 100,000-feed point, so expect about 50 min; the unit-cost
+#            measurement, 2,000 feeds per outcome, comes last: a few minutes more, not yet timed quiet)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
@@ -43,7 +51,7 @@ if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   "${build[@]}"
 fi
 mkdir -p "$results"
-rm -f "$results/jmh.json" "$results/load.json" "$results/load.md"
+rm -f "$results/jmh.json" "$results/load.json" "$results/load.md" "$results/unit-costs.json"
 
 # Every suite of BENCHMARKS.md, one regex, one JMH run.
 suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|ExportBenchmark|ExportEndpointBenchmark)|engine\.(DiffBenchmark|ConflictBenchmark)|jdbc\.(JdbcStoreLoadBenchmark|JdbcStoreResyncBenchmark)|http\.(FetchBenchmark|FetchH2Benchmark)|cache\.ExportCacheBenchmark)\.'
@@ -110,8 +118,29 @@ else
   echo ">> dev.icssync.bench.load.LoadTest is not in $jar: BENCHMARKS.md says the load test was not run"
 fi
 
+# The unit costs of issue 25, on the load test's rig (the same file run-capacity.sh's model reads).
+units_command=""
+if unzip -l "$jar" 'dev/icssync/bench/capacity/UnitCostMeasurement.class' > /dev/null 2>&1; then
+  if [[ $profile == quick ]]; then units_extra=(--quick); else units_extra=(); fi
+  units=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar" dev.icssync.bench.capacity.UnitCostMeasurement
+    "${units_extra[@]}" --out "$results")
+  units_command=$(quote "${units[@]}")
+  echo ">> $units_command"
+  set +e
+  "${units[@]}" > "$results/unit-costs.log" 2>&1
+  units_status=$?
+  set -e
+  grep -v '^\(INFO\|[A-Z][a-z][a-z] [0-9][0-9], \)' "$results/unit-costs.log" || true
+  if [[ $units_status != 0 ]]; then
+    echo ">> the unit-cost measurement failed (exit $units_status), see $results/unit-costs.log" >&2
+  fi
+else
+  echo ">> dev.icssync.bench.capacity.UnitCostMeasurement is not in $jar: BENCHMARKS.md says the unit costs were not measured"
+fi
+
 java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
-  --jmh "$results/jmh.json" --load-md "$results/load.md" --load-json "$results/load.json" --out BENCHMARKS.md \
+  --jmh "$results/jmh.json" --load-md "$results/load.md" --load-json "$results/load.json" \
+  --unit-costs "$results/unit-costs.json" --unit-costs-command "$units_command" --out BENCHMARKS.md \
   --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
   --jmh-command "$jmh_command" --load-command "$load_command" \
   --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"

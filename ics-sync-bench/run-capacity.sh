@@ -5,7 +5,8 @@
 #      10,000 feeds) into ics-sync-bench/target/results/capacity/load.json: the rows the model is
 #      checked against (LOAD_JSON=path reuses a load.json instead, e.g. the one run-benchmarks.sh wrote);
 #   3. measures the unit costs of a sync by outcome (dev.icssync.bench.capacity.UnitCostMeasurement)
-#      into ics-sync-bench/target/results/unit-costs.json;
+#      into ics-sync-bench/target/results/unit-costs.json (UNIT_COSTS=path reuses a unit-costs.json
+#      instead, e.g. the one run-benchmarks.sh wrote);
 #   4. runs the model (dev.icssync.bench.capacity.CapacityModel): checks it against the scale rows,
 #      predicts 10,000 / 100,000 / 1,000,000 feeds at a 15-minute interval, writes SCALING.md and
 #      ics-sync-bench/target/results/capacity.json.
@@ -16,7 +17,12 @@
 #   --full   the figures: run it on a quiet machine (the load average is printed at start and end
 #            and recorded in SCALING.md); about 10 min on a 2-core machine
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
-#   LOAD_JSON (reuse this load.json), MODEL_ARGS (extra CapacityModel options, e.g. "--change-rate 0.05").
+#   LOAD_JSON (reuse this load.json), UNIT_COSTS (reuse this unit-costs.json), MODEL_ARGS (extra CapacityModel options, e.g. "--change-rate 0.05").
+# SCALING.md from the measurements of run-benchmarks.sh (its load.json and unit-costs.json; nothing is
+# measured twice, and SCALING.md agrees with BENCHMARKS.md):
+#   ics-sync-bench/run-benchmarks.sh --full
+#   SKIP_BUILD=1 LOAD_JSON=ics-sync-bench/target/results/load.json \
+#     UNIT_COSTS=ics-sync-bench/target/results/unit-costs.json ics-sync-bench/run-capacity.sh --full
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth, superuser for pg_walinspect; else WAL is the
 # cluster-wide LSN delta) and Redis on 127.0.0.1:6379 (else the Redis rows are zero).
 set -euo pipefail
@@ -60,15 +66,28 @@ if [[ -z $load_json ]]; then
   load_json=$results/capacity/load.json
 fi
 
-costs=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar" dev.icssync.bench.capacity.UnitCostMeasurement
-  "${unit[@]}" --out "$results")
-echo ">> ${costs[*]}"
-"${costs[@]}" 2>&1 | grep -v '^\(INFO\|[A-Z][a-z][a-z] [0-9][0-9], \)' | tee "$results/unit-costs.log"
+unit_costs=${UNIT_COSTS:-}
+if [[ -z $unit_costs ]]; then
+  costs=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar" dev.icssync.bench.capacity.UnitCostMeasurement
+    "${unit[@]}" --out "$results")
+  echo ">> ${costs[*]}"
+  "${costs[@]}" 2>&1 | grep -v '^\(INFO\|[A-Z][a-z][a-z] [0-9][0-9], \)' | tee "$results/unit-costs.log"
+  unit_costs=$results/unit-costs.json
+elif [[ ! -s $unit_costs ]]; then
+  echo ">> UNIT_COSTS=$unit_costs: no such file" >&2
+  exit 1
+else
+  echo ">> reusing $unit_costs (UNIT_COSTS)"
+fi
 
+# SCALING.md names the command, with the files it reused
+command="ics-sync-bench/run-capacity.sh --$profile"
+[[ -n ${UNIT_COSTS:-} ]] && command="UNIT_COSTS=$UNIT_COSTS $command"
+[[ -n ${LOAD_JSON:-} ]] && command="LOAD_JSON=$LOAD_JSON $command"
 # shellcheck disable=SC2206
-model=(java -cp "$jar" dev.icssync.bench.capacity.CapacityModel --unit-costs "$results/unit-costs.json"
+model=(java -cp "$jar" dev.icssync.bench.capacity.CapacityModel --unit-costs "$unit_costs"
   --load-json "$load_json" --out "$out" --json "$results/capacity.json"
-  --command "ics-sync-bench/run-capacity.sh --$profile" ${MODEL_ARGS:-})
+  --command "$command" ${MODEL_ARGS:-})
 echo ">> ${model[*]}"
 "${model[@]}"
 echo ">> load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
