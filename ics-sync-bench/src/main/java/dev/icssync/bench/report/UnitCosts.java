@@ -1,9 +1,13 @@
 package dev.icssync.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The "Unit costs of a sync, by outcome" section of BENCHMARKS.md (issue 25), read from the
@@ -38,7 +42,7 @@ final class UnitCosts {
       new Cost("heap per in-flight sync (bound)", "heapPerInFlightBytes", Format::bytes));
 
   private static final List<Cost> REDIS_COSTS = List.of(
-      new Cost("Redis round trips (commands)", "redisCommands", Format::number),
+      new Cost("Redis commands (round trips, at most)", "redisCommands", Format::number),
       new Cost("Redis bytes out", "redisBytesOut", Format::bytes),
       new Cost("Redis bytes in", "redisBytesIn", Format::bytes),
       new Cost("Redis server time", "redisUsec", v -> Format.number(v) + " µs"));
@@ -76,10 +80,7 @@ final class UnitCosts {
       md.append(".\n\n");
     }
     table(md, root.path("outcomes"), COSTS);
-    JsonNode wal = root.path("outcomes").path("notModified").path("walSource");
-    if (wal.isTextual()) {
-      md.append("WAL: ").append(wal.asText()).append(".\n\n");
-    }
+    walSources(md, root.path("outcomes"));
     JsonNode redis = root.path("redis").path("outcomes");
     if (redis.isObject()) {
       md.append("With the Redis caches of a fleet deployment (shared export cache, tenant limiter, host "
@@ -107,6 +108,24 @@ final class UnitCosts {
       md.append('\n');
     }
     md.append('\n');
+  }
+
+  /** Where each cycle's WAL figure comes from: pg_walinspect, or the cluster-wide LSN delta when it could not read. */
+  private static void walSources(StringBuilder md, JsonNode outcomes) {
+    Map<String, List<String>> bySource = new LinkedHashMap<>();
+    for (int i = 0; i < OUTCOMES.size(); i++) {
+      JsonNode source = outcomes.path(OUTCOMES.get(i)).path("walSource");
+      if (source.isTextual()) {
+        bySource.computeIfAbsent(source.asText(), k -> new ArrayList<>()).add(OUTCOME_LABELS.get(i));
+      }
+    }
+    if (bySource.size() == 1) {
+      md.append("WAL: ").append(bySource.keySet().iterator().next()).append(".\n\n");
+    } else if (!bySource.isEmpty()) {
+      md.append("WAL: ").append(bySource.entrySet().stream()
+          .map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+          .collect(Collectors.joining("; "))).append(".\n\n");
+    }
   }
 
   private static String millis(double ms) {
