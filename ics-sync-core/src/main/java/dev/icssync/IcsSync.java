@@ -377,43 +377,115 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
-   * The wiring of an {@link IcsSync}: read-only.
+   * The wiring of an {@link IcsSync}: read-only, made only by {@link Builder#build()}.
    *
-   * @param store storage
-   * @param fetcher feed fetcher
-   * @param conflictPolicy marks conflict winners
-   * @param listeners told about syncs and changes after commit
-   * @param profiles channel profiles (built-in ones plus the host's, host's first)
-   * @param clock time source
-   * @param executor host-supplied executor for parallel syncs, or null for our own bounded pool
-   * @param config engine settings
-   * @param exportCache cache of rendered exports
-   * @param purgeHook told surrogate keys after a sync changes a property
-   * @param limiter per-tenant sync admission
+   * <p>A final class rather than a record: the wiring gains settings over time, and a record's
+   * canonical constructor would break every host that called it. Its accessors keep the record
+   * style ({@code store()}, {@code config()}, ...).
    */
-  public record Settings(
-      Store store,
-      FeedFetcher fetcher,
-      ConflictPolicy conflictPolicy,
-      List<SyncListener> listeners,
-      List<ChannelProfile> profiles,
-      Clock clock,
-      @Nullable ExecutorService executor,
-      SyncConfig config,
-      ExportCache exportCache,
-      PurgeHook purgeHook,
-      SyncLimiter limiter) {
-    public Settings {
-      Objects.requireNonNull(store, "store");
-      Objects.requireNonNull(fetcher, "fetcher");
-      Objects.requireNonNull(conflictPolicy, "conflictPolicy");
-      listeners = List.copyOf(listeners);
-      profiles = List.copyOf(profiles);
-      Objects.requireNonNull(clock, "clock");
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(exportCache, "exportCache");
-      Objects.requireNonNull(purgeHook, "purgeHook");
-      Objects.requireNonNull(limiter, "limiter");
+  public static final class Settings {
+    private final Store store;
+    private final FeedFetcher fetcher;
+    private final ConflictPolicy conflictPolicy;
+    private final List<SyncListener> listeners;
+    private final List<ChannelProfile> profiles;
+    private final Clock clock;
+    private final @Nullable ExecutorService executor;
+    private final SyncConfig config;
+    private final ExportCache exportCache;
+    private final PurgeHook purgeHook;
+    private final SyncLimiter limiter;
+
+    private Settings(Builder b, Store store, FeedFetcher fetcher) {
+      this.store = store;
+      this.fetcher = fetcher;
+      this.conflictPolicy = b.conflictPolicy;
+      this.listeners = List.copyOf(b.listeners);
+      this.profiles = List.copyOf(b.profiles);
+      this.clock = b.clock;
+      this.executor = b.executor;
+      this.config = b.config;
+      this.exportCache = b.exportCache;
+      this.purgeHook = b.purgeHook;
+      this.limiter = b.limiter;
+    }
+
+    /** Storage. */
+    public Store store() {
+      return store;
+    }
+
+    /** Feed fetcher. */
+    public FeedFetcher fetcher() {
+      return fetcher;
+    }
+
+    /** Marks conflict winners. */
+    public ConflictPolicy conflictPolicy() {
+      return conflictPolicy;
+    }
+
+    /** Told about syncs and changes after commit, in the order added. */
+    public List<SyncListener> listeners() {
+      return listeners;
+    }
+
+    /** Channel profiles (the host's; they take precedence over built-in ones). */
+    public List<ChannelProfile> profiles() {
+      return profiles;
+    }
+
+    /** Time source. */
+    public Clock clock() {
+      return clock;
+    }
+
+    /** Host-supplied executor for parallel syncs, or null for our own bounded pool. */
+    public @Nullable ExecutorService executor() {
+      return executor;
+    }
+
+    /** Engine settings. */
+    public SyncConfig config() {
+      return config;
+    }
+
+    /** Cache of rendered exports. */
+    public ExportCache exportCache() {
+      return exportCache;
+    }
+
+    /** Told surrogate keys after a sync changes a property. */
+    public PurgeHook purgeHook() {
+      return purgeHook;
+    }
+
+    /** Per-tenant sync admission. */
+    public SyncLimiter limiter() {
+      return limiter;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Settings s
+          && store.equals(s.store) && fetcher.equals(s.fetcher) && conflictPolicy.equals(s.conflictPolicy)
+          && listeners.equals(s.listeners) && profiles.equals(s.profiles) && clock.equals(s.clock)
+          && Objects.equals(executor, s.executor) && config.equals(s.config)
+          && exportCache.equals(s.exportCache) && purgeHook.equals(s.purgeHook) && limiter.equals(s.limiter);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(store, fetcher, conflictPolicy, listeners, profiles, clock, executor, config,
+          exportCache, purgeHook, limiter);
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[store=" + store + ", fetcher=" + fetcher + ", conflictPolicy=" + conflictPolicy
+          + ", listeners=" + listeners + ", profiles=" + profiles + ", clock=" + clock
+          + ", executor=" + executor + ", config=" + config + ", exportCache=" + exportCache
+          + ", purgeHook=" + purgeHook + ", limiter=" + limiter + "]";
     }
   }
 
@@ -498,8 +570,7 @@ public final class IcsSync implements AutoCloseable {
       if (fetcher == null) {
         throw new IcsSyncException.ConfigurationException("fetcher must be set");
       }
-      return new IcsSync(new Settings(store, fetcher, conflictPolicy, listeners, profiles, clock,
-          executor, config, exportCache, purgeHook, limiter));
+      return new IcsSync(new Settings(this, store, fetcher));
     }
   }
 }
