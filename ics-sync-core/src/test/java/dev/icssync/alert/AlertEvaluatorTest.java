@@ -26,9 +26,17 @@ class AlertEvaluatorTest {
   private static SyncReport report(Feed f, SyncOutcome outcome, Duration parse, Duration total) {
     SyncTimings t = new SyncTimings(Duration.ZERO, parse, Duration.ZERO, Duration.ZERO, Duration.ZERO,
         total);
-    return new SyncReport(f.id(), f.tenant(), f.property(), f.source(), outcome,
-        outcome == SyncOutcome.FAILED ? FailureReason.SERVER_ERROR : null, "m", ChangeCounts.NONE, 0,
-        0, t, 0, List.of(), List.of(), null, null, T0);
+    return SyncReport.builder()
+        .feedId(f.id())
+        .tenant(f.tenant())
+        .property(f.property())
+        .source(f.source())
+        .outcome(outcome)
+        .failure(outcome == SyncOutcome.FAILED ? FailureReason.SERVER_ERROR : null)
+        .message("m")
+        .timings(t)
+        .startedAt(T0)
+        .build();
   }
 
   private static SyncReport ok(Feed f, long totalMillis) {

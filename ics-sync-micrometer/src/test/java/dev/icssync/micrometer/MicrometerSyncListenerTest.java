@@ -48,8 +48,21 @@ class MicrometerSyncListenerTest {
 
   static SyncReport report(Feed f, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, int opened, int resolved, SyncTimings t, long bytes, Instant startedAt) {
-    return new SyncReport(f.id(), f.tenant(), f.property(), f.source(), outcome, failure, "msg",
-        counts, opened, resolved, t, bytes, List.of(), List.of(), null, null, startedAt);
+    return SyncReport.builder()
+        .feedId(f.id())
+        .tenant(f.tenant())
+        .property(f.property())
+        .source(f.source())
+        .outcome(outcome)
+        .failure(failure)
+        .message("msg")
+        .counts(counts)
+        .conflictsOpened(opened)
+        .conflictsResolved(resolved)
+        .timings(t)
+        .bytes(bytes)
+        .startedAt(startedAt)
+        .build();
   }
 
   static SyncReport applied(Feed f, ChangeCounts counts, int opened, int resolved, Instant at) {

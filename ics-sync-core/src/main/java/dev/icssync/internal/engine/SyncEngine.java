@@ -132,13 +132,23 @@ public final class SyncEngine {
       found = store.feed(tenant, feedId);
     } catch (RuntimeException e) {
       log.warn("sync of feed {} could not read the feed: {}", feedId, e.toString());
-      return new SyncReport(feedId, tenant, "", "", SyncOutcome.FAILED, FailureReason.STORAGE,
-          "could not read the feed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, 0, 0,
-          SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+      return SyncReport.builder()
+          .feedId(feedId)
+          .tenant(tenant)
+          .outcome(SyncOutcome.FAILED)
+          .failure(FailureReason.STORAGE)
+          .message("could not read the feed: " + e.getClass().getSimpleName())
+          .startedAt(startedAt)
+          .build();
     }
     if (found.isEmpty()) {
-      return new SyncReport(feedId, tenant, "", "", SyncOutcome.SKIPPED, null, "no such feed",
-          ChangeCounts.NONE, 0, 0, SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+      return SyncReport.builder()
+          .feedId(feedId)
+          .tenant(tenant)
+          .outcome(SyncOutcome.SKIPPED)
+          .message("no such feed")
+          .startedAt(startedAt)
+          .build();
     }
     Feed feed = found.get();
     String oldTenant = MDC.get(MDC_TENANT);
@@ -689,9 +699,25 @@ public final class SyncEngine {
         List<ChangeEvent> changes) {
       SyncTimings timings = new SyncTimings(fetch, parse, diff, apply, detect,
           Duration.ofNanos(System.nanoTime() - t0));
-      return new SyncReport(feed.id(), feed.tenant(), feed.property(), feed.source(), outcome, failure, message,
-          counts, conflictsOpened, conflictsResolved, timings, bytes, diagnostics, changes, retryAfter,
-          permanentRedirect, startedAt);
+      return SyncReport.builder()
+          .feedId(feed.id())
+          .tenant(feed.tenant())
+          .property(feed.property())
+          .source(feed.source())
+          .outcome(outcome)
+          .failure(failure)
+          .message(message)
+          .counts(counts)
+          .conflictsOpened(conflictsOpened)
+          .conflictsResolved(conflictsResolved)
+          .timings(timings)
+          .bytes(bytes)
+          .diagnostics(diagnostics)
+          .changes(changes)
+          .retryAfter(retryAfter)
+          .permanentRedirect(permanentRedirect)
+          .startedAt(startedAt)
+          .build();
     }
 
   }
