@@ -228,18 +228,46 @@ class ModelTest {
     @Test
     void countersAreNeverNegative() {
       assertThatThrownBy(() -> FeedState.initial("t", "f").withGeneration(-1)).hasMessageContaining("generation");
-      assertThatThrownBy(() -> new FeedState("t", "f", null, null, null, 0, null, null, -1, null, null, null, 0))
+      assertThatThrownBy(() -> FeedState.builder()
+          .tenant("t")
+          .feedId("f")
+          .consecutiveFailures(-1)
+          .build())
           .hasMessageContaining("consecutiveFailures");
     }
 
     @Test
     void withoutValidatorsDropsEtagLastModifiedAndDigestOnly() {
       Quarantine q = new Quarantine("feed came back empty", T0, 3, "d", 1);
-      FeedState s = new FeedState("t", "f", "\"e\"", "Wed, 21 Oct 2026 07:28:00 GMT", "digest", 3, T0, T0, 2, "x",
-          T0, q, 7);
+      FeedState s = FeedState.builder()
+          .tenant("t")
+          .feedId("f")
+          .etag("\"e\"")
+          .lastModified("Wed, 21 Oct 2026 07:28:00 GMT")
+          .contentDigest("digest")
+          .parserVersion(3)
+          .lastAttempt(T0)
+          .lastSuccess(T0)
+          .consecutiveFailures(2)
+          .lastError("x")
+          .nextDue(T0)
+          .quarantine(q)
+          .generation(7)
+          .build();
 
       assertThat(s.withoutValidators())
-          .isEqualTo(new FeedState("t", "f", null, null, null, 3, T0, T0, 2, "x", T0, q, 7));
+          .isEqualTo(FeedState.builder()
+              .tenant("t")
+              .feedId("f")
+              .parserVersion(3)
+              .lastAttempt(T0)
+              .lastSuccess(T0)
+              .consecutiveFailures(2)
+              .lastError("x")
+              .nextDue(T0)
+              .quarantine(q)
+              .generation(7)
+              .build());
       assertThat(s.isQuarantined()).isTrue();
       assertThat(FeedState.initial("t", "f").isQuarantined()).isFalse();
       assertThat(FeedState.initial("t", "f").generation()).isZero();

@@ -99,9 +99,21 @@ public final class InMemoryStore implements Store {
     return write(() -> {
       FeedKey k = new FeedKey(tenant, feedId);
       FeedState s = states.getOrDefault(k, FeedState.initial(tenant, feedId));
-      FeedState next = new FeedState(tenant, feedId, s.etag(), s.lastModified(), s.contentDigest(),
-          s.parserVersion(), now, s.lastSuccess(), s.consecutiveFailures(), s.lastError(), s.nextDue(),
-          s.quarantine(), s.generation() + 1);
+      FeedState next = FeedState.builder()
+          .tenant(tenant)
+          .feedId(feedId)
+          .etag(s.etag())
+          .lastModified(s.lastModified())
+          .contentDigest(s.contentDigest())
+          .parserVersion(s.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(s.lastSuccess())
+          .consecutiveFailures(s.consecutiveFailures())
+          .lastError(s.lastError())
+          .nextDue(s.nextDue())
+          .quarantine(s.quarantine())
+          .generation(s.generation() + 1)
+          .build();
       states.put(k, next);
       return next;
     });

@@ -19,8 +19,17 @@ class FeedHealthCheckTest {
       .withPollInterval(Duration.ofMinutes(15));
 
   private static FeedState state(Instant lastSuccess, int failures, Quarantine q) {
-    return new FeedState("t1", "f1", null, null, null, 1, lastSuccess, lastSuccess, failures,
-        failures > 0 ? "SERVER_ERROR: 503" : null, null, q, 1);
+    return FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(lastSuccess)
+        .lastSuccess(lastSuccess)
+        .consecutiveFailures(failures)
+        .lastError(failures > 0 ? "SERVER_ERROR: 503" : null)
+        .quarantine(q)
+        .generation(1)
+        .build();
   }
 
   private HealthStatus status(FeedState s) {
@@ -60,8 +69,14 @@ class FeedHealthCheckTest {
     store.saveFeed(off);
     store.saveFeed(other);
     FeedState begun = store.beginSync("t1", "f1", NOW);
-    FeedState success = new FeedState("t1", "f1", null, null, null, 1, NOW, NOW.minusSeconds(60), 0,
-        null, null, null, begun.generation());
+    FeedState success = FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(NOW)
+        .lastSuccess(NOW.minusSeconds(60))
+        .generation(begun.generation())
+        .build();
     store.apply(FeedApply.stateOnly(success, null));
 
     FeedHealthCheck check = FeedHealthCheck.create(store, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -36,10 +36,21 @@ final class Rows {
     String reason = rs.getString("quarantine_reason");
     Quarantine q = reason == null ? null : new Quarantine(reason, instant(rs, "quarantine_since"),
         rs.getInt("quarantine_pending"), rs.getString("quarantine_digest"), rs.getInt("quarantine_confirmations"));
-    return new FeedState(rs.getString("tenant"), rs.getString("feed_id"), rs.getString("etag"),
-        rs.getString("last_modified"), rs.getString("content_digest"), rs.getInt("parser_version"),
-        instantOrNull(rs, "last_attempt"), instantOrNull(rs, "last_success"), rs.getInt("consecutive_failures"),
-        rs.getString("last_error"), instantOrNull(rs, "next_due"), q, rs.getLong("generation"));
+    return FeedState.builder()
+        .tenant(rs.getString("tenant"))
+        .feedId(rs.getString("feed_id"))
+        .etag(rs.getString("etag"))
+        .lastModified(rs.getString("last_modified"))
+        .contentDigest(rs.getString("content_digest"))
+        .parserVersion(rs.getInt("parser_version"))
+        .lastAttempt(instantOrNull(rs, "last_attempt"))
+        .lastSuccess(instantOrNull(rs, "last_success"))
+        .consecutiveFailures(rs.getInt("consecutive_failures"))
+        .lastError(rs.getString("last_error"))
+        .nextDue(instantOrNull(rs, "next_due"))
+        .quarantine(q)
+        .generation(rs.getLong("generation"))
+        .build();
   }
 
   /** Binds every state column after the key, starting at {@code i}; returns the next index. */

@@ -201,8 +201,15 @@ class MicrometerSyncListenerTest {
     store.saveFeed(airbnb);
     store.saveFeed(booking);
     FeedState s = store.beginSync("t1", "f1", T0);
-    store.apply(FeedApply.stateOnly(new FeedState("t1", "f1", null, null, null, 1, T0, T0, 0, null,
-        null, new Quarantine("feed came back empty", T0, 3, "d", 1), s.generation()), null));
+    store.apply(FeedApply.stateOnly(FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(T0)
+        .lastSuccess(T0)
+        .quarantine(new Quarantine("feed came back empty", T0, 3, "d", 1))
+        .generation(s.generation())
+        .build(), null));
     store.saveConflicts("t2", List.of(conflict()));
     MicrometerSyncListener.builder(registry).clock(clock).store(store, Duration.ofSeconds(30)).build();
     assertThat(gauge("icssync.feeds.quarantined")).isEqualTo(1);

@@ -318,9 +318,21 @@ public abstract class StoreContract {
       Instant now = T0.plus(Duration.ofHours(1));
       FeedState next = store.beginSync(tenant, "f1", now);
 
-      FeedState expected = new FeedState(tenant, "f1", full.etag(), full.lastModified(), full.contentDigest(),
-          full.parserVersion(), now, full.lastSuccess(), full.consecutiveFailures(), full.lastError(),
-          full.nextDue(), full.quarantine(), full.generation() + 1);
+      FeedState expected = FeedState.builder()
+          .tenant(tenant)
+          .feedId("f1")
+          .etag(full.etag())
+          .lastModified(full.lastModified())
+          .contentDigest(full.contentDigest())
+          .parserVersion(full.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(full.lastSuccess())
+          .consecutiveFailures(full.consecutiveFailures())
+          .lastError(full.lastError())
+          .nextDue(full.nextDue())
+          .quarantine(full.quarantine())
+          .generation(full.generation() + 1)
+          .build();
       assertThat(next).isEqualTo(expected);
       assertThat(store.state(tenant, "f1")).isEqualTo(expected);
     }
@@ -340,8 +352,11 @@ public abstract class StoreContract {
     @Test
     void stateWithoutOptionalFieldsRoundTrips() {
       FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
-      FeedState sparse = new FeedState(tenant, "f1", null, null, null, 0, null, null, 0, null, null, null,
-          begun.generation());
+      FeedState sparse = FeedState.builder()
+          .tenant(tenant)
+          .feedId("f1")
+          .generation(begun.generation())
+          .build();
 
       store.apply(FeedApply.stateOnly(sparse, null));
 
@@ -406,9 +421,21 @@ public abstract class StoreContract {
   protected static FeedState fullState(String tenant, String feedId, long generation) {
     Quarantine q = new Quarantine("would cancel 12 of 20 future events", T0.minusSeconds(3600), 12,
         "a3f1c2d4e5b6a7980112233445566778", 2);
-    return new FeedState(tenant, feedId, "W/\"5e1f-17a\"", "Wed, 21 Oct 2026 07:28:00 GMT",
-        "9b74c9897bac770ffc029102a200c5de", 7, T0, T0.minusSeconds(900), 3, "SERVER_ERROR: 503 from www.airbnb.com",
-        T0.plusSeconds(900), q, generation);
+    return FeedState.builder()
+        .tenant(tenant)
+        .feedId(feedId)
+        .etag("W/\"5e1f-17a\"")
+        .lastModified("Wed, 21 Oct 2026 07:28:00 GMT")
+        .contentDigest("9b74c9897bac770ffc029102a200c5de")
+        .parserVersion(7)
+        .lastAttempt(T0)
+        .lastSuccess(T0.minusSeconds(900))
+        .consecutiveFailures(3)
+        .lastError("SERVER_ERROR: 503 from www.airbnb.com")
+        .nextDue(T0.plusSeconds(900))
+        .quarantine(q)
+        .generation(generation)
+        .build();
   }
 
   // ---------------------------------------------------------------------------------- properties

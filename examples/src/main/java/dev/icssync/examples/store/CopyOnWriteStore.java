@@ -102,9 +102,21 @@ public final class CopyOnWriteStore implements Store {
     Snapshot next = snapshots.compute(new FeedKey(tenant, feedId), (k, old) -> {
       Snapshot s = old != null ? old : snapshot(tenant, feedId);
       FeedState st = s.state();
-      FeedState bumped = new FeedState(tenant, feedId, st.etag(), st.lastModified(), st.contentDigest(),
-          st.parserVersion(), now, st.lastSuccess(), st.consecutiveFailures(), st.lastError(), st.nextDue(),
-          st.quarantine(), st.generation() + 1);
+      FeedState bumped = FeedState.builder()
+          .tenant(tenant)
+          .feedId(feedId)
+          .etag(st.etag())
+          .lastModified(st.lastModified())
+          .contentDigest(st.contentDigest())
+          .parserVersion(st.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(st.lastSuccess())
+          .consecutiveFailures(st.consecutiveFailures())
+          .lastError(st.lastError())
+          .nextDue(st.nextDue())
+          .quarantine(st.quarantine())
+          .generation(st.generation() + 1)
+          .build();
       return new Snapshot(bumped, s.events(), s.runs());
     });
     return next.state();

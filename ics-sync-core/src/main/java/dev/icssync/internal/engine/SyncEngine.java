@@ -573,9 +573,21 @@ public final class SyncEngine {
     Instant due = reason == FailureReason.EMPTY_BODY ? Backoff.afterSuccess(now, a.feed.pollInterval())
         : Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter);
     // A held-back result stays held, but a failure interrupts its run of confirmations.
-    FeedState next = new FeedState(s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(),
-        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message, due,
-        s.quarantine() == null ? null : s.quarantine().interrupted(), s.generation());
+    FeedState next = FeedState.builder()
+        .tenant(s.tenant())
+        .feedId(s.feedId())
+        .etag(s.etag())
+        .lastModified(s.lastModified())
+        .contentDigest(s.contentDigest())
+        .parserVersion(s.parserVersion())
+        .lastAttempt(s.lastAttempt())
+        .lastSuccess(s.lastSuccess())
+        .consecutiveFailures(failures)
+        .lastError(message)
+        .nextDue(due)
+        .quarantine(s.quarantine() == null ? null : s.quarantine().interrupted())
+        .generation(s.generation())
+        .build();
     long ta = System.nanoTime();
     store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,
         message)));
@@ -594,10 +606,19 @@ public final class SyncEngine {
   private FeedState success(Attempt a, FeedState s, @Nullable String etag, @Nullable String lastModified,
       @Nullable String digest, int version, @Nullable Quarantine quarantine, Instant now) {
     // validators are sent back as they were received: one that cannot be stored is dropped, not altered
-    return new FeedState(s.tenant(), s.feedId(), storableOrNull(etag), storableOrNull(lastModified), digest, version,
-        s.lastAttempt(), now, 0,
-        null, Backoff.afterSuccess(now, a.feed.pollInterval()), quarantine,
-        s.generation());
+    return FeedState.builder()
+        .tenant(s.tenant())
+        .feedId(s.feedId())
+        .etag(storableOrNull(etag))
+        .lastModified(storableOrNull(lastModified))
+        .contentDigest(digest)
+        .parserVersion(version)
+        .lastAttempt(s.lastAttempt())
+        .lastSuccess(now)
+        .nextDue(Backoff.afterSuccess(now, a.feed.pollInterval()))
+        .quarantine(quarantine)
+        .generation(s.generation())
+        .build();
   }
 
   private static @Nullable String storableOrNull(@Nullable String validator) {
