@@ -24,8 +24,18 @@ class ModelTest {
   static final LocalDate D0 = LocalDate.of(2026, 8, 24);
 
   static CalendarEvent stay(String tenant, String feedId, String uid) {
-    return new CalendarEvent(EventKey.of(tenant, feedId, uid), "villa7", "airbnb", DateRange.allDay(D0, D0.plusDays(3)),
-        EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 42L, T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(EventKey.of(tenant, feedId, uid))
+        .property("villa7")
+        .source("airbnb")
+        .range(DateRange.allDay(D0, D0.plusDays(3)))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(42L)
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   @Nested
@@ -188,19 +198,54 @@ class ModelTest {
     @Test
     void cancelledEventNeedsCancelledAtAndActiveEventMustNotHaveIt() {
       CalendarEvent e = stay("t", "f", "u");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          EventStatus.CANCELLED, e.summary(), e.fingerprint(), T0, T0, T0, 0, null))
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(EventStatus.CANCELLED)
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .build())
           .hasMessageContaining("cancelledAt");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          EventStatus.TENTATIVE, e.summary(), e.fingerprint(), T0, T0, T0, 0, T0))
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(EventStatus.TENTATIVE)
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .cancelledAt(T0)
+          .build())
           .hasMessageContaining("cancelledAt");
     }
 
     @Test
     void sequenceIsNeverNegative() {
       CalendarEvent e = stay("t", "f", "u");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          e.status(), e.summary(), e.fingerprint(), T0, T0, T0, -1, null)).hasMessageContaining("sequence");
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(e.status())
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .sequence(-1)
+          .build()).hasMessageContaining("sequence");
     }
 
     @Test

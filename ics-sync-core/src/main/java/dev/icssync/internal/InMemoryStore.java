@@ -185,8 +185,21 @@ public final class InMemoryStore implements Store {
   }
 
   private static CalendarEvent withKey(CalendarEvent e, EventKey key) {
-    return new CalendarEvent(key, e.property(), e.source(), e.range(), e.kind(), e.status(), e.summary(),
-        e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(), e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(key)
+        .property(e.property())
+        .source(e.source())
+        .range(e.range())
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint())
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastChanged())
+        .sequence(e.sequence())
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   @Override

@@ -58,13 +58,35 @@ class FeedDiffPropertyTest {
     Instant then = NOW.minusSeconds(86_400 * 3);
     for (Ev e : before) {
       Incoming in = e.incoming();
-      stored.putIfAbsent(in.key(), new CalendarEvent(in.key(), "villa", "vrbo", in.range(), in.kind(), in.status(),
-          in.summary(), in.fingerprint(), then, then, then, 0, null));
+      stored.putIfAbsent(in.key(), CalendarEvent.builder()
+          .key(in.key())
+          .property("villa")
+          .source("vrbo")
+          .range(in.range())
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build());
     }
     for (Ev e : cancelledEarlier) {
       Incoming in = e.incoming();
-      stored.putIfAbsent(in.key(), new CalendarEvent(in.key(), "villa", "vrbo", in.range(), in.kind(), in.status(),
-          in.summary(), in.fingerprint(), then, then, then, 0, null).cancel(then));
+      stored.putIfAbsent(in.key(), CalendarEvent.builder()
+          .key(in.key())
+          .property("villa")
+          .source("vrbo")
+          .range(in.range())
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build().cancel(then));
     }
     List<Incoming> fetched = after.stream().map(Ev::incoming).toList();
     Map<EventKey, Incoming> fetchedByKey = new HashMap<>();

@@ -34,8 +34,19 @@ class FeedDiffTest {
 
   static CalendarEvent stored(Incoming in) {
     Instant then = NOW.minusSeconds(86_400 * 5);
-    return new CalendarEvent(in.key(), "villa", "airbnb", in.range(), in.kind(), in.status(), in.summary(),
-        in.fingerprint(), then, then, then, 0, null);
+    return CalendarEvent.builder()
+        .key(in.key())
+        .property("villa")
+        .source("airbnb")
+        .range(in.range())
+        .kind(in.kind())
+        .status(in.status())
+        .summary(in.summary())
+        .fingerprint(in.fingerprint())
+        .firstSeen(then)
+        .lastSeen(then)
+        .lastChanged(then)
+        .build();
   }
 
   static FeedDiff.Result diff(List<CalendarEvent> stored, List<Incoming> incoming) {

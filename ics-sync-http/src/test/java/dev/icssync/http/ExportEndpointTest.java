@@ -86,9 +86,18 @@ class ExportEndpointTest {
 
   private void put(String feed, String source, String uid, LocalDate from, LocalDate to) {
     Instant changed = now.minusSeconds(3600);
-    CalendarEvent e = new CalendarEvent(EventKey.of(TENANT, feed, uid), PROPERTY, source,
-        DateRange.allDay(from, to), EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 1,
-        changed, changed, changed, 0, null);
+    CalendarEvent e = CalendarEvent.builder()
+        .key(EventKey.of(TENANT, feed, uid))
+        .property(PROPERTY)
+        .source(source)
+        .range(DateRange.allDay(from, to))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(1)
+        .firstSeen(changed)
+        .lastSeen(changed)
+        .lastChanged(changed)
+        .build();
     FeedState s = store.beginSync(TENANT, feed, now);
     store.apply(new FeedApply(TENANT, feed, List.of(), List.of(e), s, null));
   }

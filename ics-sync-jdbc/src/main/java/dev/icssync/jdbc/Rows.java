@@ -83,9 +83,21 @@ final class Rows {
         ? DateRange.allDay(LocalDate.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(end, ZoneOffset.UTC))
         : DateRange.timed(start, end);
     OffsetDateTime cancelled = rs.getObject(18, OffsetDateTime.class);
-    return new CalendarEvent(key, rs.getString(5), rs.getString(6), range, EventKind.valueOf(rs.getString(10)),
-        EventStatus.valueOf(rs.getString(11)), rs.getString(12), rs.getLong(13), instant(rs, 14), instant(rs, 15),
-        instant(rs, 16), rs.getInt(17), cancelled == null ? null : cancelled.toInstant());
+    return CalendarEvent.builder()
+        .key(key)
+        .property(rs.getString(5))
+        .source(rs.getString(6))
+        .range(range)
+        .kind(EventKind.valueOf(rs.getString(10)))
+        .status(EventStatus.valueOf(rs.getString(11)))
+        .summary(rs.getString(12))
+        .fingerprint(rs.getLong(13))
+        .firstSeen(instant(rs, 14))
+        .lastSeen(instant(rs, 15))
+        .lastChanged(instant(rs, 16))
+        .sequence(rs.getInt(17))
+        .cancelledAt(cancelled == null ? null : cancelled.toInstant())
+        .build();
   }
 
   /** The stored start of a range: all-day dates at UTC midnight. */

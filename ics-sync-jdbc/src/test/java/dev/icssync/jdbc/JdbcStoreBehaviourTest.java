@@ -205,8 +205,18 @@ abstract class JdbcStoreBehaviourTest {
     store.apply(new FeedApply(tenant, "f", List.of(), events, s, null));
     EventKey from = events.get(1).key();
     EventKey to = new EventKey(tenant, "f", "reissued@airbnb.com", "");
-    CalendarEvent renamed = new CalendarEvent(to, "p", "airbnb", events.get(1).range(), EventKind.RESERVATION,
-        EventStatus.CONFIRMED, "Reserved", events.get(1).fingerprint(), T0, T0.plusSeconds(9), T0, 0, null);
+    CalendarEvent renamed = CalendarEvent.builder()
+        .key(to)
+        .property("p")
+        .source("airbnb")
+        .range(events.get(1).range())
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(events.get(1).fingerprint())
+        .firstSeen(T0)
+        .lastSeen(T0.plusSeconds(9))
+        .lastChanged(T0)
+        .build();
     ApplyResult r = store.apply(new FeedApply(tenant, "f", List.of(new FeedApply.Rekey(from, to)),
         List.of(renamed), s, null));
     assertThat(r).isEqualTo(new ApplyResult(1, 1));
@@ -228,9 +238,18 @@ abstract class JdbcStoreBehaviourTest {
   void recurrenceInstancesAreDistinctEvents() {
     FeedState s = store.beginSync(tenant, "f", T0);
     CalendarEvent master = Fixtures.stay(tenant, "f", "p", "series", D0, D0.plusDays(1));
-    CalendarEvent instance = new CalendarEvent(new EventKey(tenant, "f", "series", "20260608"), "p", "airbnb",
-        DateRange.allDay(D0.plusDays(7), D0.plusDays(8)), EventKind.BLOCK, EventStatus.CONFIRMED, "Blocked", 9, T0, T0,
-        T0, 0, null);
+    CalendarEvent instance = CalendarEvent.builder()
+        .key(new EventKey(tenant, "f", "series", "20260608"))
+        .property("p")
+        .source("airbnb")
+        .range(DateRange.allDay(D0.plusDays(7), D0.plusDays(8)))
+        .kind(EventKind.BLOCK)
+        .summary("Blocked")
+        .fingerprint(9)
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
     assertThat(store.apply(new FeedApply(tenant, "f", List.of(), List.of(instance, master), s, null))
         .eventRowsWritten()).isEqualTo(2);
     assertThat(store.eventsOfFeed(tenant, "f")).containsExactly(master, instance);

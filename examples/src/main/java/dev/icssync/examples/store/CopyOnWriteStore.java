@@ -136,9 +136,21 @@ public final class CopyOnWriteStore implements Store {
       for (FeedApply.Rekey r : apply.rekeys()) {
         CalendarEvent e = events.remove(r.from());
         if (e != null) {
-          events.put(r.to(), new CalendarEvent(r.to(), e.property(), e.source(), e.range(), e.kind(), e.status(),
-              e.summary(), e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(),
-              e.cancelledAt()));
+          events.put(r.to(), CalendarEvent.builder()
+              .key(r.to())
+              .property(e.property())
+              .source(e.source())
+              .range(e.range())
+              .kind(e.kind())
+              .status(e.status())
+              .summary(e.summary())
+              .fingerprint(e.fingerprint())
+              .firstSeen(e.firstSeen())
+              .lastSeen(e.lastSeen())
+              .lastChanged(e.lastChanged())
+              .sequence(e.sequence())
+              .cancelledAt(e.cancelledAt())
+              .build());
           counts[1]++;
         }
       }

@@ -65,8 +65,19 @@ public class DiffBenchmark {
       DateRange range = DateRange.allDay(from, from.plusDays(1 + rnd.nextInt(7)));
       EventKey key = EventKey.of("t1", "f1", String.format("1418fb94e984-%032x@airbnb.com", i));
       Incoming in = Incoming.of(key, range, EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved");
-      stored.add(new CalendarEvent(key, "villa", "airbnb", range, in.kind(), in.status(), in.summary(),
-          in.fingerprint(), then, then, then, 0, null));
+      stored.add(CalendarEvent.builder()
+          .key(key)
+          .property("villa")
+          .source("airbnb")
+          .range(range)
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build());
       double roll = rnd.nextDouble();
       if (roll < changedShare) {
         DateRange moved = DateRange.allDay(from.plusDays(1), from.plusDays(3));
