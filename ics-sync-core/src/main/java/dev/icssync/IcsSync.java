@@ -97,7 +97,13 @@ public final class IcsSync implements AutoCloseable {
     return settings;
   }
 
-  /** The store this instance writes to. */
+  /**
+   * The store this instance writes to: the raw SPI, for adapters and tests. Prefer the domain
+   * operations of this class ({@link #saveFeed}, {@link #removeFeed}, {@link #reactivateFeed},
+   * {@link #saveProperty}, {@link #exportTokens()}, {@link #resetFeedValidators}): writing through the
+   * store directly skips what they do besides the write (export cache invalidation, CDN purge,
+   * double-booking detection, cancelling a removed feed's events, the generation fence).
+   */
   public Store store() {
     return settings.store();
   }
@@ -331,6 +337,72 @@ public final class IcsSync implements AutoCloseable {
    */
   public List<ChangeEvent> detectConflicts(String tenant, String property) {
     return engine.detect(tenant, property, settings.clock().instant()).changes();
+  }
+
+  /**
+   * Adds a feed, or updates the one with its tenant and id (URL, interval, priority, active). A
+   * property the tenant has no settings for yet gets {@link PropertySettings#defaults} (UTC, 15:00
+   * and 11:00), so the feed can be synced at once.
+   */
+  public void saveFeed(Feed feed) {
+    Objects.requireNonNull(feed, "feed");
+    Store store = settings.store();
+    store.saveFeed(feed);
+    if (store.property(feed.tenant(), feed.property()).isEmpty()) {
+      store.saveProperty(PropertySettings.defaults(feed.tenant(), feed.property()));
+    }
+  }
+
+  /** The tenant's feed of that id, active or not. */
+  public Optional<Feed> feed(String tenant, String feedId) {
+    return settings.store().feed(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /** The tenant's feeds, active or not. */
+  public List<Feed> feeds(String tenant) {
+    return settings.store().feeds(Objects.requireNonNull(tenant, "tenant"));
+  }
+
+  /** What the library remembers of the feed between syncs ({@link FeedState#initial} before the first). */
+  public FeedState feedState(String tenant, String feedId) {
+    return settings.store().state(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /**
+   * Removes a feed: it is deactivated (never fetched again) and its active events are cancelled in
+   * one apply under a new generation (a sync of it still running is rejected as stale), so they
+   * leave exports and conflicts; the property's exports are invalidated and detection runs again.
+   * Rows are kept as history, never deleted; {@link #reactivateFeed} brings the feed back.
+   *
+   * @return the number of events cancelled, or empty when the tenant has no feed of that id
+   */
+  public java.util.OptionalInt removeFeed(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    return engine.removeFeed(tenant, feedId);
+  }
+
+  /**
+   * Reactivates a removed (or paused) feed and {@linkplain #resetFeedValidators resets its
+   * validators}, so its next sync reads the full body and reinstates the events still in it.
+   *
+   * @return the feed as saved, or empty when the tenant has no feed of that id
+   */
+  public Optional<Feed> reactivateFeed(String tenant, String feedId) {
+    Optional<Feed> found = feed(tenant, feedId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Feed active = found.get().withActive(true);
+    settings.store().saveFeed(active);
+    resetFeedValidators(tenant, feedId);
+    return Optional.of(active);
+  }
+
+  /** A property's time zone and check-in/check-out times, when saved. */
+  public Optional<PropertySettings> property(String tenant, String property) {
+    return settings.store().property(Objects.requireNonNull(tenant, "tenant"),
+        Objects.requireNonNull(property, "property"));
   }
 
   /**

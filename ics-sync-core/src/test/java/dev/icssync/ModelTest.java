@@ -113,11 +113,11 @@ class ModelTest {
       assertThatThrownBy(() -> EventKey.of(blank, "f", "u")).hasMessage("tenant must not be blank");
       assertThatThrownBy(() -> EventKey.of("t", blank, "u")).hasMessage("feedId must not be blank");
       assertThatThrownBy(() -> EventKey.of("t", "f", blank)).hasMessage("uid must not be blank");
-      assertThatThrownBy(() -> Feed.of(blank, "t", "p", "airbnb", "https://x")).hasMessage("id must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", blank, "p", "airbnb", "https://x")).hasMessage("tenant must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", blank, "airbnb", "https://x")).hasMessage("property must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", "p", blank, "https://x")).hasMessage("source must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", "p", "airbnb", blank)).hasMessage("url must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", blank).property("p").source("airbnb").url("https://x").build()).hasMessage("id must not be blank");
+      assertThatThrownBy(() -> Feed.builder(blank, "f").property("p").source("airbnb").url("https://x").build()).hasMessage("tenant must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property(blank).source("airbnb").url("https://x").build()).hasMessage("property must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property("p").source(blank).url("https://x").build()).hasMessage("source must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property("p").source("airbnb").url(blank).build()).hasMessage("url must not be blank");
       assertThatThrownBy(() -> FeedState.initial(blank, "f")).hasMessage("tenant must not be blank");
       assertThatThrownBy(() -> PropertySettings.defaults("t", blank)).hasMessage("property must not be blank");
       assertThatThrownBy(() -> new ExportToken(blank, "t", "p", null, T0, null, null)).hasMessage("hash must not be blank");
@@ -156,7 +156,7 @@ class ModelTest {
 
     @Test
     void toStringRedactsTheUrl() {
-      Feed f = Feed.of("f1", "t1", "villa7", "airbnb", "https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x");
+      Feed f = Feed.builder("t1", "f1").property("villa7").source("airbnb").url("https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x").build();
 
       assertThat(f.toString())
           .contains("f1", "t1", "villa7", "airbnb", "www.airbnb.com/calendar/ical/99.ics")
@@ -164,19 +164,19 @@ class ModelTest {
       assertThat(f.redactedUrl()).isEqualTo("https://***@www.airbnb.com/calendar/ical/99.ics?s=***et");
       assertThat(f.url()).contains("topsecret");
 
-      Feed vrbo = Feed.of("f2", "t1", "villa7", "vrbo", "https://www.vrbo.com/icalendar/5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c.ics");
+      Feed vrbo = Feed.builder("t1", "f2").property("villa7").source("vrbo").url("https://www.vrbo.com/icalendar/5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c.ics").build();
       assertThat(vrbo.toString()).contains("url=https://www.vrbo.com/icalendar/***9f2c.ics")
           .doesNotContain("5d1f0e2b7c3a49e8b6f1a2c3d4e5");
     }
 
     @Test
     void sourceIsNormalised() {
-      assertThat(Feed.of("f", "t", "p", "  Booking ", "https://x").source()).isEqualTo("booking");
+      assertThat(Feed.builder("t", "f").property("p").source("  Booking ").url("https://x").build().source()).isEqualTo("booking");
     }
 
     @Test
     void pollIntervalMustBePositive() {
-      Feed f = Feed.of("f", "t", "p", "airbnb", "https://x");
+      Feed f = Feed.builder("t", "f").property("p").source("airbnb").url("https://x").build();
       assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
       assertThatThrownBy(() -> f.withPollInterval(Duration.ofSeconds(-1))).hasMessageContaining("pollInterval");
       assertThat(f.pollInterval()).isEqualTo(Feed.DEFAULT_POLL_INTERVAL);
@@ -185,7 +185,7 @@ class ModelTest {
 
     @Test
     void withersChangeOneField() {
-      Feed f = Feed.of("f", "t", "p", "airbnb", "https://x");
+      Feed f = Feed.builder("t", "f").property("p").source("airbnb").url("https://x").build();
       assertThat(f.withUrl("https://y")).isEqualTo(new Feed("f", "t", "p", "airbnb", "https://y", f.pollInterval(), true, 0));
       assertThat(f.withActive(false).active()).isFalse();
       assertThat(f.withPollInterval(Duration.ofHours(1)).pollInterval()).isEqualTo(Duration.ofHours(1));

@@ -32,7 +32,7 @@ import net.jqwik.api.Provide;
 class FeedDiffPropertyTest {
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
   static final LocalDate TODAY = LocalDate.of(2026, 6, 10);
-  static final Feed FEED = Feed.of("f1", "t1", "villa", "vrbo", "https://example.com/f1.ics");
+  static final Feed FEED = Feed.builder("t1", "f1").property("villa").source("vrbo").url("https://example.com/f1.ics").build();
   static final List<String> SUMMARIES = List.of("Reserved", "Not available", "Tentative");
 
   record Ev(int uid, int from, int len, int kind) {

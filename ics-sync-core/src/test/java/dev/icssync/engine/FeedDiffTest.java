@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class FeedDiffTest {
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
   static final LocalDate TODAY = LocalDate.of(2026, 6, 10);
-  static final Feed FEED = Feed.of("f1", "t1", "villa", "airbnb", "https://example.com/f1.ics");
+  static final Feed FEED = Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.com/f1.ics").build();
 
   static Incoming in(String uid, int fromDay, int toDay) {
     return Incoming.of(EventKey.of("t1", "f1", uid), DateRange.allDay(TODAY.plusDays(fromDay), TODAY.plusDays(toDay)),

@@ -37,7 +37,7 @@ final class ExportFixture {
   }
 
   void feed(String id, String source) {
-    store.saveFeed(Feed.of(id, TENANT, PROPERTY, source, "https://example.com/" + id + ".ics?s=secret"));
+    store.saveFeed(Feed.builder(TENANT, id).property(PROPERTY).source(source).url("https://example.com/" + id + ".ics?s=secret").build());
   }
 
   IcsSync sync() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class FeedHealthCheckTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private final Feed feed = Feed.of("f1", "t1", "p1", "airbnb", "https://x.test/a.ics?t=secret")
+  private final Feed feed = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://x.test/a.ics?t=secret").build()
       .withPollInterval(Duration.ofMinutes(15));
 
   private static FeedState state(Instant lastSuccess, int failures, Quarantine q) {
@@ -61,9 +61,9 @@ class FeedHealthCheckTest {
   void aggregateFromStoreSkipsInactiveFeedsAndTakesTheWorst() {
     Store store = Store.inMemory();
     Feed ok = feed;
-    Feed stale = Feed.of("f2", "t1", "p1", "booking", "https://x.test/b.ics");
-    Feed off = Feed.of("f3", "t1", "p1", "vrbo", "https://x.test/c.ics").withActive(false);
-    Feed other = Feed.of("f9", "t2", "p9", "vrbo", "https://x.test/d.ics");
+    Feed stale = Feed.builder("t1", "f2").property("p1").source("booking").url("https://x.test/b.ics").build();
+    Feed off = Feed.builder("t1", "f3").property("p1").source("vrbo").url("https://x.test/c.ics").build().withActive(false);
+    Feed other = Feed.builder("t2", "f9").property("p9").source("vrbo").url("https://x.test/d.ics").build();
     store.saveFeed(ok);
     store.saveFeed(stale);
     store.saveFeed(off);

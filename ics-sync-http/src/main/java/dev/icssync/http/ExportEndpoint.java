@@ -6,6 +6,9 @@ import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *         endpoint.handle(new ExportEndpoint.Request(req.getMethod(), req.getRequestURI(), headers));
  *     resp.setStatus(r.status());
  *     r.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
- *     resp.getOutputStream().write(r.body());   // empty for HEAD and 304
+ *     r.writeTo(resp.getOutputStream());   // empty for HEAD and 304
  *   }
  * }
  * }</pre>
@@ -154,17 +157,86 @@ public final class ExportEndpoint {
    * What to send back. For {@code HEAD} and {@code 304} the body is empty; a {@code HEAD}'s
    * Content-Length is that of the body a GET would get.
    *
-   * @param status HTTP status
-   * @param headers response headers in sending order (names as sent)
-   * @param body the bytes to send
+   * <p>Immutable: a body is copied on the way in, and the endpoint's own answers share the rendered
+   * export (and its gzip) with every other request, so the bytes are never handed out for writing.
+   * A server sends them with {@link #writeTo(OutputStream)} or {@link #bodyBuffer()}, which read
+   * them in place; {@link #body()} returns a fresh copy.
+   *
+   * <p>A final class rather than a record: a record hands out its array. It keeps the record's
+   * constructor and accessors.
    */
-  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
-    public Response {
+  public static final class Response {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int status;
+    private final Map<String, List<String>> headers;
+    private final @Nullable ExportedCalendar calendar; // the body when set, read in place
+    private final byte[] bytes; // the body otherwise; never handed out
+
+    /**
+     * A response.
+     *
+     * @param status HTTP status
+     * @param headers response headers in sending order (names as sent)
+     * @param body the bytes to send (copied)
+     */
+    public Response(int status, Map<String, List<String>> headers, byte[] body) {
+      this(status, headers, null, Objects.requireNonNull(body, "body").clone());
+    }
+
+    private Response(int status, Map<String, List<String>> headers, @Nullable ExportedCalendar calendar,
+        byte[] bytes) {
       Objects.requireNonNull(headers, "headers");
-      Objects.requireNonNull(body, "body");
       Map<String, List<String>> copy = new LinkedHashMap<>();
       headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-      headers = Collections.unmodifiableMap(copy);
+      this.status = status;
+      this.headers = Collections.unmodifiableMap(copy);
+      this.calendar = calendar;
+      this.bytes = bytes;
+    }
+
+    /** The rendered export as the body, not copied. */
+    static Response of(int status, Map<String, List<String>> headers, ExportedCalendar calendar) {
+      return new Response(status, headers, calendar, EMPTY);
+    }
+
+    /** {@code bytes} as the body, not copied: only for arrays nobody else writes. */
+    static Response sharing(int status, Map<String, List<String>> headers, byte[] bytes) {
+      return new Response(status, headers, null, bytes);
+    }
+
+    /** HTTP status. */
+    public int status() {
+      return status;
+    }
+
+    /** Response headers in sending order (names as sent). */
+    public Map<String, List<String>> headers() {
+      return headers;
+    }
+
+    /** A copy of the bytes to send: changing it changes nothing here. */
+    public byte[] body() {
+      return calendar != null ? calendar.body() : bytes.clone();
+    }
+
+    /** The bytes to send in place, read-only, positioned at 0: no copy. */
+    public ByteBuffer bodyBuffer() {
+      return calendar != null ? calendar.bodyBuffer() : ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
+    /** Length of the body in bytes. */
+    public int bodyLength() {
+      return calendar != null ? calendar.bodyLength() : bytes.length;
+    }
+
+    /** Writes the body to {@code out} without copying it; does not close {@code out}. */
+    public void writeTo(OutputStream out) throws IOException {
+      if (calendar != null) {
+        calendar.writeTo(out);
+      } else {
+        out.write(bytes);
+      }
     }
 
     /** The first value of a header (name matched ignoring case), or null. */
@@ -175,6 +247,25 @@ public final class ExportEndpoint {
         }
       }
       return null;
+    }
+
+    /** Equal when status, headers and body bytes are (the record compared the array's identity). */
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof Response o
+          && status == o.status
+          && headers.equals(o.headers)
+          && bodyBuffer().equals(o.bodyBuffer());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(status, headers, bodyBuffer());
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", headers=" + headers + ", body=" + bodyLength() + " bytes]";
     }
   }
 
@@ -221,15 +312,20 @@ public final class ExportEndpoint {
     h.put("Referrer-Policy", List.of("no-referrer"));
 
     if (notModified(request, opaque, calendar.lastModified())) {
-      return new Response(304, h, new byte[0]);
+      return Response.sharing(304, h, Response.EMPTY);
     }
-    byte[] body = gz ? gzip.gzip(calendar.etag(), calendar.body()) : calendar.body();
+    // Neither the export's bytes nor their gzip are copied: the response only reads them.
+    byte[] zipped = gz ? gzip.gzip(calendar) : null;
     h.put("Content-Type", List.of(CONTENT_TYPE));
     if (gz) {
       h.put("Content-Encoding", List.of("gzip"));
     }
-    h.put("Content-Length", List.of(Integer.toString(body.length)));
-    return new Response(200, h, head ? new byte[0] : body);
+    int length = zipped != null ? zipped.length : calendar.bodyLength();
+    h.put("Content-Length", List.of(Integer.toString(length)));
+    if (head) {
+      return Response.sharing(200, h, Response.EMPTY);
+    }
+    return zipped != null ? Response.sharing(200, h, zipped) : Response.of(200, h, calendar);
   }
 
   /** The token in the last path segment, or null when the path cannot hold one. */
@@ -308,7 +404,7 @@ public final class ExportEndpoint {
     h.put("Referrer-Policy", List.of("no-referrer"));
     extra.forEach((k, v) -> h.put(k, List.of(v)));
     h.put("Content-Length", List.of(Integer.toString(bytes.length)));
-    return new Response(status, h, bytes);
+    return Response.sharing(status, h, bytes);
   }
 
   /** Builder of {@link ExportEndpoint}; values are checked as they are set. */

@@ -73,8 +73,8 @@ class ExportEndpointTest {
   private final HttpClient client = HttpClient.newHttpClient();
 
   ExportEndpointTest() {
-    store.saveFeed(Feed.of("airbnb-1", TENANT, PROPERTY, "airbnb", "https://example.com/a.ics"));
-    store.saveFeed(Feed.of("booking-1", TENANT, PROPERTY, "booking", "https://example.com/b.ics"));
+    store.saveFeed(Feed.builder(TENANT, "airbnb-1").property(PROPERTY).source("airbnb").url("https://example.com/a.ics").build());
+    store.saveFeed(Feed.builder(TENANT, "booking-1").property(PROPERTY).source("booking").url("https://example.com/b.ics").build());
     put("airbnb-1", "airbnb", "a1", LocalDate.of(2026, 7, 1), LocalDate.of(2026, 7, 5));
     put("booking-1", "booking", "b1", LocalDate.of(2026, 7, 10), LocalDate.of(2026, 7, 12));
   }

@@ -82,7 +82,7 @@ abstract class JdbcStoreBehaviourTest {
 
   @Test
   void feedsAreSavedReplacedAndListedInOrder() {
-    Feed b = Feed.of("b", tenant, "p1", "airbnb", "https://example.com/b.ics?s=secret");
+    Feed b = Feed.builder(tenant, "b").property("p1").source("airbnb").url("https://example.com/b.ics?s=secret").build();
     Feed a = new Feed("a", tenant, "p1", "booking", "https://example.com/a.ics", Duration.ofMinutes(5), false, 3);
     store.saveFeed(b);
     store.saveFeed(a);

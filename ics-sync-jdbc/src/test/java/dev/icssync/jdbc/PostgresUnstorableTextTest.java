@@ -57,7 +57,7 @@ class PostgresUnstorableTextTest {
     try (TestDatabase db = TestDatabases.postgres("jdbc_unstorable_text")) {
       JdbcStore.migrate(db.dataSource());
       JdbcStore store = JdbcStore.create(db.dataSource());
-      store.saveFeed(Feed.of("air", T, "villa", "airbnb", "https://www.airbnb.com/calendar/ical/1.ics?s=x"));
+      store.saveFeed(Feed.builder(T, "air").property("villa").source("airbnb").url("https://www.airbnb.com/calendar/ical/1.ics?s=x").build());
 
       // What the database itself does with the raw UID: the reason core makes text storable.
       FeedState begun = store.beginSync(T, "air", NOW);

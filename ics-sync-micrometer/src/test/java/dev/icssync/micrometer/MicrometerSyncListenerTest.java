@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 class MicrometerSyncListenerTest {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final Feed airbnb = Feed.of("f1", "t1", "p1", "airbnb", "https://u:pw@x.test/a.ics?t=SECRET1")
+  final Feed airbnb = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://u:pw@x.test/a.ics?t=SECRET1").build()
       .withPollInterval(Duration.ofMinutes(10));
-  final Feed booking = Feed.of("f2", "t2", "p2", "booking", "https://x.test/b.ics?t=SECRET2")
+  final Feed booking = Feed.builder("t2", "f2").property("p2").source("booking").url("https://x.test/b.ics?t=SECRET2").build()
       .withPollInterval(Duration.ofMinutes(10));
 
   static SyncTimings timings(long fetch, long parse, long diff, long apply, long detect, long total) {
@@ -215,7 +215,7 @@ class MicrometerSyncListenerTest {
     assertThat(gauge("icssync.feeds.quarantined")).isEqualTo(1);
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(1); // booking never synced
     assertThat(gauge("icssync.conflicts.open")).isEqualTo(1);
-    store.saveFeed(Feed.of("f3", "t2", "p2", "vrbo", "https://x.test/c.ics"));
+    store.saveFeed(Feed.builder("t2", "f3").property("p2").source("vrbo").url("https://x.test/c.ics").build());
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(1); // cached
     clock.advance(Duration.ofSeconds(31));
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(2);

@@ -146,7 +146,7 @@ public abstract class StoreContract {
 
   /** An active feed of {@code property} with a URL holding a secret in its query. */
   protected static Feed feed(String tenant, String id, String property) {
-    return Feed.of(id, tenant, property, "airbnb", "https://www.airbnb.com/calendar/ical/" + id + ".ics?s=secret");
+    return Feed.builder(tenant, id).property(property).source("airbnb").url("https://www.airbnb.com/calendar/ical/" + id + ".ics?s=secret").build();
   }
 
   /** A confirmed, all-day reservation. */
@@ -1347,7 +1347,7 @@ public abstract class StoreContract {
           "cut-?-tail@tck|Owner",
           "summary-5@tck|Nul\u0000here",
           "summary-6@tck|Smiles \uD83D\uDE00"));
-      store.saveFeed(Feed.of("f1", tenant, "villa7", "rawtext", "https://cal.example.com/f1.ics"));
+      store.saveFeed(Feed.builder(tenant, "f1").property("villa7").source("rawtext").url("https://cal.example.com/f1.ics").build());
       try (IcsSync sync = engine(store, body, keepsSummaries)) {
         SyncReport first = sync.syncFeed(tenant, "f1");
 

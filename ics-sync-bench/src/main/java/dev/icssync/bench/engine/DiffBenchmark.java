@@ -55,7 +55,7 @@ public class DiffBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    feed = Feed.of("f1", "t1", "villa", "airbnb", "https://example.com/f1.ics");
+    feed = Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.com/f1.ics").build();
     SplittableRandom rnd = new SplittableRandom(42);
     stored = new ArrayList<>(EVENTS);
     fetched = new ArrayList<>(EVENTS);

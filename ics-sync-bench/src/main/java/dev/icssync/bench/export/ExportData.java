@@ -35,7 +35,7 @@ final class ExportData {
     Random random = new Random(42);
     LocalDate today = LocalDate.of(2026, 6, 1);
     for (String source : SOURCES) {
-      store.saveFeed(Feed.of(source + "-1", TENANT, PROPERTY, source, "https://example.com/" + source + ".ics"));
+      store.saveFeed(Feed.builder(TENANT, source + "-1").property(PROPERTY).source(source).url("https://example.com/" + source + ".ics").build());
       List<CalendarEvent> events = new ArrayList<>();
       for (int i = 0; i < n / SOURCES.length + (source.equals("airbnb") ? n % SOURCES.length : 0); i++) {
         LocalDate start = today.plusDays(random.nextInt(720));

@@ -274,14 +274,15 @@ public final class SyncEngine {
       return stateOnly(a, next, SyncOutcome.NOT_MODIFIED, "not modified (304)");
     }
     FetchResult.Fetched fetched = (FetchResult.Fetched) result;
-    a.bytes = fetched.body().length;
+    a.bytes = fetched.bodyLength();
     // No calendar at all is a failure whatever the fetcher: an empty answer is what a channel's
     // glitch looks like. Checked before the digest, which an older version may have stored for it.
-    if (FetchResult.isBlank(fetched.body())) {
+    if (fetched.isBlank()) {
       return fail(a, FailureReason.EMPTY_BODY, "the body is " + (a.bytes == 0 ? "empty" : "blank")
           + ", not a calendar (a calendar without events has BEGIN:VCALENDAR and END:VCALENDAR)", null);
     }
-    String digest = SemanticDigest.of(fetched.body());
+    byte[] body = fetched.body(); // the one copy this sync takes; the result itself stays immutable
+    String digest = SemanticDigest.of(body);
     if (a.mode == SyncMode.NORMAL && state.quarantine() == null && digest.equals(state.contentDigest())
         && state.parserVersion() == readingVersion) {
       FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), digest, readingVersion, null, now);
@@ -298,7 +299,7 @@ public final class SyncEngine {
     try {
       ParseOptions options = ParseOptions.builder().window(windowStart, windowEnd).defaultZone(zone)
           .charset(fetched.charset()).build();
-      parsed = IcalParser.create(options).parse(fetched.body());
+      parsed = IcalParser.create(options).parse(body);
     } catch (IcsSyncException.ParseException e) {
       a.parse = Duration.ofNanos(System.nanoTime() - tp);
       FailureReason reason = switch (e.failure()) {
@@ -510,6 +511,28 @@ public final class SyncEngine {
     }
     afterCommit(ps.tenant(), ps.property());
     return detect(ps.tenant(), ps.property(), settings.clock().instant(), Map.of(), ps).changes();
+  }
+
+  /**
+   * Deactivates a feed and cancels its active events in one apply under a fresh generation (a sync
+   * of it still running is fenced off), then re-runs detection for its property; empty when there
+   * is no such feed, else the number of events cancelled.
+   */
+  public java.util.OptionalInt removeFeed(String tenant, String feedId) {
+    Optional<Feed> found = store.feed(tenant, feedId);
+    if (found.isEmpty()) {
+      return java.util.OptionalInt.empty();
+    }
+    Feed feed = found.get();
+    store.saveFeed(feed.withActive(false));
+    Instant now = settings.clock().instant();
+    FeedState begun = store.beginSync(tenant, feedId, now);
+    List<CalendarEvent> cancelled = store.eventsOfFeed(tenant, feedId).stream()
+        .filter(CalendarEvent::isActive).map(e -> e.cancel(now)).toList();
+    store.apply(new FeedApply(tenant, feedId, List.of(), cancelled, begun, null));
+    afterCommit(tenant, feed.property());
+    detect(tenant, feed.property(), now);
+    return java.util.OptionalInt.of(cancelled.size());
   }
 
   private void afterCommit(String tenant, String property) {
