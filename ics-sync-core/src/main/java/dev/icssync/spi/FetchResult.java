@@ -2,9 +2,7 @@ package dev.icssync.spi;
 
 import dev.icssync.FailureReason;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -47,8 +45,8 @@ public sealed interface FetchResult {
   /**
    * A body (decoded, within the size cap). Immutable: the bytes are copied on the way in and never
    * handed out for writing, so a result a cache keeps cannot be changed by one of its readers.
-   * {@link #bodyBuffer()}, {@link #writeTo(OutputStream)} and {@link #bodyLength()} read the bytes in
-   * place; {@link #body()} returns a fresh copy.
+   * {@link #bodyBuffer()}, {@link #bodyStream()} and {@link #bodyLength()} read the bytes in place;
+   * {@link #body()} returns a fresh copy.
    *
    * <p>A final class rather than a record: a record hands out its array. It keeps the record's
    * constructor and accessors; a new field will come with a new constructor, the old one staying.
@@ -99,11 +97,6 @@ public sealed interface FetchResult {
     /** The decoded bytes as a stream over them in place: no copy. */
     public InputStream bodyStream() {
       return new ByteArrayInputStream(body);
-    }
-
-    /** Writes the decoded bytes to {@code out} without copying them; does not close {@code out}. */
-    public void writeTo(OutputStream out) throws IOException {
-      out.write(body);
     }
 
     /** Length of the decoded body in bytes. */
