@@ -1,6 +1,5 @@
 package dev.icssync.http;
 
-import dev.icssync.ExportedCalendar;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,16 +21,14 @@ final class GzipMemo {
     this.maxBytes = maxBytes;
   }
 
-  /** The gzip of the export's body, memoised by its ETag; the array is shared: never write it. */
-  byte[] gzip(ExportedCalendar calendar) {
-    String etag = calendar.etag();
+  byte[] gzip(String etag, byte[] body) {
     synchronized (this) {
       byte[] hit = entries.get(etag);
       if (hit != null) {
         return hit;
       }
     }
-    byte[] zipped = compress(calendar);
+    byte[] zipped = compress(body);
     if (zipped.length <= maxBytes) {
       synchronized (this) {
         byte[] old = entries.put(etag, zipped);
@@ -46,10 +43,10 @@ final class GzipMemo {
     return zipped;
   }
 
-  static byte[] compress(ExportedCalendar calendar) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, calendar.bodyLength() / 6));
+  static byte[] compress(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 6));
     try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192)) {
-      calendar.writeTo(gz);
+      gz.write(body);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen in memory
     }
