@@ -1,5 +1,6 @@
 package dev.icssync;
 
+import dev.icssync.internal.TenantBandwidth;
 import dev.icssync.internal.engine.ParallelSync;
 import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
@@ -493,6 +494,7 @@ public final class IcsSync implements AutoCloseable {
     private ExportCache exportCache = ExportCache.none();
     private PurgeHook purgeHook = PurgeHook.none();
     private SyncLimiter limiter = SyncLimiter.unlimited();
+    private long tenantBandwidth;
 
     private Builder() {}
 
@@ -554,6 +556,22 @@ public final class IcsSync implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps each tenant's feed bytes under {@code bytesPerSecond}, shared by every thread of this
+     * instance (a token bucket per tenant, one second of burst): a tenant's fetches wait for the bytes
+     * it already fetched to be paid for at that rate, so they slow down and never fail for it. Bodies
+     * count as the fetcher returns them; a 304 costs nothing. 0, the default, is no limit. The limit
+     * holds within this instance: several processes each keep to it on their own.
+     *
+     * <pre>{@code
+     * IcsSync.builder().store(store).fetcher(fetcher).tenantBandwidth(10_000_000).build(); // 10 MB/s a tenant
+     * }</pre>
+     */
+    public Builder tenantBandwidth(long bytesPerSecond) {
+      this.tenantBandwidth = bytesPerSecond;
+      return this;
+    }
+
     public IcsSync build() {
       if (store == null) {
         throw new IcsSyncException.ConfigurationException("store must be set");
@@ -561,7 +579,12 @@ public final class IcsSync implements AutoCloseable {
       if (fetcher == null) {
         throw new IcsSyncException.ConfigurationException("fetcher must be set");
       }
-      return new IcsSync(new Settings(store, fetcher, conflictPolicy, listeners, profiles, clock,
+      if (tenantBandwidth < 0) {
+        throw new IcsSyncException.ConfigurationException("tenantBandwidth must not be negative, was "
+            + tenantBandwidth);
+      }
+      FeedFetcher f = tenantBandwidth == 0 ? fetcher : new TenantBandwidth(fetcher, tenantBandwidth);
+      return new IcsSync(new Settings(store, f, conflictPolicy, listeners, profiles, clock,
           executor, config, exportCache, purgeHook, limiter));
     }
   }

@@ -191,18 +191,23 @@ final class CheckCommand implements Callable<Integer> {
 
   /** {@code 10485760}, {@code 512k} or {@code 20m} (binary units). */
   static long size(String text) {
+    return size(text, "--max-bytes", false);
+  }
+
+  /** As {@link #size(String)} for {@code flag}; 0 too when {@code zeroAllowed}. */
+  static long size(String text, String flag, boolean zeroAllowed) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : 1;
     try {
       long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
-      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+      if ((n > 0 || (zeroAllowed && n == 0)) && n <= Long.MAX_VALUE / unit) {
         return n * unit;
       }
     } catch (NumberFormatException e) {
       // the message below says what the flag takes
     }
-    throw new CliException(IcsSyncCli.USAGE, "--max-bytes takes a positive size like 10485760, 512k or 20m, not "
-        + TerminalText.line(text));
+    throw new CliException(IcsSyncCli.USAGE, flag + " takes a " + (zeroAllowed ? "" : "positive ")
+        + "size like 10485760, 512k or 20m, not " + TerminalText.line(text));
   }
 
   private static String bound(DateRange r, boolean start) {
