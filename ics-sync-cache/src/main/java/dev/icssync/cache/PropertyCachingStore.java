@@ -116,6 +116,16 @@ final class PropertyCachingStore implements Store {
   }
 
   @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    return delegate.beginSync(tenant, feedId, now, generation);
+  }
+
+  @Override
+  public int saveStates(List<dev.icssync.spi.StateUpdate> updates) {
+    return delegate.saveStates(updates);
+  }
+
+  @Override
   public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
     return delegate.eventsOfFeed(tenant, feedId);
   }

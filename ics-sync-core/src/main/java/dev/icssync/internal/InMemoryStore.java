@@ -15,6 +15,7 @@ import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -108,6 +109,14 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    return write(() -> {
+      FeedState s = states.getOrDefault(new FeedKey(tenant, feedId), FeedState.initial(tenant, feedId));
+      return s.generation() == generation ? Optional.of(beginSync(tenant, feedId, now)) : Optional.empty();
+    });
+  }
+
+  @Override
   public void saveProperty(PropertySettings settings) {
     write(() -> properties.put(new TenantProperty(settings.tenant(), settings.property()), settings));
   }
@@ -169,6 +178,27 @@ public final class InMemoryStore implements Store {
         runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(apply.run());
       }
       return new ApplyResult(written, rekeyed);
+    });
+  }
+
+  /** All or each: under one hold of the write lock, each update saved only while still current. */
+  @Override
+  public int saveStates(List<StateUpdate> updates) {
+    return write(() -> {
+      int saved = 0;
+      for (StateUpdate u : updates) {
+        FeedKey k = new FeedKey(u.state().tenant(), u.state().feedId());
+        FeedState stored = states.get(k);
+        if (stored == null || !u.stillCurrent(stored)) {
+          continue;
+        }
+        states.put(k, u.state());
+        if (u.run() != null) {
+          runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(u.run());
+        }
+        saved++;
+      }
+      return saved;
     });
   }
 

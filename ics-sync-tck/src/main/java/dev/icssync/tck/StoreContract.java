@@ -31,6 +31,7 @@ import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -87,7 +88,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The tests are grouped in nested classes: {@link Feeds}, {@link States}, {@link Properties},
  * {@link Tokens}, {@link Events}, {@link Fencing}, {@link Queries}, {@link Conflicts},
- * {@link Runs}, {@link ThroughTheEngine}, {@link TenantIsolation} and {@link Concurrency}.
+ * {@link Runs}, {@link BatchedStates}, {@link ThroughTheEngine}, {@link TenantIsolation} and {@link Concurrency}.
  */
 public abstract class StoreContract {
 
@@ -805,6 +806,22 @@ public abstract class StoreContract {
     }
 
     @Test
+    void ofTwoWorkersThatReadOneGenerationExactlyOneBegins() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      FeedState first = store.beginSync(tenant, "f1", T0, 0).orElseThrow();
+      assertThat(first.generation()).isEqualTo(1);
+      assertThat(first.lastAttempt()).isEqualTo(T0);
+
+      FeedState winner = store.beginSync(tenant, "f1", T0.plusSeconds(1), 1).orElseThrow();
+      assertThat(store.beginSync(tenant, "f1", T0.plusSeconds(2), 1)).isEmpty();
+
+      assertThat(winner.generation()).isEqualTo(2);
+      assertThat(store.state(tenant, "f1")).isEqualTo(winner);
+      assertThat(store.beginSync(tenant, "f1", T0.plusSeconds(3), 0)).isEmpty();
+      assertThat(store.state(tenant, "f1").generation()).isEqualTo(2);
+    }
+
+    @Test
     void concurrentBeginSyncsHandOutDistinctGenerations() throws Exception {
       store.saveFeed(feed(tenant, "f1", "villa7"));
       int threads = concurrentWriters();
@@ -820,6 +837,123 @@ public abstract class StoreContract {
 
       assertThat(new HashSet<>(generations)).hasSize(threads * each);
       assertThat(store.state(tenant, "f1").generation()).isEqualTo(threads * each);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ batched states
+
+  /** A synced feed's state as a 304 leaves it: validators, digest, no failure, no quarantine. */
+  private FeedState synced(String feedId, String digest) {
+    FeedState begun = begin(feed(tenant, feedId, "villa7"), T0);
+    FeedState s = new FeedState(tenant, feedId, "\"e1\"", null, digest, 7, T0, T0, 0, null, T0.plusSeconds(900), null,
+        begun.generation());
+    apply(s);
+    return s;
+  }
+
+  /** What a later 304 of {@code read} writes: new validator, last success, next due; same generation. */
+  private static FeedState notModified(FeedState read, Instant at) {
+    return new FeedState(read.tenant(), read.feedId(), "\"e2\"", "Wed, 21 Oct 2026 07:28:00 GMT",
+        read.contentDigest(), read.parserVersion(), at, at, 0, null, at.plusSeconds(900), null, read.generation());
+  }
+
+  /**
+   * {@link Store#saveStates}: the one write of a 304 or an unchanged body, batched across feeds and
+   * fenced by the state the sync read before fetching (never by a new generation).
+   */
+  @Nested
+  public class BatchedStates {
+
+    @Test
+    void savesEveryStateThatIsStillCurrentInOneCall() {
+      FeedState a = synced("f1", "d1");
+      FeedState b = synced("f2", "d2");
+      FeedState c = new FeedState(otherTenant, "f3", null, null, null, 0, null, null, 0, null, null, null, 0);
+      store.saveFeed(feed(otherTenant, "f3", "villa7"));
+      FeedState cBegun = store.beginSync(otherTenant, "f3", T0);
+      FeedState cRead = new FeedState(otherTenant, "f3", "\"e1\"", null, "d3", 7, T0, T0, 2, "NETWORK: reset",
+          T0.plusSeconds(60), null, cBegun.generation());
+      apply(cRead);
+      FeedState a2 = notModified(a, T0.plusSeconds(1000));
+      FeedState b2 = notModified(b, T0.plusSeconds(1001));
+      FeedState c2 = notModified(cRead, T0.plusSeconds(1002));
+
+      int saved = store.saveStates(List.of(new StateUpdate(a, a2, null), new StateUpdate(b, b2, null),
+          new StateUpdate(cRead, c2, null)));
+
+      assertThat(saved).isEqualTo(3);
+      assertThat(store.state(tenant, "f1")).isEqualTo(a2);
+      assertThat(store.state(tenant, "f2")).isEqualTo(b2);
+      assertThat(store.state(otherTenant, "f3")).isEqualTo(c2);
+      assertThat(c.generation()).isZero();
+      assertThat(store.saveStates(List.of())).isZero();
+    }
+
+    @Test
+    void aStaleWorkersBatchedStateCannotOverwriteANewerGenerationsState() {
+      FeedState read = synced("f1", "d1");
+      FeedState other = synced("f2", "d2");
+      // another worker begins and applies a changed body after this one read the state
+      FeedState newer = store.beginSync(tenant, "f1", T0.plusSeconds(5));
+      FeedState applied = new FeedState(tenant, "f1", "\"e9\"", null, "d9", 7, newer.lastAttempt(),
+          T0.plusSeconds(6), 0, null, T0.plusSeconds(906), null, newer.generation());
+      apply(applied);
+
+      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(7)), null),
+          new StateUpdate(other, notModified(other, T0.plusSeconds(7)), null)));
+
+      assertThat(saved).isEqualTo(1);
+      assertThat(store.state(tenant, "f1")).isEqualTo(applied);
+      assertThat(store.state(tenant, "f2")).isEqualTo(notModified(other, T0.plusSeconds(7)));
+    }
+
+    @Test
+    void aStaleWorkersBatchedStateCannotUnholdAQuarantinedFeed() {
+      // a sync of another worker began before this one read the state, and quarantines the feed after
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState read = new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0, 0, null, T0.plusSeconds(900),
+          null, begun.generation());
+      apply(read);
+      FeedState held = new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0.plusSeconds(2), 0, null,
+          T0.plusSeconds(902), new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0),
+          begun.generation());
+      apply(held);
+
+      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(3)), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1")).isEqualTo(held);
+      assertThat(store.state(tenant, "f1").isQuarantined()).isTrue();
+    }
+
+    @Test
+    void aStateIsNotSavedAfterAFailureOrAReset() {
+      FeedState failedRead = synced("f1", "d1");
+      apply(new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0, 1, "NETWORK: reset", T0.plusSeconds(60),
+          null, failedRead.generation()));
+      FeedState resetRead = synced("f2", "d2");
+      FeedState reset = resetRead.withoutValidators();
+      apply(reset);
+
+      int saved = store.saveStates(List.of(new StateUpdate(failedRead, notModified(failedRead, T0.plusSeconds(3)),
+          run(tenant, "f1", failedRead.generation(), T0.plusSeconds(3), "not modified")),
+          new StateUpdate(resetRead, notModified(resetRead, T0.plusSeconds(3)), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1").consecutiveFailures()).isEqualTo(1);
+      assertThat(store.state(tenant, "f2")).isEqualTo(reset);
+      assertThat(store.runs(tenant, "f1", 10)).isEmpty();
+    }
+
+    @Test
+    void aFeedWithoutAStoredStateIsSkipped() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      FeedState initial = FeedState.initial(tenant, "f1");
+
+      int saved = store.saveStates(List.of(new StateUpdate(initial, notModified(initial, T0), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1")).isEqualTo(initial);
     }
   }
 
