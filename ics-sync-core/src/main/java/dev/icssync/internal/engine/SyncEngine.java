@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs the sync of one feed: limiter, per-feed lock, {@code beginSync} (fencing generation), fetch
- * with the stored validators, semantic digest, parse, channel profile, diff, one atomic apply,
+ * Runs the sync of one feed: limiter, per-feed lock, a read of the state, fetch with the stored
+ * validators, semantic digest (a 304 or an unchanged digest ends here: its new state is the one
+ * write, fenced by the state read and possibly batched), then {@code beginSync} from the generation
+ * read (fencing), parse, channel profile, diff, one atomic apply,
  * conflict detection for the property, then listeners, export cache and purge hook. Never throws for
  * bad input: every failure is a {@link SyncReport}.
  */
