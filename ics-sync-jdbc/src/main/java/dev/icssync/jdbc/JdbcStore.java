@@ -241,6 +241,12 @@ public final class JdbcStore implements Store {
   private static final String BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
       + "last_attempt = ? WHERE tenant = ? AND feed_id = ? AND generation = ?";
 
+  private static final String PG_BEGIN_FIRST_SQL = "INSERT INTO icssync_feed_state AS s (last_attempt, tenant, feed_id, "
+      + "generation) VALUES (?, ?, ?, 1) ON CONFLICT (tenant, feed_id) DO UPDATE SET generation = s.generation + 1, "
+      + "last_attempt = excluded.last_attempt WHERE s.generation = 0 RETURNING " + Rows.STATE_COLUMNS;
+  private static final String PG_BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
+      + "last_attempt = ? WHERE tenant = ? AND feed_id = ? AND generation = ? RETURNING " + Rows.STATE_COLUMNS;
+
   /** One transaction: the bump matches only the expected generation (a first sync inserts the row first). */
   @Override
   public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
@@ -249,6 +255,20 @@ public final class JdbcStore implements Store {
     Objects.requireNonNull(now, "now");
     return Optional.ofNullable(write(tenant, "begin sync of feed " + feedId, c -> {
       Dialect d = dialect();
+      if (d.name().equals("postgresql")) {
+        // one statement: the first sync inserts the row at generation 1, a later one bumps its own
+        try (PreparedStatement ps = c.prepareStatement(generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL)) {
+          Rows.setInstant(ps, 1, now, d);
+          ps.setString(2, tenant);
+          ps.setString(3, feedId);
+          if (generation != 0) {
+            ps.setLong(4, generation);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Rows.state(rs) : null;
+          }
+        }
+      }
       if (generation == 0) {
         d.insertStateIfAbsent(c, tenant, feedId);
       }
