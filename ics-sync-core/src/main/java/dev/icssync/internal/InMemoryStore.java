@@ -51,6 +51,8 @@ public final class InMemoryStore implements Store {
   private final Map<String, ExportToken> tokens = new HashMap<>();
   private final Map<String, Map<String, Conflict>> conflicts = new HashMap<>();
   private final Map<FeedKey, Deque<SyncRun>> runs = new HashMap<>();
+  /** Bumped after every write that can change what a token opens (see {@link #tokenRevision()}). */
+  private final java.util.concurrent.atomic.AtomicLong tokenRevision = new java.util.concurrent.atomic.AtomicLong();
 
   private record FeedKey(String tenant, String feedId) implements Comparable<FeedKey> {
     @Override
@@ -71,7 +73,7 @@ public final class InMemoryStore implements Store {
       if (before != null && !before.active() && feed.active() && state != null) {
         states.put(key, state.withoutValidators()); // re-activated: the next fetch is a full one
       }
-      return null;
+      return tokenRevision.incrementAndGet(); // a feed may name a property a token opens
     });
   }
 
@@ -118,7 +120,10 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void saveProperty(PropertySettings settings) {
-    write(() -> properties.put(new TenantProperty(settings.tenant(), settings.property()), settings));
+    write(() -> {
+      properties.put(new TenantProperty(settings.tenant(), settings.property()), settings);
+      return tokenRevision.incrementAndGet();
+    });
   }
 
   @Override
@@ -128,7 +133,10 @@ public final class InMemoryStore implements Store {
 
   @Override
   public void saveToken(ExportToken token) {
-    write(() -> tokens.put(token.hash(), token));
+    write(() -> {
+      tokens.put(token.hash(), token);
+      return tokenRevision.incrementAndGet();
+    });
   }
 
   @Override
@@ -332,6 +340,12 @@ public final class InMemoryStore implements Store {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Exact: every write of this store goes through this object. */
+  @Override
+  public java.util.OptionalLong tokenRevision() {
+    return java.util.OptionalLong.of(tokenRevision.get());
   }
 
   @Override
