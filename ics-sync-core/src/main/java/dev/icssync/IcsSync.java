@@ -1,5 +1,6 @@
 package dev.icssync;
 
+import dev.icssync.internal.TenantBandwidth;
 import dev.icssync.internal.engine.ParallelSync;
 import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,11 +79,14 @@ public final class IcsSync implements AutoCloseable {
   private final Object poolLock = new Object();
   private @Nullable ExecutorService ownPool;
   private volatile boolean closed;
-  // syncs since this instance last pruned the change log, and whether a prune is under way
+  // syncs since this instance last asked for a prune of the change log, whether a prune was asked
+  // for and not started yet, and whether the prune thread is at work
   private final AtomicLong syncsSincePrune = new AtomicLong();
+  private final AtomicBoolean prunePending = new AtomicBoolean();
   private final AtomicBoolean pruning = new AtomicBoolean();
   /** One exporter: it remembers the cache keys of the views it was asked for (bounded). */
   private final dev.icssync.internal.export.Exporter exporter;
+  private @Nullable ExecutorService pruneExecutor;
 
   private IcsSync(Settings settings) {
     this.settings = settings;
@@ -154,23 +159,72 @@ public final class IcsSync implements AutoCloseable {
     return engine.flushStates();
   }
 
-  /** Counts a sync toward the next prune of the change log, and prunes when the count is reached. */
+  /**
+   * Counts a sync toward the next prune of the change log; when the count is reached, asks the
+   * prune thread for one and returns at once: a sync never waits for a prune.
+   */
   private SyncReport counted(SyncReport report) {
     int every = settings.config().pruneEverySyncs();
-    if (every > 0 && syncsSincePrune.incrementAndGet() >= every && pruning.compareAndSet(false, true)) {
-      // one prune at a time per instance, on the thread of the sync that crossed the count; each of
-      // its batches is a short transaction of its own, so syncs of other threads go on meanwhile
-      try {
-        syncsSincePrune.addAndGet(-every);
-        long deleted = pruneHistoryNow();
-        log.debug("pruned {} sync runs", deleted);
-      } catch (RuntimeException e) {
-        log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
-      } finally {
-        pruning.set(false);
-      }
+    if (every > 0 && syncsSincePrune.incrementAndGet() >= every) {
+      syncsSincePrune.addAndGet(-every);
+      prunePending.set(true);
+      startPruning();
     }
     return report;
+  }
+
+  /**
+   * Starts the prune thread unless it is running: one prune at a time per instance, on a thread of
+   * its own, in the store's small batches (each a short transaction, so syncs go on meanwhile).
+   * Requests that come while it runs are folded into one more prune after it, so the last request
+   * is always served.
+   */
+  private void startPruning() {
+    if (!pruning.compareAndSet(false, true)) {
+      return;
+    }
+    ExecutorService executor;
+    synchronized (poolLock) {
+      if (closed) {
+        pruning.set(false);
+        return;
+      }
+      if (pruneExecutor == null) {
+        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "ics-sync-prune");
+              t.setDaemon(true);
+              return t;
+            });
+        single.allowCoreThreadTimeOut(true);
+        pruneExecutor = single;
+      }
+      executor = pruneExecutor;
+    }
+    try {
+      executor.execute(this::pruneWhileRequested);
+    } catch (RejectedExecutionException e) {
+      pruning.set(false); // closed meanwhile
+    }
+  }
+
+  private void pruneWhileRequested() {
+    try {
+      while (prunePending.getAndSet(false) && !closed) {
+        try {
+          long deleted = pruneHistoryNow();
+          log.debug("pruned {} sync runs", deleted);
+        } catch (RuntimeException e) {
+          log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
+        }
+      }
+    } finally {
+      pruning.set(false);
+    }
+    // a request that came between the last check and the reset above
+    if (prunePending.get() && !closed) {
+      startPruning();
+    }
   }
 
   /**
@@ -396,20 +450,27 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
-   * Writes the held states ({@link #flushStates()}) and stops the executor this instance created (a
-   * host-supplied executor is left alone).
+   * Writes the held states ({@link #flushStates()}) and stops the executors this instance created,
+   * the sync pool and the prune thread (a host-supplied executor is left alone). A prune under way
+   * runs to its end on its own (daemon) thread; no new one starts.
    */
   @Override
   public void close() {
     engine.flushStates();
     ExecutorService pool;
+    ExecutorService prune;
     synchronized (poolLock) {
       closed = true;
       pool = ownPool;
       ownPool = null;
+      prune = pruneExecutor;
+      pruneExecutor = null;
     }
     if (pool != null) {
       pool.shutdown();
+    }
+    if (prune != null) {
+      prune.shutdown();
     }
   }
 
@@ -467,6 +528,7 @@ public final class IcsSync implements AutoCloseable {
     private ExportCache exportCache = ExportCache.none();
     private PurgeHook purgeHook = PurgeHook.none();
     private SyncLimiter limiter = SyncLimiter.unlimited();
+    private long tenantBandwidth;
 
     private Builder() {}
 
@@ -528,6 +590,22 @@ public final class IcsSync implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps each tenant's feed bytes under {@code bytesPerSecond}, shared by every thread of this
+     * instance (a token bucket per tenant, one second of burst): a tenant's fetches wait for the bytes
+     * it already fetched to be paid for at that rate, so they slow down and never fail for it. Bodies
+     * count as the fetcher returns them; a 304 costs nothing. 0, the default, is no limit. The limit
+     * holds within this instance: several processes each keep to it on their own.
+     *
+     * <pre>{@code
+     * IcsSync.builder().store(store).fetcher(fetcher).tenantBandwidth(10_000_000).build(); // 10 MB/s a tenant
+     * }</pre>
+     */
+    public Builder tenantBandwidth(long bytesPerSecond) {
+      this.tenantBandwidth = bytesPerSecond;
+      return this;
+    }
+
     public IcsSync build() {
       if (store == null) {
         throw new IcsSyncException.ConfigurationException("store must be set");
@@ -535,7 +613,12 @@ public final class IcsSync implements AutoCloseable {
       if (fetcher == null) {
         throw new IcsSyncException.ConfigurationException("fetcher must be set");
       }
-      return new IcsSync(new Settings(store, fetcher, conflictPolicy, listeners, profiles, clock,
+      if (tenantBandwidth < 0) {
+        throw new IcsSyncException.ConfigurationException("tenantBandwidth must not be negative, was "
+            + tenantBandwidth);
+      }
+      FeedFetcher f = tenantBandwidth == 0 ? fetcher : new TenantBandwidth(fetcher, tenantBandwidth);
+      return new IcsSync(new Settings(store, f, conflictPolicy, listeners, profiles, clock,
           executor, config, exportCache, purgeHook, limiter));
     }
   }

@@ -85,6 +85,15 @@ class IcsSyncAutoConfigurationTest {
   }
 
   @Test
+  void aTenantBandwidthPutsTheLimitInFrontOfTheFetcher() {
+    runner.withPropertyValues("ics-sync.sync.tenant-bandwidth=10MB").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(IcsSync.class).settings().fetcher()).isNotSameAs(context.getBean(FeedFetcher.class))
+          .extracting(f -> f.getClass().getSimpleName()).isEqualTo("TenantBandwidth");
+    });
+  }
+
+  @Test
   void engineSyncsAFeedOnLoopbackThroughTheAllowList() {
     try (FeedServer feeds = new FeedServer()) {
       LocalDate in = LocalDate.now(ZoneOffset.UTC).plusDays(10);
@@ -356,6 +365,7 @@ class IcsSyncAutoConfigurationTest {
     assertFailsNaming("ics-sync.fetcher.allowed-cidrs=10.0.0.0/33", "ics-sync.fetcher.allowed-cidrs[0]");
     assertFailsNaming("ics-sync.sync.mass-cancel-share=1.5", "ics-sync.sync.mass-cancel-share");
     assertFailsNaming("ics-sync.sync.parallelism=0", "ics-sync.sync.parallelism");
+    assertFailsNaming("ics-sync.sync.tenant-bandwidth=-1B", "ics-sync.sync.tenant-bandwidth");
     assertFailsNaming("ics-sync.store.statement-timeout=-1s", "ics-sync.store.statement-timeout");
     assertFailsNaming("ics-sync.scheduler.threads=0", "ics-sync.scheduler.threads");
     assertFailsNaming("ics-sync.scheduler.table-name=x;drop", "ics-sync.scheduler.table-name");
