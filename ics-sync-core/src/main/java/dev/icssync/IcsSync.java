@@ -106,7 +106,13 @@ public final class IcsSync implements AutoCloseable {
     return settings;
   }
 
-  /** The store this instance writes to. */
+  /**
+   * The store this instance writes to: the raw SPI, for adapters and tests. Prefer the domain
+   * operations of this class ({@link #saveFeed}, {@link #removeFeed}, {@link #reactivateFeed},
+   * {@link #saveProperty}, {@link #exportTokens()}, {@link #resetFeedValidators}): writing through the
+   * store directly skips what they do besides the write (export cache invalidation, CDN purge,
+   * double-booking detection, cancelling a removed feed's events, the generation fence).
+   */
   public Store store() {
     return settings.store();
   }
@@ -422,6 +428,72 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
+   * Adds a feed, or updates the one with its tenant and id (URL, interval, priority, active). A
+   * property the tenant has no settings for yet gets {@link PropertySettings#defaults} (UTC, 15:00
+   * and 11:00), so the feed can be synced at once.
+   */
+  public void saveFeed(Feed feed) {
+    Objects.requireNonNull(feed, "feed");
+    Store store = settings.store();
+    store.saveFeed(feed);
+    if (store.property(feed.tenant(), feed.property()).isEmpty()) {
+      store.saveProperty(PropertySettings.defaults(feed.tenant(), feed.property()));
+    }
+  }
+
+  /** The tenant's feed of that id, active or not. */
+  public Optional<Feed> feed(String tenant, String feedId) {
+    return settings.store().feed(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /** The tenant's feeds, active or not. */
+  public List<Feed> feeds(String tenant) {
+    return settings.store().feeds(Objects.requireNonNull(tenant, "tenant"));
+  }
+
+  /** What the library remembers of the feed between syncs ({@link FeedState#initial} before the first). */
+  public FeedState feedState(String tenant, String feedId) {
+    return settings.store().state(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /**
+   * Removes a feed: it is deactivated (never fetched again) and its active events are cancelled in
+   * one apply under a new generation (a sync of it still running is rejected as stale), so they
+   * leave exports and conflicts; the property's exports are invalidated and detection runs again.
+   * Rows are kept as history, never deleted; {@link #reactivateFeed} brings the feed back.
+   *
+   * @return the number of events cancelled, or empty when the tenant has no feed of that id
+   */
+  public java.util.OptionalInt removeFeed(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    return engine.removeFeed(tenant, feedId);
+  }
+
+  /**
+   * Reactivates a removed (or paused) feed and {@linkplain #resetFeedValidators resets its
+   * validators}, so its next sync reads the full body and reinstates the events still in it.
+   *
+   * @return the feed as saved, or empty when the tenant has no feed of that id
+   */
+  public Optional<Feed> reactivateFeed(String tenant, String feedId) {
+    Optional<Feed> found = feed(tenant, feedId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Feed active = found.get().withActive(true);
+    settings.store().saveFeed(active);
+    resetFeedValidators(tenant, feedId);
+    return Optional.of(active);
+  }
+
+  /** A property's time zone and check-in/check-out times, when saved. */
+  public Optional<PropertySettings> property(String tenant, String property) {
+    return settings.store().property(Objects.requireNonNull(tenant, "tenant"),
+        Objects.requireNonNull(property, "property"));
+  }
+
+  /**
    * Saves a property's time zone and check-in/check-out times. When they differ from the stored
    * ones, the property's cached exports are dropped, the {@link Settings#purgeHook() purge hook} is
    * told its surrogate keys, and double-booking detection runs again with the new settings.
@@ -475,43 +547,115 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
-   * The wiring of an {@link IcsSync}: read-only.
+   * The wiring of an {@link IcsSync}: read-only, made only by {@link Builder#build()}.
    *
-   * @param store storage
-   * @param fetcher feed fetcher
-   * @param conflictPolicy marks conflict winners
-   * @param listeners told about syncs and changes after commit
-   * @param profiles channel profiles (built-in ones plus the host's, host's first)
-   * @param clock time source
-   * @param executor host-supplied executor for parallel syncs, or null for our own bounded pool
-   * @param config engine settings
-   * @param exportCache cache of rendered exports
-   * @param purgeHook told surrogate keys after a sync changes a property
-   * @param limiter per-tenant sync admission
+   * <p>A final class rather than a record: the wiring gains settings over time, and a record's
+   * canonical constructor would break every host that called it. Its accessors keep the record
+   * style ({@code store()}, {@code config()}, ...).
    */
-  public record Settings(
-      Store store,
-      FeedFetcher fetcher,
-      ConflictPolicy conflictPolicy,
-      List<SyncListener> listeners,
-      List<ChannelProfile> profiles,
-      Clock clock,
-      @Nullable ExecutorService executor,
-      SyncConfig config,
-      ExportCache exportCache,
-      PurgeHook purgeHook,
-      SyncLimiter limiter) {
-    public Settings {
-      Objects.requireNonNull(store, "store");
-      Objects.requireNonNull(fetcher, "fetcher");
-      Objects.requireNonNull(conflictPolicy, "conflictPolicy");
-      listeners = List.copyOf(listeners);
-      profiles = List.copyOf(profiles);
-      Objects.requireNonNull(clock, "clock");
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(exportCache, "exportCache");
-      Objects.requireNonNull(purgeHook, "purgeHook");
-      Objects.requireNonNull(limiter, "limiter");
+  public static final class Settings {
+    private final Store store;
+    private final FeedFetcher fetcher;
+    private final ConflictPolicy conflictPolicy;
+    private final List<SyncListener> listeners;
+    private final List<ChannelProfile> profiles;
+    private final Clock clock;
+    private final @Nullable ExecutorService executor;
+    private final SyncConfig config;
+    private final ExportCache exportCache;
+    private final PurgeHook purgeHook;
+    private final SyncLimiter limiter;
+
+    private Settings(Builder b, Store store, FeedFetcher fetcher) {
+      this.store = store;
+      this.fetcher = fetcher;
+      this.conflictPolicy = b.conflictPolicy;
+      this.listeners = List.copyOf(b.listeners);
+      this.profiles = List.copyOf(b.profiles);
+      this.clock = b.clock;
+      this.executor = b.executor;
+      this.config = b.config;
+      this.exportCache = b.exportCache;
+      this.purgeHook = b.purgeHook;
+      this.limiter = b.limiter;
+    }
+
+    /** Storage. */
+    public Store store() {
+      return store;
+    }
+
+    /** Feed fetcher. */
+    public FeedFetcher fetcher() {
+      return fetcher;
+    }
+
+    /** Marks conflict winners. */
+    public ConflictPolicy conflictPolicy() {
+      return conflictPolicy;
+    }
+
+    /** Told about syncs and changes after commit, in the order added. */
+    public List<SyncListener> listeners() {
+      return listeners;
+    }
+
+    /** Channel profiles (the host's; they take precedence over built-in ones). */
+    public List<ChannelProfile> profiles() {
+      return profiles;
+    }
+
+    /** Time source. */
+    public Clock clock() {
+      return clock;
+    }
+
+    /** Host-supplied executor for parallel syncs, or null for our own bounded pool. */
+    public @Nullable ExecutorService executor() {
+      return executor;
+    }
+
+    /** Engine settings. */
+    public SyncConfig config() {
+      return config;
+    }
+
+    /** Cache of rendered exports. */
+    public ExportCache exportCache() {
+      return exportCache;
+    }
+
+    /** Told surrogate keys after a sync changes a property. */
+    public PurgeHook purgeHook() {
+      return purgeHook;
+    }
+
+    /** Per-tenant sync admission. */
+    public SyncLimiter limiter() {
+      return limiter;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Settings s
+          && store.equals(s.store) && fetcher.equals(s.fetcher) && conflictPolicy.equals(s.conflictPolicy)
+          && listeners.equals(s.listeners) && profiles.equals(s.profiles) && clock.equals(s.clock)
+          && Objects.equals(executor, s.executor) && config.equals(s.config)
+          && exportCache.equals(s.exportCache) && purgeHook.equals(s.purgeHook) && limiter.equals(s.limiter);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(store, fetcher, conflictPolicy, listeners, profiles, clock, executor, config,
+          exportCache, purgeHook, limiter);
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[store=" + store + ", fetcher=" + fetcher + ", conflictPolicy=" + conflictPolicy
+          + ", listeners=" + listeners + ", profiles=" + profiles + ", clock=" + clock
+          + ", executor=" + executor + ", config=" + config + ", exportCache=" + exportCache
+          + ", purgeHook=" + purgeHook + ", limiter=" + limiter + "]";
     }
   }
 
@@ -618,8 +762,7 @@ public final class IcsSync implements AutoCloseable {
             + tenantBandwidth);
       }
       FeedFetcher f = tenantBandwidth == 0 ? fetcher : new TenantBandwidth(fetcher, tenantBandwidth);
-      return new IcsSync(new Settings(store, f, conflictPolicy, listeners, profiles, clock,
-          executor, config, exportCache, purgeHook, limiter));
+      return new IcsSync(new Settings(this, store, f));
     }
   }
 }

@@ -90,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
       throw new CliException(IcsSyncCli.USAGE, "--to (" + t + ") is before --from (" + f + ")");
     }
     String profileSource = source == null ? "generic" : source.trim().toLowerCase(Locale.ROOT);
-    Feed feed = Feed.of("check", "check", "check", profileSource, input);
+    Feed feed = Feed.builder("check", "check").property("check").source(profileSource).url(input).build();
 
     byte[] body;
     @Nullable Charset charset = null;

@@ -46,7 +46,7 @@ class HistoryPruningTest {
   };
 
   private IcsSync engine(Store store, int pruneEverySyncs) {
-    store.saveFeed(Feed.of("f1", "t1", "villa", "airbnb", "https://example.test/f1.ics"));
+    store.saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.test/f1.ics").build());
     return IcsSync.builder()
         .store(store)
         .fetcher(request -> new FetchResult.NotModified("\"v1\"", null, null))

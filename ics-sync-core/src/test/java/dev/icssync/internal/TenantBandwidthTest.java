@@ -41,7 +41,7 @@ class TenantBandwidthTest {
   }
 
   private static FetchRequest request(String tenant) {
-    return FetchRequest.unconditional(Feed.of("f", tenant, "villa", "airbnb", "https://example.test/f.ics"));
+    return FetchRequest.unconditional(Feed.builder(tenant, "f").property("villa").source("airbnb").url("https://example.test/f.ics").build());
   }
 
   private double secondsSince(long start) {

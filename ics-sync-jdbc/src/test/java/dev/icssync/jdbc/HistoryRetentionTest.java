@@ -82,7 +82,7 @@ abstract class HistoryRetentionTest {
 
   private IcsSync engine(int pruneEverySyncs) {
     for (int i = 0; i < FEEDS; i++) {
-      store.saveFeed(Feed.of("f" + i, tenant, "villa" + i, "airbnb", "https://example.test/f" + i + ".ics"));
+      store.saveFeed(Feed.builder(tenant, "f" + i).property("villa" + i).source("airbnb").url("https://example.test/f" + i + ".ics").build());
     }
     return IcsSync.builder()
         .store(store)

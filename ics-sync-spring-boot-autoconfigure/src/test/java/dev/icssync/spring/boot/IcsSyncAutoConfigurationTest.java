@@ -100,14 +100,14 @@ class IcsSyncAutoConfigurationTest {
       feeds.put("/a.ics", FeedServer.stay("a1@airbnb.com", in, 3));
       runner.withPropertyValues("ics-sync.fetcher.allowed-hosts=127.0.0.1").run(context -> {
         IcsSync sync = context.getBean(IcsSync.class);
-        sync.store().saveFeed(Feed.of("f1", "t1", "villa", "airbnb", feeds.url("/a.ics")));
+        sync.store().saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url(feeds.url("/a.ics")).build());
         sync.store().saveProperty(PropertySettings.defaults("t1", "villa"));
         assertThat(sync.syncFeed("t1", "f1").outcome()).isEqualTo(SyncOutcome.APPLIED);
       });
       // without the allow-list the SSRF guard refuses loopback
       runner.run(context -> {
         IcsSync sync = context.getBean(IcsSync.class);
-        sync.store().saveFeed(Feed.of("f1", "t1", "villa", "airbnb", feeds.url("/a.ics")));
+        sync.store().saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url(feeds.url("/a.ics")).build());
         assertThat(sync.syncFeed("t1", "f1").outcome()).isEqualTo(SyncOutcome.FAILED);
       });
     }
