@@ -134,9 +134,7 @@ class PostgresNotModifiedWritesTest {
       List<StateUpdate> updates = new ArrayList<>();
       for (int i = 0; i < FEEDS; i++) {
         FeedState read = store.state(tenant, "f" + i);
-        FeedState next = new FeedState(tenant, read.feedId(), "\"v2\"", null, read.contentDigest(),
-            read.parserVersion(), read.lastAttempt(), Instant.parse("2026-03-01T11:00:00Z"), 0, null,
-            Instant.parse("2026-03-01T11:15:00Z"), null, read.generation());
+        FeedState next = FeedState.builder().tenant(tenant).feedId(read.feedId()).etag("\"v2\"").contentDigest(read.contentDigest()).parserVersion(read.parserVersion()).lastAttempt(read.lastAttempt()).lastSuccess(Instant.parse("2026-03-01T11:00:00Z")).consecutiveFailures(0).nextDue(Instant.parse("2026-03-01T11:15:00Z")).generation(read.generation()).build();
         updates.add(new StateUpdate(read, next, null));
       }
       commits.set(0);

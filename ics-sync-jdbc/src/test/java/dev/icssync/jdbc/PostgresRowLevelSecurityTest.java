@@ -113,8 +113,7 @@ class PostgresRowLevelSecurityTest {
     for (String t : tenants) {
       store.saveFeed(Feed.of("f1", t, "villa7", "airbnb", "https://example.test/f1.ics"));
       FeedState read = store.beginSync(t, "f1", t0);
-      FeedState next = new FeedState(t, "f1", "\"e2\"", null, null, 0, t0, t0.plusSeconds(60), 0, null,
-          t0.plusSeconds(960), null, read.generation());
+      FeedState next = FeedState.builder().tenant(t).feedId("f1").etag("\"e2\"").parserVersion(0).lastAttempt(t0).lastSuccess(t0.plusSeconds(60)).consecutiveFailures(0).nextDue(t0.plusSeconds(960)).generation(read.generation()).build();
       updates.add(new dev.icssync.spi.StateUpdate(read, next, new dev.icssync.SyncRun("run-" + UUID.randomUUID(), t,
           "f1", read.generation(), t0.plusSeconds(60), t0.plusSeconds(61), dev.icssync.SyncOutcome.NOT_MODIFIED, null,
           dev.icssync.ChangeCounts.NONE, "not modified (304)", 0)));

@@ -971,16 +971,14 @@ public abstract class StoreContract {
   /** A synced feed's state as a 304 leaves it: validators, digest, no failure, no quarantine. */
   private FeedState synced(String feedId, String digest) {
     FeedState begun = begin(feed(tenant, feedId, "villa7"), T0);
-    FeedState s = new FeedState(tenant, feedId, "\"e1\"", null, digest, 7, T0, T0, 0, null, T0.plusSeconds(900), null,
-        begun.generation());
+    FeedState s = FeedState.builder().tenant(tenant).feedId(feedId).etag("\"e1\"").contentDigest(digest).parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(900)).generation(begun.generation()).build();
     apply(s);
     return s;
   }
 
   /** What a later 304 of {@code read} writes: new validator, last success, next due; same generation. */
   private static FeedState notModified(FeedState read, Instant at) {
-    return new FeedState(read.tenant(), read.feedId(), "\"e2\"", "Wed, 21 Oct 2026 07:28:00 GMT",
-        read.contentDigest(), read.parserVersion(), at, at, 0, null, at.plusSeconds(900), null, read.generation());
+    return FeedState.builder().tenant(read.tenant()).feedId(read.feedId()).etag("\"e2\"").lastModified("Wed, 21 Oct 2026 07:28:00 GMT").contentDigest(read.contentDigest()).parserVersion(read.parserVersion()).lastAttempt(at).lastSuccess(at).consecutiveFailures(0).nextDue(at.plusSeconds(900)).generation(read.generation()).build();
   }
 
   /**
@@ -994,11 +992,10 @@ public abstract class StoreContract {
     void savesEveryStateThatIsStillCurrentInOneCall() {
       FeedState a = synced("f1", "d1");
       FeedState b = synced("f2", "d2");
-      FeedState c = new FeedState(otherTenant, "f3", null, null, null, 0, null, null, 0, null, null, null, 0);
+      FeedState c = FeedState.builder().tenant(otherTenant).feedId("f3").parserVersion(0).consecutiveFailures(0).generation(0).build();
       store.saveFeed(feed(otherTenant, "f3", "villa7"));
       FeedState cBegun = store.beginSync(otherTenant, "f3", T0);
-      FeedState cRead = new FeedState(otherTenant, "f3", "\"e1\"", null, "d3", 7, T0, T0, 2, "NETWORK: reset",
-          T0.plusSeconds(60), null, cBegun.generation());
+      FeedState cRead = FeedState.builder().tenant(otherTenant).feedId("f3").etag("\"e1\"").contentDigest("d3").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(2).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(cBegun.generation()).build();
       apply(cRead);
       FeedState a2 = notModified(a, T0.plusSeconds(1000));
       FeedState b2 = notModified(b, T0.plusSeconds(1001));
@@ -1021,8 +1018,7 @@ public abstract class StoreContract {
       FeedState other = synced("f2", "d2");
       // another worker begins and applies a changed body after this one read the state
       FeedState newer = store.beginSync(tenant, "f1", T0.plusSeconds(5));
-      FeedState applied = new FeedState(tenant, "f1", "\"e9\"", null, "d9", 7, newer.lastAttempt(),
-          T0.plusSeconds(6), 0, null, T0.plusSeconds(906), null, newer.generation());
+      FeedState applied = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e9\"").contentDigest("d9").parserVersion(7).lastAttempt(newer.lastAttempt()).lastSuccess(T0.plusSeconds(6)).consecutiveFailures(0).nextDue(T0.plusSeconds(906)).generation(newer.generation()).build();
       apply(applied);
 
       int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(7)), null),
@@ -1037,12 +1033,9 @@ public abstract class StoreContract {
     void aStaleWorkersBatchedStateCannotUnholdAQuarantinedFeed() {
       // a sync of another worker began before this one read the state, and quarantines the feed after
       FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
-      FeedState read = new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0, 0, null, T0.plusSeconds(900),
-          null, begun.generation());
+      FeedState read = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(900)).generation(begun.generation()).build();
       apply(read);
-      FeedState held = new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0.plusSeconds(2), 0, null,
-          T0.plusSeconds(902), new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0),
-          begun.generation());
+      FeedState held = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0.plusSeconds(2)).consecutiveFailures(0).nextDue(T0.plusSeconds(902)).quarantine(new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0)).generation(begun.generation()).build();
       apply(held);
 
       int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(3)), null)));
@@ -1055,8 +1048,7 @@ public abstract class StoreContract {
     @Test
     void aStateIsNotSavedAfterAFailureOrAReset() {
       FeedState failedRead = synced("f1", "d1");
-      apply(new FeedState(tenant, "f1", "\"e1\"", null, "d1", 7, T0, T0, 1, "NETWORK: reset", T0.plusSeconds(60),
-          null, failedRead.generation()));
+      apply(FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(1).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(failedRead.generation()).build());
       FeedState resetRead = synced("f2", "d2");
       FeedState reset = resetRead.withoutValidators();
       apply(reset);

@@ -607,9 +607,7 @@ public final class SyncEngine {
     if (read.equals(FeedState.initial(read.tenant(), read.feedId()))) {
       // no stored state to fence by (a fetcher that answers 304 to a first fetch): begin and apply
       FeedState begun = begin(a);
-      FeedState first = new FeedState(next.tenant(), next.feedId(), next.etag(), next.lastModified(),
-          next.contentDigest(), next.parserVersion(), begun.lastAttempt(), next.lastSuccess(),
-          next.consecutiveFailures(), next.lastError(), next.nextDue(), next.quarantine(), begun.generation());
+      FeedState first = next.toBuilder().lastAttempt(begun.lastAttempt()).generation(begun.generation()).build();
       store.apply(FeedApply.stateOnly(first, run(a, first.generation(), outcome, null, ChangeCounts.NONE, message)));
       a.apply = Duration.ofNanos(System.nanoTime() - ta);
       return a.report(outcome, null, message, ChangeCounts.NONE, changes);
