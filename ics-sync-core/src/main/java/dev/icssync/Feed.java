@@ -1,7 +1,5 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
-import dev.icssync.internal.Redaction;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -118,7 +118,7 @@ class RedisCachesTest {
     long heard = ((RedisExportCache) ca).invalidationsHeard();
     io.lettuce.core.RedisClient third = io.lettuce.core.RedisClient.create(RedisSupport.URI);
     try (var c = third.connect()) {
-      String gk = prefix + "g:" + dev.icssync.internal.Digests.sha256Hex("t1\u0000p1")
+      String gk = prefix + "g:" + RedisExportCache.sha256Hex("t1\u0000p1")
           .substring(0, 32);
       assertThat(c.sync().incr(gk)).isEqualTo(1); // B's sync commits
     } finally {

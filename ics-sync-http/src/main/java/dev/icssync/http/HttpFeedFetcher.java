@@ -1,9 +1,9 @@
 package dev.icssync.http;
 
+import dev.icssync.Checks;
 import dev.icssync.FailureReason;
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
-import dev.icssync.internal.Redaction;
+import dev.icssync.Redaction;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;

@@ -2,12 +2,12 @@ package dev.icssync.micrometer;
 
 import dev.icssync.ChangeCounts;
 import dev.icssync.ChangeEvent;
+import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
 import dev.icssync.SyncTimings;
 import dev.icssync.health.HealthPolicy;
-import dev.icssync.internal.Checks;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;

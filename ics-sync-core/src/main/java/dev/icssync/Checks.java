@@ -1,13 +1,27 @@
-package dev.icssync.internal;
+package dev.icssync;
 
 import dev.icssync.IcsSyncException.ConfigurationException;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Argument checks shared by records and builders; messages name the parameter. */
+/**
+ * Argument checks for builders and value types, the library's and an adapter's: each returns its
+ * argument, and each failure names the parameter, so a builder reads
+ *
+ * <pre>{@code
+ * Checks.positive(timeout, "timeout");
+ * Checks.nonBlank(host, "host");
+ * }</pre>
+ *
+ * <p>Supported API for adapters (the core's {@code internal} packages are not).
+ */
 public final class Checks {
   private Checks() {}
 
+  /**
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalArgumentException if {@code value} is empty or only white space
+   */
   public static String nonBlank(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {
@@ -16,6 +30,10 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * @throws NullPointerException if {@code value} is null
+   * @throws ConfigurationException if {@code value} is zero or negative
+   */
   public static Duration positive(Duration value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || value.isZero()) {
@@ -24,6 +42,10 @@ public final class Checks {
     return value;
   }
 
+  /**
+   * @throws NullPointerException if {@code value} is null
+   * @throws ConfigurationException if {@code value} is negative
+   */
   public static Duration nonNegative(Duration value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isNegative()) {
@@ -32,6 +54,7 @@ public final class Checks {
     return value;
   }
 
+  /** @throws ConfigurationException if {@code value} is zero or negative */
   public static int positive(int value, String name) {
     if (value <= 0) {
       throw new ConfigurationException(name + " must be positive, was " + value);
@@ -39,6 +62,7 @@ public final class Checks {
     return value;
   }
 
+  /** @throws ConfigurationException if {@code value} is zero or negative */
   public static long positive(long value, String name) {
     if (value <= 0) {
       throw new ConfigurationException(name + " must be positive, was " + value);
