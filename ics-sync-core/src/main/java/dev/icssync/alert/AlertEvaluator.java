@@ -4,7 +4,6 @@ import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
-import dev.icssync.spi.AlertListener;
 import dev.icssync.spi.SyncListener;
 import java.time.Clock;
 import java.time.Duration;
