@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** Size-weighted, TTL-bound export cache with a per-property index for invalidation. */
 final class CaffeineExportCache implements ExportCache {
@@ -27,7 +28,7 @@ final class CaffeineExportCache implements ExportCache {
         .expireAfterWrite(ttl)
         .ticker(() -> clock.millis() * 1_000_000L)
         .executor(Runnable::run)
-        .removalListener((String k, Entry e, RemovalCause cause) -> {
+        .removalListener((@Nullable String k, @Nullable Entry e, RemovalCause cause) -> {
           if (k != null && e != null && cause != RemovalCause.REPLACED) {
             unindex(e.propertyKey, k);
           }

@@ -220,7 +220,7 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** Runs one command; on any failure counts it, opens the breaker and returns {@code fallback}. */
-  <T> T call(Function<RedisCommands<byte[], byte[]>, T> op, T fallback) {
+  <T> @Nullable T call(Function<RedisCommands<byte[], byte[]>, T> op, @Nullable T fallback) {
     StatefulRedisConnection<byte[], byte[]> c = connection();
     if (c == null) {
       failures.incrementAndGet();

@@ -132,7 +132,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       parsed = IcalParser.create(options).parse(body);
     } catch (IcsSyncException.ParseException e) {
-      return fail(out, e.failure().name(), e.getMessage());
+      return fail(out, e.failure().name(), java.util.Objects.requireNonNullElse(e.getMessage(), e.failure().name()));
     }
     // the rules of sync: no calendar at all, or one cut off, is never a feed without events
     if (parsed.empty()) {

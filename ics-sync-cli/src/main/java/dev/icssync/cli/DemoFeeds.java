@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's channels: a loopback HTTP server with feeds shaped like Airbnb's, Booking.com's and
@@ -96,7 +97,8 @@ final class DemoFeeds implements AutoCloseable {
     return today.plusDays(days).format(DAY);
   }
 
-  String body(String name, int round) {
+  /** The feed's body in this round, or null for a name the demo does not serve. */
+  @Nullable String body(String name, int round) {
     return switch (name) {
       case "villa-azul/airbnb" -> airbnb(Map.of(
           "1418fb94e984-6d1e0f7c2a9b4c3e8f1a2b3c4d5e6f70@airbnb.com", round == 1 ? span(10, 14) : span(10, 12),

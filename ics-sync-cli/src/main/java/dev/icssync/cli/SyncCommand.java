@@ -94,7 +94,8 @@ final class SyncCommand implements Callable<Integer> {
           reports.add(fu.get());
         }
       } catch (ExecutionException e) {
-        throw new CliException(IcsSyncCli.FAILED, IcsSyncCli.oneLine(e.getCause()), e.getCause());
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new CliException(IcsSyncCli.FAILED, IcsSyncCli.oneLine(cause), cause);
       } finally {
         pool.shutdownNow();
         progress.finish();

@@ -49,7 +49,7 @@ public final class AlertEvaluator implements SyncListener {
 
   private AlertEvaluator(Builder b) {
     this.rules = List.copyOf(b.rules);
-    this.listener = b.listener;
+    this.listener = Objects.requireNonNull(b.listener, "listener"); // build() checked it
     this.clock = b.clock;
     this.maxSamples = b.maxSamples;
   }

@@ -1040,7 +1040,9 @@ final class CalendarReader {
 
     ParsedEvent toParsed(String rid, DateRange range, EventData from) {
       Map<String, String> x = extra;
-      return new ParsedEvent(uid == null ? from.uid : uid, rid, range, summary, description, status,
+      // every event has a UID by now: its own or a synthetic one (syntheticUid)
+      String id = java.util.Objects.requireNonNull(uid == null ? from.uid : uid, "uid");
+      return new ParsedEvent(id, rid, range, summary, description, status,
           transp, sequence, dtstamp, lastModified, created, line, x == null ? Map.of() : java.util.Collections.unmodifiableMap(x));
     }
   }

@@ -118,7 +118,8 @@ final class Expansion {
     }
     Map<String, EventData> byRid = new HashMap<>();
     for (EventData o : overrides) {
-      DateRef rid = o.recurrenceId;
+      // overrides are the events that carry a RECURRENCE-ID (read above)
+      DateRef rid = java.util.Objects.requireNonNull(o.recurrenceId, "recurrenceId");
       String key;
       if (base.isAllDay()) {
         key = rid.kind != Values.DATE ? Values.formatDate(allDayRid(rid, o.line)) : ridOf(rid, o.line);

@@ -152,8 +152,10 @@ public final class IcalParser {
     try {
       reader.read(Input.open(in, options.charset(), options.maxLineLength(), options.maxBytes(), counter));
     } catch (UncheckedIOException e) {
-      ParseException p = new ParseException(ParseFailure.IO, "reading the feed failed: " + e.getCause().getMessage());
-      p.initCause(e.getCause());
+      java.io.IOException io = e.getCause();
+      Throwable cause = io != null ? io : e;
+      ParseException p = new ParseException(ParseFailure.IO, "reading the feed failed: " + cause.getMessage());
+      p.initCause(cause);
       throw p;
     }
     return result(reader, events, counter[0]);

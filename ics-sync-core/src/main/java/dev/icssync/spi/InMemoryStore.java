@@ -149,7 +149,8 @@ final class InMemoryStore implements Store {
       }
       int rekeyed = 0;
       for (FeedApply.Rekey r : apply.rekeys()) {
-        CalendarEvent e = feedEvents.remove(r.from());
+        // validated above: every rekeyed event exists
+        CalendarEvent e = java.util.Objects.requireNonNull(feedEvents.remove(r.from()), "rekeyed event");
         feedEvents.put(r.to(), withKey(e, r.to()));
         rekeyed++;
       }

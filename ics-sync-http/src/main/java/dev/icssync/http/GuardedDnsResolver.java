@@ -83,10 +83,11 @@ final class GuardedDnsResolver implements DnsResolver {
       Thread.currentThread().interrupt();
       throw new UnknownHostException("interrupted during DNS lookup");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownHostException u) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof UnknownHostException u) {
         throw u;
       }
-      throw new UnknownHostException("DNS lookup failed: " + e.getCause().getClass().getSimpleName());
+      throw new UnknownHostException("DNS lookup failed: " + cause.getClass().getSimpleName());
     }
   }
 

@@ -500,7 +500,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return new Done(failed(FailureReason.TIMEOUT, "I/O interrupted fetching " + url,
           consumer.status(), null, redirects));
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
+      Throwable failed = e.getCause();
+      Throwable cause = failed != null ? failed : e;
       if (cause instanceof BodyConsumer.DroppedBody && consumer.head != null) {
         response = new Response(consumer.head, new byte[0], null, null, -1);
       } else if (mayRetry && consumer.head == null && cause instanceof ConnectionClosedException
@@ -1069,7 +1070,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       try {
         AccessPolicy.Cidr.parse(cidr);
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(e.getMessage()); // the message names "cidr"
+        // the message names "cidr"
+        throw new ConfigurationException(java.util.Objects.requireNonNullElse(e.getMessage(), "invalid cidr: " + cidr));
       }
       allowedCidrs.add(cidr.trim());
       return this;

@@ -818,6 +818,9 @@ public final class JdbcStore implements Store {
    * auto-commit the driver reads a whole result before returning, a transaction lets it fetch a large
    * one in batches.
    */
+  // NullAway: a Work returns null where its caller expects it (Optional.ofNullable, Void); the
+  // type argument says which, which NullAway does not check outside its JSpecify mode.
+  @SuppressWarnings("NullAway")
   private <T> T query(DataSource ds, @Nullable String tenant, boolean crossTenant, String what, Work<T> work) {
     try (Connection c = ds.getConnection()) {
       Dialect d = dialect(c);
@@ -830,6 +833,9 @@ public final class JdbcStore implements Store {
     }
   }
 
+  // NullAway: a Work returns null where its caller expects it (Optional.ofNullable, Void); the
+  // type argument says which, which NullAway does not check outside its JSpecify mode.
+  @SuppressWarnings("NullAway")
   private <T> T inTransaction(Connection c, Dialect d, @Nullable String tenant, boolean crossTenant, boolean apply,
       Work<T> work) throws SQLException {
     c.setAutoCommit(false);

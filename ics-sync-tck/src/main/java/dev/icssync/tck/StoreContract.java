@@ -1152,7 +1152,7 @@ public abstract class StoreContract {
 
     private IcsSync engine(Store on, AtomicReference<String> body, ChannelProfile... profiles) {
       IcsSync.Builder b = IcsSync.builder().store(on)
-          .fetcher(request -> FetchResult.Fetched.of(body.get().getBytes(StandardCharsets.UTF_8)))
+          .fetcher(request -> FetchResult.Fetched.of(java.util.Objects.requireNonNull(body.get(), "body").getBytes(StandardCharsets.UTF_8)))
           .clock(Clock.fixed(T0, ZoneOffset.UTC));
       for (ChannelProfile p : profiles) {
         b.profile(p);

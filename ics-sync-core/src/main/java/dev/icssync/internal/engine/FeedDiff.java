@@ -226,10 +226,12 @@ public final class FeedDiff {
     if (suspicious) {
       String digest = digestOf(pending);
       Quarantine prev = p.previous();
-      boolean same = prev != null && prev.resultDigest().equals(digest);
+      // the held-back result seen again, or null
+      Quarantine again = prev != null && prev.resultDigest().equals(digest) ? prev : null;
+      boolean same = again != null;
       // a count of zero: a failed sync came after the last result, so this one counts from one
-      int seenTimes = same && prev.confirmations() > 0 ? prev.confirmations() + 1 : 1;
-      Instant firstSeen = seenTimes > 1 ? prev.since() : now;
+      int seenTimes = again != null && again.confirmations() > 0 ? again.confirmations() + 1 : 1;
+      Instant firstSeen = again != null && seenTimes > 1 ? again.since() : now;
       // one confirmation (the guard off) has no span to wait for
       boolean confirmed = (p.confirm() && same) || (seenTimes >= p.confirmations()
           && (seenTimes == 1 || !now.isBefore(firstSeen.plus(p.minSpan()))));

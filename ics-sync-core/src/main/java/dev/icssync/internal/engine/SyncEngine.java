@@ -550,7 +550,8 @@ public final class SyncEngine {
   }
 
   private SyncReport recordFailure(Attempt a, FailureReason reason, String detail, @Nullable Duration retryAfter) {
-    FeedState s = a.state;
+    // a failure is recorded only after the state was read (runLocked reads it first)
+    FeedState s = java.util.Objects.requireNonNull(a.state, "state");
     // the message may quote the feed (a parser's complaint): it is stored, so it must be storable
     String message = StorableText.text(detail);
     if (a.mode == SyncMode.DRY_RUN) {

@@ -83,7 +83,7 @@ public final class Identities {
       if (u != null && refused.contains(key(u, events.get(i)))) {
         String k = key(u, events.get(i));
         if (reported.add(k)) {
-          diagnostics.add(new Diagnostic(firstLine.get(k), "more than one event of the feed read as " + u
+          diagnostics.add(new Diagnostic(firstLine.getOrDefault(k, events.get(i).line()), "more than one event of the feed read as " + u
               + (events.get(i).recurrenceId().isEmpty() ? "" : " (" + events.get(i).recurrenceId() + ")")
               + ": each kept under its own UID"));
         }

@@ -38,6 +38,9 @@ public final class ProfileRegistry {
         break;
       }
     }
+    if (g == null) {
+      throw new IllegalStateException("the built-in generic profile is missing");
+    }
     this.generic = g;
     int v = 1;
     for (ChannelProfile p : profiles) {

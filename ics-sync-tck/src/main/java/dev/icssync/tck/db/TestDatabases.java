@@ -147,7 +147,7 @@ public final class TestDatabases {
     }
     if (isCi()) {
       throw new IllegalStateException("icssync.ci=true but no PostgreSQL server answers at " + host + ":" + port
-          + " as " + user + " (" + failure.getMessage() + "); CI tests must run against that server, "
+          + " as " + user + " (" + (failure == null ? "no answer" : failure.getMessage()) + "); CI tests must run against that server, "
           + "not an embedded fallback", failure);
     }
     installHook();
