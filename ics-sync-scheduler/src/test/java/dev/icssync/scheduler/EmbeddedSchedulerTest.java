@@ -214,7 +214,7 @@ class EmbeddedSchedulerTest {
     feed("acme", "f1", Duration.ofHours(1));
     java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
-    dev.icssync.spi.FeedStore flaky = new ForwardingFeedStore(store) {
+    dev.icssync.spi.FeedStore flaky = new dev.icssync.spi.ForwardingStore(store) {
       @Override
       public java.util.Optional<Feed> feed(String tenant, String feedId) {
         lookups.incrementAndGet();
