@@ -1,6 +1,7 @@
 package dev.icssync.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.icssync.ExportedCalendar;
 import dev.icssync.FailureReason;
@@ -63,12 +64,9 @@ class RedisCachesTest {
   }
 
   /** Waits up to 5 s until {@code c} has heard more invalidation messages than {@code before}. */
-  static void awaitHeard(RedisExportCache c, long before) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (c.invalidationsHeard() == before && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(c.invalidationsHeard()).isGreaterThan(before);
+  static void awaitHeard(RedisExportCache c, long before) {
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        .untilAsserted(() -> assertThat(c.invalidationsHeard()).isGreaterThan(before));
   }
 
   @Test
