@@ -1,7 +1,10 @@
 package dev.icssync;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A calendar feed of one property from one source (channel).
@@ -66,6 +69,20 @@ public record Feed(
    */
   public String redactedUrl() {
     return Redaction.url(url);
+  }
+
+  /**
+   * The host of the URL in lower case, the key of per-host politeness wherever it is kept (the
+   * engine's per-host parallelism, the fetcher's slots, the scheduler's and Redis' spacing); empty
+   * when the URL names no host.
+   */
+  public Optional<String> host() {
+    try {
+      String h = URI.create(url.trim()).getHost();
+      return h == null ? Optional.empty() : Optional.of(h.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -145,6 +145,15 @@ class ModelTest {
   class Feeds {
 
     @Test
+    void hostIsTheLowerCaseHostOfTheUrlOrEmpty() {
+      assertThat(Feed.of("f", "t", "p", "s", "https://Calendar.Example.com:8443/a.ics?token=x").host())
+          .contains("calendar.example.com");
+      assertThat(Feed.of("f", "t", "p", "s", "webcal://ical.example.org/x").host()).contains("ical.example.org");
+      assertThat(Feed.of("f", "t", "p", "s", "not a url").host()).isEmpty();
+      assertThat(Feed.of("f", "t", "p", "s", "file:/etc/passwd").host()).isEmpty();
+    }
+
+    @Test
     void toStringRedactsTheUrl() {
       Feed f = Feed.of("f1", "t1", "villa7", "airbnb", "https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x");
 
