@@ -13,6 +13,12 @@ import java.util.Objects;
  * Checks.nonBlank(host, "host");
  * }</pre>
  *
+ * <p>The library's one validation rule: a builder's setters only store (a null is refused at once
+ * with a {@link NullPointerException} naming the parameter), and its {@code build()} (or
+ * {@code start()}) checks every setting before it has any effect; a value out of range is a
+ * {@link ConfigurationException} whose message names the parameter, the one exception family of
+ * rejected settings and arguments, whatever the check.
+ *
  * <p>Supported API for adapters (the core's {@code internal} packages are not).
  */
 public final class Checks {
@@ -20,12 +26,12 @@ public final class Checks {
 
   /**
    * @throws NullPointerException if {@code value} is null
-   * @throws IllegalArgumentException if {@code value} is empty or only white space
+   * @throws ConfigurationException if {@code value} is empty or only white space
    */
   public static String nonBlank(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
+      throw new ConfigurationException(name + " must not be blank");
     }
     return value;
   }

@@ -39,10 +39,7 @@ public record Feed(
     Checks.nonBlank(property, "property");
     Checks.nonBlank(source, "source");
     Checks.nonBlank(url, "url");
-    Objects.requireNonNull(pollInterval, "pollInterval");
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
-    }
+    Checks.positive(pollInterval, "pollInterval");
     source = source.trim().toLowerCase(java.util.Locale.ROOT);
   }
 

@@ -112,6 +112,9 @@ class ModelTest {
       assertThatThrownBy(() -> PropertySettings.defaults("t", blank)).hasMessage("property must not be blank");
       assertThatThrownBy(() -> new ExportToken(blank, "t", "p", null, T0, null, null)).hasMessage("hash must not be blank");
       assertThatThrownBy(() -> EventQuery.active(blank, "p")).hasMessage("tenant must not be blank");
+      assertThatThrownBy(() -> Feed.of("f", "t", "p", "airbnb", blank))
+          .as("one exception family for every rejected setting or argument")
+          .isInstanceOf(IcsSyncException.ConfigurationException.class);
     }
 
     @Test
@@ -176,7 +179,8 @@ class ModelTest {
     @Test
     void pollIntervalMustBePositive() {
       Feed f = Feed.of("f", "t", "p", "airbnb", "https://x");
-      assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
+      assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval")
+          .isInstanceOf(IcsSyncException.ConfigurationException.class);
       assertThatThrownBy(() -> f.withPollInterval(Duration.ofSeconds(-1))).hasMessageContaining("pollInterval");
       assertThat(f.pollInterval()).isEqualTo(Feed.DEFAULT_POLL_INTERVAL);
       assertThat(f.active()).isTrue();

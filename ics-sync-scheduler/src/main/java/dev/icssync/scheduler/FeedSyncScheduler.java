@@ -414,7 +414,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** {@link #hostMinInterval(Duration)} for one host (case-insensitive), overriding the default. */
     public Builder hostMinInterval(String host, Duration value) {
-      Checks.nonBlank(host, "host");
+      Objects.requireNonNull(host, "host");
       this.hostIntervals.put(host.toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(value, "hostMinInterval"));
       return this;
     }
@@ -439,7 +439,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** This worker's name in {@code picked_by} (default {@code icssync-<pid>-<random>}). */
     public Builder schedulerName(String value) {
-      this.schedulerName = Checks.nonBlank(value, "schedulerName");
+      this.schedulerName = Objects.requireNonNull(value, "schedulerName");
       return this;
     }
 
@@ -463,7 +463,13 @@ public final class FeedSyncScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Validates, creates the tables if asked, starts polling, and enrols the active feeds if asked. */
+    /**
+     * Validates every setting before anything else, then creates the tables if asked, starts
+     * polling, and enrols the active feeds if asked.
+     *
+     * @throws ConfigurationException naming the setting, when one is out of range or blank, or
+     *     {@code sync} is not set; nothing has been created or started then
+     */
     public FeedSyncScheduler start() {
       FeedStore store = feeds != null ? feeds : sync != null ? sync.store() : null;
       FeedRunner run = runner != null ? runner : sync != null ? sync::syncFeed : null;
@@ -490,7 +496,13 @@ public final class FeedSyncScheduler implements AutoCloseable {
       }
       Checks.positive(maxRetryAfter, "maxRetryAfter");
       Checks.nonNegative(hostMinInterval, "hostMinInterval");
-      hostIntervals.values().forEach(d -> Checks.nonNegative(d, "hostMinInterval"));
+      hostIntervals.forEach((host, d) -> {
+        Checks.nonBlank(host, "host");
+        Checks.nonNegative(d, "hostMinInterval");
+      });
+      if (schedulerName != null) {
+        Checks.nonBlank(schedulerName, "schedulerName");
+      }
       Checks.nonNegative(shutdownMaxWait, "shutdownMaxWait");
       String workerName = schedulerName != null ? schedulerName
           : "icssync-" + ProcessHandle.current().pid() + "-"

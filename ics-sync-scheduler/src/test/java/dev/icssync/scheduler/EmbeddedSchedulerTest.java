@@ -261,6 +261,12 @@ class EmbeddedSchedulerTest {
     assertThatThrownBy(() -> builder().backoff(Duration.ofMinutes(5), Duration.ofMinutes(1)).start())
         .hasMessageContaining("backoffCap");
     assertThatThrownBy(() -> FeedSyncScheduler.builder(dataSource).start()).hasMessageContaining("sync");
+    // setters only store; start() checks, with one exception family
+    FeedSyncScheduler.Builder blank = builder().schedulerName(" ").hostMinInterval(" ", Duration.ZERO);
+    assertThatThrownBy(blank::start).isInstanceOf(IcsSyncException.ConfigurationException.class)
+        .hasMessageContaining("host");
+    assertThatThrownBy(() -> builder().schedulerName(" ").start())
+        .isInstanceOf(IcsSyncException.ConfigurationException.class).hasMessageContaining("schedulerName");
   }
 
   private List<FeedSyncTask.RunRecord> syncsOf(String tenant, String feedId) {
