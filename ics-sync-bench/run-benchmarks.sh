@@ -11,9 +11,11 @@
 #            on a loaded 2-core machine before the 12 HTTP/2 fetch results, which add about 3 min)
 #   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
 #            2-core machine, 22 min on a loaded one, before the HTTP/2 fetch suite, which adds about
-#            6 min: every fork makes its own certificate; the load test's --full run comes on top and
-#            should stay under 8 min; the whole command took 34 min on a 2-core machine with the HTTP/2
-#            suite)
+#            6 min: every fork makes its own certificate; the load test's --full --huge run comes on
+#            top: about 3 min for the parts up to 10,000 feeds, plus about 12 min for the 100,000-feed
+#            point (10 min 20 s measured with two all-304 cycles on a 2-core machine at load average
+#            30 to 47; it runs three); the whole command took 34 min on a 2-core machine with the
+#            HTTP/2 suite before the 100,000-feed point, so expect about 50 min)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
@@ -85,8 +87,14 @@ fi
 load_command=""
 load_seconds=-1
 if unzip -l "$jar" 'dev/icssync/bench/load/LoadTest.class' > /dev/null 2>&1; then
-  load=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true -cp "$jar"
-    dev.icssync.bench.load.LoadTest "--$profile" --out "$results")
+  # --full adds the 100,000-feed point (--huge), which gets a 2 GB heap (load.md prints the heap)
+  if [[ $profile == full ]]; then
+    load_heap=(-Xms2g -Xmx2g) load_extra=(--huge)
+  else
+    load_heap=(-Xms1g -Xmx1g) load_extra=()
+  fi
+  load=(java "${load_heap[@]}" -XX:+AlwaysPreTouch -Dsun.net.httpserver.nodelay=true -cp "$jar"
+    dev.icssync.bench.load.LoadTest "--$profile" "${load_extra[@]}" --out "$results")
   load_command=$(quote "${load[@]}")
   echo ">> $load_command"
   start=$(date +%s)
@@ -103,7 +111,7 @@ else
 fi
 
 java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
-  --jmh "$results/jmh.json" --load-md "$results/load.md" --out BENCHMARKS.md \
+  --jmh "$results/jmh.json" --load-md "$results/load.md" --load-json "$results/load.json" --out BENCHMARKS.md \
   --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
   --jmh-command "$jmh_command" --load-command "$load_command" \
   --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"

@@ -89,7 +89,7 @@ final class FeedServer implements AutoCloseable {
       int slot = Integer.parseInt(q.getOrDefault("slot", "0"));
       int slots = Integer.parseInt(q.getOrDefault("slots", "1"));
       int rev = revision.get() & 1;
-      String etag = "\"" + feedId + "-" + events + "-" + slot + "-" + rev + "\"";
+      String etag = etag(feedId, events, slot, rev);
       boolean validators = mode == Mode.VALIDATORS;
       if (validators) {
         String inm = exchange.getRequestHeaders().getFirst("If-None-Match");
@@ -111,6 +111,20 @@ final class FeedServer implements AutoCloseable {
       ok.increment();
       bytes.add(body.length);
     }
+  }
+
+  private static String etag(String feedId, int events, int slot, int rev) {
+    return "\"" + feedId + "-" + events + "-" + slot + "-" + rev + "\"";
+  }
+
+  /** The ETag this server sends now for a feed URL made by {@link #url}: what a client stored last time. */
+  String etag(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    String path = uri.getPath();
+    String feedId = path.substring("/feeds/".length(), path.length() - ".ics".length());
+    Map<String, String> q = query(uri.getRawQuery());
+    return etag(feedId, Integer.parseInt(q.getOrDefault("n", "50")), Integer.parseInt(q.getOrDefault("slot", "0")),
+        revision.get() & 1);
   }
 
   private static Map<String, String> query(String raw) {

@@ -41,7 +41,19 @@ final class Harness implements AutoCloseable {
   final HttpFeedFetcher fetcher;
   final IcsSync sync;
   final HeapProbe heap = new HeapProbe();
+  final ResourceProbe resources;
   final LocalDate base = LocalDate.now(ZoneOffset.UTC).plusDays(2);
+
+  /** The most the seed allows: connections per worker, bytes per second per tenant. */
+  static final int SEED_MAX_CONNECTIONS = 20;
+  static final double SEED_MAX_TENANT_BYTES_PER_SECOND = 10_000_000;
+
+  /** The largest resource figures of any cycle so far, and the cycles that reached them. */
+  private int peakActive;
+  private String peakActiveCycle = "";
+  private double peakBytesPerSecond;
+  private String peakBytesCycle = "";
+  private double peakMeanBytesPerSecond;
 
   /** Syncs between two prunes of the run history by the engine. */
   static final int PRUNE_EVERY = 100;
@@ -49,6 +61,7 @@ final class Harness implements AutoCloseable {
   Harness(int maxConcurrency, int poolSize, boolean synchronousApplyCommit) throws IOException {
     server = new FeedServer(Math.max(4, Math.min(16, maxConcurrency)), base);
     database = new LoadDatabase(poolSize, synchronousApplyCommit);
+    resources = new ResourceProbe(database.pool, server.bytes);
     fetcher = HttpFeedFetcher.builder()
         .allowHost("127.0.0.1")
         .minIntervalPerHost(Duration.ZERO)
@@ -95,6 +108,7 @@ final class Harness implements AutoCloseable {
     Percentiles latency = new Percentiles();
     System.gc();
     heap.start();
+    resources.start();
     double pg0 = database.backendCpuSeconds();
     long cpu0 = jvmCpuNanos();
     long t0 = System.nanoTime();
@@ -110,11 +124,48 @@ final class Harness implements AutoCloseable {
     double sampledPeak = heap.sampledPeakMb();
     double poolPeak = heap.poolPeakMb();
     double afterGc = heap.afterGcPeakMb();
+    ResourceProbe.Figures used = resources.figures();
     LoadDatabase.RowCounts rows = countRows ? database.rowCounts().minus(before) : null;
     long syncRunRows = database.count("SELECT count(*) FROM icssync_sync_run");
+    String label = feeds.size() + " x " + eventsPerFeed + " " + name;
+    synchronized (this) {
+      if (used.peakActive() > peakActive) {
+        peakActive = used.peakActive();
+        peakActiveCycle = label;
+      }
+      if (used.peakBytesPerSecond() > peakBytesPerSecond) {
+        peakBytesPerSecond = used.peakBytesPerSecond();
+        peakBytesCycle = label;
+      }
+      peakMeanBytesPerSecond = Math.max(peakMeanBytesPerSecond, used.bytesPerSecond());
+    }
     return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
         server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu,
-        syncRunRows);
+        syncRunRows, used);
+  }
+
+  /**
+   * The seed's resource limits against the largest figures of every cycle run so far: database
+   * connections of this worker (the pool's maximum and the most in use at once) and feed bytes per
+   * second of one tenant (every cycle syncs one tenant's feeds).
+   */
+  synchronized Map<String, Object> resourceLimits() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    int poolMax = database.pool.getMaximumPoolSize();
+    m.put("poolMax", poolMax);
+    m.put("poolPeakActive", peakActive);
+    m.put("poolPeakActiveCycle", peakActiveCycle);
+    m.put("connectionLimit", SEED_MAX_CONNECTIONS);
+    m.put("connectionsMet", poolMax < SEED_MAX_CONNECTIONS && peakActive < SEED_MAX_CONNECTIONS);
+    m.put("tenantPeakBytesPerSecond", Json.round(peakBytesPerSecond, 0));
+    m.put("tenantPeakCycle", peakBytesCycle);
+    m.put("tenantMeanBytesPerSecondMax", Json.round(peakMeanBytesPerSecond, 0));
+    m.put("bandwidthLimitBytesPerSecond", SEED_MAX_TENANT_BYTES_PER_SECOND);
+    m.put("bandwidthMet", peakBytesPerSecond < SEED_MAX_TENANT_BYTES_PER_SECOND);
+    m.put("note", "connections: one worker JVM, the pool's maximum and the most in use at once (sampled every"
+        + " 10 ms); bandwidth: feed body bytes the feed server sent per second while one tenant's feeds"
+        + " synced (the largest one-second window and the largest mean of a cycle), measured, not limited");
+    return m;
   }
 
   /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
@@ -169,6 +220,7 @@ final class Harness implements AutoCloseable {
   @Override
   public void close() {
     heap.close();
+    resources.close();
     sync.close();
     fetcher.close();
     server.close();
@@ -188,10 +240,21 @@ final class Harness implements AutoCloseable {
   /** One measured cycle. */
   record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<Outcome> reports,
       Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
-      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds, long syncRunRows) {
+      double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds, long syncRunRows,
+      ResourceProbe.Figures resources) {
 
     double feedsPerSecond() {
       return feeds / seconds;
+    }
+
+    /** Wall time per feed, in ms (the cycle's cost per feed at its concurrency). */
+    double msPerFeed() {
+      return seconds * 1000 / feeds;
+    }
+
+    /** CPU of this JVM and of the database's server processes per feed, in ms (NaN when unreadable). */
+    double cpuMsPerFeed() {
+      return (jvmCpuSeconds + pgCpuSeconds) * 1000 / feeds;
     }
 
     Map<SyncOutcome, Integer> outcomes() {
@@ -250,6 +313,8 @@ final class Harness implements AutoCloseable {
       m.put("concurrency", concurrency);
       m.put("seconds", Json.round(seconds, 3));
       m.put("feedsPerSecond", Json.round(feedsPerSecond(), 1));
+      m.put("msPerFeed", Json.round(msPerFeed(), 4));
+      m.put("cpuMsPerFeed", Double.isNaN(cpuMsPerFeed()) ? null : Json.round(cpuMsPerFeed(), 4));
       Map<String, Object> outcomes = new LinkedHashMap<>();
       outcomes().forEach((k, v) -> outcomes.put(k.name(), v));
       m.put("outcomes", outcomes);
@@ -269,6 +334,13 @@ final class Harness implements AutoCloseable {
       m.put("peakHeapMb", Json.round(sampledPeakMb, 1));
       m.put("poolPeakHeapMb", Json.round(poolPeakMb, 1));
       m.put("liveHeapAfterGcMb", Json.round(afterGcPeakMb, 1));
+      Map<String, Object> limits = new LinkedHashMap<>();
+      limits.put("poolMax", resources.poolMax());
+      limits.put("poolPeakActive", resources.peakActive());
+      limits.put("feedBytes", resources.feedBytes());
+      limits.put("tenantBytesPerSecond", Json.round(resources.bytesPerSecond(), 0));
+      limits.put("tenantPeakBytesPerSecond", Json.round(resources.peakBytesPerSecond(), 0));
+      m.put("resources", limits);
       List<String> failures = failureSamples();
       if (!failures.isEmpty()) {
         m.put("failureSamples", failures);

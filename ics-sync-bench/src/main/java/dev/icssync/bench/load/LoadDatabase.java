@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A throw-away PostgreSQL database for the load test (created with a unique name on the local server,
@@ -25,6 +26,8 @@ final class LoadDatabase implements AutoCloseable {
   final TestDatabase db;
   final HikariDataSource pool;
   final JdbcStore store;
+  /** Statements the store executed (see {@link CountingDataSource}). */
+  final LongAdder statements = new LongAdder();
 
   LoadDatabase(int poolSize, boolean synchronousApplyCommit) {
     db = TestDatabases.postgres("load");
@@ -34,7 +37,7 @@ final class LoadDatabase implements AutoCloseable {
       c.setPoolName("load");
     });
     JdbcStore.migrate(pool);
-    store = JdbcStore.builder(pool).synchronousApplyCommit(synchronousApplyCommit).build();
+    store = JdbcStore.builder(CountingDataSource.wrap(pool, statements)).synchronousApplyCommit(synchronousApplyCommit).build();
   }
 
   /** Empties every ics-sync table (a cold start for the next scenario). */
@@ -55,7 +58,8 @@ final class LoadDatabase implements AutoCloseable {
    * Rows inserted, updated and deleted in the ics-sync tables so far, as the statistics collector
    * counts them. A backend reports its counts at commit at most once a second, and at exit: the
    * pool's connections are closed first (the pool opens new ones on demand) so the counts are
-   * complete.
+   * complete. The commits are {@code xact_commit} of {@code pg_stat_database} (this database only; the
+   * few statements of this count add about three).
    */
   RowCounts rowCounts() {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -88,7 +92,12 @@ final class LoadDatabase implements AutoCloseable {
           byTable.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
         }
       }
-      return new RowCounts(byTable);
+      long commits;
+      try (ResultSet rs = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+        rs.next();
+        commits = rs.getLong(1);
+      }
+      return new RowCounts(byTable, commits, statements.sum());
     } catch (SQLException e) {
       throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -134,8 +143,11 @@ final class LoadDatabase implements AutoCloseable {
     }
   }
 
-  /** Row counts per table: inserted, updated, deleted. */
-  record RowCounts(Map<String, long[]> byTable) {
+  /**
+   * Row counts per table (inserted, updated, deleted), transactions committed in the database, and
+   * statements the store executed.
+   */
+  record RowCounts(Map<String, long[]> byTable, long commits, long statements) {
     long inserted() {
       return byTable.values().stream().mapToLong(v -> v[0]).sum();
     }
@@ -159,7 +171,7 @@ final class LoadDatabase implements AutoCloseable {
         long[] b = before.byTable.getOrDefault(t, new long[3]);
         out.put(t, new long[] {v[0] - b[0], v[1] - b[1], v[2] - b[2]});
       });
-      return new RowCounts(out);
+      return new RowCounts(out, commits - before.commits, statements - before.statements);
     }
 
     Map<String, Object> toJson() {
@@ -174,6 +186,8 @@ final class LoadDatabase implements AutoCloseable {
         }
       });
       m.put("byTable", tables);
+      m.put("commits", commits);
+      m.put("statements", statements);
       return m;
     }
   }

@@ -12,6 +12,8 @@ import java.util.Set;
  *
  * @param mode "quick" (a smoke run in well under a minute) or "full"
  * @param scale feed counts of the scale curve (50 events per feed)
+ * @param notModifiedCycles all-304 cycles per scale point (each beside a bare client cycle) up to
+ *     10,000 feeds; larger points run at most {@link #HUGE_NOT_MODIFIED_CYCLES}
  * @param sweepEvents events per feed of the events-per-feed sweep
  * @param sweepFeeds feeds of the events-per-feed sweep
  * @param threads worker threads of the scale cycles
@@ -29,6 +31,7 @@ import java.util.Set;
 record LoadOptions(
     String mode,
     List<Integer> scale,
+    int notModifiedCycles,
     List<Integer> sweepEvents,
     int sweepFeeds,
     int threads,
@@ -43,6 +46,16 @@ record LoadOptions(
     Path out,
     Set<String> parts) {
 
+  /** The 100,000-feed point that {@code --huge} adds to the scale curve. */
+  static final int HUGE = 100_000;
+  /** All-304 cycles of a scale point above 10,000 feeds (each takes a minute or two there; three have a median). */
+  static final int HUGE_NOT_MODIFIED_CYCLES = 3;
+
+  /** All-304 cycles of a point of {@code feeds} feeds. */
+  int notModifiedCycles(int feeds) {
+    return feeds > 10_000 ? Math.min(notModifiedCycles, HUGE_NOT_MODIFIED_CYCLES) : notModifiedCycles;
+  }
+
   static final List<String> ALL_PARTS = List.of("seed", "latency", "scale", "sweep", "memory");
 
   boolean runs(String part) {
@@ -50,13 +63,18 @@ record LoadOptions(
   }
 
   static final String USAGE = String.join("\n",
-      "usage: LoadTest [--quick | --full] [--scale 100,1000,10000] [--sweep 10,50,200] [--sweep-feeds N]",
+      "usage: LoadTest [--quick | --full] [--scale 100,1000,10000] [--huge] [--cycles-304 N] [--sweep 10,50,200]",
+      "                [--sweep-feeds N]",
       "                [--threads N] [--rounds N] [--warmup N] [--samples N] [--memory-events N]",
       "                [--memory-heap 128m]",
       "                [--async-commit] [--parts seed,latency,scale,sweep,memory] [--out DIR]",
       "  --quick          smoke run (small sizes, < 1 min)",
       "  --full           the whole run (default): scale 100,1000,10000, sweep 10,50,200 at 1,000 feeds",
-      "  --scale LIST     feed counts of the scale curve (add 100000 if the machine has the time)",
+      "  --scale LIST     feed counts of the scale curve",
+      "  --huge           add 100,000 feeds to the scale curve (about 12 more minutes on 2 busy cores;",
+      "                   run-benchmarks.sh --full gives the JVM -Xmx2g for it)",
+      "  --cycles-304 N   all-304 cycles per scale point, each beside a bare Apache client (default 5;",
+      "                   points above 10,000 feeds run at most 3)",
       "  --sweep LIST     events per feed of the sweep; --sweep-feeds its feed count",
       "  --threads N      worker threads of the scale cycles (default 16)",
       "  --rounds N       measured rounds of the seed load test (default 5); --warmup N rounds before (2)",
@@ -75,6 +93,8 @@ record LoadOptions(
     }
     String mode = quick ? "quick" : "full";
     List<Integer> scale = quick ? List.of(100, 400) : List.of(100, 1_000, 10_000);
+    boolean huge = false;
+    int notModifiedCycles = 5;
     List<Integer> sweep = quick ? List.of(10, 50) : List.of(10, 50, 200);
     int sweepFeeds = quick ? 100 : 1_000;
     int threads = 16;
@@ -91,6 +111,8 @@ record LoadOptions(
       switch (a) {
         case "--quick", "--full" -> { }
         case "--scale" -> scale = ints(args[++i]);
+        case "--huge" -> huge = true;
+        case "--cycles-304" -> notModifiedCycles = Integer.parseInt(args[++i]);
         case "--sweep" -> sweep = ints(args[++i]);
         case "--sweep-feeds" -> sweepFeeds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -114,11 +136,16 @@ record LoadOptions(
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5) {
-      throw new IllegalArgumentException("--threads and --rounds must be positive, --warmup not negative,"
-          + " --samples at least 5\n" + USAGE);
+    if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5 || notModifiedCycles < 1) {
+      throw new IllegalArgumentException("--threads, --rounds and --cycles-304 must be positive, --warmup not"
+          + " negative, --samples at least 5\n" + USAGE);
     }
-    return new LoadOptions(mode, scale, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
+    if (huge && !scale.contains(HUGE)) {
+      List<Integer> more = new ArrayList<>(scale);
+      more.add(HUGE);
+      scale = List.copyOf(more);
+    }
+    return new LoadOptions(mode, scale, notModifiedCycles, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
         memoryEvents, memoryHeap, syncCommit, out, Set.copyOf(parts));
   }
 

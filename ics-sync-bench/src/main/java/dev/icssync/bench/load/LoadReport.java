@@ -18,8 +18,9 @@ final class LoadReport {
     Map<String, Object> machine = (Map<String, Object>) r.get("machine");
     Map<String, Object> setup = (Map<String, Object>) r.get("setup");
     sb.append("### Load test\n\n");
-    sb.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s, heap %s MB, PostgreSQL %s, load average %s at"
-            + " start. %s worker threads, %s pooled connections. Command:%n%n```%n%s%n```%n%n",
+    sb.append(String.format(Locale.ROOT, "Machine: %s cores, %s, %s, heap of the load test's JVM %s MB (-Xmx, fixed"
+            + " for the run), PostgreSQL %s, load average %s at start. %s worker threads, %s pooled connections."
+            + " Command:%n%n```%n%s%n```%n%n",
         machine.get("cores"), machine.get("java"), machine.get("os"), machine.get("maxHeapMb"),
         machine.get("postgres"), machine.get("loadAverageAtStart"), setup.get("workerThreads"),
         setup.get("dbPoolSize"), r.get("command")));
@@ -62,12 +63,24 @@ final class LoadReport {
     if (scale != null && !scale.isEmpty()) {
       sb.append("#### Scale curve (50 events per feed, 4 channels per property)\n\n");
       cycleTable(sb, scale, true);
+      sb.append("ms/feed: wall time over feeds (the cost of one feed at this concurrency). Commits: `xact_commit`"
+          + " of `pg_stat_database` (the counting adds about three). Statements: JDBC executions of the store"
+          + " (a batch counts once). Run rows: `icssync_sync_run` rows after the cycle (the engine prunes the"
+          + " history every " + Harness.PRUNE_EVERY + " syncs, keeping the last run per feed). Pool: most"
+          + " connections in use at once.\n\n");
+      liveHeapNote(sb, scale, machine.get("maxHeapMb"));
+      notModifiedTable(sb, scale);
+      costTable(sb, (Map<String, Object>) r.get("scaleCost"));
+      historyTable(sb, scale);
     }
     List<Map<String, Object>> sweep = (List<Map<String, Object>>) r.get("eventsSweep");
     if (sweep != null && !sweep.isEmpty()) {
       sb.append("#### Events per feed (3 channels per property)\n\n");
       cycleTable(sb, sweep, false);
     }
+
+    resourceTable(sb, (Map<String, Object>) r.get("resourceLimits"));
+    coldStartTable(sb, (Map<String, Object>) r.get("coldStart"));
 
     Map<String, Object> mem = (Map<String, Object>) r.get("memory");
     if (mem != null) {
@@ -92,24 +105,182 @@ final class LoadReport {
 
   @SuppressWarnings("unchecked")
   private static void cycleTable(StringBuilder sb, List<Map<String, Object>> points, boolean targets) {
-    sb.append("| feeds x events | cycle | wall time | feeds/s | event rows written | DB rows written (ins/upd/del)"
-        + " | p95 per sync | peak heap used / after GC | target | ratio |\n"
-        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("| feeds x events | cycle | wall time | ms/feed | feeds/s | event rows written"
+        + " | DB rows written (ins/upd/del) | commits | statements | run rows | p95 per sync"
+        + " | peak heap used / after GC | pool | target | ratio |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> p : points) {
       for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
         Map<String, Object> rows = (Map<String, Object>) c.get("dbRows");
         Map<String, Object> per = (Map<String, Object>) c.get("perSync");
         Map<String, Object> t = (Map<String, Object>) c.get("target");
-        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s ms | %s MB / %s | %s | %s |%n",
-            num(p.get("feeds")), p.get("eventsPerFeed"), c.get("cycle"), c.get("seconds"), num(c.get("feedsPerSecond")),
-            num(c.get("eventsWritten")),
+        Map<String, Object> res = (Map<String, Object>) c.get("resources");
+        sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s | %s | %s | %s | %s ms"
+                + " | %s MB / %s | %s | %s | %s |%n",
+            num(p.get("feeds")), p.get("eventsPerFeed"), c.get("cycle"), c.get("seconds"), ms(c.get("msPerFeed")),
+            num(c.get("feedsPerSecond")), num(c.get("eventsWritten")),
             rows == null ? "-" : num(rows.get("inserted")) + " / " + num(rows.get("updated")) + " / "
                 + num(rows.get("deleted")),
+            rows == null || rows.get("commits") == null ? "-" : num(rows.get("commits")),
+            rows == null || rows.get("statements") == null ? "-" : num(rows.get("statements")),
+            c.get("syncRunRows") == null ? "-" : num(c.get("syncRunRows")),
             ms(per.get("p95Ms")), num(c.get("peakHeapMb")), mbOrDash(c.get("liveHeapAfterGcMb")),
+            res == null ? "-" : res.get("poolPeakActive") + " of " + res.get("poolMax"),
             t == null ? "" : "< " + num(t.get("seconds")) + " s", t == null ? "" : t.get("ratio") + "x"));
       }
     }
     sb.append('\n');
+  }
+
+  /**
+   * What the scale curve needed of the heap: the JVM's fixed heap (a bigger heap only lets garbage
+   * pile up longer, which the sampled peaks show) beside the largest heap left after a collection.
+   */
+  @SuppressWarnings("unchecked")
+  private static void liveHeapNote(StringBuilder sb, List<Map<String, Object>> points, Object maxHeapMb) {
+    double live = 0;
+    Object at = null;
+    for (Map<String, Object> p : points) {
+      for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
+        double v = ((Number) c.get("liveHeapAfterGcMb")).doubleValue();
+        if (v > live) {
+          live = v;
+          at = p.get("feeds");
+        }
+      }
+    }
+    if (at == null) {
+      return;
+    }
+    sb.append(String.format(Locale.ROOT, "Heap: the load test's JVM ran with a fixed %s MB heap%s; the largest heap"
+            + " left after a collection in the scale curve was %s MB (at %s feeds), the live data the harness, the"
+            + " feed server and the engine held.%n%n", num(maxHeapMb),
+        points.stream().anyMatch(p -> ((Number) p.get("feeds")).intValue() > 10_000)
+            && ((Number) maxHeapMb).doubleValue() > 1024 ? " (2 GB instead of 1 GB when the curve goes past 10,000"
+            + " feeds)" : "",
+        num(Json.round(live, 1)), num(at)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void notModifiedTable(StringBuilder sb, List<Map<String, Object>> points) {
+    if (points.stream().noneMatch(p -> p.get("notModifiedVsBare") != null)) {
+      return;
+    }
+    sb.append("#### All-304 cycle beside a bare Apache HttpClient 5\n\n");
+    sb.append("The same conditional GETs (If-None-Match and If-Modified-Since) to the same feed server from the"
+        + " same number of threads, by a bare pooled Apache HttpClient 5 classic client (no SSRF guard, no"
+        + " gate, no database), taking turns with our cycles. Ratio: the bare client's time over ours (1: as"
+        + " fast as the bare client).\n\n");
+    sb.append("| feeds | threads | cycles | ours (median) | bare client (median) | ours ÷ bare | goal | |\n"
+        + "|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (Map<String, Object> p : points) {
+      Map<String, Object> v = (Map<String, Object>) p.get("notModifiedVsBare");
+      if (v == null) {
+        continue;
+      }
+      Map<String, Object> g = (Map<String, Object>) v.get("goal");
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s s | %s s | %sx | %s | %s |%n", num(p.get("feeds")),
+          v.get("concurrency"), v.get("cycles"), v.get("oursMedianSeconds"), v.get("bareMedianSeconds"),
+          v.get("ratio"), g == null ? "" : "<= " + g.get("seconds") + " s and >= " + g.get("ratio") + "x",
+          g == null ? "" : Boolean.TRUE.equals(g.get("met")) ? "met" : "**not met**"));
+    }
+    sb.append('\n');
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void costTable(StringBuilder sb, Map<String, Object> cost) {
+    if (cost == null) {
+      return;
+    }
+    sb.append("#### Cost per feed along the scale curve\n\n");
+    boolean base = cost.get("baseFeeds") != null;
+    sb.append("Wall time per feed, in ms (all 304: the median cycle)")
+        .append(base ? "; in brackets over the 10,000-feed row (goal: within " + cost.get("goalRatio") + "x)"
+            : "; no 10,000-feed row in this run to compare with").append(".\n\n");
+    sb.append("| feeds | cold | all 304 | unchanged body | |\n|---:|---:|---:|---:|---|\n");
+    for (Map<String, Object> row : (List<Map<String, Object>>) cost.get("points")) {
+      Map<String, Object> c = (Map<String, Object>) row.get("msPerFeed");
+      Map<String, Object> vs = (Map<String, Object>) row.get("vs10k");
+      sb.append("| ").append(num(row.get("feeds")));
+      for (String k : List.of("cold", "notModified", "unchanged")) {
+        Object v = c.get(k);
+        sb.append(" | ").append(v == null ? "-" : ms(v));
+        if (vs != null && vs.get(k) != null) {
+          sb.append(" (").append(vs.get(k)).append("x)");
+        }
+      }
+      Object met = row.get("met");
+      sb.append(" | ").append(met == null ? "" : Boolean.TRUE.equals(met) ? "within" : "**over**").append(" |\n");
+    }
+    sb.append('\n');
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void historyTable(StringBuilder sb, List<Map<String, Object>> points) {
+    sb.append("#### Run history over the cycles\n\n");
+    sb.append("`icssync_sync_run` rows after each cycle of a scale point (cold, the all-304 cycles, the unchanged"
+        + " one): flat while pruning keeps up.\n\n| feeds | rows after each cycle | inserted / deleted over the"
+        + " cycles |\n|---:|---|---:|\n");
+    for (Map<String, Object> p : points) {
+      List<String> counts = new java.util.ArrayList<>();
+      long ins = 0;
+      long del = 0;
+      for (Map<String, Object> c : (List<Map<String, Object>>) p.get("cycles")) {
+        counts.add(c.get("syncRunRows") == null ? "-" : num(c.get("syncRunRows")));
+        Map<String, Object> rows = (Map<String, Object>) c.get("dbRows");
+        Map<String, Object> t = rows == null ? null
+            : (Map<String, Object>) ((Map<String, Object>) rows.get("byTable")).get("icssync_sync_run");
+        if (t != null) {
+          ins += ((Number) t.get("inserted")).longValue();
+          del += ((Number) t.get("deleted")).longValue();
+        }
+      }
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %s / %s |%n", num(p.get("feeds")), String.join(", ", counts),
+          num(ins), num(del)));
+    }
+    sb.append('\n');
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void resourceTable(StringBuilder sb, Map<String, Object> r) {
+    if (r == null) {
+      return;
+    }
+    sb.append("#### Resource limits of the seed\n\n");
+    sb.append("| figure | ours | seed limit | |\n|---|---:|---:|---|\n");
+    sb.append(String.format(Locale.ROOT, "| database connections per worker: pool maximum / most in use (%s) | %s / %s"
+            + " | < %s | %s |%n", r.get("poolPeakActiveCycle"), r.get("poolMax"), r.get("poolPeakActive"),
+        r.get("connectionLimit"), Boolean.TRUE.equals(r.get("connectionsMet")) ? "met" : "**not met**"));
+    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, largest one-second window (%s) | %s"
+            + " | < %s | %s |%n", r.get("tenantPeakCycle"), rate(r.get("tenantPeakBytesPerSecond")),
+        rate(r.get("bandwidthLimitBytesPerSecond")), Boolean.TRUE.equals(r.get("bandwidthMet")) ? "met" : "**not met**"));
+    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, largest mean of a cycle | %s | | |%n",
+        rate(r.get("tenantMeanBytesPerSecondMax"))));
+    sb.append('\n').append(r.get("note")).append(".\n\n");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void coldStartTable(StringBuilder sb, Map<String, Object> c) {
+    sb.append("#### Cold start\n\n");
+    if (c == null) {
+      sb.append("Not measured in this run.\n\n");
+      return;
+    }
+    sb.append("| figure | ours | hello-world JVM | ratio |\n|---|---:|---:|---:|\n");
+    sb.append(String.format(Locale.ROOT, "| `check` of a 100-event feed, whole process | %s ms | %s ms | %sx |%n",
+        c.get("checkMs") == null ? "-" : ms(c.get("checkMs")), c.get("helloWorldMs") == null ? "-" : ms(c.get("helloWorldMs")),
+        c.get("ratio") == null ? "-" : c.get("ratio")));
+    if (c.get("versionMs") != null) {
+      sb.append(String.format(Locale.ROOT, "| `--version`, whole process | %s ms | | |%n", ms(c.get("versionMs"))));
+    }
+    sb.append('\n');
+  }
+
+  private static String rate(Object bytesPerSecond) {
+    if (bytesPerSecond == null) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f MB/s", ((Number) bytesPerSecond).doubleValue() / 1e6);
   }
 
   /** A heap figure in MB, or a dash when no collection ran (the probe saw none). */

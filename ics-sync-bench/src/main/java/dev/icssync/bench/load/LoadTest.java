@@ -30,19 +30,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The load test of issue "Benchmarks and load test": a loopback feed server, a fresh PostgreSQL
  * database behind {@code JdbcStore}, the real {@code HttpFeedFetcher}, and {@code IcsSync} over them.
  * Measures the seed's load test (50 concurrent syncs of 100-event feeds), the seed's latency table,
- * the scale curve (cold, all-304 and unchanged-body cycles), an events-per-feed sweep, and one sync
- * of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Prints a table and writes
- * {@code load.json} and {@code load.md} (tables ready to include in BENCHMARKS.md).
+ * the scale curve (cold, all-304 and unchanged-body cycles; each all-304 cycle beside a bare Apache
+ * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds), an events-per-feed
+ * sweep, and one sync of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Every cycle
+ * counts the rows, commits and statements it cost, its heap, and the seed's resource limits (pool
+ * connections in use, feed bytes per second of the tenant); the run history's size after every cycle
+ * shows that pruning keeps it flat. Prints a table and writes {@code load.json} and {@code load.md}
+ * (tables ready to include in BENCHMARKS.md).
  *
  * <pre>
  * mvn -B -q package -pl ics-sync-bench -am -DskipTests
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp ics-sync-bench/target/benchmarks.jar \
  *     dev.icssync.bench.load.LoadTest [--quick | --full] [--scale 100,1000,10000] [--out DIR]
+ * java -Xms2g -Xmx2g ... dev.icssync.bench.load.LoadTest --full --huge     # with 100,000 feeds
  * </pre>
  */
 public final class LoadTest {
@@ -107,7 +113,9 @@ public final class LoadTest {
     Map<String, Object> result = new LinkedHashMap<>();
     long started = System.nanoTime();
     int maxConcurrency = Math.max(o.threads(), o.seedConcurrency());
-    try (Harness h = new Harness(maxConcurrency, Math.min(o.threads() + 4, 24), o.synchronousApplyCommit())) {
+    // the seed allows fewer than 20 database connections per worker: the pool stays under that
+    try (Harness h = new Harness(maxConcurrency, Math.min(o.threads() + 3, Harness.SEED_MAX_CONNECTIONS - 1),
+        o.synchronousApplyCommit())) {
       result.put("machine", machine(h));
       result.put("command", command(argLine));
       result.put("mode", o.mode());
@@ -132,17 +140,20 @@ public final class LoadTest {
       }
       if (o.runs("scale")) {
         log("scale curve: %s feeds x 50 events", o.scale());
-        List<Object> scale = new ArrayList<>();
-        for (int feeds : o.scale()) {
-          scale.add(scalePoint(h, o, "scale", feeds, 50, 4, true));
+        List<Map<String, Object>> scale = new ArrayList<>();
+        try (BareClient bare = new BareClient(h.server, o.threads())) {
+          for (int feeds : o.scale()) {
+            scale.add(scalePoint(h, o, "scale", feeds, 50, 4, bare));
+          }
         }
         result.put("scale", scale);
+        result.put("scaleCost", scaleCost(scale));
       }
       if (o.runs("sweep")) {
         log("events-per-feed sweep: %d feeds x %s events", o.sweepFeeds(), o.sweepEvents());
         List<Object> sweep = new ArrayList<>();
         for (int events : o.sweepEvents()) {
-          sweep.add(scalePoint(h, o, "sweep", o.sweepFeeds(), events, 3, false));
+          sweep.add(scalePoint(h, o, "sweep", o.sweepFeeds(), events, 3, null));
         }
         result.put("eventsSweep", sweep);
       }
@@ -150,6 +161,7 @@ public final class LoadTest {
         log("memory: one sync of a %d-event feed under -Xmx%s", o.memoryEvents(), o.memoryHeap());
         result.put("memory", memory(h, o));
       }
+      result.put("resourceLimits", h.resourceLimits());
     }
     result.put("totalSeconds", Json.round((System.nanoTime() - started) / 1e9, 1));
     Files.createDirectories(o.out());
@@ -392,7 +404,7 @@ public final class LoadTest {
   // --------------------------------------------------------------------------------- scale curve
 
   private static Map<String, Object> scalePoint(Harness h, LoadOptions o, String tenant, int feeds, int events,
-      int channels, boolean withNotModified) {
+      int channels, @Nullable BareClient bare) throws IOException {
     h.database.truncate();
     h.server.mode(FeedServer.Mode.VALIDATORS);
     long t0 = System.nanoTime();
@@ -402,17 +414,36 @@ public final class LoadTest {
     Harness.Cycle cold = h.cycle("cold", list, events, o.threads(), true);
     long stored = h.database.count("SELECT count(*) FROM icssync_event");
     logCycle(feeds, events, cold, stored);
-    cycles.add(cycleJson(cold, feeds, withNotModified ? COLD_10K_TARGET_S : 0));
-    if (withNotModified) {
-      Harness.Cycle nm = h.cycle("all 304", list, events, o.threads(), true);
-      logCycle(feeds, events, nm, -1);
-      cycles.add(cycleJson(nm, feeds, NOT_MODIFIED_10K_TARGET_S));
+    cycles.add(cycleJson(cold, feeds, bare != null ? COLD_10K_TARGET_S : 0));
+    Map<String, Object> costs = new LinkedHashMap<>();
+    costs.put("cold", Json.round(cold.msPerFeed(), 4));
+    Map<String, Object> vsBare = null;
+    if (bare != null) {
+      // ours and the bare client take turns, so that both see the same machine and the same warm JIT
+      int n = o.notModifiedCycles(feeds);
+      double[] ours = new double[n];
+      double[] peer = new double[n];
+      for (int i = 0; i < n; i++) {
+        Harness.Cycle nm = h.cycle(i == 0 ? "all 304" : "all 304 #" + (i + 1), list, events, o.threads(), true);
+        logCycle(feeds, events, nm, -1);
+        cycles.add(cycleJson(nm, feeds, NOT_MODIFIED_10K_TARGET_S));
+        ours[i] = nm.seconds();
+        BareClient.Result b = bare.cycle(list, o.threads());
+        check(b.notModified() == feeds,
+            "bare client: " + b.notModified() + " of " + feeds + " answered 304");
+        log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s", feeds, events, "bare Apache client, all 304", b.seconds(),
+            b.feedsPerSecond());
+        peer[i] = b.seconds();
+      }
+      vsBare = notModifiedVsBare(feeds, o.threads(), ours, peer);
+      costs.put("notModified", Json.round(median(ours) * 1000 / feeds, 4));
     }
     h.server.mode(FeedServer.Mode.NO_VALIDATORS);
     Harness.Cycle same = h.cycle("unchanged body, no validators", list, events, o.threads(), true);
     h.server.mode(FeedServer.Mode.VALIDATORS);
     logCycle(feeds, events, same, -1);
     cycles.add(cycleJson(same, feeds, 0));
+    costs.put("unchanged", Json.round(same.msPerFeed(), 4));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("feeds", feeds);
     m.put("eventsPerFeed", events);
@@ -420,6 +451,88 @@ public final class LoadTest {
     m.put("setupSeconds", Json.round(setup, 2));
     m.put("storedEventsAfterCold", stored);
     m.put("cycles", cycles);
+    if (vsBare != null) {
+      m.put("notModifiedVsBare", vsBare);
+    }
+    m.put("msPerFeed", costs);
+    return m;
+  }
+
+  static final double NOT_MODIFIED_10K_GOAL_S = 2;
+  static final double NOT_MODIFIED_BARE_GOAL = 0.5;
+  static final double SCALE_COST_GOAL = 1.5;
+
+  /**
+   * Our all-304 cycles beside the bare client's: medians, and ours over bare as a speed ratio (bare
+   * seconds over ours: 1 is as fast as the bare client, 0.5 half as fast).
+   */
+  private static Map<String, Object> notModifiedVsBare(int feeds, int concurrency, double[] ours, double[] bare) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cycles", ours.length);
+    m.put("concurrency", concurrency);
+    m.put("oursSeconds", rounded(ours));
+    m.put("bareSeconds", rounded(bare));
+    double o = median(ours);
+    double b = median(bare);
+    m.put("oursMedianSeconds", Json.round(o, 3));
+    m.put("bareMedianSeconds", Json.round(b, 3));
+    m.put("ratio", Json.round(b / o, 3));
+    m.put("peer", "bare Apache HttpClient 5 classic, pooled, same feed server, same threads, If-None-Match and"
+        + " If-Modified-Since");
+    if (feeds == 10_000) {
+      Map<String, Object> g = new LinkedHashMap<>();
+      g.put("seconds", NOT_MODIFIED_10K_GOAL_S);
+      g.put("ratio", NOT_MODIFIED_BARE_GOAL);
+      g.put("source", "issue 21: one 304 cycle of 10,000 feeds <= 2 s and >= 0.5x a bare Apache client");
+      g.put("met", o <= NOT_MODIFIED_10K_GOAL_S && b / o >= NOT_MODIFIED_BARE_GOAL);
+      m.put("goal", g);
+    }
+    return m;
+  }
+
+  private static List<Object> rounded(double[] values) {
+    List<Object> out = new ArrayList<>();
+    for (double v : values) {
+      out.add(Json.round(v, 3));
+    }
+    return out;
+  }
+
+  /**
+   * Cost per feed (wall time per feed of each cycle kind) of every scale point over the 10,000-feed
+   * point's: flat when the ratios stay near 1 (issue 21: within 1.5x at 100,000 feeds).
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> scaleCost(List<Map<String, Object>> scale) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> base = scale.stream().filter(p -> ((Number) p.get("feeds")).intValue() == 10_000)
+        .findFirst().orElse(null);
+    m.put("baseFeeds", base == null ? null : 10_000);
+    m.put("goalRatio", SCALE_COST_GOAL);
+    List<Object> rows = new ArrayList<>();
+    for (Map<String, Object> p : scale) {
+      Map<String, Object> costs = (Map<String, Object>) p.get("msPerFeed");
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("feeds", p.get("feeds"));
+      row.put("msPerFeed", costs);
+      if (base != null) {
+        Map<String, Object> b = (Map<String, Object>) base.get("msPerFeed");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        boolean met = true;
+        for (Map.Entry<String, Object> e : costs.entrySet()) {
+          Object bv = b.get(e.getKey());
+          if (bv != null) {
+            double r = ((Number) e.getValue()).doubleValue() / ((Number) bv).doubleValue();
+            ratios.put(e.getKey(), Json.round(r, 3));
+            met &= r <= SCALE_COST_GOAL;
+          }
+        }
+        row.put("vs10k", ratios);
+        row.put("met", met);
+      }
+      rows.add(row);
+    }
+    m.put("points", rows);
     return m;
   }
 
@@ -437,9 +550,11 @@ public final class LoadTest {
   }
 
   private static void logCycle(int feeds, int events, Harness.Cycle c, long stored) {
-    log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s  written %8d  rows %s  run rows %d  heap %.0f MB"
-        + "  cpu jvm %.1f s pg %.1f s  %s%s", feeds, events, c.name(), c.seconds(), c.feedsPerSecond(),
-        c.eventsWritten(), c.rows() == null ? "-" : c.rows().written(), c.syncRunRows(), c.sampledPeakMb(),
+    log("  %6d x %3d %-30s %8.2f s %9.1f feeds/s  written %8d  rows %s  commits %s  statements %s  run rows %d"
+        + "  heap %.0f MB  pool %d  cpu jvm %.1f s pg %.1f s  %s%s", feeds, events, c.name(), c.seconds(),
+        c.feedsPerSecond(), c.eventsWritten(), c.rows() == null ? "-" : c.rows().written(),
+        c.rows() == null ? "-" : c.rows().commits(), c.rows() == null ? "-" : c.rows().statements(),
+        c.syncRunRows(), c.sampledPeakMb(), c.resources().peakActive(),
         c.jvmCpuSeconds(), c.pgCpuSeconds(),
         c.outcomes(),
         stored >= 0 ? "  stored " + stored : "");

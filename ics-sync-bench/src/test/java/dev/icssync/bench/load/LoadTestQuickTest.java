@@ -22,7 +22,7 @@ class LoadTestQuickTest {
   @Test
   @SuppressWarnings("unchecked")
   void quickRunWritesSaneResults(@TempDir Path out) throws Exception {
-    LoadOptions o = LoadOptions.parse("--quick", "--scale", "60", "--sweep", "10,40", "--sweep-feeds", "30",
+    LoadOptions o = LoadOptions.parse("--quick", "--scale", "60", "--cycles-304", "3", "--sweep", "10,40", "--sweep-feeds", "30",
         "--rounds", "1", "--warmup", "0", "--samples", "15", "--memory-events", "3000", "--out", out.toString());
     LoadTest.Result r = LoadTest.run(o, "--quick");
 
@@ -47,11 +47,32 @@ class LoadTestQuickTest {
 
     List<Map<String, Object>> scale = (List<Map<String, Object>>) tree.get("scale");
     assertThat(scale).hasSize(1);
-    assertCycles(scale.get(0), 60, 50, true);
+    assertCycles(scale.get(0), 60, 50, 3);
+    // the bare client did the same conditional GETs, once beside each of our all-304 cycles
+    Map<String, Object> vsBare = (Map<String, Object>) scale.get(0).get("notModifiedVsBare");
+    assertThat(vsBare.get("cycles")).isEqualTo(3);
+    assertThat((List<Object>) vsBare.get("bareSeconds")).hasSize(3);
+    assertThat((double) vsBare.get("ratio")).isPositive();
+    assertThat(vsBare).doesNotContainKey("goal"); // the goal is the 10,000-feed point's
+    Map<String, Object> cost = (Map<String, Object>) tree.get("scaleCost");
+    assertThat(cost.get("baseFeeds")).isNull();
+    assertThat((List<Object>) cost.get("points")).hasSize(1);
+    assertThat((Map<String, Object>) scale.get(0).get("msPerFeed")).containsOnlyKeys("cold", "notModified",
+        "unchanged");
     List<Map<String, Object>> sweep = (List<Map<String, Object>>) tree.get("eventsSweep");
     assertThat(sweep).hasSize(2);
-    assertCycles(sweep.get(0), 30, 10, false);
-    assertCycles(sweep.get(1), 30, 40, false);
+    assertCycles(sweep.get(0), 30, 10, 0);
+    assertCycles(sweep.get(1), 30, 40, 0);
+
+    // the seed's resource limits: connections of this worker, bytes per second of a tenant
+    Map<String, Object> limits = (Map<String, Object>) tree.get("resourceLimits");
+    assertThat((int) limits.get("poolMax")).isLessThan(20);
+    assertThat((int) limits.get("poolPeakActive")).isBetween(1, (int) limits.get("poolMax"));
+    assertThat(limits.get("connectionsMet")).isEqualTo(true);
+    assertThat((double) limits.get("tenantPeakBytesPerSecond")).isPositive();
+    assertThat(Files.readString(r.markdown(), StandardCharsets.UTF_8)).contains("#### Resource limits of the seed",
+        "#### All-304 cycle beside a bare Apache HttpClient 5", "#### Run history over the cycles",
+        "#### Cost per feed along the scale curve", "#### Cold start");
 
     Map<String, Object> memory = (Map<String, Object>) tree.get("memory");
     assertThat(memory.get("success")).isEqualTo(true);
@@ -60,11 +81,11 @@ class LoadTestQuickTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void assertCycles(Map<String, Object> point, int feeds, int events, boolean with304) {
+  private static void assertCycles(Map<String, Object> point, int feeds, int events, int notModifiedCycles) {
     assertThat(point.get("feeds")).isEqualTo(feeds);
     assertThat(point.get("storedEventsAfterCold")).isEqualTo((long) feeds * events);
     List<Map<String, Object>> cycles = (List<Map<String, Object>>) point.get("cycles");
-    assertThat(cycles).hasSize(with304 ? 3 : 2);
+    assertThat(cycles).hasSize(notModifiedCycles + 2);
 
     Map<String, Object> cold = cycles.get(0);
     assertThat(cold.get("cycle")).isEqualTo("cold");
@@ -77,13 +98,16 @@ class LoadTestQuickTest {
     assertThat(((Map<String, Object>) coldRows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
 
     for (Map<String, Object> c : cycles.subList(1, cycles.size())) {
-      boolean notModified = c.get("cycle").equals("all 304");
+      boolean notModified = ((String) c.get("cycle")).startsWith("all 304");
       assertThat(c.get("outcomes")).isEqualTo(Map.of(notModified ? "NOT_MODIFIED" : "UNCHANGED", feeds));
       assertThat(c.get("eventsWritten")).isEqualTo(0L);
       assertThat(c.get(notModified ? "http304" : "http200")).isEqualTo((long) feeds);
       Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) c.get("dbRows")).get("byTable");
       assertThat(rows).doesNotContainKey("icssync_event");
       assertThat(((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
+      Map<String, Object> db = (Map<String, Object>) c.get("dbRows");
+      assertThat((long) db.get("commits")).isPositive();
+      assertThat((long) db.get("statements")).isPositive(); // batched across feeds, maybe fewer than feeds
     }
     // the run history stays flat: pruned by the engine every Harness.PRUNE_EVERY syncs
     assertThat(cycles).allSatisfy(c -> assertThat((long) c.get("syncRunRows"))

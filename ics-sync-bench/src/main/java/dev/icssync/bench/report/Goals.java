@@ -1,0 +1,266 @@
+package dev.icssync.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The goals of issue 21 ("Performance at fleet scale"), each read from this run's {@code jmh.json} and
+ * {@code load.json}: what was measured, the goal, and whether it was met. A goal whose figure is not in
+ * the results (a suite not run, a load-test part left out, an older results file) says "not measured"
+ * and why; it never fails the report.
+ */
+final class Goals {
+  private Goals() {}
+
+  /** Whether a goal was met. */
+  enum Status { MET, NOT_MET, NOT_MEASURED }
+
+  /** One row of the table. */
+  record Goal(String figure, String measured, String goal, Status status) {
+    static Goal notMeasured(String figure, String goal, String why) {
+      return new Goal(figure, "not measured (" + why + ")", goal, Status.NOT_MEASURED);
+    }
+
+    static Goal of(String figure, String measured, String goal, boolean met) {
+      return new Goal(figure, measured, goal, met ? Status.MET : Status.NOT_MET);
+    }
+  }
+
+  static final String NO_LOAD = "no load.json";
+
+  /** Every goal of issue 21, in the order of its table. */
+  static List<Goal> evaluate(List<JmhResult> jmh, Optional<JsonNode> load) {
+    List<Goal> goals = new ArrayList<>();
+    goals.addAll(notModifiedCycle(load));
+    goals.add(writesPer304(load));
+    goals.add(hugeScale(load));
+    goals.add(exportEndpoint(jmh, 200));
+    goals.add(exportEndpoint(jmh, 304));
+    goals.add(initialLoad(jmh));
+    goals.addAll(conflicts(jmh));
+    goals.add(bigFeedHeap(load));
+    goals.add(coldStart(load));
+    return goals;
+  }
+
+  /** The Markdown section. */
+  static String markdown(List<Goal> goals) {
+    StringBuilder md = new StringBuilder("## Goals (issue 21)\n\n");
+    long met = goals.stream().filter(g -> g.status() == Status.MET).count();
+    long measured = goals.stream().filter(g -> g.status() != Status.NOT_MEASURED).count();
+    md.append(met).append(" of ").append(goals.size()).append(" goals met");
+    if (measured < goals.size()) {
+      md.append(" (").append(goals.size() - measured).append(" not measured in this run)");
+    }
+    md.append(". Each figure comes from this run: the JMH suites below and the load test at the end.\n\n");
+    md.append("| figure | this run | goal | |\n|---|---:|---:|---|\n");
+    for (Goal g : goals) {
+      md.append("| ").append(g.figure()).append(" | ").append(g.measured()).append(" | ").append(g.goal())
+          .append(" | ").append(switch (g.status()) {
+            case MET -> "met";
+            case NOT_MET -> "**not met**";
+            case NOT_MEASURED -> "not measured";
+          }).append(" |\n");
+    }
+    return md.append('\n').toString();
+  }
+
+  // ----------------------------------------------------------------------------------- load test
+
+  private static List<Goal> notModifiedCycle(Optional<JsonNode> load) {
+    String cycle = "10,000 feeds, every poll a 304: one cycle";
+    String ratio = "the same cycle beside a bare Apache HttpClient 5 doing the same conditional GETs, same run";
+    JsonNode point = load.map(l -> scalePoint(l, 10_000)).orElse(null);
+    JsonNode v = point == null ? null : point.get("notModifiedVsBare");
+    if (v == null) {
+      String why = load.isEmpty() ? NO_LOAD : "no 10,000-feed point with 304 cycles in load.json";
+      return List.of(Goal.notMeasured(cycle, "<= 2 s", why), Goal.notMeasured(ratio, ">= 0.5x", why));
+    }
+    double ours = v.path("oursMedianSeconds").asDouble();
+    double bare = v.path("bareMedianSeconds").asDouble();
+    String cycles = v.path("cycles").asInt() + " cycles";
+    return List.of(
+        Goal.of(cycle, String.format(Locale.ROOT, "%s s (median of %s)", Format.number(ours), cycles), "<= 2 s",
+            ours <= 2),
+        Goal.of(ratio, String.format(Locale.ROOT, "%s (ours %s s, bare %s s)", Format.ratio(bare / ours),
+            Format.number(ours), Format.number(bare)), ">= 0.5x", bare / ours >= 0.5));
+  }
+
+  private static Goal writesPer304(Optional<JsonNode> load) {
+    String figure = "DB writes per 304 sync";
+    String goal = "<= 1 row per feed per cycle, batched across feeds (< 1 commit per feed)";
+    if (load.isEmpty()) {
+      return Goal.notMeasured(figure, goal, NO_LOAD);
+    }
+    // the 10,000-feed point, as the rows above; else the largest point with 304 cycles
+    JsonNode best = scalePoint(load.get(), 10_000);
+    if (best == null || !best.has("notModifiedVsBare")) {
+      best = null;
+      for (JsonNode p : load.get().path("scale")) {
+        if (p.has("notModifiedVsBare") && (best == null || p.path("feeds").asInt() > best.path("feeds").asInt())) {
+          best = p;
+        }
+      }
+    }
+    if (best == null) {
+      return Goal.notMeasured(figure, goal, "no 304 cycles in load.json");
+    }
+    long rows = 0;
+    long commits = 0;
+    long statements = 0;
+    long syncs = 0;
+    for (JsonNode c : best.path("cycles")) {
+      if (!c.path("cycle").asText().startsWith("all 304") || !c.has("dbRows")) {
+        continue;
+      }
+      JsonNode r = c.get("dbRows");
+      if (!r.has("commits")) {
+        return Goal.notMeasured(figure, goal, "load.json counts no commits");
+      }
+      rows += r.path("inserted").asLong() + r.path("updated").asLong() + r.path("deleted").asLong();
+      commits += r.path("commits").asLong();
+      statements += r.path("statements").asLong();
+      syncs += c.path("feeds").asLong();
+    }
+    if (syncs == 0) {
+      return Goal.notMeasured(figure, goal, "no 304 cycle counted its rows");
+    }
+    double rowsPer = (double) rows / syncs;
+    double commitsPer = (double) commits / syncs;
+    return Goal.of(figure, String.format(Locale.ROOT, "%s rows, %s commits, %s statements per sync (%s feeds)",
+        Format.number(rowsPer), Format.number(commitsPer), Format.number((double) statements / syncs),
+        String.format(Locale.ROOT, "%,d", best.path("feeds").asInt())), goal, rowsPer <= 1 && commitsPer < 1);
+  }
+
+  private static Goal hugeScale(Optional<JsonNode> load) {
+    String figure = "100,000 feeds (cold, all 304, unchanged body): cost per feed over the 10,000-feed row";
+    String goal = "<= 1.5x";
+    if (load.isEmpty()) {
+      return Goal.notMeasured(figure, goal, NO_LOAD);
+    }
+    JsonNode row = null;
+    for (JsonNode p : load.get().path("scaleCost").path("points")) {
+      if (p.path("feeds").asInt() == 100_000) {
+        row = p;
+      }
+    }
+    if (row == null || !row.has("vs10k")) {
+      return Goal.notMeasured(figure, goal, row == null ? "no 100,000-feed point: run the load test with --huge"
+          : "no 10,000-feed point to compare with");
+    }
+    List<String> parts = new ArrayList<>();
+    double worst = 0;
+    for (String k : List.of("cold", "notModified", "unchanged")) {
+      JsonNode r = row.path("vs10k").get(k);
+      if (r != null) {
+        worst = Math.max(worst, r.asDouble());
+        parts.add((k.equals("notModified") ? "304" : k) + " " + Format.ratio(r.asDouble()));
+      }
+    }
+    if (parts.isEmpty()) {
+      return Goal.notMeasured(figure, goal, "no cycle of both points");
+    }
+    return Goal.of(figure, String.join(", ", parts), goal, worst <= 1.5);
+  }
+
+  private static Goal bigFeedHeap(Optional<JsonNode> load) {
+    String figure = "first sync of a 100,000-event feed in -Xmx128m: peak heap (sampled)";
+    String goal = "<= 96 MB";
+    JsonNode m = load.map(l -> l.get("memory")).orElse(null);
+    if (m == null) {
+      return Goal.notMeasured(figure, goal, load.isEmpty() ? NO_LOAD : "the memory part did not run");
+    }
+    if (m.path("events").asInt() != 100_000 || !m.path("xmx").asText().equalsIgnoreCase("128m")) {
+      return Goal.notMeasured(figure, goal, String.format(Locale.ROOT, "this run synced %,d events in -Xmx%s",
+          m.path("events").asInt(), m.path("xmx").asText()));
+    }
+    if (!m.path("success").asBoolean()) {
+      return Goal.of(figure, "failed (" + m.path("outcome").asText() + ", exit " + m.path("exitCode").asInt() + ")",
+          goal, false);
+    }
+    double peak = m.path("peakHeapMb").asDouble();
+    return Goal.of(figure, Format.number(peak) + " MB", goal, peak <= 96);
+  }
+
+  private static Goal coldStart(Optional<JsonNode> load) {
+    String figure = "`check` of a 100-event feed, whole process, over a hello-world JVM in the same run";
+    String goal = "<= 1.5x";
+    JsonNode c = load.map(l -> l.get("coldStart")).orElse(null);
+    if (c == null || !c.path("ratio").isNumber()) {
+      return Goal.notMeasured(figure, goal, load.isEmpty() ? NO_LOAD : "no coldStart in load.json");
+    }
+    double ratio = c.path("ratio").asDouble();
+    String measured = String.format(Locale.ROOT, "%s (%s ms vs %s ms", Format.ratio(ratio),
+        Format.number(c.path("checkMs").asDouble(Double.NaN)), Format.number(c.path("helloWorldMs").asDouble(Double.NaN)));
+    if (c.path("versionMs").isNumber()) {
+      measured += "; `--version` " + Format.number(c.path("versionMs").asDouble()) + " ms";
+    }
+    return Goal.of(figure, measured + ")", goal, ratio <= 1.5);
+  }
+
+  private static @Nullable JsonNode scalePoint(JsonNode load, int feeds) {
+    for (JsonNode p : load.path("scale")) {
+      if (p.path("feeds").asInt() == feeds) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------- JMH
+
+  private static Goal exportEndpoint(List<JmhResult> jmh, int path) {
+    String figure = "export endpoint, cached, " + path + ": ours over a bare HttpServer serving the same bytes";
+    String goal = ">= 0.8x";
+    Predicate<JmhResult> onPath = r -> r.className().equals("ExportEndpointBenchmark")
+        && String.valueOf(path).equals(r.params().get("path"));
+    JmhResult ours = first(jmh, onPath.and(r -> r.method().equals("ours")));
+    if (ours == null) {
+      return Goal.notMeasured(figure, goal, "no ExportEndpointBenchmark.ours path=" + path + " in jmh.json");
+    }
+    JmhResult bare = first(jmh, onPath.and(r -> r.method().equals("staticBytes") && r.threads() == ours.threads()
+        && r.params().equals(ours.params())));
+    if (bare == null) {
+      return Goal.notMeasured(figure, goal, "no ExportEndpointBenchmark.staticBytes beside it");
+    }
+    double ratio = ours.opsPerSecond() / bare.opsPerSecond();
+    return Goal.of(figure, String.format(Locale.ROOT, "%s (%s vs %s requests/s)", Format.ratio(ratio),
+        Format.number(ours.opsPerSecond()), Format.number(bare.opsPerSecond())), goal, ratio >= 0.8);
+  }
+
+  private static Goal initialLoad(List<JmhResult> jmh) {
+    String figure = "PostgreSQL initial load, 100 feeds x 1,000 events";
+    String goal = ">= 100,000 rows/s";
+    JmhResult r = first(jmh, x -> x.className().equals("JdbcStoreLoadBenchmark") && x.method().equals("initialLoad")
+        && "postgres-auto".equals(x.params().get("target")) && x.param("feeds") == 100);
+    if (r == null) {
+      return Goal.notMeasured(figure, goal, "no JdbcStoreLoadBenchmark target=postgres-auto feeds=100 in jmh.json");
+    }
+    return Goal.of(figure, Format.number(r.opsPerSecond()) + " rows/s", goal, r.opsPerSecond() >= 100_000);
+  }
+
+  private static List<Goal> conflicts(List<JmhResult> jmh) {
+    String time = "conflict detection, 1,000,000 events: time per run";
+    String alloc = "conflict detection, 1,000,000 events: allocated per event";
+    JmhResult r = first(jmh, x -> x.className().equals("ConflictBenchmark") && x.method().equals("detect")
+        && x.param("events") == 1_000_000);
+    if (r == null) {
+      String why = "no ConflictBenchmark.detect events=1000000 in jmh.json";
+      return List.of(Goal.notMeasured(time, "<= 500 ms", why), Goal.notMeasured(alloc, "<= 200 B/event", why));
+    }
+    double ms = r.threads() * 1000.0 / r.opsPerSecond();
+    double perEvent = r.allocBytesPerOp() / 1_000_000;
+    Goal a = Double.isNaN(perEvent) ? Goal.notMeasured(alloc, "<= 200 B/event", "JMH ran without -prof gc")
+        : Goal.of(alloc, Format.number(perEvent) + " B/event", "<= 200 B/event", perEvent <= 200);
+    return List.of(Goal.of(time, Format.number(ms) + " ms", "<= 500 ms", ms <= 500), a);
+  }
+
+  private static @Nullable JmhResult first(List<JmhResult> jmh, Predicate<JmhResult> p) {
+    return jmh.stream().filter(p).findFirst().orElse(null);
+  }
+}
