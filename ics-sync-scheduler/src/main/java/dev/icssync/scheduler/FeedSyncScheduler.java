@@ -12,6 +12,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.icssync.Backoff;
 import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
@@ -489,11 +490,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
       if (!(jitter >= 0 && jitter <= 0.5)) {
         throw new ConfigurationException("jitter must be in [0, 0.5], was " + jitter);
       }
-      Checks.positive(backoffBase, "backoffBase");
-      Checks.positive(backoffCap, "backoffCap");
-      if (backoffCap.compareTo(backoffBase) < 0) {
-        throw new ConfigurationException("backoffCap must not be shorter than backoffBase, was " + backoffCap);
-      }
+      Backoff.exponential(backoffBase, backoffCap); // the checks of the library's one backoff
       Checks.positive(maxRetryAfter, "maxRetryAfter");
       Checks.nonNegative(hostMinInterval, "hostMinInterval");
       hostIntervals.forEach((host, d) -> {
