@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +41,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>Revoking tells the {@link PurgeHook} the property's surrogate key, so a CDN drops what it
  *       cached under the dead URL. A rotation grace period is not purged: the old URL keeps working
  *       until its grace ends, and a CDN may serve it for up to its {@code s-maxage} after that.
+ *   <li>Revocation is immediate: the next {@link #resolve} of a revoked token is empty, whichever
+ *       {@code ExportTokens} or process revoked it. Resolutions are kept in memory (at most
+ *       {@value #MAX_REMEMBERED} tokens, by hash) only while the store's
+ *       {@link FeedStore#tokenRevision()} stays the same, that is only for a store that sees every
+ *       write (the in-memory one); a database store, which another process may write, is read on
+ *       every resolution. Expiry is checked on every resolution.
  * </ul>
  */
 public final class ExportTokens {
@@ -49,23 +57,36 @@ public final class ExportTokens {
   public static final int TOKEN_LENGTH = 32;
   private static final int TOKEN_BYTES = 24;
   private static final HexFormat HEX = HexFormat.of();
+  /** Resolved tokens kept in memory at most (see the class comment). */
+  static final int MAX_REMEMBERED = 10_000;
 
   private final FeedStore store;
   private final Clock clock;
   private final PurgeHook purgeHook;
   private final SecureRandom random;
+  private final int maxRemembered;
+  /** By token hash: what it opened at a store revision. */
+  private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-  private ExportTokens(FeedStore store, Clock clock, PurgeHook purgeHook, SecureRandom random) {
+  private record Remembered(Optional<ExportToken> token, long revision) {}
+
+  private ExportTokens(FeedStore store, Clock clock, PurgeHook purgeHook, SecureRandom random, int maxRemembered) {
     this.store = store;
     this.clock = clock;
     this.purgeHook = purgeHook;
     this.random = random;
+    this.maxRemembered = maxRemembered;
   }
 
   /** Tokens kept in {@code store}, timed by {@code clock}; revocations purge through {@code purgeHook}. */
   public static ExportTokens create(FeedStore store, Clock clock, PurgeHook purgeHook) {
     return new ExportTokens(Objects.requireNonNull(store, "store"), Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(purgeHook, "purgeHook"), new SecureRandom());
+        Objects.requireNonNull(purgeHook, "purgeHook"), new SecureRandom(), MAX_REMEMBERED);
+  }
+
+  /** {@link #create} remembering at most {@code maxRemembered} resolutions (tests). */
+  static ExportTokens create(FeedStore store, Clock clock, PurgeHook purgeHook, int maxRemembered) {
+    return new ExportTokens(store, clock, purgeHook, new SecureRandom(), maxRemembered);
   }
 
   /**
@@ -202,6 +223,18 @@ public final class ExportTokens {
     }
     byte[] digest = digest(token);
     String hash = HEX.formatHex(digest);
+    // read before the store: a write after this read changes the revision, so what is read below
+    // is never remembered as newer than it is
+    OptionalLong revision = store.tokenRevision();
+    if (revision.isPresent()) {
+      Remembered hit = remembered.get(hash);
+      if (hit != null) {
+        if (hit.revision() == revision.getAsLong()) {
+          return hit.token().get().isValidAt(clock.instant()) ? hit.token() : Optional.empty();
+        }
+        remembered.remove(hash, hit);
+      }
+    }
     Optional<ExportToken> found = store.tokenByHash(hash);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -215,7 +248,27 @@ public final class ExportTokens {
     if (!propertyExists(t.tenant(), t.property())) {
       return Optional.empty();
     }
-    return Optional.of(t);
+    if (revision.isPresent()) {
+      remember(hash, new Remembered(found, revision.getAsLong()));
+    }
+    return found;
+  }
+
+  private void remember(String hash, Remembered r) {
+    // bounded: beyond the cap an arbitrary entry goes (it is read from the store again when asked)
+    while (remembered.size() >= maxRemembered) {
+      java.util.Iterator<String> it = remembered.keySet().iterator();
+      if (!it.hasNext()) {
+        break;
+      }
+      remembered.remove(it.next());
+    }
+    remembered.put(hash, r);
+  }
+
+  /** Resolutions held in memory now (tests). */
+  int rememberedCount() {
+    return remembered.size();
   }
 
   /** The tokens stored for a property (hashes only), newest first. */

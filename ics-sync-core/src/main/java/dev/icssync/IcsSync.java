@@ -80,9 +80,13 @@ public final class IcsSync implements AutoCloseable {
   // syncs since this instance last pruned the change log, and whether a prune is under way
   private final AtomicLong syncsSincePrune = new AtomicLong();
   private final AtomicBoolean pruning = new AtomicBoolean();
+  /** One exporter: it remembers the cache keys of the views it was asked for (bounded). */
+  private final dev.icssync.internal.export.Exporter exporter;
 
   private IcsSync(Settings settings) {
     this.settings = settings;
+    this.exporter = new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),
+        settings.exportCache(), settings.config()::blocksDates);
     this.engine = new SyncEngine(settings);
     this.parallel = new ParallelSync(settings.config().parallelism(), settings.config().perHostParallelism(),
         settings.clock());
@@ -353,8 +357,7 @@ public final class IcsSync implements AutoCloseable {
    * detection follows too) are exported.
    */
   public ExportedCalendar export(ExportView view) {
-    return new dev.icssync.internal.export.Exporter(settings.store(), settings.clock(),
-        settings.exportCache(), settings.config()::blocksDates).export(view);
+    return exporter.export(view);
   }
 
   /** Create, rotate, revoke and resolve the secret tokens of export URLs. */

@@ -7,6 +7,7 @@ import dev.icssync.PropertySettings;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Storage of feeds, their sync state, property settings and export tokens. Every method is scoped by
@@ -54,4 +55,19 @@ public interface FeedStore {
 
   /** The tokens of a property, newest first. */
   List<ExportToken> tokens(String tenant, String property);
+
+  /**
+   * A number that changes with every write that can change what an export token opens (a token,
+   * a feed or a property settings saved), or empty when the store cannot tell: when another process
+   * or another store object may write the same data, as a database does. The default is empty.
+   *
+   * <p>{@link dev.icssync.ExportTokens} keeps a resolved token in memory only while this number
+   * stays the same, and reads the store on every resolution when it is empty, so a revocation is
+   * refused on the very next request either way. Return a value only when every such write goes
+   * through this object (an in-memory store). A wrapper store forwards it from the store it wraps,
+   * or leaves the default.
+   */
+  default OptionalLong tokenRevision() {
+    return OptionalLong.empty();
+  }
 }

@@ -46,6 +46,8 @@ final class InMemoryStore implements Store {
   private final Map<String, ExportToken> tokens = new HashMap<>();
   private final Map<String, Map<String, Conflict>> conflicts = new HashMap<>();
   private final Map<FeedKey, Deque<SyncRun>> runs = new HashMap<>();
+  /** Bumped after every write that can change what a token opens (see {@link #tokenRevision()}). */
+  private final java.util.concurrent.atomic.AtomicLong tokenRevision = new java.util.concurrent.atomic.AtomicLong();
 
   private record FeedKey(String tenant, String feedId) implements Comparable<FeedKey> {
     @Override
@@ -66,7 +68,7 @@ final class InMemoryStore implements Store {
       if (before != null && !before.active() && feed.active() && state != null) {
         states.put(key, state.withoutValidators()); // re-activated: the next fetch is a full one
       }
-      return null;
+      return tokenRevision.incrementAndGet(); // a feed may name a property a token opens
     });
   }
 
@@ -105,7 +107,10 @@ final class InMemoryStore implements Store {
 
   @Override
   public void saveProperty(PropertySettings settings) {
-    write(() -> properties.put(new TenantProperty(settings.tenant(), settings.property()), settings));
+    write(() -> {
+      properties.put(new TenantProperty(settings.tenant(), settings.property()), settings);
+      return tokenRevision.incrementAndGet();
+    });
   }
 
   @Override
@@ -115,7 +120,10 @@ final class InMemoryStore implements Store {
 
   @Override
   public void saveToken(ExportToken token) {
-    write(() -> tokens.put(token.hash(), token));
+    write(() -> {
+      tokens.put(token.hash(), token);
+      return tokenRevision.incrementAndGet();
+    });
   }
 
   @Override
@@ -298,6 +306,12 @@ final class InMemoryStore implements Store {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Exact: every write of this store goes through this object. */
+  @Override
+  public java.util.OptionalLong tokenRevision() {
+    return java.util.OptionalLong.of(tokenRevision.get());
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,9 +22,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,15 +87,22 @@ public final class ExportEndpoint {
   private static final Pattern ENTITY_TAG = Pattern.compile("(?:W/)?\"([^\"]*)\"|\\*");
   private static final String GZIP_SUFFIX = "-gzip";
 
-  private static final Response NOT_FOUND = plain(404, "Not Found\n", Map.of());
-  private static final Response NOT_ALLOWED = plain(405, "Method Not Allowed\n", Map.of("Allow", "GET, HEAD"));
-  private static final Response UNAVAILABLE = plain(503, "Service Unavailable\n", Map.of("Retry-After", "30"));
+  private static final Answer NOT_FOUND = Answer.of(plain(404, "Not Found\n", Map.of()));
+  private static final Answer NOT_ALLOWED =
+      Answer.of(plain(405, "Method Not Allowed\n", Map.of("Allow", "GET, HEAD")));
+  private static final Answer UNAVAILABLE =
+      Answer.of(plain(503, "Service Unavailable\n", Map.of("Retry-After", "30")));
+  private static final byte[] EMPTY = new byte[0];
+  /** Rendered calendars whose answers are kept ready (each a few headers; bodies are shared, not copied). */
+  static final int MAX_PREPARED = 4096;
 
   private final IcsSync sync;
   private final ExportTokens tokens;
   private final String cacheControl;
   private final Function<ExportToken, ExportView> views;
   private final GzipMemo gzip;
+  private final ConcurrentHashMap<PreparedKey, Prepared> prepared = new ConcurrentHashMap<>();
+  private final int maxPrepared;
 
   private ExportEndpoint(Builder b) {
     this.sync = b.sync;
@@ -99,6 +110,12 @@ public final class ExportEndpoint {
     this.cacheControl = b.cacheControl;
     this.views = b.views;
     this.gzip = new GzipMemo(b.gzipMemoBytes);
+    this.maxPrepared = b.maxPrepared;
+  }
+
+  /** Rendered calendars whose answers are kept now (tests). */
+  int preparedCount() {
+    return prepared.size();
   }
 
   /** An endpoint serving the exports of {@code sync}. */
@@ -181,12 +198,27 @@ public final class ExportEndpoint {
   /** Answers one request. Never throws for a bad request or a store failure. */
   public Response handle(Request request) {
     Objects.requireNonNull(request, "request");
-    String method = request.method().toUpperCase(Locale.ROOT);
-    boolean head = method.equals("HEAD");
-    if (!head && !method.equals("GET")) {
+    return answer(request.method(), request.path(), request::headers).response;
+  }
+
+  /** The request headers the endpoint reads, by name (matched ignoring case), each value as sent. */
+  @FunctionalInterface
+  interface RequestHeaders {
+    List<String> values(String name);
+  }
+
+  /**
+   * The one way in, for {@link #handle} and {@link ExportHttpServer}: the answer with its head and
+   * body ready to write. A cached export's answers are built once per rendered calendar (headers,
+   * ETags, the body wrapped read-only), so a request costs a token resolution, a cache look-up and
+   * the validator check.
+   */
+  Answer answer(String method, String path, RequestHeaders headers) {
+    boolean head = method.equalsIgnoreCase("HEAD");
+    if (!head && !method.equalsIgnoreCase("GET")) {
       return NOT_ALLOWED;
     }
-    String token = tokenOf(request.path());
+    String token = tokenOf(path);
     if (token == null) {
       return NOT_FOUND;
     }
@@ -207,29 +239,141 @@ public final class ExportEndpoint {
       log.warn("export failed: {}", e.toString(), e);
       return UNAVAILABLE;
     }
-
-    boolean gz = acceptsGzip(request.headers("Accept-Encoding"));
-    String opaque = calendar.etag().substring(1, calendar.etag().length() - 1);
-    String etag = gz ? '"' + opaque + GZIP_SUFFIX + '"' : calendar.etag();
-    Map<String, List<String>> h = new LinkedHashMap<>();
-    h.put("ETag", List.of(etag));
-    h.put("Last-Modified", List.of(HTTP_DATE.format(calendar.lastModified())));
-    h.put("Cache-Control", List.of(cacheControl));
-    h.put("Surrogate-Key", List.of(view.surrogateKey()));
-    h.put("Vary", List.of("Accept-Encoding"));
-    h.put("X-Content-Type-Options", List.of("nosniff"));
-    h.put("Referrer-Policy", List.of("no-referrer"));
-
-    if (notModified(request, opaque, calendar.lastModified())) {
-      return new Response(304, h, new byte[0]);
+    Prepared prepared = prepared(view, calendar);
+    boolean gz = acceptsGzip(headers.values("Accept-Encoding"));
+    if (notModified(headers, prepared)) {
+      return gz ? prepared.notModifiedGzip : prepared.notModified;
     }
-    byte[] body = gz ? gzip.gzip(calendar.etag(), calendar.body()) : calendar.body();
-    h.put("Content-Type", List.of(CONTENT_TYPE));
     if (gz) {
-      h.put("Content-Encoding", List.of("gzip"));
+      Answer[] zipped = prepared.gzip(gzip);
+      return head ? zipped[1] : zipped[0];
     }
-    h.put("Content-Length", List.of(Integer.toString(body.length)));
-    return new Response(200, h, head ? new byte[0] : body);
+    return head ? prepared.okHead : prepared.ok;
+  }
+
+  /** The answers of one rendered calendar of one property, built at its first request. */
+  private Prepared prepared(ExportView view, ExportedCalendar calendar) {
+    PreparedKey key = new PreparedKey(calendar.etag(), calendar.lastModified(), view.tenant(), view.property());
+    Prepared p = prepared.get(key);
+    if (p != null && p.calendar == calendar) {
+      return p;
+    }
+    if (p != null && p.sameBytes(calendar)) {
+      return p; // an equal calendar (a copy from a shared cache): same answers
+    }
+    Prepared built = new Prepared(calendar, view.surrogateKey(), cacheControl);
+    // bounded: beyond the cap an arbitrary entry goes (it is built again when asked)
+    while (prepared.size() >= maxPrepared) {
+      java.util.Iterator<PreparedKey> it = prepared.keySet().iterator();
+      if (!it.hasNext()) {
+        break;
+      }
+      prepared.remove(it.next());
+    }
+    prepared.put(key, built);
+    return built;
+  }
+
+  private record PreparedKey(String etag, Instant lastModified, String tenant, String property) {}
+
+  /** What to send for one request: the public {@link Response} and the same as HttpCore writes it. */
+  static final class Answer {
+    final Response response;
+    /** Every header to send, Content-Length included (for HEAD, the GET body's). */
+    final Header[] head;
+    /** The body, read-only; null when none is sent (HEAD, 304). Read it through a duplicate. */
+    final @Nullable ByteBuffer body;
+
+    private Answer(Response response, @Nullable ByteBuffer body) {
+      this.response = response;
+      List<Header> h = new ArrayList<>();
+      response.headers().forEach((name, values) -> values.forEach(v -> h.add(new BasicHeader(name, v))));
+      this.head = h.toArray(new Header[0]);
+      this.body = body;
+    }
+
+    static Answer of(Response response) {
+      byte[] b = response.body();
+      return new Answer(response, b.length == 0 ? null : ByteBuffer.wrap(b).asReadOnlyBuffer());
+    }
+  }
+
+  private static final class Prepared {
+    final ExportedCalendar calendar;
+    final byte[] body;
+    final String opaque;
+    final Map<String, List<String>> common;
+    final Answer ok;
+    final Answer okHead;
+    final Answer notModified;
+    final Answer notModifiedGzip;
+    private volatile Answer @Nullable [] gzip;
+
+    Prepared(ExportedCalendar calendar, String surrogateKey, String cacheControl) {
+      this.calendar = calendar;
+      this.body = bodyOf(calendar);
+      this.opaque = calendar.etag().substring(1, calendar.etag().length() - 1);
+      this.common = headers(calendar.etag(), calendar.lastModified(), surrogateKey, cacheControl);
+      Map<String, List<String>> gzHead = withEtag(common, '"' + opaque + GZIP_SUFFIX + '"');
+      this.notModified = Answer.of(new Response(304, common, EMPTY));
+      this.notModifiedGzip = Answer.of(new Response(304, gzHead, EMPTY));
+      Map<String, List<String>> h = body(common, null, body.length);
+      this.ok = new Answer(new Response(200, h, body), ByteBuffer.wrap(body).asReadOnlyBuffer());
+      this.okHead = Answer.of(new Response(200, h, EMPTY));
+    }
+
+    boolean sameBytes(ExportedCalendar other) {
+      return calendar.etag().equals(other.etag()) && calendar.lastModified().equals(other.lastModified())
+          && java.util.Arrays.equals(body, bodyOf(other));
+    }
+
+    /** The gzip answers, GET then HEAD, compressed at the first request that accepts gzip. */
+    Answer[] gzip(GzipMemo memo) {
+      Answer[] g = gzip;
+      if (g == null) {
+        byte[] zipped = memo.gzip(calendar.etag(), body);
+        Map<String, List<String>> h = body(withEtag(common, '"' + opaque + GZIP_SUFFIX + '"'), "gzip", zipped.length);
+        g = new Answer[] {new Answer(new Response(200, h, zipped), ByteBuffer.wrap(zipped).asReadOnlyBuffer()),
+            Answer.of(new Response(200, h, EMPTY))};
+        gzip = g;
+      }
+      return g;
+    }
+
+    private static Map<String, List<String>> headers(String etag, Instant lastModified, String surrogateKey,
+        String cacheControl) {
+      Map<String, List<String>> h = new LinkedHashMap<>();
+      h.put("ETag", List.of(etag));
+      h.put("Last-Modified", List.of(HTTP_DATE.format(lastModified)));
+      h.put("Cache-Control", List.of(cacheControl));
+      h.put("Surrogate-Key", List.of(surrogateKey));
+      h.put("Vary", List.of("Accept-Encoding"));
+      h.put("X-Content-Type-Options", List.of("nosniff"));
+      h.put("Referrer-Policy", List.of("no-referrer"));
+      return h;
+    }
+
+    private static Map<String, List<String>> withEtag(Map<String, List<String>> common, String etag) {
+      Map<String, List<String>> h = new LinkedHashMap<>(common);
+      h.put("ETag", List.of(etag));
+      return h;
+    }
+
+    private static Map<String, List<String>> body(Map<String, List<String>> common, @Nullable String encoding,
+        int length) {
+      Map<String, List<String>> h = new LinkedHashMap<>(common);
+      h.put("Content-Type", List.of(CONTENT_TYPE));
+      if (encoding != null) {
+        h.put("Content-Encoding", List.of(encoding));
+      }
+      h.put("Content-Length", List.of(Integer.toString(length)));
+      return h;
+    }
+  }
+
+  /** The bytes of a rendered calendar: the one place the endpoint reads them. */
+  static byte[] bodyOf(ExportedCalendar calendar) {
+    return calendar.body();
   }
 
   /** The token in the last path segment, or null when the path cannot hold one. */
@@ -244,27 +388,31 @@ public final class ExportEndpoint {
     return ExportTokens.isWellFormed(last) ? last : null;
   }
 
-  private static boolean notModified(Request request, String opaque, Instant lastModified) {
-    List<String> inm = request.headers("If-None-Match");
+  private static boolean notModified(RequestHeaders request, Prepared p) {
+    List<String> inm = request.values("If-None-Match");
     if (!inm.isEmpty()) {
+      String quoted = p.calendar.etag();
       for (String value : inm) {
+        if (value.equals(quoted)) {
+          return true; // the common case, without a pattern
+        }
         Matcher m = ENTITY_TAG.matcher(value);
         while (m.find()) {
           String tag = m.group(1);
-          if (tag == null || tag.equals(opaque) || tag.equals(opaque + GZIP_SUFFIX)) {
+          if (tag == null || tag.equals(p.opaque) || tag.equals(p.opaque + GZIP_SUFFIX)) {
             return true; // "*" or a tag of either representation (weak comparison, RFC 9110 13.1.2)
           }
         }
       }
       return false;
     }
-    String ims = request.header("If-Modified-Since");
-    if (ims == null) {
+    List<String> since = request.values("If-Modified-Since");
+    if (since.isEmpty()) {
       return false;
     }
     try {
-      Instant since = ZonedDateTime.parse(ims.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      return !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
+      Instant ims = ZonedDateTime.parse(since.get(0).trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return !p.calendar.lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(ims);
     } catch (DateTimeParseException e) {
       return false; // an invalid date is ignored (RFC 9110 13.1.3)
     }
@@ -272,6 +420,9 @@ public final class ExportEndpoint {
 
   /** True when gzip is acceptable: listed with q > 0, or "*" with q > 0 and gzip not refused. */
   static boolean acceptsGzip(List<String> values) {
+    if (values.isEmpty()) {
+      return false;
+    }
     Boolean gzip = null;
     boolean star = false;
     for (String value : values) {
@@ -318,6 +469,7 @@ public final class ExportEndpoint {
     private Function<ExportToken, ExportView> views =
         t -> ExportView.forProperty(t.tenant(), t.property()).forChannel(t.channel());
     private long gzipMemoBytes = 32L * 1024 * 1024;
+    private int maxPrepared = MAX_PREPARED;
 
     private Builder(IcsSync sync) {
       this.sync = Objects.requireNonNull(sync, "sync");
@@ -350,6 +502,15 @@ public final class ExportEndpoint {
         throw new IcsSyncException.ConfigurationException("gzipMemoBytes must not be negative, was " + value);
       }
       this.gzipMemoBytes = value;
+      return this;
+    }
+
+    /** Rendered calendars whose answers are kept ready (default {@value ExportEndpoint#MAX_PREPARED}; tests set fewer). */
+    Builder maxPrepared(int value) {
+      if (value <= 0) {
+        throw new IcsSyncException.ConfigurationException("maxPrepared must be positive, was " + value);
+      }
+      this.maxPrepared = value;
       return this;
     }
 

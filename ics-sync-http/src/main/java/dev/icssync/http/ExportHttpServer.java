@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,9 +45,11 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
 import org.apache.hc.core5.http.nio.AsyncResponseProducer;
 import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
@@ -64,6 +68,7 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.reactor.ListenerEndpoint;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +111,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>To add the endpoint to a JDK {@code HttpServer} the host already runs, use
  * {@link #handler(ExportEndpoint)}: {@code server.createContext("/export", ExportHttpServer.handler(endpoint))}
- * (that server's limits are then the host's). Responses go out with {@code TCP_NODELAY}. Nothing here
- * logs a request path (it holds the token).
+ * (that server's limits are then the host's). Responses go out with {@code TCP_NODELAY}
+ * ({@link Builder#tcpNoDelay}); no system property is read or set. Nothing here logs a request path
+ * (it holds the token).
+ *
+ * <h2>Cost of a cached export</h2>
+ * A token resolved once is kept in memory while the store says nothing changed
+ * ({@link dev.icssync.spi.FeedStore#tokenRevision()}; a database store is read on every request, so
+ * a revocation from any process is refused on the next request), and a rendered calendar's answers
+ * (headers, ETags, Content-Length) are built once: a request then costs the token check, the export
+ * cache look-up and the ETag comparison, and its body is written from a read-only view of the
+ * cached bytes, never copied.
  */
 public final class ExportHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportHttpServer.class);
@@ -237,7 +251,7 @@ public final class ExportHttpServer implements AutoCloseable {
     private final Map<String, Function<ExportEndpoint.Request, ExportEndpoint.Response>> routes;
     private final ThreadPoolExecutor workers;
     private final ConnectionGuard guard;
-    private final ExportEndpoint.Response notFound;
+    private final ExportEndpoint.Answer notFound;
 
     Dispatcher(ExportEndpoint endpoint, String contextPath,
         Map<String, Function<ExportEndpoint.Request, ExportEndpoint.Response>> routes, ThreadPoolExecutor workers,
@@ -248,7 +262,7 @@ public final class ExportHttpServer implements AutoCloseable {
       this.workers = workers;
       this.guard = guard;
       // the export's own 404, so that a path outside the context path reads like an unknown token
-      this.notFound = endpoint.handle(ExportEndpoint.Request.of("GET", "/", Map.of()));
+      this.notFound = endpoint.answer("GET", "/", name -> List.of());
     }
 
     @Override
@@ -266,15 +280,15 @@ public final class ExportHttpServer implements AutoCloseable {
       boolean head = Method.HEAD.isSame(request.getMethod());
       try {
         workers.execute(() -> {
-          ExportEndpoint.Response r;
+          AsyncResponseProducer producer;
           try {
-            r = answer(request);
+            producer = respond(request, head);
           } catch (RuntimeException | Error e) {
             log.warn("request failed: {}", e.toString(), e);
-            r = ROUTE_FAILED;
+            producer = producer(ROUTE_FAILED, head);
           }
           guard.answered(conn);
-          submit(trigger, producer(r, head), context);
+          submit(trigger, producer, context);
         });
       } catch (RejectedExecutionException full) {
         // every worker busy and the queue full (or shutting down): say so at once, cheaply
@@ -283,23 +297,25 @@ public final class ExportHttpServer implements AutoCloseable {
       }
     }
 
-    private ExportEndpoint.Response answer(HttpRequest request) {
+    private AsyncResponseProducer respond(HttpRequest request, boolean head) {
       String target = request.getPath();
       String path = target == null ? "/" : target;
       int q = path.indexOf('?');
       if (q >= 0) {
         path = path.substring(0, q);
       }
-      Map<String, List<String>> headers = new LinkedHashMap<>();
-      for (Header h : request.getHeaders()) {
-        headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
-      }
-      ExportEndpoint.Request r = new ExportEndpoint.Request(request.getMethod(), path, headers);
       Function<ExportEndpoint.Request, ExportEndpoint.Response> route = routes.get(path);
       if (route != null) {
-        return runRoute(route, r);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : request.getHeaders()) {
+          headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        return producer(runRoute(route, new ExportEndpoint.Request(request.getMethod(), path, headers)), head);
       }
-      return underContext(path, contextPath) ? endpoint.handle(r) : notFound;
+      if (!underContext(path, contextPath)) {
+        return producer(notFound, head);
+      }
+      return producer(endpoint.answer(request.getMethod(), path, name -> values(request, name)), head);
     }
 
     private static void submit(ResponseTrigger trigger, AsyncResponseProducer producer, HttpContext context) {
@@ -357,6 +373,94 @@ public final class ExportHttpServer implements AutoCloseable {
         : new BasicResponseProducer(response, new BasicAsyncEntityProducer(r.body(), null));
   }
 
+  /**
+   * An export answer as HttpCore sends it: the headers built with it (Content-Length included), and
+   * the body, if any, read from a duplicate of its read-only buffer: nothing is copied per request.
+   */
+  static AsyncResponseProducer producer(ExportEndpoint.Answer answer, boolean head) {
+    BasicHttpResponse response = new BasicHttpResponse(answer.response.status());
+    response.setHeaders(answer.head);
+    return answer.body == null || head ? new BasicResponseProducer(response)
+        : new BasicResponseProducer(response, new BodyProducer(answer.body.duplicate()));
+  }
+
+  private static List<String> values(HttpRequest request, String name) {
+    Header[] found = request.getHeaders(name);
+    if (found.length == 0) {
+      return List.of();
+    }
+    if (found.length == 1) {
+      return List.of(found[0].getValue());
+    }
+    List<String> all = new ArrayList<>(found.length);
+    for (Header h : found) {
+      all.add(h.getValue());
+    }
+    return all;
+  }
+
+  /** Writes one read-only buffer (a duplicate of a shared one, so its position is this response's). */
+  static final class BodyProducer implements AsyncEntityProducer {
+    private final ByteBuffer body;
+    private final int length;
+
+    BodyProducer(ByteBuffer body) {
+      this.body = body;
+      this.length = body.remaining();
+    }
+
+    @Override
+    public boolean isRepeatable() {
+      return false;
+    }
+
+    @Override
+    public void failed(Exception cause) {}
+
+    @Override
+    public long getContentLength() {
+      return length;
+    }
+
+    @Override
+    public @Nullable String getContentType() {
+      return null; // sent in the answer's headers
+    }
+
+    @Override
+    public @Nullable String getContentEncoding() {
+      return null;
+    }
+
+    @Override
+    public boolean isChunked() {
+      return false;
+    }
+
+    @Override
+    public Set<String> getTrailerNames() {
+      return Set.of();
+    }
+
+    @Override
+    public int available() {
+      return body.remaining();
+    }
+
+    @Override
+    public void produce(DataStreamChannel channel) throws IOException {
+      if (body.hasRemaining()) {
+        channel.write(body);
+      }
+      if (!body.hasRemaining()) {
+        channel.endStream();
+      }
+    }
+
+    @Override
+    public void releaseResources() {}
+  }
+
   static boolean underContext(String path, String contextPath) {
     if (contextPath.equals("/")) {
       return true;
@@ -399,6 +503,7 @@ public final class ExportHttpServer implements AutoCloseable {
     private int ioThreads = Math.min(2, Runtime.getRuntime().availableProcessors());
     private Duration readTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private boolean tcpNoDelay = true;
     private final Map<String, Function<ExportEndpoint.Request, ExportEndpoint.Response>> routes =
         new LinkedHashMap<>();
 
@@ -458,6 +563,16 @@ public final class ExportHttpServer implements AutoCloseable {
     /** Time a connection may stay with nothing received or sent (default 30 s). */
     public Builder idleTimeout(Duration value) {
       this.idleTimeout = duration("idleTimeout", value);
+      return this;
+    }
+
+    /**
+     * {@code TCP_NODELAY} on accepted connections (default true: an answer goes out whole at once,
+     * not held back by Nagle's algorithm). Set on this server's sockets only: nothing here sets a
+     * JVM-wide system property.
+     */
+    public Builder tcpNoDelay(boolean value) {
+      this.tcpNoDelay = value;
       return this;
     }
 
@@ -523,7 +638,7 @@ public final class ExportHttpServer implements AutoCloseable {
               .setIoThreadCount(ioThreads)
               .setSoTimeout(Timeout.ofMilliseconds(idleTimeout.toMillis()))
               .setSelectInterval(TimeValue.ofMilliseconds(Math.min(1000, Math.max(10, idleTimeout.toMillis() / 4))))
-              .setTcpNoDelay(true)
+              .setTcpNoDelay(tcpNoDelay)
               .setSoReuseAddress(true)
               .setBacklogSize(1024)
               .build())

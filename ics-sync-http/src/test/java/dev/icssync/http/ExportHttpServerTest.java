@@ -105,4 +105,16 @@ class ExportHttpServerTest {
     assertThatThrownBy(() -> b.contextPath("export"))
         .isInstanceOf(IcsSyncException.ConfigurationException.class);
   }
+
+  @Test
+  void startingAndServingSetsNoSystemProperty() throws Exception {
+    java.util.Properties before = (java.util.Properties) System.getProperties().clone();
+    String token = sync.exportTokens().create("t1", "villa-7", null).token();
+    for (boolean noDelay : new boolean[] {true, false}) {
+      try (ExportHttpServer server = ExportHttpServer.builder(endpoint).tcpNoDelay(noDelay).start()) {
+        assertThat(send(server.baseUri().resolve(token + ".ics"), "GET").statusCode()).isEqualTo(200);
+      }
+    }
+    assertThat(System.getProperties()).isEqualTo(before);
+  }
 }

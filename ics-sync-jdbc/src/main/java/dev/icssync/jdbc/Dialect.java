@@ -72,12 +72,18 @@ interface Dialect {
     return false;
   }
 
-  /** The dialect of the database behind {@code c}. */
+  /** The dialect of the database behind {@code c}, with default settings. */
   static Dialect detect(Connection c) throws SQLException {
+    return detect(c, null);
+  }
+
+  /** The dialect of the database behind {@code c}, with the store's {@code settings} (or the defaults). */
+  static Dialect detect(Connection c, @Nullable Settings settings) throws SQLException {
     DatabaseMetaData md = c.getMetaData();
     String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
     if (product.contains("postgresql")) {
-      return new PostgresDialect();
+      return settings == null ? new PostgresDialect() : new PostgresDialect(settings.postgresUpsert(),
+          settings.initialCopyThreshold(), settings.copyThreshold());
     }
     if (product.contains("h2")) {
       return new H2Dialect();

@@ -488,8 +488,10 @@ public final class JdbcStore implements Store {
     ps.setFetchSize(1000);
     List<CalendarEvent> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
+      CalendarEvent previous = null;
       while (rs.next()) {
-        out.add(Rows.event(rs));
+        previous = Rows.event(rs, previous);
+        out.add(previous);
       }
     }
     return out;
@@ -911,7 +913,7 @@ public final class JdbcStore implements Store {
   private Dialect dialect(Connection c) throws SQLException {
     Dialect d = dialect;
     if (d == null) {
-      d = fixedDialect != null ? fixedDialect : Dialect.detect(c);
+      d = fixedDialect != null ? fixedDialect : Dialect.detect(c, settings);
       if (settings.rowLevelSecurity() && !d.supportsRowLevelSecurity()) {
         throw new ConfigurationException("rowLevelSecurity is not supported on " + d.name());
       }
@@ -933,6 +935,28 @@ public final class JdbcStore implements Store {
         + (settings.rowLevelSecurity() ? ", row-level security" : "") + "]";
   }
 
+  /**
+   * How an apply writes events on PostgreSQL ({@link Builder#postgresUpsert}). Every technique gives
+   * exact counts (inserted plus updated rows; unchanged rows are not written).
+   */
+  public enum PostgresUpsert {
+    /**
+     * The default: {@link #UNNEST} for small applies; a binary COPY straight into the table for the
+     * first load of a feed (from {@link Builder#postgresCopyThresholds initialLoad} rows); {@link #COPY}
+     * from {@link Builder#postgresCopyThresholds resync} rows.
+     */
+    AUTO,
+    /** One {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT} statement per chunk of rows. */
+    UNNEST,
+    /** A binary COPY into a temporary table, then one {@code INSERT ... SELECT ... ON CONFLICT}. */
+    COPY,
+    /**
+     * A JDBC batch of single-row upserts (exact counts need the driver's {@code reWriteBatchedInserts}
+     * off: with it on, an apply fails rather than guess).
+     */
+    BATCH
+  }
+
   /** Builds a {@link JdbcStore}; validated in {@link #build()}. */
   public static final class Builder {
     private final DataSource dataSource;
@@ -941,6 +965,9 @@ public final class JdbcStore implements Store {
     private Duration statementTimeout = Duration.ofSeconds(30);
     private Duration lockTimeout = Duration.ofSeconds(10);
     private boolean synchronousApplyCommit = true;
+    private PostgresUpsert postgresUpsert = PostgresUpsert.AUTO;
+    private int initialCopyThreshold = PostgresDialect.INITIAL_COPY_THRESHOLD;
+    private int copyThreshold = PostgresDialect.COPY_THRESHOLD;
     private @Nullable Dialect dialect;
 
     private Builder(DataSource dataSource) {
@@ -988,6 +1015,27 @@ public final class JdbcStore implements Store {
       return this;
     }
 
+    /**
+     * PostgreSQL: how an apply writes events; default {@link PostgresUpsert#AUTO}, whichever measured
+     * fastest for the apply's size. The others pin one technique (benchmarks, comparisons).
+     */
+    public Builder postgresUpsert(PostgresUpsert value) {
+      this.postgresUpsert = Objects.requireNonNull(value, "postgresUpsert");
+      return this;
+    }
+
+    /**
+     * PostgreSQL, {@link PostgresUpsert#AUTO}: from how many rows an apply copies its events instead of
+     * sending them as arrays. {@code initialLoad} (default 100) applies to a feed with no stored events
+     * (a binary COPY straight into the table), {@code resync} (default 5,000) to a feed with stored
+     * events (a COPY into a temporary table, then one upsert). Both at least 1.
+     */
+    public Builder postgresCopyThresholds(int initialLoad, int resync) {
+      this.initialCopyThreshold = initialLoad;
+      this.copyThreshold = resync;
+      return this;
+    }
+
     /** For tests and benchmarks of this package: a fixed dialect instead of detection. */
     Builder dialect(Dialect value) {
       this.dialect = value;
@@ -1003,9 +1051,16 @@ public final class JdbcStore implements Store {
       if (lockTimeout.toMillis() < 1) {
         throw new ConfigurationException("lockTimeout must be at least 1 ms, was " + lockTimeout);
       }
+      if (initialCopyThreshold < 1) {
+        throw new ConfigurationException("postgresCopyThresholds: initialLoad must be at least 1, was "
+            + initialCopyThreshold);
+      }
+      if (copyThreshold < 1) {
+        throw new ConfigurationException("postgresCopyThresholds: resync must be at least 1, was " + copyThreshold);
+      }
       DataSource r = readDataSource == null ? dataSource : readDataSource;
       return new JdbcStore(dataSource, r, new Settings(statementTimeout, lockTimeout, rowLevelSecurity,
-          synchronousApplyCommit), dialect);
+          synchronousApplyCommit, postgresUpsert, initialCopyThreshold, copyThreshold), dialect);
     }
   }
 }

@@ -1,8 +1,11 @@
 package dev.icssync.jdbc;
 
 import dev.icssync.CalendarEvent;
+import dev.icssync.EventKind;
+import dev.icssync.EventStatus;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSyncException.StorageException;
+import dev.icssync.jdbc.JdbcStore.PostgresUpsert;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -15,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -31,26 +33,10 @@ import org.postgresql.copy.CopyIn;
  * {@code reWriteBatchedInserts} says: one {@code INSERT ... SELECT FROM unnest(arrays)} statement for
  * small applies; a binary COPY straight into the table for the first load of a feed; a binary COPY into
  * a session temporary table plus one {@code INSERT ... SELECT ... ON CONFLICT} for large resyncs (see
- * the module README for the figures). The system property {@code icssync.jdbc.postgres.upsert}
- * ({@code auto}, {@code unnest}, {@code copy}, {@code batch}) pins one technique for benchmarks.
+ * the module README for the figures). {@link JdbcStore.Builder#postgresUpsert} pins one technique for
+ * benchmarks, {@link JdbcStore.Builder#postgresCopyThresholds} moves the sizes where COPY takes over.
  */
 final class PostgresDialect implements Dialect {
-
-  /** How events reach the server. */
-  enum Upsert {
-    /**
-     * {@link #UNNEST} for small applies; COPY straight into the table for the first load of a feed
-     * (from {@link #INITIAL_COPY_THRESHOLD} rows); {@link #COPY} through the temporary table from
-     * {@link #COPY_THRESHOLD} rows.
-     */
-    AUTO,
-    /** One INSERT ... SELECT FROM unnest(arrays) ON CONFLICT statement per chunk. */
-    UNNEST,
-    /** COPY into a temporary table, then one INSERT ... SELECT ON CONFLICT. */
-    COPY,
-    /** A JDBC batch of single-row upserts (exact counts only without reWriteBatchedInserts). */
-    BATCH
-  }
 
   /** Rows per unnest statement: bounds the size of one bind message. */
   private static final int CHUNK = 20_000;
@@ -86,29 +72,37 @@ final class PostgresDialect implements Dialect {
       + Rows.EVENT_COLUMNS + " FROM icssync_event_in" + CONFLICT_CLAUSE;
 
   /**
-   * From this many rows on, {@link Upsert#AUTO} copies into a feed that has no stored events yet
-   * (straight into the table: no temporary table, no conflict check). Measured: COPY loads faster
+   * Default of the rows from which {@link PostgresUpsert#AUTO} copies into a feed that has no stored events
+   * yet (straight into the table: no temporary table, no conflict check). Measured: COPY loads faster
    * than unnest arrays from about 200 rows on.
    */
-  static final int INITIAL_COPY_THRESHOLD = Integer.getInteger("icssync.jdbc.postgres.initialCopyThreshold", 100);
+  static final int INITIAL_COPY_THRESHOLD = 100;
 
   /**
-   * From this many rows on, {@link Upsert#AUTO} copies into a feed that has stored events (through the
-   * temporary table); below it the temporary table's fixed cost makes unnest arrays faster.
+   * Default of the rows from which {@link PostgresUpsert#AUTO} copies into a feed that has stored events
+   * (through the temporary table); below it the temporary table's fixed cost makes unnest arrays faster.
    */
-  static final int COPY_THRESHOLD = Integer.getInteger("icssync.jdbc.postgres.copyThreshold", 5_000);
+  static final int COPY_THRESHOLD = 5_000;
 
   private static final String BATCH_SQL = "INSERT INTO icssync_event AS t (" + Rows.EVENT_COLUMNS + ") VALUES ("
       + String.join(", ", java.util.Collections.nCopies(18, "?")) + ")" + CONFLICT_CLAUSE;
 
-  private final Upsert upsert;
+  private final PostgresUpsert upsert;
+  private final int initialCopyThreshold;
+  private final int copyThreshold;
 
   PostgresDialect() {
-    this(Upsert.valueOf(System.getProperty("icssync.jdbc.postgres.upsert", "auto").toUpperCase(Locale.ROOT)));
+    this(PostgresUpsert.AUTO);
   }
 
-  PostgresDialect(Upsert upsert) {
+  PostgresDialect(PostgresUpsert upsert) {
+    this(upsert, INITIAL_COPY_THRESHOLD, COPY_THRESHOLD);
+  }
+
+  PostgresDialect(PostgresUpsert upsert, int initialCopyThreshold, int copyThreshold) {
     this.upsert = upsert;
+    this.initialCopyThreshold = initialCopyThreshold;
+    this.copyThreshold = copyThreshold;
   }
 
   @Override
@@ -166,15 +160,15 @@ final class PostgresDialect implements Dialect {
     if (events.isEmpty()) {
       return 0;
     }
-    Upsert technique = upsert;
-    if (upsert == Upsert.AUTO) {
+    PostgresUpsert technique = upsert;
+    if (upsert == PostgresUpsert.AUTO) {
       int n = events.size();
-      if (n >= COPY_THRESHOLD) {
-        technique = Upsert.COPY;
-      } else if (n >= INITIAL_COPY_THRESHOLD && !rls && !hasEvents(c, tenant, feedId)) {
+      if (n >= copyThreshold) {
+        technique = PostgresUpsert.COPY;
+      } else if (n >= initialCopyThreshold && !rls && !hasEvents(c, tenant, feedId)) {
         return (int) copyRows(c, COPY_DIRECT, tenant, feedId, events);
       } else {
-        technique = Upsert.UNNEST;
+        technique = PostgresUpsert.UNNEST;
       }
     }
     switch (technique) {
@@ -296,21 +290,26 @@ final class PostgresDialect implements Dialect {
       out.raw(COPY_HEADER);
       byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
       byte[] feedBytes = feedId.getBytes(StandardCharsets.UTF_8);
+      // values that repeat row after row (one feed's property, source, summary) are encoded once
+      Encoded property = new Encoded();
+      Encoded source = new Encoded();
+      Encoded summary = new Encoded();
+      Encoded rid = new Encoded();
       for (CalendarEvent e : events) {
         out.int16(18);
         out.bytes(tenantBytes);
         out.bytes(feedBytes);
         out.text(e.key().uid());
-        out.text(e.key().recurrenceId());
-        out.text(e.property());
-        out.text(e.source());
+        out.bytes(rid.of(e.key().recurrenceId()));
+        out.bytes(property.of(e.property()));
+        out.bytes(source.of(e.source()));
         out.int32(1);
         out.int8(e.range().isAllDay() ? 1 : 0);
         out.timestamp(Rows.start(e.range()));
         out.timestamp(Rows.end(e.range()));
-        out.text(e.kind().name());
-        out.text(e.status().name());
-        out.text(e.summary());
+        out.bytes(KIND_NAMES[e.kind().ordinal()]);
+        out.bytes(STATUS_NAMES[e.status().ordinal()]);
+        out.bytes(summary.of(e.summary()));
         out.int32(8);
         out.int64(e.fingerprint());
         out.timestamp(e.firstSeen());
@@ -331,6 +330,31 @@ final class PostgresDialect implements Dialect {
       if (in.isActive()) {
         in.cancelCopy();
       }
+    }
+  }
+
+  private static final byte[][] KIND_NAMES = names(EventKind.values());
+  private static final byte[][] STATUS_NAMES = names(EventStatus.values());
+
+  private static byte[][] names(Enum<?>[] values) {
+    byte[][] out = new byte[values.length][];
+    for (Enum<?> v : values) {
+      out[v.ordinal()] = v.name().getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
+  }
+
+  /** The UTF-8 bytes of the last string asked for, kept while the next one is equal. */
+  private static final class Encoded {
+    private @Nullable String last;
+    private byte[] bytes = new byte[0];
+
+    byte[] of(String s) {
+      if (!s.equals(last)) {
+        bytes = s.getBytes(StandardCharsets.UTF_8);
+        last = s;
+      }
+      return bytes;
     }
   }
 

@@ -64,7 +64,20 @@ final class Rows {
   }
 
   static CalendarEvent event(ResultSet rs) throws SQLException {
-    EventKey key = new EventKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+    return event(rs, null);
+  }
+
+  /**
+   * The event of the current row. Values equal to those of {@code previous} (the row before: the
+   * tenant, feed, property, source, summary, timestamps of one sync) are taken from it, so a large
+   * read holds each repeated value once rather than once per row.
+   */
+  static CalendarEvent event(ResultSet rs, @Nullable CalendarEvent previous) throws SQLException {
+    @Nullable CalendarEvent p = previous;
+    String tenant = same(rs.getString(1), p == null ? null : p.key().tenant());
+    String feedId = same(rs.getString(2), p == null ? null : p.key().feedId());
+    String rid = same(rs.getString(4), p == null ? null : p.key().recurrenceId());
+    EventKey key = new EventKey(tenant, feedId, rs.getString(3), rid);
     boolean allDay = rs.getBoolean(7);
     Instant start = instant(rs, 8);
     Instant end = instant(rs, 9);
@@ -72,9 +85,19 @@ final class Rows {
         ? DateRange.allDay(LocalDate.ofInstant(start, ZoneOffset.UTC), LocalDate.ofInstant(end, ZoneOffset.UTC))
         : DateRange.timed(start, end);
     OffsetDateTime cancelled = rs.getObject(18, OffsetDateTime.class);
-    return new CalendarEvent(key, rs.getString(5), rs.getString(6), range, EventKind.valueOf(rs.getString(10)),
-        EventStatus.valueOf(rs.getString(11)), rs.getString(12), rs.getLong(13), instant(rs, 14), instant(rs, 15),
-        instant(rs, 16), rs.getInt(17), cancelled == null ? null : cancelled.toInstant());
+    Instant firstSeen = same(instant(rs, 14), p == null ? null : p.firstSeen());
+    Instant lastSeen = same(same(instant(rs, 15), firstSeen), p == null ? null : p.lastSeen());
+    Instant lastChanged = same(same(instant(rs, 16), lastSeen), p == null ? null : p.lastChanged());
+    return new CalendarEvent(key, same(rs.getString(5), p == null ? null : p.property()),
+        same(rs.getString(6), p == null ? null : p.source()), range, EventKind.valueOf(rs.getString(10)),
+        EventStatus.valueOf(rs.getString(11)), same(rs.getString(12), p == null ? null : p.summary()),
+        rs.getLong(13), firstSeen, lastSeen, lastChanged, rs.getInt(17),
+        cancelled == null ? null : same(cancelled.toInstant(), p == null ? null : p.cancelledAt()));
+  }
+
+  /** {@code known} when it equals {@code value}: one instance of a value repeated row after row. */
+  private static <T> T same(T value, @Nullable T known) {
+    return known != null && known.equals(value) ? known : value;
   }
 
   /** The stored start of a range: all-day dates at UTC midnight. */

@@ -1,6 +1,7 @@
 package dev.icssync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.icssync.CalendarEvent;
@@ -52,8 +53,8 @@ class PostgresWritesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(PostgresDialect.Upsert.class)
-  void resyncWritesOnlyChangedRowsWithEveryTechnique(PostgresDialect.Upsert technique) throws Exception {
+  @EnumSource(JdbcStore.PostgresUpsert.class)
+  void resyncWritesOnlyChangedRowsWithEveryTechnique(JdbcStore.PostgresUpsert technique) throws Exception {
     JdbcStore store = JdbcStore.builder(pool).dialect(new PostgresDialect(technique)).build();
     String tenant = "t-" + technique;
     FeedState s = store.beginSync(tenant, "f", Fixtures.T0);
@@ -85,7 +86,7 @@ class PostgresWritesTest {
 
   @Test
   void copyPathsCountExactlyOnEmptyAndStoredFeeds() {
-    JdbcStore store = JdbcStore.builder(pool).dialect(new PostgresDialect(PostgresDialect.Upsert.AUTO)).build();
+    JdbcStore store = JdbcStore.builder(pool).dialect(new PostgresDialect(JdbcStore.PostgresUpsert.AUTO)).build();
     String tenant = "auto-copy";
     FeedState s = store.beginSync(tenant, "f", Fixtures.T0);
     int n = PostgresDialect.COPY_THRESHOLD + 10; // both COPY paths
@@ -114,7 +115,7 @@ class PostgresWritesTest {
   @Test
   void techniquesAgreeOnStoredRows() {
     List<List<CalendarEvent>> results = new ArrayList<>();
-    for (PostgresDialect.Upsert technique : PostgresDialect.Upsert.values()) {
+    for (JdbcStore.PostgresUpsert technique : JdbcStore.PostgresUpsert.values()) {
       JdbcStore store = JdbcStore.builder(pool).dialect(new PostgresDialect(technique)).build();
       String tenant = "agree";
       String feed = "f-" + technique;
@@ -129,6 +130,57 @@ class PostgresWritesTest {
     for (List<CalendarEvent> result : results) {
       assertThat(result).isEqualTo(results.get(0));
     }
+  }
+
+  /**
+   * The technique is an option of the store's builder, no longer a JVM-wide system property: a store
+   * pinned to BATCH meets the driver's batch rewriting and refuses to guess counts, while a store
+   * built with the defaults on the same JVM (the old property set) writes by its own choice.
+   */
+  @Test
+  void techniqueIsTheBuildersOptionNotASystemProperty() {
+    org.postgresql.ds.PGSimpleDataSource rewriting = new org.postgresql.ds.PGSimpleDataSource();
+    rewriting.setUrl(db.jdbcUrl());
+    rewriting.setUser(db.user());
+    rewriting.setPassword(db.password());
+    rewriting.setReWriteBatchedInserts(true);
+    String tenant = "option";
+    List<CalendarEvent> events = Fixtures.stays(tenant, "f", "p", 20);
+    JdbcStore batch = JdbcStore.builder(rewriting).postgresUpsert(JdbcStore.PostgresUpsert.BATCH).build();
+    FeedState s = batch.beginSync(tenant, "f", Fixtures.T0);
+    assertThatThrownBy(() -> batch.apply(new FeedApply(tenant, "f", List.of(), events, s, null)))
+        .hasMessageContaining("reWriteBatchedInserts");
+
+    String old = System.setProperty("icssync.jdbc.postgres.upsert", "batch");
+    try {
+      JdbcStore defaults = JdbcStore.create(rewriting);
+      FeedState t = defaults.beginSync(tenant, "f", Fixtures.T0);
+      assertThat(defaults.apply(new FeedApply(tenant, "f", List.of(), events, t, null)).eventRowsWritten())
+          .isEqualTo(20);
+      // with the copy thresholds out of reach, a large resync still counts exactly (unnest arrays)
+      JdbcStore unnest = JdbcStore.builder(rewriting).postgresCopyThresholds(1_000_000, 1_000_000).build();
+      FeedState u = unnest.beginSync(tenant, "f", Fixtures.T0);
+      List<CalendarEvent> changed = new ArrayList<>(events);
+      changed.set(3, Fixtures.moved(events.get(3), 1));
+      assertThat(unnest.apply(new FeedApply(tenant, "f", List.of(), changed, u, null)).eventRowsWritten())
+          .isEqualTo(1);
+    } finally {
+      if (old == null) {
+        System.clearProperty("icssync.jdbc.postgres.upsert");
+      } else {
+        System.setProperty("icssync.jdbc.postgres.upsert", old);
+      }
+    }
+  }
+
+  @Test
+  void copyThresholdsAreValidatedInBuild() {
+    assertThatThrownBy(() -> JdbcStore.builder(pool).postgresCopyThresholds(0, 10).build())
+        .isInstanceOf(dev.icssync.IcsSyncException.ConfigurationException.class)
+        .hasMessageContaining("postgresCopyThresholds").hasMessageContaining("initialLoad");
+    assertThatThrownBy(() -> JdbcStore.builder(pool).postgresCopyThresholds(10, -1).build())
+        .isInstanceOf(dev.icssync.IcsSyncException.ConfigurationException.class)
+        .hasMessageContaining("resync");
   }
 
   private static CalendarEvent withFeed(CalendarEvent e, String feed) {

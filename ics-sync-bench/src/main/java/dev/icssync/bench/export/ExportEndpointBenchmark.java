@@ -18,7 +18,28 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.URIScheme;
+import org.apache.hc.core5.http.impl.bootstrap.AsyncServerBootstrap;
+import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncServer;
+import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
+import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
+import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
+import org.apache.hc.core5.http.nio.support.BasicServerExchangeHandler;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.ListenerEndpoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,8 +62,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code ours}: the endpoint with the Caffeine export cache, as deployed;
  *   <li>{@code oursUncached}: the endpoint rendering the export from the store on every request;
- *   <li>{@code staticBytes}: the peer, a bare {@code com.sun.net.httpserver} handler answering the
- *       same bytes (and the same ETag check) from memory: the floor of the HTTP stack itself.
+ *   <li>{@code bareHttpCore}: the peer, a bare Apache HttpCore 5 async server (the stack
+ *       {@link ExportHttpServer} is built on, same I/O settings) answering the same bytes with the same
+ *       ETag check from memory on its I/O thread: the floor of the HTTP stack itself. The goal is
+ *       {@code ours} at 0.8x of it or better, for 200 and for 304;
+ *   <li>{@code staticBytes}: a second peer on another stack, a bare {@code com.sun.net.httpserver}
+ *       handler answering the same bytes the same way.
  * </ul>
  *
  * <p>{@code path}: {@code 200} is unconditional; {@code 304} sends the current ETag in {@code
@@ -72,16 +97,18 @@ public class ExportEndpointBenchmark {
   private ExportHttpServer cachedServer;
   private ExportHttpServer uncachedServer;
   private HttpServer staticServer;
+  private HttpAsyncServer bareServer;
   private ExecutorService staticPool;
   private ExecutorService clientPool;
   private HttpClient client;
   private HttpRequest cachedRequest;
   private HttpRequest uncachedRequest;
   private HttpRequest staticRequest;
+  private HttpRequest bareRequest;
   private int bodyLength;
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException, InterruptedException {
+  public void setUp() throws IOException, InterruptedException, ExecutionException, TimeoutException {
     System.setProperty("sun.net.httpserver.nodelay", "true");
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     IcsSync cached = ExportData.sync(ExportData.store(events), CaffeineCaches.exportCache(), ExportData.clock());
@@ -137,12 +164,65 @@ public class ExportEndpointBenchmark {
     staticServer.start();
     URI staticUri = URI.create("http://127.0.0.1:" + staticServer.getAddress().getPort() + "/static/export.ics");
 
+    bareServer = bareHttpCore(body, etag);
+    bareServer.start();
+    ListenerEndpoint bareListener = bareServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        URIScheme.HTTP).get(30, TimeUnit.SECONDS);
+    URI bareUri = URI.create("http://127.0.0.1:" + ((InetSocketAddress) bareListener.getAddress()).getPort()
+        + "/bare/export.ics");
+
     cachedRequest = request(cachedUri, etag);
     uncachedRequest = request(uncachedUri, etag);
     staticRequest = request(staticUri, etag);
+    bareRequest = request(bareUri, etag);
     ours();
     oursUncached();
     staticBytes();
+    bareHttpCore();
+  }
+
+  /**
+   * A bare HttpCore 5 async server: one fixed answer, built once, sent from the I/O thread; the same
+   * I/O settings as {@link ExportHttpServer} (two I/O threads, TCP_NODELAY), HttpCore's default
+   * protocol handlers.
+   */
+  static HttpAsyncServer bareHttpCore(byte[] body, String etag) {
+    AsyncServerRequestHandler<Message<org.apache.hc.core5.http.HttpRequest, Void>> handler =
+        new AsyncServerRequestHandler<>() {
+          @Override
+          public AsyncRequestConsumer<Message<org.apache.hc.core5.http.HttpRequest, Void>> prepare(
+              org.apache.hc.core5.http.HttpRequest request, EntityDetails details, HttpContext context) {
+            return new BasicRequestConsumer<>(details == null ? null : new DiscardingEntityConsumer<>());
+          }
+
+          @Override
+          public void handle(Message<org.apache.hc.core5.http.HttpRequest, Void> message, ResponseTrigger trigger,
+              HttpContext context) throws HttpException, IOException {
+            org.apache.hc.core5.http.Header inm = message.getHead().getFirstHeader("If-None-Match");
+            BasicHttpResponse response;
+            if (inm != null && etag.equals(inm.getValue())) {
+              response = new BasicHttpResponse(304);
+              response.addHeader("ETag", etag);
+              response.addHeader("Cache-Control", ExportEndpoint.DEFAULT_CACHE_CONTROL);
+              trigger.submitResponse(new BasicResponseProducer(response), context);
+            } else {
+              response = new BasicHttpResponse(200);
+              response.addHeader("ETag", etag);
+              response.addHeader("Cache-Control", ExportEndpoint.DEFAULT_CACHE_CONTROL);
+              trigger.submitResponse(new BasicResponseProducer(response,
+                  new BasicAsyncEntityProducer(body, ContentType.parse(ExportEndpoint.CONTENT_TYPE))), context);
+            }
+          }
+        };
+    return AsyncServerBootstrap.bootstrap()
+        .setCanonicalHostName("localhost")
+        .setIOReactorConfig(IOReactorConfig.custom()
+            .setIoThreadCount(Math.min(2, Runtime.getRuntime().availableProcessors()))
+            .setTcpNoDelay(true)
+            .setSoReuseAddress(true)
+            .build())
+        .setRequestRouter((request, context) -> () -> new BasicServerExchangeHandler<>(handler))
+        .create();
   }
 
   private HttpRequest request(URI uri, String etag) {
@@ -158,6 +238,7 @@ public class ExportEndpointBenchmark {
     cachedServer.close();
     uncachedServer.close();
     staticServer.stop(0);
+    bareServer.close(CloseMode.IMMEDIATE);
     staticPool.shutdownNow();
     clientPool.shutdownNow();
   }
@@ -177,10 +258,17 @@ public class ExportEndpointBenchmark {
     return get(staticRequest);
   }
 
+  @Benchmark
+  public byte[] bareHttpCore() throws IOException, InterruptedException {
+    return get(bareRequest);
+  }
+
   private byte[] get(HttpRequest request) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != path || (path == 200 && r.body().length != bodyLength)) {
-      throw new IllegalStateException((request.uri().getPath().startsWith("/static") ? "static" : "export")
+      String peer = request.uri().getPath().startsWith("/static") ? "static"
+          : request.uri().getPath().startsWith("/bare") ? "bare" : "export";
+      throw new IllegalStateException(peer
           + " answered " + r.statusCode() + " with " + r.body().length + " bytes");
     }
     return r.body();

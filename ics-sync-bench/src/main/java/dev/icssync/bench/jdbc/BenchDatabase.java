@@ -61,14 +61,13 @@ final class BenchDatabase implements AutoCloseable {
       default -> throw new IllegalArgumentException("unknown target " + target);
     }
     dir = tmp;
-    // read once per store, when it detects the database (benchmark knob of the PostgreSQL dialect)
-    System.setProperty("icssync.jdbc.postgres.upsert", technique);
     JdbcStore.migrate(db.dataSource());
     if (partitioned) {
       db.execute(resource("db/icssync/optional/postgresql_partition_events_by_tenant.sql"));
     }
-    store = JdbcStore.builder(db.dataSource()).synchronousApplyCommit(synchronousApplyCommit).build();
-    store.feeds("warm-up"); // detect the dialect now, with the property set
+    store = JdbcStore.builder(db.dataSource()).synchronousApplyCommit(synchronousApplyCommit)
+        .postgresUpsert(JdbcStore.PostgresUpsert.valueOf(technique.toUpperCase(java.util.Locale.ROOT))).build();
+    store.feeds("warm-up"); // detect the dialect now
   }
 
   void truncateEvents() {

@@ -35,8 +35,9 @@ public final class UpsertTechniqueProbe {
         long[][] resync = new long[techniques.length][5];
         for (int round = 0; round < 5; round++) {
           for (int t = 0; t < techniques.length; t++) {
-            System.setProperty("icssync.jdbc.postgres.upsert", techniques[t]);
-            JdbcStore store = JdbcStore.builder(db.dataSource()).synchronousApplyCommit(false).build();
+            JdbcStore store = JdbcStore.builder(db.dataSource()).synchronousApplyCommit(false)
+                .postgresUpsert(JdbcStore.PostgresUpsert.valueOf(techniques[t].toUpperCase(java.util.Locale.ROOT)))
+                .build();
             db.execute("TRUNCATE icssync_event, icssync_feed_state");
             List<List<CalendarEvent>> all = BenchDatabase.events(feeds, n);
             List<FeedState> states = new ArrayList<>();

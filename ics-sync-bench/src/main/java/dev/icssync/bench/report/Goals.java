@@ -215,7 +215,7 @@ final class Goals {
   // -------------------------------------------------------------------------------------- JMH
 
   private static Goal exportEndpoint(List<JmhResult> jmh, int path) {
-    String figure = "export endpoint, cached, " + path + ": ours over a bare HttpServer serving the same bytes";
+    String figure = "export endpoint, cached, " + path + ": ours over a bare HttpCore 5 server serving the same bytes";
     String goal = ">= 0.8x";
     Predicate<JmhResult> onPath = r -> r.className().equals("ExportEndpointBenchmark")
         && String.valueOf(path).equals(r.params().get("path"));
@@ -223,10 +223,10 @@ final class Goals {
     if (ours == null) {
       return Goal.notMeasured(figure, goal, "no ExportEndpointBenchmark.ours path=" + path + " in jmh.json");
     }
-    JmhResult bare = first(jmh, onPath.and(r -> r.method().equals("staticBytes") && r.threads() == ours.threads()
+    JmhResult bare = first(jmh, onPath.and(r -> r.method().equals("bareHttpCore") && r.threads() == ours.threads()
         && r.params().equals(ours.params())));
     if (bare == null) {
-      return Goal.notMeasured(figure, goal, "no ExportEndpointBenchmark.staticBytes beside it");
+      return Goal.notMeasured(figure, goal, "no ExportEndpointBenchmark.bareHttpCore beside it");
     }
     double ratio = ours.opsPerSecond() / bare.opsPerSecond();
     return Goal.of(figure, String.format(Locale.ROOT, "%s (%s vs %s requests/s)", Format.ratio(ratio),

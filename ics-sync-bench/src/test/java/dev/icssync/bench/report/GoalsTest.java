@@ -26,9 +26,9 @@ class GoalsTest {
 
   private static final List<JmhResult> JMH = List.of(
       jmh("export.ExportEndpointBenchmark.ours", 1, Map.of("path", "200", "events", "100"), 9_000, 5_000),
-      jmh("export.ExportEndpointBenchmark.staticBytes", 1, Map.of("path", "200", "events", "100"), 10_000, 3_000),
+      jmh("export.ExportEndpointBenchmark.bareHttpCore", 1, Map.of("path", "200", "events", "100"), 10_000, 3_000),
       jmh("export.ExportEndpointBenchmark.ours", 1, Map.of("path", "304", "events", "100"), 5_000, 5_000),
-      jmh("export.ExportEndpointBenchmark.staticBytes", 1, Map.of("path", "304", "events", "100"), 10_000, 3_000),
+      jmh("export.ExportEndpointBenchmark.bareHttpCore", 1, Map.of("path", "304", "events", "100"), 10_000, 3_000),
       jmh("jdbc.JdbcStoreLoadBenchmark.initialLoad", 1, Map.of("target", "postgres-auto", "feeds", "100",
           "synchronousApplyCommit", "true"), 120_000, 300),
       jmh("jdbc.JdbcStoreLoadBenchmark.initialLoad", 1, Map.of("target", "h2-memory", "feeds", "100",

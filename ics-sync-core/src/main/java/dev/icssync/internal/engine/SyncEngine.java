@@ -352,12 +352,23 @@ public final class SyncEngine {
     store.apply(new FeedApply(feed.tenant(), feed.id(), diff.rekeys(), diff.upserts(), next, run));
     a.apply = Duration.ofNanos(System.nanoTime() - ta);
 
-    boolean eventsChanged = !diff.upserts().isEmpty() || !diff.rekeys().isEmpty();
+    ChangeCounts counts = diff.counts();
+    List<FeedApply.Rekey> rekeys = diff.rekeys();
+    boolean eventsChanged = !diff.upserts().isEmpty() || !rekeys.isEmpty();
+    // Conflict detection reads the property's events again: what it does not need goes first (the
+    // body, the parse, the stored snapshot and the diff's lists; the report keeps only the changes),
+    // or a first sync of a large feed holds all of them twice at its peak.
+    result = null;
+    fetched = null;
+    parsed = null;
+    incoming = null;
+    stored = null;
+    diff = null;
     if (eventsChanged) {
       long tc = System.nanoTime();
       try {
         Map<EventKey, EventKey> renamed = new HashMap<>();
-        for (FeedApply.Rekey rk : diff.rekeys()) {
+        for (FeedApply.Rekey rk : rekeys) {
           renamed.put(rk.from(), rk.to());
         }
         ConflictLifecycle.Result c = detect(feed.tenant(), feed.property(), now, renamed, property);
@@ -371,7 +382,7 @@ public final class SyncEngine {
       a.detect = Duration.ofNanos(System.nanoTime() - tc);
       afterCommit(feed.tenant(), feed.property());
     }
-    return a.report(outcome, null, message, diff.counts(), changes);
+    return a.report(outcome, null, message, counts, changes);
   }
 
   /**

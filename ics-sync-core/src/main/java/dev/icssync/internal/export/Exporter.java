@@ -42,6 +42,8 @@ public final class Exporter {
   static final String PLACEHOLDER = "Placeholder";
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final EventKind[] KINDS_BY_NAME = java.util.Arrays.stream(EventKind.values())
+      .sorted(Comparator.comparing(Enum::name)).toArray(EventKind[]::new);
   private static final Comparator<Item> ORDER = Comparator
       .comparing(Item::sortStart)
       .thenComparing(Item::sortEnd)
@@ -54,6 +56,12 @@ public final class Exporter {
   private final Clock clock;
   private final ExportCache cache;
   private final Predicate<EventKind> blocksDates;
+  /** Cache keys already computed, by view, zone and day (a hash each; bounded, cleared when full). */
+  private final java.util.concurrent.ConcurrentHashMap<KeyInput, String> keys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  static final int MAX_KEYS = 4096;
+
+  private record KeyInput(ExportView view, ZoneId zone, LocalDate day) {}
 
   /**
    * An exporter of events that block dates by {@code blocksDates}: the engine's
@@ -76,7 +84,7 @@ public final class Exporter {
         .map(PropertySettings::zone)
         .orElse(java.time.ZoneOffset.UTC);
     LocalDate today = LocalDate.now(clock.withZone(zone));
-    String key = cacheKey(view, zone, today, blocksDates);
+    String key = keyOf(view, zone, today);
     Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
     if (hit.isPresent()) {
       return hit.get();
@@ -89,6 +97,19 @@ public final class Exporter {
     ExportedCalendar rendered = render(view, zone, today, events, blocksDates);
     cache.put(key, view.tenant(), view.property(), rendered);
     return rendered;
+  }
+
+  private String keyOf(ExportView view, ZoneId zone, LocalDate today) {
+    KeyInput in = new KeyInput(view, zone, today);
+    String key = keys.get(in);
+    if (key == null) {
+      key = cacheKey(view, zone, today, blocksDates);
+      if (keys.size() >= MAX_KEYS) {
+        keys.clear(); // yesterday's keys and views no longer asked for go; the rest come back at once
+      }
+      keys.put(in, key);
+    }
+    return key;
   }
 
   /** {@link #cacheKey(ExportView, ZoneId, LocalDate)} of a property in UTC. */
@@ -107,8 +128,13 @@ public final class Exporter {
   /** The cache key of a view whose events block dates by {@code blocksDates} (the kinds exported count). */
   public static String cacheKey(ExportView v, ZoneId zone, LocalDate day, Predicate<EventKind> blocksDates) {
     StringBuilder canonical = new StringBuilder(128);
-    for (String part : new String[] {"v2", v.tenant(), v.property(), v.kinds().stream().filter(blocksDates)
-        .map(Enum::name).sorted().reduce((a, b) -> a + "," + b).orElse(""),
+    StringBuilder kinds = new StringBuilder(24);
+    for (EventKind k : KINDS_BY_NAME) { // the kinds exported, by name, comma-separated
+      if (v.kinds().contains(k) && blocksDates.test(k)) {
+        kinds.append(kinds.length() == 0 ? "" : ",").append(k.name());
+      }
+    }
+    for (String part : new String[] {"v2", v.tenant(), v.property(), kinds.toString(),
         v.channel() == null ? "*" : "=" + v.channel(), Integer.toString(v.paddingDaysBefore()),
         Integer.toString(v.paddingDaysAfter()), Long.toString(v.horizon().toDays()),
         Boolean.toString(v.placeholder()), v.placeholderDate().toString(), v.privacy().name(),

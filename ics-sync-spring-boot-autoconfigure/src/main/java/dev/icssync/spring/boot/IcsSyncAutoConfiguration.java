@@ -149,7 +149,9 @@ public class IcsSyncAutoConfiguration {
     @ConditionalOnMissingBean
     RedisCaches icsSyncRedisCaches(IcsSyncProperties properties) {
       IcsSyncProperties.Redis p = properties.getRedis();
-      return configured("redis", () -> RedisCaches.builder(p.getUri())
+      // the bean exists only when ics-sync.redis.uri is set (@ConditionalOnProperty above)
+      String uri = java.util.Objects.requireNonNull(p.getUri(), "ics-sync.redis.uri");
+      return configured("redis", () -> RedisCaches.builder(uri)
           .keyPrefix(p.getKeyPrefix())
           .commandTimeout(p.getCommandTimeout())
           .coolDown(p.getCoolDown())

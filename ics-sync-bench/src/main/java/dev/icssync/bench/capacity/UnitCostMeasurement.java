@@ -1,0 +1,691 @@
+package dev.icssync.bench.capacity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.icssync.Feed;
+import dev.icssync.HistoryRetention;
+import dev.icssync.IcsSync;
+import dev.icssync.SyncConfig;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncReport;
+import dev.icssync.bench.load.CapacityRig;
+import dev.icssync.cache.RedisCaches;
+import dev.icssync.http.HttpFeedFetcher;
+import dev.icssync.jdbc.JdbcStore;
+import dev.icssync.spi.FeedFetcher;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadInfo;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Measures the unit costs of a sync on this machine, by outcome, and writes {@code unit-costs.json}
+ * for {@link CapacityModel}. The rig is the load test's ({@link CapacityRig}: loopback feed server,
+ * throw-away PostgreSQL database, 50-stay Airbnb-style feeds, four channels per property), the engine
+ * is wired as the load test wires it (same history retention, pruning and parallelism) but over a
+ * {@link CountingDataSource} and with the fetcher going through a {@link TcpMeter}. After a warm-up,
+ * one cycle per outcome syncs every feed once:
+ *
+ * <ol>
+ *   <li>{@code firstSync}: new feeds, 200, every stay inserted;
+ *   <li>{@code notModified}: the same feeds again, the server answers 304;
+ *   <li>{@code unchangedBody}: the server sends no validators, the same body comes back (digest equal);
+ *   <li>{@code changed}: one stay of every feed moved, a new ETag, the apply writes one event.
+ * </ol>
+ *
+ * <p>Per cycle it reads: CPU of this JVM (process CPU minus the rig's own threads: feed server,
+ * meters), CPU of the PostgreSQL backends of the pool ({@code /proc}, local server only), the
+ * database's {@code pg_stat_database} counters (transactions, rows), WAL written
+ * ({@code pg_current_wal_lsn}, cluster-wide: exact only when nothing else writes), statements,
+ * checkouts and write transactions as the client sent them, bytes on the wire, heap allocated by the
+ * syncs, and a bound of the heap one in-flight sync holds. A second, smaller pass wires the Redis
+ * caches a fleet deployment uses (shared export cache, tenant limiter, host politeness) through a
+ * counting relay and measures Redis commands, bytes and Redis server time per sync.
+ *
+ * <pre>
+ * java -Xms1g -Xmx1g -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.UnitCostMeasurement \
+ *     [--quick] [--feeds 1000] [--events 50] [--threads 16] [--redis redis://127.0.0.1:6379 | none] \
+ *     [--redis-feeds 200] [--out ics-sync-bench/target/results]
+ * </pre>
+ */
+public final class UnitCostMeasurement {
+  private UnitCostMeasurement() {}
+
+  static final String[] OUTCOMES = {"firstSync", "notModified", "unchangedBody", "changed"};
+
+  record Options(boolean quick, int feeds, int events, int threads, String redis, int redisFeeds, int warmup,
+      Path out) {
+    static Options parse(String... args) {
+      boolean quick = List.of(args).contains("--quick");
+      int feeds = quick ? 200 : 2_000;
+      int events = 50;
+      int threads = 16;
+      String redis = "redis://127.0.0.1:6379";
+      int redisFeeds = quick ? 100 : 300;
+      int warmup = quick ? 100 : 1_000;
+      Path out = Path.of("ics-sync-bench/target/results");
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--quick" -> { }
+          case "--feeds" -> feeds = Integer.parseInt(args[++i]);
+          case "--events" -> events = Integer.parseInt(args[++i]);
+          case "--threads" -> threads = Integer.parseInt(args[++i]);
+          case "--redis" -> redis = args[++i];
+          case "--redis-feeds" -> redisFeeds = Integer.parseInt(args[++i]);
+          case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+          case "--out" -> out = Path.of(args[++i]);
+          default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: UnitCostMeasurement [--quick]"
+              + " [--feeds N] [--events N] [--threads N] [--redis URI|none] [--redis-feeds N] [--warmup N]"
+              + " [--out DIR]");
+        }
+      }
+      return new Options(quick, feeds, events, threads, redis, redisFeeds, warmup, out);
+    }
+  }
+
+  public static void main(String[] args) {
+    try {
+      Options o = Options.parse(args);
+      Path file = run(o, String.join(" ", args));
+      System.out.println("wrote " + file);
+      System.exit(0);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  static Path run(Options o, String argLine) throws Exception {
+    Map<String, Object> result = new LinkedHashMap<>();
+    int pool = Math.min(o.threads() + 4, 24); // as the load test sizes its pool
+    try (CapacityRig rig = new CapacityRig(Math.max(4, Math.min(16, o.threads())), pool)) {
+      result.put("machine", machine(rig));
+      result.put("command", "java -cp ics-sync-bench/target/benchmarks.jar " + UnitCostMeasurement.class.getName() + " "
+          + argLine);
+      result.put("startedAt", Instant.now().toString());
+      Map<String, Object> setup = new LinkedHashMap<>();
+      setup.put("feeds", o.feeds());
+      setup.put("eventsPerFeed", o.events());
+      setup.put("channelsPerProperty", CapacityRig.channels().size());
+      setup.put("workerThreads", o.threads());
+      setup.put("dbPoolSize", pool);
+      setup.put("note", "engine wired as the load test wires it; fetcher through a counting TCP relay; CPU of the"
+          + " feed server and relay threads excluded from workerCpuMs and reported as rigCpuMs");
+      result.put("setup", setup);
+
+      try (Engine e = new Engine(rig, o.threads(), null)) {
+        log("warm-up: %d feeds", o.warmup());
+        List<Feed> warm = e.createFeeds("warm", "w", o.warmup(), o.events());
+        for (int i = 0; i < 3; i++) { // every path: first sync, 304, changed, unchanged body
+          e.run(warm);
+          rig.bumpRevision();
+          e.run(warm);
+          rig.validators(false);
+          e.run(warm);
+          rig.validators(true);
+        }
+        rig.truncate();
+        log("measuring %d feeds x %d events, %d threads", o.feeds(), o.events(), o.threads());
+        result.put("outcomes", measureOutcomes(rig, e, o.feeds(), o.events(), o.threads(), "cap"));
+      }
+
+      if (!o.redis().equals("none")) {
+        Map<String, Object> redis = redisPass(rig, o);
+        if (redis != null) {
+          result.put("redis", redis);
+        }
+      }
+    }
+    result.put("finishedAt", Instant.now().toString());
+    Files.createDirectories(o.out());
+    Path file = o.out().resolve("unit-costs.json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
+    return file;
+  }
+
+  private static Map<String, Object> measureOutcomes(CapacityRig rig, Engine e, int count, int events, int threads,
+      String tenant) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    rig.validators(true);
+    if ((rig.bumpRevision() & 1) == 1) {
+      rig.bumpRevision(); // even revision: the original bodies
+    }
+    List<Feed> feeds = e.createFeeds(tenant, "f", count, events);
+    out.put("firstSync", e.measure(feeds, SyncOutcome.APPLIED));
+    out.put("notModified", e.measure(feeds, SyncOutcome.NOT_MODIFIED));
+    rig.validators(false);
+    out.put("unchangedBody", e.measure(feeds, SyncOutcome.UNCHANGED));
+    rig.validators(true);
+    rig.bumpRevision();
+    out.put("changed", e.measure(feeds, SyncOutcome.APPLIED));
+    rig.bumpRevision();
+    return out;
+  }
+
+  private static @Nullable Map<String, Object> redisPass(CapacityRig rig, Options o) throws Exception {
+    URI uri = URI.create(o.redis());
+    RedisClient client = RedisClient.create(o.redis());
+    try (StatefulRedisConnection<String, String> stats = client.connect()) {
+      stats.sync().ping();
+      String prefix = "icssync:capacity:" + System.nanoTime() + ":";
+      try (TcpMeter meter = new TcpMeter(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
+          true); Engine e = new Engine(rig, o.threads(), new RedisWiring(meter, prefix))) {
+        rig.truncate();
+        log("redis pass: %d feeds through %s", o.redisFeeds(), o.redis());
+        List<Feed> warm = e.createFeeds("rwarm", "rw", Math.min(o.redisFeeds(), 100), o.events());
+        e.run(warm);
+        e.run(warm);
+        rig.truncate();
+        e.redisStats = stats;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("wiring", "IcsSync.exportCache(redis.exportCache()), limiter(redis.tenantLimiter(1000000, 1 h)),"
+            + " fetcher(redis.politeFetcher(fetcher, 1000000, 1 s, 1 s)); Redis server time from INFO commandstats"
+            + " (usec per call, server-wide) times the relay's count of our commands");
+        m.put("outcomes", measureOutcomes(rig, e, o.redisFeeds(), o.events(), o.threads(), "rcap"));
+        List<String> keys = stats.sync().keys(prefix + "*");
+        if (!keys.isEmpty()) {
+          stats.sync().del(keys.toArray(String[]::new));
+        }
+        return m;
+      }
+    } catch (RuntimeException e) {
+      log("redis pass skipped: %s", e.getMessage());
+      return null;
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  record RedisWiring(TcpMeter meter, String prefix) {}
+
+  /** The engine under measurement and its meters. */
+  static final class Engine implements AutoCloseable {
+    final CapacityRig rig;
+    final int threads;
+    final CountingDataSource db;
+    final TcpMeter http;
+    final HttpFeedFetcher fetcher;
+    final @Nullable RedisCaches redis;
+    final @Nullable TcpMeter redisMeter;
+    final IcsSync sync;
+    @Nullable StatefulRedisConnection<String, String> redisStats;
+
+    Engine(CapacityRig rig, int threads, @Nullable RedisWiring redisWiring) throws IOException {
+      this.rig = rig;
+      this.threads = threads;
+      db = new CountingDataSource(rig.pool());
+      URI feed = URI.create(rig.feedUrl("x", 1, 0, 1));
+      http = new TcpMeter(new InetSocketAddress(feed.getHost(), feed.getPort()), false);
+      fetcher = HttpFeedFetcher.builder()
+          .allowHost("127.0.0.1")
+          .minIntervalPerHost(Duration.ZERO)
+          .maxConcurrentPerHost(threads)
+          .maxConnections(threads)
+          .maxBodyBytes(64L * 1024 * 1024)
+          .build();
+      IcsSync.Builder b = IcsSync.builder()
+          .store(JdbcStore.builder(db.dataSource()).synchronousApplyCommit(true).build())
+          // as the load test: a full history pruned as fast as it grows
+          .config(SyncConfig.builder().parallelism(threads).perHostParallelism(threads)
+              .historyRetention(HistoryRetention.builder().keepFor(Duration.ofMillis(1)).keepRuns(1).build())
+              .pruneEverySyncs(100)
+              .build());
+      FeedFetcher f = fetcher;
+      if (redisWiring != null) {
+        redisMeter = redisWiring.meter();
+        redis = RedisCaches.builder("redis://127.0.0.1:" + redisMeter.port()).keyPrefix(redisWiring.prefix())
+            .commandTimeout(Duration.ofSeconds(2)).build();
+        b.exportCache(redis.exportCache()).limiter(redis.tenantLimiter(1_000_000, Duration.ofHours(1)));
+        f = redis.politeFetcher(fetcher, 1_000_000, Duration.ofSeconds(1), Duration.ofSeconds(1));
+      } else {
+        redisMeter = null;
+        redis = null;
+      }
+      sync = b.fetcher(f).build();
+    }
+
+    List<Feed> createFeeds(String tenant, String prefix, int count, int events) {
+      int channels = CapacityRig.channels().size();
+      String port = ":" + URI.create(rig.feedUrl("x", 1, 0, 1)).getPort() + "/";
+      List<Feed> feeds = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        String id = prefix + i;
+        int slot = i % channels;
+        String url = rig.feedUrl(id, events, slot, channels).replace(port, ":" + http.port() + "/");
+        feeds.add(new Feed(id, tenant, prefix + "p" + (i / channels), CapacityRig.channels().get(slot), url,
+            Duration.ofHours(1), true, 0));
+      }
+      CapacityRig.parallel(feeds, threads, feed -> {
+        sync.store().saveFeed(feed);
+        return null;
+      });
+      return feeds;
+    }
+
+    List<SyncReport> run(List<Feed> feeds) {
+      return CapacityRig.parallel(feeds, threads, f -> sync.syncFeed(f.tenant(), f.id()));
+    }
+
+    /** One measured cycle over {@code feeds}; every sync must end in {@code expected}. */
+    Map<String, Object> measure(List<Feed> feeds, SyncOutcome expected) {
+      HikariDataSource pool = rig.pool();
+      long[] rows0 = rig.flushAndCountRows();
+      awaitFullPool(pool);
+      Map<String, Long> pg0 = pgStats();
+      String lsn0 = lsn();
+      Map<String, Long> redisCmds0 = redisMeter == null ? Map.of() : redisMeter.commands();
+      Map<String, long[]> cmdStats0 = commandStats();
+      long redisUp0 = redisMeter == null ? 0 : redisMeter.up.sum();
+      long redisDown0 = redisMeter == null ? 0 : redisMeter.down.sum();
+      System.gc();
+      long live0 = heapUsed();
+      resetPoolPeaks();
+      CountingDataSource.Snapshot db0 = db.snapshot();
+      long up0 = http.up.sum();
+      long down0 = http.down.sum();
+      long body0 = rig.bodyBytes();
+      long ok0 = rig.responses200();
+      long nm0 = rig.responses304();
+      Map<Long, long[]> rigThreads0 = rigThreads();
+      long backend0 = backendCpuNanos();
+      long jit0 = jitNanos();
+      long alloc0 = totalAllocated();
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      LongAdder latency = new LongAdder();
+      LongAdder threadCpu = new LongAdder();
+      java.lang.management.ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+      List<SyncOutcome> outcomes = CapacityRig.parallel(feeds, threads, f -> {
+        long s = System.nanoTime();
+        long c = tmx.getCurrentThreadCpuTime();
+        SyncReport r = sync.syncFeed(f.tenant(), f.id());
+        threadCpu.add(tmx.getCurrentThreadCpuTime() - c);
+        latency.add(System.nanoTime() - s);
+        return r.outcome();
+      });
+      long wall = System.nanoTime() - t0;
+      settle();
+      long cpu = processCpuNanos() - cpu0;
+      long alloc = totalAllocated() - alloc0;
+      long jit = Math.max(0, jitNanos() - jit0);
+      long backend1 = backendCpuNanos();
+      double backend = backend0 < 0 || backend1 < 0 ? Double.NaN : (backend1 - backend0) / 1e9;
+      long[] rigDelta = minus(rigThreads(), rigThreads0);
+      double poolPeak = poolPeakBytes();
+      CountingDataSource.Snapshot dbAfterRun = db.snapshot();
+      long[] rows1 = rig.flushAndCountRows();
+      CountingDataSource.Snapshot dbc = db.snapshot().minus(db0);
+      Map<String, Long> pg1 = pgStats();
+      long wal = walBytesSince(lsn0);
+      long ownWal = ownWalBytesSince(lsn0);
+      int n = feeds.size();
+
+      Map<SyncOutcome, Integer> byOutcome = new EnumMap<>(SyncOutcome.class);
+      outcomes.forEach(x -> byOutcome.merge(x, 1, Integer::sum));
+      if (byOutcome.getOrDefault(expected, 0) != n) {
+        throw new IllegalStateException("expected " + n + " x " + expected + ", got " + byOutcome);
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("syncs", n);
+      m.put("outcome", expected.name());
+      m.put("seconds", round(wall / 1e9, 3));
+      m.put("syncsPerSecond", round(n / (wall / 1e9), 1));
+      m.put("latencyMeanMs", round(latency.sum() / 1e6 / n, 3));
+      // the JVM's CPU for these syncs: everything (sync threads, HTTP client, pool, GC) but the rig's
+      // threads and the JIT compiler, a start-up cost that a long-running worker has paid
+      m.put("workerCpuMs", round(Math.max(0, cpu - rigDelta[0] - jit) / 1e6 / n, 4));
+      m.put("syncThreadCpuMs", round(threadCpu.sum() / 1e6 / n, 4));
+      m.put("jitCpuMs", round(jit / 1e6 / n, 4));
+      m.put("rigCpuMs", round(rigDelta[0] / 1e6 / n, 4));
+      m.put("dbCpuMs", Double.isNaN(backend) ? null : round(backend * 1e3 / n, 4));
+      m.put("statements", round((double) dbc.statements() / n, 3));
+      m.put("batchedStatements", round((double) dbc.batchedStatements() / n, 3));
+      m.put("copies", round((double) dbc.copies() / n, 3));
+      m.put("connectionCheckouts", round((double) dbAfterRun.minus(db0).checkouts() / n, 3));
+      m.put("writeTransactions", round((double) dbc.writeCheckouts() / n, 3));
+      m.put("clientCommits", round((double) dbc.commits() / n, 3));
+      m.put("connectionHoldMs", round(dbc.holdNanos() / 1e6 / n, 4));
+      m.put("pgTransactions", round(delta(pg0, pg1, "xact_commit") / (double) n, 3));
+      m.put("pgRollbacks", round(delta(pg0, pg1, "xact_rollback") / (double) n, 3));
+      m.put("rowsInserted", round((rows1[0] - rows0[0]) / (double) n, 3));
+      m.put("rowsUpdated", round((rows1[1] - rows0[1]) / (double) n, 3));
+      m.put("rowsDeleted", round((rows1[2] - rows0[2]) / (double) n, 3));
+      m.put("rowsWritten", round((rows1[0] + rows1[1] + rows1[2] - rows0[0] - rows0[1] - rows0[2]) / (double) n, 3));
+      m.put("rowsRead", round((delta(pg0, pg1, "tup_returned") + delta(pg0, pg1, "tup_fetched")) / (double) n, 1));
+      m.put("walBytes", round((ownWal >= 0 ? ownWal : wal) / (double) n, 0));
+      m.put("walSource", ownWal >= 0 ? "pg_walinspect: records of this database and the commits of its transactions"
+          : "pg_current_wal_lsn delta, cluster-wide");
+      m.put("walBytesCluster", round(wal / (double) n, 0));
+      m.put("otherDatabasesCommits", delta(pg0, pg1, "others_commit"));
+      m.put("httpBytesIn", round((http.down.sum() - down0) / (double) n, 1));
+      m.put("httpBytesOut", round((http.up.sum() - up0) / (double) n, 1));
+      m.put("bodyBytes", round((rig.bodyBytes() - body0) / (double) n, 1));
+      m.put("http200", rig.responses200() - ok0);
+      m.put("http304", rig.responses304() - nm0);
+      m.put("allocatedBytes", round((alloc - rigDelta[1]) / (double) n, 0));
+      m.put("heapPerInFlightBytes", round(Math.max(0, poolPeak - live0) / threads, 0));
+      if (redisMeter != null) {
+        Map<String, Long> cmds = redisMeter.commands();
+        Map<String, long[]> cmdStats1 = commandStats();
+        Map<String, Object> byName = new LinkedHashMap<>();
+        double total = 0;
+        double usec = 0;
+        for (Map.Entry<String, Long> c : cmds.entrySet()) {
+          long d = c.getValue() - redisCmds0.getOrDefault(c.getKey(), 0L);
+          if (d == 0) {
+            continue;
+          }
+          byName.put(c.getKey(), round(d / (double) n, 3));
+          total += d;
+          long[] a = cmdStats1.get(c.getKey());
+          long[] b = cmdStats0.getOrDefault(c.getKey(), new long[2]);
+          if (a != null && a[0] > b[0]) {
+            usec += d * (double) (a[1] - b[1]) / (a[0] - b[0]);
+          }
+        }
+        m.put("redisCommands", round(total / n, 3));
+        m.put("redisCommandsByName", byName);
+        m.put("redisBytesOut", round((redisMeter.up.sum() - redisUp0) / (double) n, 1));
+        m.put("redisBytesIn", round((redisMeter.down.sum() - redisDown0) / (double) n, 1));
+        m.put("redisUsec", round(usec / n, 2));
+      }
+      log("  %-13s %5d syncs %7.2f s  cpu %.3f ms (rig %.3f)  db cpu %s ms  stmts %.2f  write tx %.2f  pg tx %.2f"
+              + "  rows %.2f  wal %.0f B  http %.0f/%.0f B%s", expected, n, wall / 1e9, m.get("workerCpuMs"),
+          m.get("rigCpuMs"), m.get("dbCpuMs"), m.get("statements"), m.get("writeTransactions"),
+          m.get("pgTransactions"), m.get("rowsWritten"), m.get("walBytes"), m.get("httpBytesIn"),
+          m.get("httpBytesOut"), redisMeter == null ? "" : "  redis " + m.get("redisCommands") + " cmds "
+              + m.get("redisUsec") + " us");
+      return m;
+    }
+
+    /**
+     * On-CPU nanoseconds of the backends of this database's connections ({@code /proc/<pid>/schedstat},
+     * nanosecond resolution; {@code /proc/<pid>/stat}'s clock ticks of 10 ms would be too coarse for
+     * a millisecond per sync), or -1 when not readable (a remote server).
+     */
+    private long backendCpuNanos() {
+      long sum = 0;
+      boolean any = false;
+      try (Connection c = rig.connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND pid <> pg_backend_pid()")) {
+        while (rs.next()) {
+          try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(rs.getLong(1)), "schedstat"));
+            sum += Long.parseLong(stat.trim().split(" ")[0]);
+            any = true;
+          } catch (IOException | RuntimeException e) {
+            // gone, or not a local process
+          }
+        }
+      } catch (SQLException e) {
+        return -1;
+      }
+      return any ? sum : -1;
+    }
+
+    private Map<String, long[]> commandStats() {
+      Map<String, long[]> out = new HashMap<>();
+      if (redisStats == null) {
+        return out;
+      }
+      for (String line : redisStats.sync().info("commandstats").split("\r?\n")) {
+        if (!line.startsWith("cmdstat_")) {
+          continue;
+        }
+        String name = line.substring(8, line.indexOf(':'));
+        long calls = 0;
+        long usec = 0;
+        for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+          String[] p = kv.split("=");
+          if (p[0].equals("calls")) {
+            calls = Long.parseLong(p[1]);
+          } else if (p[0].equals("usec")) {
+            usec = Long.parseLong(p[1]);
+          }
+        }
+        out.put(name, new long[] {calls, usec});
+      }
+      return out;
+    }
+
+    private Map<String, Long> pgStats() {
+      Map<String, Long> m = new HashMap<>();
+      try (Connection c = rig.connect(); Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT xact_commit, xact_rollback, tup_returned, tup_fetched"
+            + " FROM pg_stat_database WHERE datname = current_database()")) {
+          rs.next();
+          m.put("xact_commit", rs.getLong(1));
+          m.put("xact_rollback", rs.getLong(2));
+          m.put("tup_returned", rs.getLong(3));
+          m.put("tup_fetched", rs.getLong(4));
+        }
+        try (ResultSet rs = s.executeQuery("SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database"
+            + " WHERE datname IS DISTINCT FROM current_database()")) {
+          rs.next();
+          m.put("others_commit", rs.getLong(1));
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("reading pg_stat_database: " + e.getMessage(), e);
+      }
+      return m;
+    }
+
+    private String lsn() {
+      try (Connection c = rig.connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+        rs.next();
+        return rs.getString(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException("reading the WAL position: " + e.getMessage(), e);
+      }
+    }
+
+    private long walBytesSince(String lsn) {
+      try (Connection c = rig.connect(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '" + lsn + "'::pg_lsn)")) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException("reading the WAL position: " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * WAL bytes of this database's records since {@code lsn} and the commit records of their
+     * transactions, read back with pg_walinspect (PostgreSQL 15+, superuser): unlike the LSN delta,
+     * not inflated by other databases of the cluster. -1 when the extension is not available.
+     */
+    private long ownWalBytesSince(String lsn) {
+      try (Connection c = rig.connect(); Statement s = c.createStatement()) {
+        s.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        String sql = "WITH r AS (SELECT xid, resource_manager, record_length, block_ref"
+            + " FROM pg_get_wal_records_info('" + lsn + "'::pg_lsn, pg_current_wal_flush_lsn())),"
+            + " d AS (SELECT '% rel %/' || oid || '/%' AS pattern FROM pg_database WHERE datname = current_database()),"
+            + " mine AS (SELECT DISTINCT xid FROM r, d WHERE r.block_ref LIKE d.pattern AND r.xid <> '0')"
+            + " SELECT coalesce(sum(record_length), 0) FROM r, d WHERE r.block_ref LIKE d.pattern"
+            + " OR (r.resource_manager = 'Transaction' AND r.xid IN (SELECT xid FROM mine))";
+        try (ResultSet rs = s.executeQuery(sql)) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } catch (SQLException e) {
+        log("  (pg_walinspect not usable, WAL is cluster-wide: %s)", e.getMessage());
+        return -1;
+      }
+    }
+
+    @Override
+    public void close() {
+      sync.close();
+      fetcher.close();
+      if (redis != null) {
+        redis.close();
+      }
+      http.close();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ probes
+
+  private static long delta(Map<String, Long> a, Map<String, Long> b, String key) {
+    return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
+  }
+
+  /**
+   * Waits {@link #SETTLE_MILLIS} after a cycle before its counters are read, so that work a store
+   * defers past the sync (state writes flushed in batches, the prune) is counted with the cycle that
+   * caused it. Idle, the JVM and the backends spend next to no CPU meanwhile.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static final long SETTLE_MILLIS = 1_000;
+
+  private static void awaitFullPool(HikariDataSource pool) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10); // the pool refills in the background after the eviction
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  /**
+   * On-CPU nanoseconds of the JIT compiler threads so far ({@code /proc/self/task/<tid>/schedstat} of
+   * the threads named {@code C1/C2 CompilerThread}; 0 where there is no {@code /proc}). They are
+   * invisible to the ThreadMXBean, and CompilationMXBean's time is elapsed, not CPU, time.
+   */
+  private static long jitNanos() {
+    long sum = 0;
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim();
+          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            sum += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split(" ")[0]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return sum;
+  }
+
+  private static com.sun.management.ThreadMXBean threadBean() {
+    return (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  }
+
+  private static long totalAllocated() {
+    return threadBean().getTotalThreadAllocatedBytes();
+  }
+
+  /** CPU nanos and allocated bytes of the rig's live threads (feed server, relays), by thread id. */
+  private static Map<Long, long[]> rigThreads() {
+    com.sun.management.ThreadMXBean bean = threadBean();
+    Map<Long, long[]> out = new HashMap<>();
+    List<String> prefixes = new ArrayList<>(CapacityRig.rigThreadPrefixes());
+    prefixes.add(TcpMeter.THREAD_PREFIX);
+    for (ThreadInfo t : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (t != null && prefixes.stream().anyMatch(p -> t.getThreadName().startsWith(p))) {
+        long id = t.getThreadId();
+        out.put(id, new long[] {Math.max(0, bean.getThreadCpuTime(id)), Math.max(0, bean.getThreadAllocatedBytes(id))});
+      }
+    }
+    return out;
+  }
+
+  private static long[] minus(Map<Long, long[]> after, Map<Long, long[]> before) {
+    long cpu = 0;
+    long alloc = 0;
+    for (Map.Entry<Long, long[]> e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      cpu += e.getValue()[0] - b[0];
+      alloc += e.getValue()[1] - b[1];
+    }
+    return new long[] {cpu, alloc};
+  }
+
+  private static List<MemoryPoolMXBean> heapPools() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+  }
+
+  private static long heapUsed() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static void resetPoolPeaks() {
+    heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  private static double poolPeakBytes() {
+    return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+  }
+
+  private static Map<String, Object> machine(CapacityRig rig) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("maxHeapMb", Runtime.getRuntime().maxMemory() / 1048576);
+    m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    m.put("postgres", rig.serverVersion());
+    m.put("loadAverageAtStart", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 2));
+    return m;
+  }
+
+  static double round(double v, int decimals) {
+    double f = Math.pow(10, decimals);
+    return Math.round(v * f) / f;
+  }
+
+  static void log(String format, Object... args) {
+    System.out.printf(Locale.ROOT, format + "%n", args);
+    System.out.flush();
+  }
+}

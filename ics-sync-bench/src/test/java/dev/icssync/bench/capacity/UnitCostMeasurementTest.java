@@ -1,0 +1,51 @@
+package dev.icssync.bench.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small run of the unit-cost measurement against real PostgreSQL: every outcome is measured, the
+ * model reads the file back, and the counts that do not depend on timing are what a sync does (a
+ * first sync inserts its events, a 304 writes no event, every sync writes, nothing is fetched twice).
+ * No timing is asserted.
+ */
+@Tag("postgres")
+class UnitCostMeasurementTest {
+
+  @Test
+  void measuresEveryOutcomeAndTheModelReadsIt(@TempDir Path out) throws Exception {
+    UnitCostMeasurement.Options o = UnitCostMeasurement.Options.parse("--feeds", "40", "--warmup", "8",
+        "--threads", "4", "--redis", "none", "--out", out.toString());
+    Path file = UnitCostMeasurement.run(o, "--feeds 40");
+    JsonNode outcomes = new ObjectMapper().readTree(file.toFile()).path("outcomes");
+
+    JsonNode first = outcomes.path("firstSync");
+    assertThat(first.path("syncs").asInt()).isEqualTo(40);
+    assertThat(first.path("rowsInserted").asDouble()).as("50 events and a run row").isGreaterThanOrEqualTo(51);
+    assertThat(first.path("http200").asLong()).isEqualTo(40);
+    JsonNode nm = outcomes.path("notModified");
+    assertThat(nm.path("http304").asLong()).isEqualTo(40);
+    assertThat(nm.path("bodyBytes").asDouble()).isZero();
+    assertThat(outcomes.path("changed").path("rowsUpdated").asDouble()).as("the moved stay, the state")
+        .isGreaterThanOrEqualTo(2);
+    for (String key : UnitCostMeasurement.OUTCOMES) {
+      JsonNode n = outcomes.path(key);
+      assertThat(n.path("statements").asDouble()).as(key).isPositive();
+      assertThat(n.path("writeTransactions").asDouble()).as(key).isGreaterThanOrEqualTo(1);
+      assertThat(n.path("rowsWritten").asDouble()).as(key).isPositive();
+      assertThat(n.path("httpBytesOut").asDouble()).as(key + ": the request line and headers").isGreaterThan(50);
+      assertThat(n.path("allocatedBytes").asDouble()).as(key).isPositive();
+    }
+
+    CapacityModel.UnitCosts costs = CapacityModel.UnitCosts.read(file);
+    assertThat(costs.eventsPerFeed()).isEqualTo(50);
+    assertThat(costs.get(CapacityModel.Outcome.FIRST_SYNC).rowsWritten())
+        .isGreaterThan(costs.get(CapacityModel.Outcome.NOT_MODIFIED).rowsWritten());
+  }
+}
