@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method is forwarded, the ones with a default in the SPI too: {@link #eventsForWrite} and
  * {@link #conflictsForWrite} go to the delegate's own (a store with a read replica answers them from
- * the primary), and {@link #pruneRuns} to the delegate's pruning. A method added to the SPI is added
+ * the primary), {@link #pruneRuns} to the delegate's pruning, and {@link #tokenRevision} to the
+ * delegate's (a decorator that writes tokens, feeds or property settings elsewhere overrides it to
+ * return empty). A method added to the SPI is added
  * here in the same release.
  */
 public abstract class ForwardingStore implements Store {
@@ -103,6 +106,11 @@ public abstract class ForwardingStore implements Store {
   @Override
   public List<ExportToken> tokens(String tenant, String property) {
     return delegate.tokens(tenant, property);
+  }
+
+  @Override
+  public OptionalLong tokenRevision() {
+    return delegate.tokenRevision();
   }
 
   // EventStore

@@ -112,6 +112,9 @@ class ForwardingStoreTest {
     if (type == Optional.class) {
       return Optional.of(marker);
     }
+    if (type == java.util.OptionalLong.class) {
+      return java.util.OptionalLong.of(42);
+    }
     return null;
   }
 }
