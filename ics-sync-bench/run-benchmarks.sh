@@ -4,7 +4,9 @@
 #   2. runs every JMH suite in one JMH run with -prof gc into ics-sync-bench/target/results/jmh.json;
 #   3. runs the load test (dev.icssync.bench.load.LoadTest) when benchmarks.jar holds it, into the same
 #      directory (load.json, load.md);
-#   4. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
+#   4. times the cold start of ics-sync-cli/target/ics-sync.jar beside a hello-world JVM
+#      (dev.icssync.bench.coldstart.ColdStart: coldstart.json, and coldStart in load.json);
+#   5. writes BENCHMARKS.md with dev.icssync.bench.report.BenchmarksReport.
 #
 # Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
 #   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (70 results; 10 min measured
@@ -37,13 +39,13 @@ results=ics-sync-bench/target/results
 build_command=""
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   # shellcheck disable=SC2206
-  build=(mvn -B -q ${MVN_FLAGS:-} package -pl ics-sync-bench -am -DskipTests)
+  build=(mvn -B -q ${MVN_FLAGS:-} package -pl ics-sync-bench,ics-sync-cli -am -DskipTests)
   build_command="${build[*]}"
   echo ">> $build_command"
   "${build[@]}"
 fi
 mkdir -p "$results"
-rm -f "$results/jmh.json" "$results/load.json" "$results/load.md"
+rm -f "$results/jmh.json" "$results/load.json" "$results/load.md" "$results/coldstart.json"
 
 # Every suite of BENCHMARKS.md, one regex, one JMH run.
 suites='^dev\.icssync\.bench\.(parse\.ParseBenchmark|export\.(WriteBenchmark|ExportBenchmark|ExportEndpointBenchmark)|engine\.(DiffBenchmark|ConflictBenchmark)|jdbc\.(JdbcStoreLoadBenchmark|JdbcStoreResyncBenchmark)|http\.(FetchBenchmark|FetchH2Benchmark)|cache\.ExportCacheBenchmark)\.'
@@ -108,6 +110,14 @@ if unzip -l "$jar" 'dev/icssync/bench/load/LoadTest.class' > /dev/null 2>&1; the
   fi
 else
   echo ">> dev.icssync.bench.load.LoadTest is not in $jar: BENCHMARKS.md says the load test was not run"
+fi
+
+# Cold start: whole processes of the command (with and without its class-data archive) beside a
+# hello-world JVM, taking turns; after the load test, on a machine that is quiet again.
+if [[ -f ics-sync-cli/target/ics-sync.jar ]]; then
+  echo ">> java -cp $jar dev.icssync.bench.coldstart.ColdStart --jar ics-sync-cli/target/ics-sync.jar --out $results"
+  java -cp "$jar" dev.icssync.bench.coldstart.ColdStart --jar ics-sync-cli/target/ics-sync.jar --out "$results" \
+    || echo ">> the cold-start run failed; BENCHMARKS.md says it was not measured" >&2
 fi
 
 java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \

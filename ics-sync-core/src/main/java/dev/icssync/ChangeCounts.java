@@ -3,6 +3,10 @@ package dev.icssync;
 /**
  * What a sync did to the stored events.
  *
+ * <p>Still a record: counters of a sync, made by the engine. Its constructor is public, so a new
+ * component will come with the old constructor kept as an overload (Java 17 has no record
+ * patterns to break).
+ *
  * @param seen events (instances) in the fetched feed after normalisation
  * @param created new events
  * @param updated events whose fingerprint changed (dates, kind, status, summary)

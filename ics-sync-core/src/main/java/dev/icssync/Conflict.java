@@ -7,6 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Two active events of one property, from different feeds, whose ranges overlap: a double booking.
  *
+ * <p>Still a record: a stored double booking, read and written by the adapters. Its constructor is
+ * public, so a new component will come with the old constructor kept as an overload (Java 17 has
+ * no record patterns to break).
+ *
  * @param id deterministic id derived from the two keys (same pair, same id)
  * @param tenant owning tenant
  * @param property the property

@@ -6,6 +6,9 @@ import java.util.Objects;
  * The identity of an event: (tenant, feed, uid, recurrence id). {@code recurrenceId} is the empty
  * string for a non-recurring event or a recurrence master; otherwise it is the RFC 5545 value of the
  * instance's original start ({@code 20260824} or {@code 20260824T130000Z}).
+ *
+ * <p>A record because its shape is fixed: an event's identity is tenant, feed, UID and recurrence
+ * id; a component will not be added.
  */
 public record EventKey(String tenant, String feedId, String uid, String recurrenceId)
     implements Comparable<EventKey> {

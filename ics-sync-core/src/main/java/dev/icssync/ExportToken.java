@@ -7,6 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A stored export token: only the SHA-256 hash of the secret is kept.
  *
+ * <p>Still a record: a stored export token, read and written by the adapters. Its constructor is
+ * public, so a new component will come with the old constructor kept as an overload (Java 17 has
+ * no record patterns to break).
+ *
  * @param hash lower-case hex SHA-256 of the token
  * @param tenant tenant
  * @param property property the token opens

@@ -49,58 +49,28 @@ import org.jspecify.annotations.Nullable;
  * and {@code Not available} for everything else, there is no DESCRIPTION, and UIDs are hashes of our
  * own identity (tenant, feed, uid, recurrence id), never the source's UID.
  *
- * @param tenant tenant
- * @param property property
- * @param kinds event kinds to export (not empty; default every kind), among those that block dates
- * @param channel the channel this export is for (its own events are left out), or null for the
- *     merged view of every source
- * @param paddingDaysBefore days added before every event (0 to 366)
- * @param paddingDaysAfter days added after every event (0 to 366)
- * @param horizon how far ahead events are exported (whole days, 1 day to 10 years; default 730 days)
- * @param placeholder whether an empty export gets one placeholder event (default off)
- * @param placeholderDate the placeholder's day (default 2000-01-01: fixed, so the bytes stay stable)
- * @param privacy how much the export says about each event
- * @param calendarName X-WR-CALNAME of the feed, or null for none
- * @param availabilityRules whether a channel's availability rules (Airbnb's advance-notice and
- *     booking-window blocks, stored under {@code ics-sync-rule:} UIDs) are exported (default off)
+ * <p>A final class rather than a record: views gain options, and a record's canonical constructor
+ * would break every caller with each one. Made by {@link #forProperty} and refined by the withers;
+ * accessors keep the record style.
  */
-public record ExportView(
-    String tenant,
-    String property,
-    Set<EventKind> kinds,
-    @Nullable String channel,
-    int paddingDaysBefore,
-    int paddingDaysAfter,
-    Duration horizon,
-    boolean placeholder,
-    LocalDate placeholderDate,
-    Privacy privacy,
-    @Nullable String calendarName,
-    boolean availabilityRules) {
+public final class ExportView {
+  private final String tenant;
+  private final String property;
+  private final Set<EventKind> kinds;
+  private final @Nullable String channel;
+  private final int paddingDaysBefore;
+  private final int paddingDaysAfter;
+  private final Duration horizon;
+  private final boolean placeholder;
+  private final LocalDate placeholderDate;
+  private final Privacy privacy;
+  private final @Nullable String calendarName;
+  private final boolean availabilityRules;
 
-  public static final Duration DEFAULT_HORIZON = Duration.ofDays(730);
-  /**
-   * Every kind: what is exported is what blocks dates ({@code SyncConfig.blocksDates}, the rule of
-   * double-booking detection too); {@link #withKinds} narrows a view further.
-   */
-  public static final Set<EventKind> DEFAULT_KINDS = Set.copyOf(EnumSet.allOf(EventKind.class));
-  public static final LocalDate DEFAULT_PLACEHOLDER_DATE = LocalDate.of(2000, 1, 1);
-  private static final int MAX_PADDING_DAYS = 366;
-  private static final Duration MAX_HORIZON = Duration.ofDays(3653);
-
-  /** How much an export says about each event. */
-  public enum Privacy {
-    /** Neutral SUMMARY ({@code Reserved} / {@code Not available}), no DESCRIPTION. The default. */
-    NEUTRAL,
-    /**
-     * The stored (already sanitised) summary, and a DESCRIPTION naming the source channel and the
-     * kind. Opt in only for the host's own calendars: a channel that imports it learns where each
-     * stay came from.
-     */
-    DETAILED
-  }
-
-  public ExportView {
+  private ExportView(String tenant, String property, Set<EventKind> kinds, @Nullable String channel,
+      int paddingDaysBefore, int paddingDaysAfter, Duration horizon, boolean placeholder,
+      LocalDate placeholderDate, Privacy privacy, @Nullable String calendarName,
+      boolean availabilityRules) {
     Checks.nonBlank(tenant, "tenant");
     Checks.nonBlank(property, "property");
     Objects.requireNonNull(kinds, "kinds");
@@ -133,6 +103,100 @@ public record ExportView(
     if (calendarName != null && calendarName.isBlank()) {
       throw new ConfigurationException("calendarName must not be blank (use null for none)");
     }
+    this.tenant = tenant;
+    this.property = property;
+    this.kinds = kinds;
+    this.channel = channel;
+    this.paddingDaysBefore = paddingDaysBefore;
+    this.paddingDaysAfter = paddingDaysAfter;
+    this.horizon = horizon;
+    this.placeholder = placeholder;
+    this.placeholderDate = placeholderDate;
+    this.privacy = privacy;
+    this.calendarName = calendarName;
+    this.availabilityRules = availabilityRules;
+  }
+
+  /** Tenant. */
+  public String tenant() {
+    return tenant;
+  }
+
+  /** Property. */
+  public String property() {
+    return property;
+  }
+
+  /** Event kinds to export (not empty; default every kind), among those that block dates. */
+  public Set<EventKind> kinds() {
+    return kinds;
+  }
+
+  /** The channel this export is for (its own events are left out), or null for the merged view of every source. */
+  public @Nullable String channel() {
+    return channel;
+  }
+
+  /** Days added before every event (0 to 366). */
+  public int paddingDaysBefore() {
+    return paddingDaysBefore;
+  }
+
+  /** Days added after every event (0 to 366). */
+  public int paddingDaysAfter() {
+    return paddingDaysAfter;
+  }
+
+  /** How far ahead events are exported (whole days, 1 day to 10 years; default 730 days). */
+  public Duration horizon() {
+    return horizon;
+  }
+
+  /** Whether an empty export gets one placeholder event (default off). */
+  public boolean placeholder() {
+    return placeholder;
+  }
+
+  /** The placeholder's day (default 2000-01-01: fixed, so the bytes stay stable). */
+  public LocalDate placeholderDate() {
+    return placeholderDate;
+  }
+
+  /** How much the export says about each event. */
+  public Privacy privacy() {
+    return privacy;
+  }
+
+  /** X-WR-CALNAME of the feed, or null for none. */
+  public @Nullable String calendarName() {
+    return calendarName;
+  }
+
+  /** Whether a channel's availability rules (Airbnb's advance-notice and booking-window blocks, stored under {@code ics-sync-rule:} UIDs) are exported (default off). */
+  public boolean availabilityRules() {
+    return availabilityRules;
+  }
+
+  public static final Duration DEFAULT_HORIZON = Duration.ofDays(730);
+  /**
+   * Every kind: what is exported is what blocks dates ({@code SyncConfig.blocksDates}, the rule of
+   * double-booking detection too); {@link #withKinds} narrows a view further.
+   */
+  public static final Set<EventKind> DEFAULT_KINDS = Set.copyOf(EnumSet.allOf(EventKind.class));
+  public static final LocalDate DEFAULT_PLACEHOLDER_DATE = LocalDate.of(2000, 1, 1);
+  private static final int MAX_PADDING_DAYS = 366;
+  private static final Duration MAX_HORIZON = Duration.ofDays(3653);
+
+  /** How much an export says about each event. */
+  public enum Privacy {
+    /** Neutral SUMMARY ({@code Reserved} / {@code Not available}), no DESCRIPTION. The default. */
+    NEUTRAL,
+    /**
+     * The stored (already sanitised) summary, and a DESCRIPTION naming the source channel and the
+     * kind. Opt in only for the host's own calendars: a channel that imports it learns where each
+     * stay came from.
+     */
+    DETAILED
   }
 
   /**
@@ -226,5 +290,38 @@ public record ExportView(
   /** {@link #surrogateKey(String, String)} as the set {@code PurgeHook.purge} takes. */
   public static Set<String> surrogateKeys(String tenant, String property) {
     return Set.of(surrogateKey(tenant, property));
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof ExportView o
+        && Objects.equals(tenant, o.tenant)
+        && Objects.equals(property, o.property)
+        && Objects.equals(kinds, o.kinds)
+        && Objects.equals(channel, o.channel)
+        && paddingDaysBefore == o.paddingDaysBefore
+        && paddingDaysAfter == o.paddingDaysAfter
+        && Objects.equals(horizon, o.horizon)
+        && placeholder == o.placeholder
+        && Objects.equals(placeholderDate, o.placeholderDate)
+        && Objects.equals(privacy, o.privacy)
+        && Objects.equals(calendarName, o.calendarName)
+        && availabilityRules == o.availabilityRules;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+        horizon, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
+  }
+
+  @Override
+  public String toString() {
+    return "ExportView[tenant=" + tenant + ", property=" + property + ", kinds=" + kinds
+        + ", channel=" + channel + ", paddingDaysBefore=" + paddingDaysBefore
+        + ", paddingDaysAfter=" + paddingDaysAfter + ", horizon=" + horizon
+        + ", placeholder=" + placeholder + ", placeholderDate=" + placeholderDate
+        + ", privacy=" + privacy + ", calendarName=" + calendarName
+        + ", availabilityRules=" + availabilityRules + "]";
   }
 }

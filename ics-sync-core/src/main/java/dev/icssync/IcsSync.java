@@ -1,5 +1,6 @@
 package dev.icssync;
 
+import dev.icssync.internal.TenantBandwidth;
 import dev.icssync.internal.engine.ParallelSync;
 import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,11 +79,14 @@ public final class IcsSync implements AutoCloseable {
   private final Object poolLock = new Object();
   private @Nullable ExecutorService ownPool;
   private volatile boolean closed;
-  // syncs since this instance last pruned the change log, and whether a prune is under way
+  // syncs since this instance last asked for a prune of the change log, whether a prune was asked
+  // for and not started yet, and whether the prune thread is at work
   private final AtomicLong syncsSincePrune = new AtomicLong();
+  private final AtomicBoolean prunePending = new AtomicBoolean();
   private final AtomicBoolean pruning = new AtomicBoolean();
   /** One exporter: it remembers the cache keys of the views it was asked for (bounded). */
   private final dev.icssync.internal.export.Exporter exporter;
+  private @Nullable ExecutorService pruneExecutor;
 
   private IcsSync(Settings settings) {
     this.settings = settings;
@@ -101,7 +106,13 @@ public final class IcsSync implements AutoCloseable {
     return settings;
   }
 
-  /** The store this instance writes to. */
+  /**
+   * The store this instance writes to: the raw SPI, for adapters and tests. Prefer the domain
+   * operations of this class ({@link #saveFeed}, {@link #removeFeed}, {@link #reactivateFeed},
+   * {@link #saveProperty}, {@link #exportTokens()}, {@link #resetFeedValidators}): writing through the
+   * store directly skips what they do besides the write (export cache invalidation, CDN purge,
+   * double-booking detection, cancelling a removed feed's events, the generation fence).
+   */
   public Store store() {
     return settings.store();
   }
@@ -129,23 +140,72 @@ public final class IcsSync implements AutoCloseable {
     return counted(engine.sync(tenant, feedId, mode, nextDue));
   }
 
-  /** Counts a sync toward the next prune of the change log, and prunes when the count is reached. */
+  /**
+   * Counts a sync toward the next prune of the change log; when the count is reached, asks the
+   * prune thread for one and returns at once: a sync never waits for a prune.
+   */
   private SyncReport counted(SyncReport report) {
     int every = settings.config().pruneEverySyncs();
-    if (every > 0 && syncsSincePrune.incrementAndGet() >= every && pruning.compareAndSet(false, true)) {
-      // one prune at a time per instance, on the thread of the sync that crossed the count; each of
-      // its batches is a short transaction of its own, so syncs of other threads go on meanwhile
-      try {
-        syncsSincePrune.addAndGet(-every);
-        long deleted = pruneHistoryNow();
-        log.debug("pruned {} sync runs", deleted);
-      } catch (RuntimeException e) {
-        log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
-      } finally {
-        pruning.set(false);
-      }
+    if (every > 0 && syncsSincePrune.incrementAndGet() >= every) {
+      syncsSincePrune.addAndGet(-every);
+      prunePending.set(true);
+      startPruning();
     }
     return report;
+  }
+
+  /**
+   * Starts the prune thread unless it is running: one prune at a time per instance, on a thread of
+   * its own, in the store's small batches (each a short transaction, so syncs go on meanwhile).
+   * Requests that come while it runs are folded into one more prune after it, so the last request
+   * is always served.
+   */
+  private void startPruning() {
+    if (!pruning.compareAndSet(false, true)) {
+      return;
+    }
+    ExecutorService executor;
+    synchronized (poolLock) {
+      if (closed) {
+        pruning.set(false);
+        return;
+      }
+      if (pruneExecutor == null) {
+        ThreadPoolExecutor single = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "ics-sync-prune");
+              t.setDaemon(true);
+              return t;
+            });
+        single.allowCoreThreadTimeOut(true);
+        pruneExecutor = single;
+      }
+      executor = pruneExecutor;
+    }
+    try {
+      executor.execute(this::pruneWhileRequested);
+    } catch (RejectedExecutionException e) {
+      pruning.set(false); // closed meanwhile
+    }
+  }
+
+  private void pruneWhileRequested() {
+    try {
+      while (prunePending.getAndSet(false) && !closed) {
+        try {
+          long deleted = pruneHistoryNow();
+          log.debug("pruned {} sync runs", deleted);
+        } catch (RuntimeException e) {
+          log.warn("pruning the sync history failed; the next prune tries again: {}", e.toString());
+        }
+      }
+    } finally {
+      pruning.set(false);
+    }
+    // a request that came between the last check and the reset above
+    if (prunePending.get() && !closed) {
+      startPruning();
+    }
   }
 
   /**
@@ -338,6 +398,72 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
+   * Adds a feed, or updates the one with its tenant and id (URL, interval, priority, active). A
+   * property the tenant has no settings for yet gets {@link PropertySettings#defaults} (UTC, 15:00
+   * and 11:00), so the feed can be synced at once.
+   */
+  public void saveFeed(Feed feed) {
+    Objects.requireNonNull(feed, "feed");
+    Store store = settings.store();
+    store.saveFeed(feed);
+    if (store.property(feed.tenant(), feed.property()).isEmpty()) {
+      store.saveProperty(PropertySettings.defaults(feed.tenant(), feed.property()));
+    }
+  }
+
+  /** The tenant's feed of that id, active or not. */
+  public Optional<Feed> feed(String tenant, String feedId) {
+    return settings.store().feed(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /** The tenant's feeds, active or not. */
+  public List<Feed> feeds(String tenant) {
+    return settings.store().feeds(Objects.requireNonNull(tenant, "tenant"));
+  }
+
+  /** What the library remembers of the feed between syncs ({@link FeedState#initial} before the first). */
+  public FeedState feedState(String tenant, String feedId) {
+    return settings.store().state(Objects.requireNonNull(tenant, "tenant"), Objects.requireNonNull(feedId, "feedId"));
+  }
+
+  /**
+   * Removes a feed: it is deactivated (never fetched again) and its active events are cancelled in
+   * one apply under a new generation (a sync of it still running is rejected as stale), so they
+   * leave exports and conflicts; the property's exports are invalidated and detection runs again.
+   * Rows are kept as history, never deleted; {@link #reactivateFeed} brings the feed back.
+   *
+   * @return the number of events cancelled, or empty when the tenant has no feed of that id
+   */
+  public java.util.OptionalInt removeFeed(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    return engine.removeFeed(tenant, feedId);
+  }
+
+  /**
+   * Reactivates a removed (or paused) feed and {@linkplain #resetFeedValidators resets its
+   * validators}, so its next sync reads the full body and reinstates the events still in it.
+   *
+   * @return the feed as saved, or empty when the tenant has no feed of that id
+   */
+  public Optional<Feed> reactivateFeed(String tenant, String feedId) {
+    Optional<Feed> found = feed(tenant, feedId);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Feed active = found.get().withActive(true);
+    settings.store().saveFeed(active);
+    resetFeedValidators(tenant, feedId);
+    return Optional.of(active);
+  }
+
+  /** A property's time zone and check-in/check-out times, when saved. */
+  public Optional<PropertySettings> property(String tenant, String property) {
+    return settings.store().property(Objects.requireNonNull(tenant, "tenant"),
+        Objects.requireNonNull(property, "property"));
+  }
+
+  /**
    * Saves a property's time zone and check-in/check-out times. When they differ from the stored
    * ones, the property's cached exports are dropped, the {@link Settings#purgeHook() purge hook} is
    * told its surrogate keys, and double-booking detection runs again with the new settings.
@@ -365,58 +491,140 @@ public final class IcsSync implements AutoCloseable {
     return ExportTokens.create(settings.store(), settings.clock(), settings.purgeHook());
   }
 
-  /** Stops the executor this instance created (a host-supplied executor is left alone). */
+  /**
+   * Stops the executors this instance created, the sync pool and the prune thread (a host-supplied
+   * executor is left alone). A prune under way runs to its end on its own (daemon) thread; no new one
+   * starts.
+   */
   @Override
   public void close() {
     ExecutorService pool;
+    ExecutorService prune;
     synchronized (poolLock) {
       closed = true;
       pool = ownPool;
       ownPool = null;
+      prune = pruneExecutor;
+      pruneExecutor = null;
     }
     if (pool != null) {
       pool.shutdown();
     }
+    if (prune != null) {
+      prune.shutdown();
+    }
   }
 
   /**
-   * The wiring of an {@link IcsSync}: read-only.
+   * The wiring of an {@link IcsSync}: read-only, made only by {@link Builder#build()}.
    *
-   * @param store storage
-   * @param fetcher feed fetcher
-   * @param conflictPolicy marks conflict winners
-   * @param listeners told about syncs and changes after commit
-   * @param profiles channel profiles (built-in ones plus the host's, host's first)
-   * @param clock time source
-   * @param executor host-supplied executor for parallel syncs, or null for our own bounded pool
-   * @param config engine settings
-   * @param exportCache cache of rendered exports
-   * @param purgeHook told surrogate keys after a sync changes a property
-   * @param limiter per-tenant sync admission
+   * <p>A final class rather than a record: the wiring gains settings over time, and a record's
+   * canonical constructor would break every host that called it. Its accessors keep the record
+   * style ({@code store()}, {@code config()}, ...).
    */
-  public record Settings(
-      Store store,
-      FeedFetcher fetcher,
-      ConflictPolicy conflictPolicy,
-      List<SyncListener> listeners,
-      List<ChannelProfile> profiles,
-      Clock clock,
-      @Nullable ExecutorService executor,
-      SyncConfig config,
-      ExportCache exportCache,
-      PurgeHook purgeHook,
-      SyncLimiter limiter) {
-    public Settings {
-      Objects.requireNonNull(store, "store");
-      Objects.requireNonNull(fetcher, "fetcher");
-      Objects.requireNonNull(conflictPolicy, "conflictPolicy");
-      listeners = List.copyOf(listeners);
-      profiles = List.copyOf(profiles);
-      Objects.requireNonNull(clock, "clock");
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(exportCache, "exportCache");
-      Objects.requireNonNull(purgeHook, "purgeHook");
-      Objects.requireNonNull(limiter, "limiter");
+  public static final class Settings {
+    private final Store store;
+    private final FeedFetcher fetcher;
+    private final ConflictPolicy conflictPolicy;
+    private final List<SyncListener> listeners;
+    private final List<ChannelProfile> profiles;
+    private final Clock clock;
+    private final @Nullable ExecutorService executor;
+    private final SyncConfig config;
+    private final ExportCache exportCache;
+    private final PurgeHook purgeHook;
+    private final SyncLimiter limiter;
+
+    private Settings(Builder b, Store store, FeedFetcher fetcher) {
+      this.store = store;
+      this.fetcher = fetcher;
+      this.conflictPolicy = b.conflictPolicy;
+      this.listeners = List.copyOf(b.listeners);
+      this.profiles = List.copyOf(b.profiles);
+      this.clock = b.clock;
+      this.executor = b.executor;
+      this.config = b.config;
+      this.exportCache = b.exportCache;
+      this.purgeHook = b.purgeHook;
+      this.limiter = b.limiter;
+    }
+
+    /** Storage. */
+    public Store store() {
+      return store;
+    }
+
+    /** Feed fetcher. */
+    public FeedFetcher fetcher() {
+      return fetcher;
+    }
+
+    /** Marks conflict winners. */
+    public ConflictPolicy conflictPolicy() {
+      return conflictPolicy;
+    }
+
+    /** Told about syncs and changes after commit, in the order added. */
+    public List<SyncListener> listeners() {
+      return listeners;
+    }
+
+    /** Channel profiles (the host's; they take precedence over built-in ones). */
+    public List<ChannelProfile> profiles() {
+      return profiles;
+    }
+
+    /** Time source. */
+    public Clock clock() {
+      return clock;
+    }
+
+    /** Host-supplied executor for parallel syncs, or null for our own bounded pool. */
+    public @Nullable ExecutorService executor() {
+      return executor;
+    }
+
+    /** Engine settings. */
+    public SyncConfig config() {
+      return config;
+    }
+
+    /** Cache of rendered exports. */
+    public ExportCache exportCache() {
+      return exportCache;
+    }
+
+    /** Told surrogate keys after a sync changes a property. */
+    public PurgeHook purgeHook() {
+      return purgeHook;
+    }
+
+    /** Per-tenant sync admission. */
+    public SyncLimiter limiter() {
+      return limiter;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Settings s
+          && store.equals(s.store) && fetcher.equals(s.fetcher) && conflictPolicy.equals(s.conflictPolicy)
+          && listeners.equals(s.listeners) && profiles.equals(s.profiles) && clock.equals(s.clock)
+          && Objects.equals(executor, s.executor) && config.equals(s.config)
+          && exportCache.equals(s.exportCache) && purgeHook.equals(s.purgeHook) && limiter.equals(s.limiter);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(store, fetcher, conflictPolicy, listeners, profiles, clock, executor, config,
+          exportCache, purgeHook, limiter);
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[store=" + store + ", fetcher=" + fetcher + ", conflictPolicy=" + conflictPolicy
+          + ", listeners=" + listeners + ", profiles=" + profiles + ", clock=" + clock
+          + ", executor=" + executor + ", config=" + config + ", exportCache=" + exportCache
+          + ", purgeHook=" + purgeHook + ", limiter=" + limiter + "]";
     }
   }
 
@@ -433,6 +641,7 @@ public final class IcsSync implements AutoCloseable {
     private ExportCache exportCache = ExportCache.none();
     private PurgeHook purgeHook = PurgeHook.none();
     private SyncLimiter limiter = SyncLimiter.unlimited();
+    private long tenantBandwidth;
 
     private Builder() {}
 
@@ -494,6 +703,22 @@ public final class IcsSync implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps each tenant's feed bytes under {@code bytesPerSecond}, shared by every thread of this
+     * instance (a token bucket per tenant, one second of burst): a tenant's fetches wait for the bytes
+     * it already fetched to be paid for at that rate, so they slow down and never fail for it. Bodies
+     * count as the fetcher returns them; a 304 costs nothing. 0, the default, is no limit. The limit
+     * holds within this instance: several processes each keep to it on their own.
+     *
+     * <pre>{@code
+     * IcsSync.builder().store(store).fetcher(fetcher).tenantBandwidth(10_000_000).build(); // 10 MB/s a tenant
+     * }</pre>
+     */
+    public Builder tenantBandwidth(long bytesPerSecond) {
+      this.tenantBandwidth = bytesPerSecond;
+      return this;
+    }
+
     public IcsSync build() {
       if (store == null) {
         throw new IcsSyncException.ConfigurationException("store must be set");
@@ -501,8 +726,12 @@ public final class IcsSync implements AutoCloseable {
       if (fetcher == null) {
         throw new IcsSyncException.ConfigurationException("fetcher must be set");
       }
-      return new IcsSync(new Settings(store, fetcher, conflictPolicy, listeners, profiles, clock,
-          executor, config, exportCache, purgeHook, limiter));
+      if (tenantBandwidth < 0) {
+        throw new IcsSyncException.ConfigurationException("tenantBandwidth must not be negative, was "
+            + tenantBandwidth);
+      }
+      FeedFetcher f = tenantBandwidth == 0 ? fetcher : new TenantBandwidth(fetcher, tenantBandwidth);
+      return new IcsSync(new Settings(this, store, f));
     }
   }
 }

@@ -8,6 +8,10 @@ import java.util.Objects;
 /**
  * Per-property settings used to compare all-day and timed events: the property's time zone and
  * its check-in and check-out times.
+ *
+ * <p>Still a record: a property's zone and check-in/check-out times. Its constructor is public, so a
+ * new component will come with the old constructor kept as an overload (Java 17 has no record
+ * patterns to break).
  */
 public record PropertySettings(
     String tenant, String property, ZoneId zone, LocalTime checkIn, LocalTime checkOut) {

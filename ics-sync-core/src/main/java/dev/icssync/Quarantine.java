@@ -11,6 +11,10 @@ import java.util.Objects;
  * {@code IcsSync.confirmQuarantine}. A failed sync of the feed, or a different result, starts the
  * count again; the feed stays held meanwhile.
  *
+ * <p>Still a record: the held-back cancellations of a feed, stored by the adapters. Its constructor
+ * is public, so a new component will come with the old constructor kept as an overload (Java 17
+ * has no record patterns to break).
+ *
  * @param reason human-readable reason ("feed came back empty", "would cancel 12 of 20 future events")
  * @param since when the first of the current run of identical results was seen (a different result
  *     moves it)

@@ -4,49 +4,32 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Engine settings. Build with {@link #builder()}; {@link #defaults()} gives the documented defaults.
  *
- * @param massCancelShare largest share of a feed's future events one run may cancel without
- *     quarantine (default 0.5)
- * @param quarantineConfirmations consecutive identical suspicious results that confirm a quarantine
- *     (default 3); a failed sync of the feed or a different result in between starts the count again
- * @param parallelism syncs run at once by {@code syncTenant}/{@code syncAll} (default 10)
- * @param perHostParallelism syncs of feeds on one host run at once (default 2)
- * @param windowBack how far back recurrences are expanded and events considered (default 30 days)
- * @param windowAhead how far ahead (default 730 days)
- * @param defaultZone zone for floating times when neither the feed nor the property names one
- * @param quarantineMinSpan least time between the first of those identical results and the one that
- *     confirms them (default 1 hour; zero turns the rule off): a burst of manual syncs, or a
- *     channel that serves the same glitch for a few minutes (an outage page cached by its CDN, an
- *     export briefly empty while it is rebuilt), never counts as several confirmations. An hour is
- *     short next to what a wrong cancellation costs (the dates are sold again on every channel)
- *     and long next to the glitches channels are known for; at the default 15-minute poll interval
- *     it means that about five polls, not three, see the same result before it is applied. It
- *     applies when {@code quarantineConfirmations} is more than 1 (one confirmation turns the guard off)
- * @param personalEventsBlock whether events of kind {@link EventKind#EVENT} (what Google, Outlook
- *     and other personal or generic calendars yield: owner stays, maintenance, meetings) take the
- *     property's dates (default true); see {@link #blocksDates}
- * @param historyRetention how much of the change log the store keeps (default
- *     {@link HistoryRetention#defaults()}: 2 days and at least the last 10 runs per feed)
- * @param pruneEverySyncs the engine prunes the change log after every this many syncs it ran
- *     (default 1,000); 0 leaves pruning to the host ({@link IcsSync#pruneHistory()})
+ * <p>A final class rather than a record: the engine gains settings, and a record's canonical
+ * constructor would break every caller with each one. Built only with {@link #builder()}; accessors
+ * keep the record style.
  */
-public record SyncConfig(
-    double massCancelShare,
-    int quarantineConfirmations,
-    int parallelism,
-    int perHostParallelism,
-    Duration windowBack,
-    Duration windowAhead,
-    ZoneId defaultZone,
-    Duration quarantineMinSpan,
-    boolean personalEventsBlock,
-    HistoryRetention historyRetention,
-    int pruneEverySyncs) {
+public final class SyncConfig {
+  private final double massCancelShare;
+  private final int quarantineConfirmations;
+  private final int parallelism;
+  private final int perHostParallelism;
+  private final Duration windowBack;
+  private final Duration windowAhead;
+  private final ZoneId defaultZone;
+  private final Duration quarantineMinSpan;
+  private final boolean personalEventsBlock;
+  private final HistoryRetention historyRetention;
+  private final int pruneEverySyncs;
 
-  public SyncConfig {
+  private SyncConfig(double massCancelShare, int quarantineConfirmations, int parallelism,
+      int perHostParallelism, Duration windowBack, Duration windowAhead, ZoneId defaultZone,
+      Duration quarantineMinSpan, boolean personalEventsBlock, HistoryRetention historyRetention,
+      int pruneEverySyncs) {
     if (!(massCancelShare > 0 && massCancelShare <= 1)) {
       throw new IcsSyncException.ConfigurationException(
           "massCancelShare must be in (0, 1], was " + massCancelShare);
@@ -62,6 +45,72 @@ public record SyncConfig(
     if (pruneEverySyncs < 0) {
       throw new IcsSyncException.ConfigurationException("pruneEverySyncs must not be negative, was " + pruneEverySyncs);
     }
+    this.massCancelShare = massCancelShare;
+    this.quarantineConfirmations = quarantineConfirmations;
+    this.parallelism = parallelism;
+    this.perHostParallelism = perHostParallelism;
+    this.windowBack = windowBack;
+    this.windowAhead = windowAhead;
+    this.defaultZone = defaultZone;
+    this.quarantineMinSpan = quarantineMinSpan;
+    this.personalEventsBlock = personalEventsBlock;
+    this.historyRetention = historyRetention;
+    this.pruneEverySyncs = pruneEverySyncs;
+  }
+
+  /** Largest share of a feed's future events one run may cancel without quarantine (default 0.5). */
+  public double massCancelShare() {
+    return massCancelShare;
+  }
+
+  /** Consecutive identical suspicious results that confirm a quarantine (default 3); a failed sync of the feed or a different result in between starts the count again. */
+  public int quarantineConfirmations() {
+    return quarantineConfirmations;
+  }
+
+  /** Syncs run at once by {@code syncTenant}/{@code syncAll} (default 10). */
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** Syncs of feeds on one host run at once (default 2). */
+  public int perHostParallelism() {
+    return perHostParallelism;
+  }
+
+  /** How far back recurrences are expanded and events considered (default 30 days). */
+  public Duration windowBack() {
+    return windowBack;
+  }
+
+  /** How far ahead (default 730 days). */
+  public Duration windowAhead() {
+    return windowAhead;
+  }
+
+  /** Zone for floating times when neither the feed nor the property names one. */
+  public ZoneId defaultZone() {
+    return defaultZone;
+  }
+
+  /** Least time between the first of those identical results and the one that confirms them (default 1 hour; zero turns the rule off): a burst of manual syncs, or a channel that serves the same glitch for a few minutes (an outage page cached by its CDN, an export briefly empty while it is rebuilt), never counts as several confirmations. An hour is short next to what a wrong cancellation costs (the dates are sold again on every channel) and long next to the glitches channels are known for; at the default 15-minute poll interval it means that about five polls, not three, see the same result before it is applied. It applies when {@code quarantineConfirmations} is more than 1 (one confirmation turns the guard off). */
+  public Duration quarantineMinSpan() {
+    return quarantineMinSpan;
+  }
+
+  /** Whether events of kind {@link EventKind#EVENT} (what Google, Outlook and other personal or generic calendars yield: owner stays, maintenance, meetings) take the property's dates (default true); see {@link #blocksDates}. */
+  public boolean personalEventsBlock() {
+    return personalEventsBlock;
+  }
+
+  /** How much of the change log the store keeps (default {@link HistoryRetention#defaults()}: 2 days and at least the last 10 runs per feed). */
+  public HistoryRetention historyRetention() {
+    return historyRetention;
+  }
+
+  /** The engine prunes the change log after every this many syncs it ran (default 1,000); 0 leaves pruning to the host ({@link IcsSync#pruneHistory()}). */
+  public int pruneEverySyncs() {
+    return pruneEverySyncs;
   }
 
   /**
@@ -168,5 +217,39 @@ public record SyncConfig(
           windowBack, windowAhead, defaultZone, quarantineMinSpan, personalEventsBlock, historyRetention,
           pruneEverySyncs);
     }
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof SyncConfig o
+        && Double.compare(massCancelShare, o.massCancelShare) == 0
+        && quarantineConfirmations == o.quarantineConfirmations
+        && parallelism == o.parallelism
+        && perHostParallelism == o.perHostParallelism
+        && Objects.equals(windowBack, o.windowBack)
+        && Objects.equals(windowAhead, o.windowAhead)
+        && Objects.equals(defaultZone, o.defaultZone)
+        && Objects.equals(quarantineMinSpan, o.quarantineMinSpan)
+        && personalEventsBlock == o.personalEventsBlock
+        && Objects.equals(historyRetention, o.historyRetention)
+        && pruneEverySyncs == o.pruneEverySyncs;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(massCancelShare, quarantineConfirmations, parallelism, perHostParallelism,
+        windowBack, windowAhead, defaultZone, quarantineMinSpan, personalEventsBlock,
+        historyRetention, pruneEverySyncs);
+  }
+
+  @Override
+  public String toString() {
+    return "SyncConfig[massCancelShare=" + massCancelShare
+        + ", quarantineConfirmations=" + quarantineConfirmations
+        + ", parallelism=" + parallelism + ", perHostParallelism=" + perHostParallelism
+        + ", windowBack=" + windowBack + ", windowAhead=" + windowAhead
+        + ", defaultZone=" + defaultZone + ", quarantineMinSpan=" + quarantineMinSpan
+        + ", personalEventsBlock=" + personalEventsBlock
+        + ", historyRetention=" + historyRetention + ", pruneEverySyncs=" + pruneEverySyncs + "]";
   }
 }

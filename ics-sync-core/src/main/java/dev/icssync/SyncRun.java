@@ -7,6 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * One row of the change log: what a sync run did. Stored in the same transaction as its apply.
  *
+ * <p>Still a record: a stored run of the change log, read and written by the adapters. Its
+ * constructor is public, so a new component will come with the old constructor kept as an
+ * overload (Java 17 has no record patterns to break).
+ *
  * @param runId unique id of the run
  * @param tenant tenant
  * @param feedId feed

@@ -3,7 +3,13 @@ package dev.icssync;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Durations of the phases of one sync; a phase that did not run is {@link Duration#ZERO}. */
+/**
+ * Durations of the phases of one sync; a phase that did not run is {@link Duration#ZERO}.
+ *
+ * <p>Still a record: the durations of the phases of a sync. Its constructor is public, so a new
+ * component will come with the old constructor kept as an overload (Java 17 has no record
+ * patterns to break).
+ */
 public record SyncTimings(
     Duration fetch, Duration parse, Duration diff, Duration apply, Duration detect, Duration total) {
 

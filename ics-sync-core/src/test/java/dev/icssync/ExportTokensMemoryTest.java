@@ -50,8 +50,8 @@ class ExportTokensMemoryTest {
   private final ExportTokens tokens = ExportTokens.create(counted, clock, PurgeHook.none());
 
   ExportTokensMemoryTest() {
-    store.saveFeed(Feed.of("airbnb-1", TENANT, PROPERTY, "airbnb", "https://example.com/a.ics"));
-    store.saveFeed(Feed.of("airbnb-2", "t2", PROPERTY, "airbnb", "https://example.com/b.ics"));
+    store.saveFeed(Feed.builder(TENANT, "airbnb-1").property(PROPERTY).source("airbnb").url("https://example.com/a.ics").build());
+    store.saveFeed(Feed.builder("t2", "airbnb-2").property(PROPERTY).source("airbnb").url("https://example.com/b.ics").build());
   }
 
   @Test
@@ -115,7 +115,7 @@ class ExportTokensMemoryTest {
     String t = tokens.create(TENANT, PROPERTY, "airbnb").token();
     assertThat(tokens.resolve(t)).isPresent();
     // its only feed moves to another property: nothing of villa-7 is left
-    store.saveFeed(Feed.of("airbnb-1", TENANT, "villa-9", "airbnb", "https://example.com/a.ics"));
+    store.saveFeed(Feed.builder(TENANT, "airbnb-1").property("villa-9").source("airbnb").url("https://example.com/a.ics").build());
     assertThat(tokens.resolve(t)).isEmpty();
   }
 

@@ -24,8 +24,18 @@ class ModelTest {
   static final LocalDate D0 = LocalDate.of(2026, 8, 24);
 
   static CalendarEvent stay(String tenant, String feedId, String uid) {
-    return new CalendarEvent(EventKey.of(tenant, feedId, uid), "villa7", "airbnb", DateRange.allDay(D0, D0.plusDays(3)),
-        EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 42L, T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(EventKey.of(tenant, feedId, uid))
+        .property("villa7")
+        .source("airbnb")
+        .range(DateRange.allDay(D0, D0.plusDays(3)))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(42L)
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   @Nested
@@ -103,11 +113,11 @@ class ModelTest {
       assertThatThrownBy(() -> EventKey.of(blank, "f", "u")).hasMessage("tenant must not be blank");
       assertThatThrownBy(() -> EventKey.of("t", blank, "u")).hasMessage("feedId must not be blank");
       assertThatThrownBy(() -> EventKey.of("t", "f", blank)).hasMessage("uid must not be blank");
-      assertThatThrownBy(() -> Feed.of(blank, "t", "p", "airbnb", "https://x")).hasMessage("id must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", blank, "p", "airbnb", "https://x")).hasMessage("tenant must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", blank, "airbnb", "https://x")).hasMessage("property must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", "p", blank, "https://x")).hasMessage("source must not be blank");
-      assertThatThrownBy(() -> Feed.of("f", "t", "p", "airbnb", blank)).hasMessage("url must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", blank).property("p").source("airbnb").url("https://x").build()).hasMessage("id must not be blank");
+      assertThatThrownBy(() -> Feed.builder(blank, "f").property("p").source("airbnb").url("https://x").build()).hasMessage("tenant must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property(blank).source("airbnb").url("https://x").build()).hasMessage("property must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property("p").source(blank).url("https://x").build()).hasMessage("source must not be blank");
+      assertThatThrownBy(() -> Feed.builder("t", "f").property("p").source("airbnb").url(blank).build()).hasMessage("url must not be blank");
       assertThatThrownBy(() -> FeedState.initial(blank, "f")).hasMessage("tenant must not be blank");
       assertThatThrownBy(() -> PropertySettings.defaults("t", blank)).hasMessage("property must not be blank");
       assertThatThrownBy(() -> new ExportToken(blank, "t", "p", null, T0, null, null)).hasMessage("hash must not be blank");
@@ -158,7 +168,7 @@ class ModelTest {
 
     @Test
     void toStringRedactsTheUrl() {
-      Feed f = Feed.of("f1", "t1", "villa7", "airbnb", "https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x");
+      Feed f = Feed.builder("t1", "f1").property("villa7").source("airbnb").url("https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x").build();
 
       assertThat(f.toString())
           .contains("f1", "t1", "villa7", "airbnb", "www.airbnb.com/calendar/ical/99.ics")
@@ -166,19 +176,19 @@ class ModelTest {
       assertThat(f.redactedUrl()).isEqualTo("https://***@www.airbnb.com/calendar/ical/99.ics?s=***et");
       assertThat(f.url()).contains("topsecret");
 
-      Feed vrbo = Feed.of("f2", "t1", "villa7", "vrbo", "https://www.vrbo.com/icalendar/5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c.ics");
+      Feed vrbo = Feed.builder("t1", "f2").property("villa7").source("vrbo").url("https://www.vrbo.com/icalendar/5d1f0e2b7c3a49e8b6f1a2c3d4e59f2c.ics").build();
       assertThat(vrbo.toString()).contains("url=https://www.vrbo.com/icalendar/***9f2c.ics")
           .doesNotContain("5d1f0e2b7c3a49e8b6f1a2c3d4e5");
     }
 
     @Test
     void sourceIsNormalised() {
-      assertThat(Feed.of("f", "t", "p", "  Booking ", "https://x").source()).isEqualTo("booking");
+      assertThat(Feed.builder("t", "f").property("p").source("  Booking ").url("https://x").build().source()).isEqualTo("booking");
     }
 
     @Test
     void pollIntervalMustBePositive() {
-      Feed f = Feed.of("f", "t", "p", "airbnb", "https://x");
+      Feed f = Feed.builder("t", "f").property("p").source("airbnb").url("https://x").build();
       assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval")
           .isInstanceOf(IcsSyncException.ConfigurationException.class);
       assertThatThrownBy(() -> f.withPollInterval(Duration.ofSeconds(-1))).hasMessageContaining("pollInterval");
@@ -188,7 +198,7 @@ class ModelTest {
 
     @Test
     void withersChangeOneField() {
-      Feed f = Feed.of("f", "t", "p", "airbnb", "https://x");
+      Feed f = Feed.builder("t", "f").property("p").source("airbnb").url("https://x").build();
       assertThat(f.withUrl("https://y")).isEqualTo(new Feed("f", "t", "p", "airbnb", "https://y", f.pollInterval(), true, 0));
       assertThat(f.withActive(false).active()).isFalse();
       assertThat(f.withPollInterval(Duration.ofHours(1)).pollInterval()).isEqualTo(Duration.ofHours(1));
@@ -201,19 +211,54 @@ class ModelTest {
     @Test
     void cancelledEventNeedsCancelledAtAndActiveEventMustNotHaveIt() {
       CalendarEvent e = stay("t", "f", "u");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          EventStatus.CANCELLED, e.summary(), e.fingerprint(), T0, T0, T0, 0, null))
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(EventStatus.CANCELLED)
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .build())
           .hasMessageContaining("cancelledAt");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          EventStatus.TENTATIVE, e.summary(), e.fingerprint(), T0, T0, T0, 0, T0))
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(EventStatus.TENTATIVE)
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .cancelledAt(T0)
+          .build())
           .hasMessageContaining("cancelledAt");
     }
 
     @Test
     void sequenceIsNeverNegative() {
       CalendarEvent e = stay("t", "f", "u");
-      assertThatThrownBy(() -> new CalendarEvent(e.key(), e.property(), e.source(), e.range(), e.kind(),
-          e.status(), e.summary(), e.fingerprint(), T0, T0, T0, -1, null)).hasMessageContaining("sequence");
+      assertThatThrownBy(() -> CalendarEvent.builder()
+          .key(e.key())
+          .property(e.property())
+          .source(e.source())
+          .range(e.range())
+          .kind(e.kind())
+          .status(e.status())
+          .summary(e.summary())
+          .fingerprint(e.fingerprint())
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .sequence(-1)
+          .build()).hasMessageContaining("sequence");
     }
 
     @Test
@@ -241,18 +286,46 @@ class ModelTest {
     @Test
     void countersAreNeverNegative() {
       assertThatThrownBy(() -> FeedState.initial("t", "f").withGeneration(-1)).hasMessageContaining("generation");
-      assertThatThrownBy(() -> new FeedState("t", "f", null, null, null, 0, null, null, -1, null, null, null, 0))
+      assertThatThrownBy(() -> FeedState.builder()
+          .tenant("t")
+          .feedId("f")
+          .consecutiveFailures(-1)
+          .build())
           .hasMessageContaining("consecutiveFailures");
     }
 
     @Test
     void withoutValidatorsDropsEtagLastModifiedAndDigestOnly() {
       Quarantine q = new Quarantine("feed came back empty", T0, 3, "d", 1);
-      FeedState s = new FeedState("t", "f", "\"e\"", "Wed, 21 Oct 2026 07:28:00 GMT", "digest", 3, T0, T0, 2, "x",
-          T0, q, 7);
+      FeedState s = FeedState.builder()
+          .tenant("t")
+          .feedId("f")
+          .etag("\"e\"")
+          .lastModified("Wed, 21 Oct 2026 07:28:00 GMT")
+          .contentDigest("digest")
+          .parserVersion(3)
+          .lastAttempt(T0)
+          .lastSuccess(T0)
+          .consecutiveFailures(2)
+          .lastError("x")
+          .nextDue(T0)
+          .quarantine(q)
+          .generation(7)
+          .build();
 
       assertThat(s.withoutValidators())
-          .isEqualTo(new FeedState("t", "f", null, null, null, 3, T0, T0, 2, "x", T0, q, 7));
+          .isEqualTo(FeedState.builder()
+              .tenant("t")
+              .feedId("f")
+              .parserVersion(3)
+              .lastAttempt(T0)
+              .lastSuccess(T0)
+              .consecutiveFailures(2)
+              .lastError("x")
+              .nextDue(T0)
+              .quarantine(q)
+              .generation(7)
+              .build());
       assertThat(s.isQuarantined()).isTrue();
       assertThat(FeedState.initial("t", "f").isQuarantined()).isFalse();
       assertThat(FeedState.initial("t", "f").generation()).isZero();

@@ -38,7 +38,7 @@ final class CaffeineExportCache implements ExportCache {
   }
 
   private static int weight(String key, Entry e) {
-    long w = (long) e.calendar.body().length + 2L * (key.length() + e.calendar.etag().length()
+    long w = (long) e.calendar.bodyLength() + 2L * (key.length() + e.calendar.etag().length()
         + e.propertyKey.length()) + ENTRY_OVERHEAD;
     return (int) Math.min(Integer.MAX_VALUE, w);
   }

@@ -223,7 +223,7 @@ final class RedisExportCache implements ExportCache {
 
   private static byte[] encode(String tenant, String property, long gen, ExportedCalendar c) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(c.body().length + 128);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(c.bodyLength() + 128);
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       out.writeUTF(tenant);
@@ -233,8 +233,8 @@ final class RedisExportCache implements ExportCache {
       out.writeLong(c.lastModified().getEpochSecond());
       out.writeInt(c.lastModified().getNano());
       out.writeInt(c.eventCount());
-      out.writeInt(c.body().length);
-      out.write(c.body());
+      out.writeInt(c.bodyLength());
+      c.writeTo(out);
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -257,7 +257,7 @@ final class RedisExportCache implements ExportCache {
       int count = in.readInt();
       byte[] body = new byte[in.readInt()];
       in.readFully(body);
-      return new Entry(tenant, property, gen, new ExportedCalendar(body, etag, lastModified, count));
+      return new Entry(tenant, property, gen, ExportedCalendar.of(body, etag, lastModified, count));
     } catch (IOException | RuntimeException e) {
       return null;
     }

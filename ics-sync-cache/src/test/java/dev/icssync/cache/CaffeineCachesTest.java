@@ -19,7 +19,7 @@ class CaffeineCachesTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
   static ExportedCalendar body(int bytes) {
-    return new ExportedCalendar(new byte[bytes], "\"e\"", Instant.EPOCH, 0);
+    return ExportedCalendar.of(new byte[bytes], "\"e\"", Instant.EPOCH, 0);
   }
 
   @Test

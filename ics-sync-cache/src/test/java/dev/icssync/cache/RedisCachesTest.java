@@ -59,7 +59,7 @@ class RedisCachesTest {
   }
 
   static ExportedCalendar cal(String s) {
-    return new ExportedCalendar(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"",
+    return ExportedCalendar.of(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"",
         Instant.parse("2026-01-01T00:00:00Z"), 1);
   }
 
@@ -155,9 +155,9 @@ class RedisCachesTest {
     };
     FeedFetcher wa = a.politeFetcher(real, 2, Duration.ofHours(1), Duration.ZERO);
     FeedFetcher wb = b.politeFetcher(real, 2, Duration.ofHours(1), Duration.ZERO);
-    Feed f1 = Feed.of("f1", "t", "p", "airbnb", "https://cal.example/a.ics?s=SECRET");
-    Feed f2 = Feed.of("f2", "t", "p", "airbnb", "https://CAL.example/b.ics");
-    Feed other = Feed.of("f3", "t", "p", "vrbo", "https://other.example/c.ics");
+    Feed f1 = Feed.builder("t", "f1").property("p").source("airbnb").url("https://cal.example/a.ics?s=SECRET").build();
+    Feed f2 = Feed.builder("t", "f2").property("p").source("airbnb").url("https://CAL.example/b.ics").build();
+    Feed other = Feed.builder("t", "f3").property("p").source("vrbo").url("https://other.example/c.ics").build();
     assertThat(wa.fetch(FetchRequest.unconditional(f1))).isInstanceOf(FetchResult.Fetched.class);
     assertThat(wb.fetch(FetchRequest.unconditional(f2))).isInstanceOf(FetchResult.Fetched.class);
     FetchResult third = wa.fetch(FetchRequest.unconditional(f2));

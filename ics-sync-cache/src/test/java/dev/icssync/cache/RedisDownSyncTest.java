@@ -78,7 +78,7 @@ class RedisDownSyncTest {
     try (RedisCaches redis = RedisCaches.builder("redis://127.0.0.1:" + RedisSupport.closedPort())
             .commandTimeout(Duration.ofMillis(200)).keyPrefix("icssync:down:").build();
         IcsSync sync = engine(store, redis, feeds)) {
-      store.saveFeed(Feed.of("f", T, "villa", "airbnb", "https://cal.example.com/f.ics?t=x"));
+      store.saveFeed(Feed.builder(T, "f").property("villa").source("airbnb").url("https://cal.example.com/f.ics?t=x").build());
       feeds.bodies.put("f", calendar(2));
       assertThat(sync.syncFeed(T, "f").outcome()).isEqualTo(SyncOutcome.APPLIED);
       assertFresh(sync, store, "villa");
@@ -115,8 +115,8 @@ class RedisDownSyncTest {
         IcsSync server = engine(store, serverRedis, feeds)) {
       RedisSupport.awaitAvailable(workerRedis);
       RedisSupport.awaitAvailable(serverRedis);
-      store.saveFeed(Feed.of("f", T, "villa", "airbnb", "https://cal.example.com/f.ics?t=x"));
-      store.saveFeed(Feed.of("g", T, "chalet", "airbnb", "https://cal.example.com/g.ics?t=y"));
+      store.saveFeed(Feed.builder(T, "f").property("villa").source("airbnb").url("https://cal.example.com/f.ics?t=x").build());
+      store.saveFeed(Feed.builder(T, "g").property("chalet").source("airbnb").url("https://cal.example.com/g.ics?t=y").build());
       feeds.bodies.put("f", calendar(2));
       feeds.bodies.put("g", calendar(1));
       assertThat(worker.syncFeed(T, "f").outcome()).isEqualTo(SyncOutcome.APPLIED);

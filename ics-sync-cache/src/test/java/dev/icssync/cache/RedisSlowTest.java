@@ -47,7 +47,7 @@ class RedisSlowTest {
   }
 
   private static ExportedCalendar cal(String s) {
-    return new ExportedCalendar(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"", Instant.EPOCH, 1);
+    return ExportedCalendar.of(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"", Instant.EPOCH, 1);
   }
 
   private static String calendar(int stays) {
@@ -71,7 +71,7 @@ class RedisSlowTest {
       SyncLimiter limiter = redis.tenantLimiter(100, Duration.ofHours(1));
       FeedFetcher polite = redis.politeFetcher(r -> FetchResult.Fetched.of(new byte[] {1}), 100,
           Duration.ofSeconds(1), Duration.ZERO);
-      Feed feed = Feed.of("f", "t", "p", "airbnb", "https://h.example/x.ics");
+      Feed feed = Feed.builder("t", "f").property("p").source("airbnb").url("https://h.example/x.ics").build();
       RedisSupport.awaitAvailable(redis);
       // healthy first: connected, shared, limited through Redis
       assertThat(cache.get("v", "t", "p")).isEmpty();
@@ -127,7 +127,7 @@ class RedisSlowTest {
             .fetcher(redis.politeFetcher(feeds, 100, Duration.ofSeconds(1), Duration.ZERO))
             .build()) {
       RedisSupport.awaitAvailable(redis);
-      store.saveFeed(Feed.of("f", "t", "villa", "airbnb", "https://cal.example.com/f.ics"));
+      store.saveFeed(Feed.builder("t", "f").property("villa").source("airbnb").url("https://cal.example.com/f.ics").build());
       bodies.put("f", calendar(2));
       assertThat(sync.syncFeed("t", "f").outcome()).isEqualTo(SyncOutcome.APPLIED);
       assertThat(sync.export(ExportView.forProperty("t", "villa")).eventCount()).isEqualTo(2);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RedisStopsMidTest {
 
   static ExportedCalendar cal(String s) {
-    return new ExportedCalendar(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"", Instant.EPOCH, 1);
+    return ExportedCalendar.of(s.getBytes(StandardCharsets.UTF_8), "\"" + s + "\"", Instant.EPOCH, 1);
   }
 
   static void await(BooleanSupplier condition) throws InterruptedException {

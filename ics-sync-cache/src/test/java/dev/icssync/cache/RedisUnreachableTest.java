@@ -23,7 +23,7 @@ class RedisUnreachableTest {
         .commandTimeout(Duration.ofMillis(200)).keyPrefix("icssync:down:").build()) {
       ExportCache cache = redis.exportCache();
       assertThat(cache.get("v")).isEmpty();
-      cache.put("v", "t", "p", new ExportedCalendar(new byte[] {1}, "\"e\"", Instant.EPOCH, 0));
+      cache.put("v", "t", "p", ExportedCalendar.of(new byte[] {1}, "\"e\"", Instant.EPOCH, 0));
       cache.invalidate("t", "p");
       assertThat(cache.get("v")).isEmpty();
       assertThat(cache.stats().failures()).isPositive();
@@ -41,7 +41,7 @@ class RedisUnreachableTest {
       FeedFetcher polite = redis.politeFetcher(
           r -> FetchResult.Fetched.of(new byte[] {1}), 10, Duration.ofSeconds(1), Duration.ZERO);
       assertThat(polite.fetch(FetchRequest.unconditional(
-          Feed.of("f", "t", "p", "airbnb", "https://h.example/x.ics"))))
+          Feed.builder("t", "f").property("p").source("airbnb").url("https://h.example/x.ics").build())))
           .isInstanceOf(FetchResult.Fetched.class);
     }
   }

@@ -90,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
       throw new CliException(IcsSyncCli.USAGE, "--to (" + t + ") is before --from (" + f + ")");
     }
     String profileSource = source == null ? "generic" : source.trim().toLowerCase(Locale.ROOT);
-    Feed feed = Feed.of("check", "check", "check", profileSource, input);
+    Feed feed = Feed.builder("check", "check").property("check").source(profileSource).url(input).build();
 
     byte[] body;
     @Nullable Charset charset = null;
@@ -165,24 +165,13 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     if (json) {
-      ObjectNode root = Json.object();
-      root.put("source", shownSource);
-      ArrayNode events = root.putArray("events");
-      for (Row r : rows) {
-        events.add(Json.event(r.uid, r.recurrenceId, r.range, r.n.kind(), r.n.status(), r.n.summary()));
-      }
-      ArrayNode diagnostics = root.putArray("diagnostics");
-      for (Diagnostic d : parsed.diagnostics()) {
-        diagnostics.addObject().put("line", d.line()).put("message", d.message());
-      }
-      root.putNull("error");
-      Json.print(out, root);
+      JsonOutput.print(out, shownSource, rows, parsed.diagnostics());
     } else {
       Map<dev.icssync.EventKind, Integer> byKind = new EnumMap<>(dev.icssync.EventKind.class);
       rows.forEach(r -> byKind.merge(r.n.kind(), 1, Integer::sum));
       StringBuilder kinds = new StringBuilder();
       byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(v).append(' ')
-          .append(Json.lower(k)));
+          .append(lower(k)));
       out.println(TerminalText.line(shown()));
       out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : TerminalText.line(shownSource))
           + (parsed.prodId() == null ? "" : ", PRODID " + TerminalText.line(parsed.prodId())));
@@ -190,8 +179,8 @@ final class CheckCommand implements Callable<Integer> {
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
           + ", " + parsed.diagnostics().size() + " diagnostics");
       for (Row r : rows) {
-        out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), Json.lower(r.n.kind()),
-            Json.lower(r.n.status()), TerminalText.line(r.n.summary()));
+        out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), lower(r.n.kind()),
+            lower(r.n.status()), TerminalText.line(r.n.summary()));
       }
       for (Diagnostic d : parsed.diagnostics()) {
         out.println("  line " + d.line() + ": " + TerminalText.line(d.message()));
@@ -202,18 +191,23 @@ final class CheckCommand implements Callable<Integer> {
 
   /** {@code 10485760}, {@code 512k} or {@code 20m} (binary units). */
   static long size(String text) {
+    return size(text, "--max-bytes", false);
+  }
+
+  /** As {@link #size(String)} for {@code flag}; 0 too when {@code zeroAllowed}. */
+  static long size(String text, String flag, boolean zeroAllowed) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     long unit = t.endsWith("k") ? 1024 : t.endsWith("m") ? 1024 * 1024 : 1;
     try {
       long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1));
-      if (n > 0 && n <= Long.MAX_VALUE / unit) {
+      if ((n > 0 || (zeroAllowed && n == 0)) && n <= Long.MAX_VALUE / unit) {
         return n * unit;
       }
     } catch (NumberFormatException e) {
       // the message below says what the flag takes
     }
-    throw new CliException(IcsSyncCli.USAGE, "--max-bytes takes a positive size like 10485760, 512k or 20m, not "
-        + TerminalText.line(text));
+    throw new CliException(IcsSyncCli.USAGE, flag + " takes a " + (zeroAllowed ? "" : "positive ")
+        + "size like 10485760, 512k or 20m, not " + TerminalText.line(text));
   }
 
   private static String bound(DateRange r, boolean start) {
@@ -242,12 +236,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private int fail(PrintWriter out, String type, String message) {
     if (json) {
-      ObjectNode root = Json.object();
-      root.put("source", source == null ? null : source.trim().toLowerCase(Locale.ROOT));
-      root.putArray("events");
-      root.putArray("diagnostics");
-      root.putObject("error").put("type", type).put("message", message);
-      Json.print(out, root);
+      JsonOutput.failure(out, source == null ? null : source.trim().toLowerCase(Locale.ROOT), type, message);
     } else {
       java.util.Objects.requireNonNull(spec).commandLine().getErr()
           .println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + TerminalText.line(message));
@@ -255,5 +244,39 @@ final class CheckCommand implements Callable<Integer> {
     return IcsSyncCli.NOT_A_CALENDAR;
   }
 
+  /** As {@link Json#lower}, without loading Json (and Jackson with it) for the text output. */
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
   private record Row(String uid, String recurrenceId, DateRange range, ChannelProfile.Normalized n) {}
+
+  /** {@code --json}: in a class of its own, so that the text output never loads Jackson. */
+  private static final class JsonOutput {
+    private JsonOutput() {}
+
+    static void print(PrintWriter out, @Nullable String source, List<Row> rows, List<Diagnostic> diagnosticList) {
+      ObjectNode root = Json.object();
+      root.put("source", source);
+      ArrayNode events = root.putArray("events");
+      for (Row r : rows) {
+        events.add(Json.event(r.uid, r.recurrenceId, r.range, r.n.kind(), r.n.status(), r.n.summary()));
+      }
+      ArrayNode diagnostics = root.putArray("diagnostics");
+      for (Diagnostic d : diagnosticList) {
+        diagnostics.addObject().put("line", d.line()).put("message", d.message());
+      }
+      root.putNull("error");
+      Json.print(out, root);
+    }
+
+    static void failure(PrintWriter out, @Nullable String source, String type, String message) {
+      ObjectNode root = Json.object();
+      root.put("source", source);
+      root.putArray("events");
+      root.putArray("diagnostics");
+      root.putObject("error").put("type", type).put("message", message);
+      Json.print(out, root);
+    }
+  }
 }

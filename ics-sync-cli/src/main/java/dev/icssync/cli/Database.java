@@ -18,6 +18,7 @@ final class Database implements AutoCloseable {
   private @Nullable IcsSync sync;
   private @Nullable HttpFeedFetcher fetcher;
   private boolean personalEventsBlock = true;
+  private long tenantBandwidth;
 
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -128,6 +129,12 @@ final class Database implements AutoCloseable {
     return this;
   }
 
+  /** Bytes a second each tenant's feeds may fetch in the engine {@link #sync} builds (0, the default: no limit). */
+  Database tenantBandwidth(long bytesPerSecond) {
+    this.tenantBandwidth = bytesPerSecond;
+    return this;
+  }
+
   /** The engine settings {@link #sync} uses; reading them starts no engine and no HTTP client. */
   SyncConfig config() {
     return SyncConfig.builder().personalEventsBlock(personalEventsBlock).build();
@@ -137,7 +144,7 @@ final class Database implements AutoCloseable {
   IcsSync sync(List<String> allowHosts) {
     if (sync == null) {
       fetcher = fetcher(allowHosts);
-      sync = IcsSync.builder().store(store).fetcher(fetcher).config(config()).build();
+      sync = IcsSync.builder().store(store).fetcher(fetcher).config(config()).tenantBandwidth(tenantBandwidth).build();
     }
     return sync;
   }

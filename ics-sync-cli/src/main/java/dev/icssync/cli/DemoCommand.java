@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
           LocalTime.of(11, 0)));
       for (String name : DemoFeeds.FEEDS) {
         String[] parts = name.split("/");
-        store.saveFeed(Feed.of(parts[0] + "-" + parts[1], TENANT, parts[0], parts[1], channels.url(name)));
+        store.saveFeed(Feed.builder(TENANT, parts[0] + "-" + parts[1]).property(parts[0]).source(parts[1]).url(channels.url(name)).build());
       }
       IcsSync sync = db.sync(List.of("127.0.0.1"));
 

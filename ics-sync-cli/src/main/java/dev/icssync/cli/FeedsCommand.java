@@ -98,7 +98,8 @@ final class FeedsCommand {
       try (Database d = db.open()) {
         Store store = d.store();
         String id = feedId(tenant, property, source, url);
-        store.saveFeed(new Feed(id, tenant, property, source, url, every, true, 0));
+        store.saveFeed(Feed.builder(tenant, id).property(property).source(source).url(url).pollInterval(every)
+            .build());
         if (store.property(tenant, property).isEmpty()) {
           store.saveProperty(PropertySettings.defaults(tenant, property));
         }
@@ -184,18 +185,10 @@ final class FeedsCommand {
     @Override
     public Integer call() {
       try (Database d = db.open()) {
-        Store store = d.store();
-        Feed feed = store.feed(tenant, feedId)
+        int cancelled = d.sync(List.of()).removeFeed(tenant, feedId)
             .orElseThrow(() -> new CliException(IcsSyncCli.FAILED, "no feed " + feedId + " in tenant " + tenant));
-        store.saveFeed(feed.withActive(false));
-        Instant now = Instant.now();
-        FeedState begun = store.beginSync(tenant, feedId, now);
-        List<CalendarEvent> cancelled = store.eventsOfFeed(tenant, feedId).stream()
-            .filter(CalendarEvent::isActive).map(e -> e.cancel(now)).toList();
-        store.apply(new FeedApply(tenant, feedId, List.of(), cancelled, begun, null));
-        d.sync(List.of()).detectConflicts(tenant, feed.property());
         Objects.requireNonNull(spec).commandLine().getOut()
-            .println("removed " + feedId + " (" + cancelled.size() + " events cancelled)");
+            .println("removed " + feedId + " (" + cancelled + " events cancelled)");
       }
       return IcsSyncCli.OK;
     }

@@ -10,6 +10,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,20 +37,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = IcsSyncCli.Version.class,
     description = "Keeps vacation-rental iCalendar feeds in sync, detects double bookings and exports merged feeds.",
-    subcommands = {
-        DemoCommand.class,
-        CheckCommand.class,
-        FeedsCommand.class,
-        PropertiesCommand.class,
-        SyncCommand.class,
-        EventsCommand.class,
-        ConflictsCommand.class,
-        ExportCommand.class,
-        TokensCommand.class,
-        ServeCommand.class,
-        RunCommand.class,
-        StatsCommand.class,
-        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
         " 0:success",
@@ -71,6 +58,10 @@ public final class IcsSyncCli implements Runnable {
   public static final int USAGE = 64;
 
   private static final Set<String> VERBOSE = Set.of("--verbose", "-v");
+
+  /** The subcommands in the order the help lists them; {@link #command} makes each. */
+  static final List<String> COMMANDS = List.of("demo", "check", "feeds", "properties", "sync", "events", "conflicts",
+      "export", "tokens", "serve", "run", "stats", "help");
 
   @Spec
   @Nullable CommandSpec spec;
@@ -106,7 +97,7 @@ public final class IcsSyncCli implements Runnable {
     boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-    CommandLine cli = new CommandLine(new IcsSyncCli());
+    CommandLine cli = commandLine(args);
     cli.setOut(outWriter);
     cli.setErr(errWriter);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -141,6 +132,63 @@ public final class IcsSyncCli implements Runnable {
       outWriter.flush();
       errWriter.flush();
     }
+  }
+
+  /** The whole command, every subcommand registered (the help, a mistyped command's suggestions). */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new IcsSyncCli());
+    COMMANDS.forEach(name -> cli.addSubcommand(name, command(name)));
+    return cli;
+  }
+
+  /**
+   * The command as {@code args} need it. Picocli reads the annotations of every registered command
+   * (hundreds of reflective look-ups, and the classes of every field's type) before it parses
+   * anything: {@code check feed.ics} registers only {@code check}, {@code --version} no subcommand at
+   * all; anything else (the help, {@code help check}, {@code --help check}, an unknown command, no command) gets them all.
+   * The top-level options take no value, so the first argument that is not an option names the command.
+   */
+  static CommandLine commandLine(String[] args) {
+    String first = null;
+    boolean version = false;
+    boolean help = false;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        first = a;
+        break;
+      }
+      version |= a.equals("-V") || a.equals("--version");
+      help |= a.equals("-h") || a.equals("--help");
+    }
+    if (help) {
+      return commandLine();
+    }
+    if (first != null && !first.equals("help") && COMMANDS.contains(first)) {
+      CommandLine cli = new CommandLine(new IcsSyncCli());
+      cli.addSubcommand(first, command(first));
+      return cli;
+    }
+    return first == null && version ? new CommandLine(new IcsSyncCli()) : commandLine();
+  }
+
+  /** A new instance of the subcommand {@code name}; only its class is loaded. */
+  private static Object command(String name) {
+    return switch (name) {
+      case "demo" -> new DemoCommand();
+      case "check" -> new CheckCommand();
+      case "feeds" -> new FeedsCommand();
+      case "properties" -> new PropertiesCommand();
+      case "sync" -> new SyncCommand();
+      case "events" -> new EventsCommand();
+      case "conflicts" -> new ConflictsCommand();
+      case "export" -> new ExportCommand();
+      case "tokens" -> new TokensCommand();
+      case "serve" -> new ServeCommand();
+      case "run" -> new RunCommand();
+      case "stats" -> new StatsCommand();
+      case "help" -> new CommandLine.HelpCommand();
+      default -> throw new IllegalArgumentException(name);
+    };
   }
 
   /** A value picocli could not convert, or a blank one: the message says what the flag takes. */

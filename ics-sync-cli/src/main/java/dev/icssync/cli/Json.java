@@ -25,21 +25,32 @@ import org.jspecify.annotations.Nullable;
 
 /** The JSON the commands print: field names are a stable contract (see the README). */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Holds the mapper: loaded, and the mapper made, on the first call of {@link #mapper()}. */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   private Json() {}
 
+  /**
+   * The mapper, made on first use: the text output of a command ({@link #lower} and the like) never
+   * pays for Jackson's start-up (about 600 classes).
+   */
+  static ObjectMapper mapper() {
+    return Mapper.INSTANCE;
+  }
+
   static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return mapper().createObjectNode();
   }
 
   static ArrayNode array() {
-    return MAPPER.createArrayNode();
+    return mapper().createArrayNode();
   }
 
   static void print(PrintWriter out, JsonNode node) {
     try {
-      out.println(MAPPER.writeValueAsString(node));
+      out.println(mapper().writeValueAsString(node));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

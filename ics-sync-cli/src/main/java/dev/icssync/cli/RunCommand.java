@@ -99,6 +99,12 @@ final class RunCommand implements Callable<Integer> {
           + " guard refuses them otherwise). Env ICSSYNC_ALLOW_HOST, comma-separated.")
   List<String> allowHosts = new ArrayList<>();
 
+  @Option(names = "--tenant-bandwidth", paramLabel = "SIZE", defaultValue = "${env:ICSSYNC_TENANT_BANDWIDTH:-0}",
+      description = "bytes a second each tenant's feeds may fetch in this process, shared by its threads; fetches slow"
+          + " down to it, never fail for it (bytes, or with k or m; default 0: no limit). Env ICSSYNC_TENANT_BANDWIDTH.")
+  String tenantBandwidth = "0";
+  private long bandwidth;
+
   @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "${env:ICSSYNC_HEARTBEAT:-5s}",
       converter = DurationConverter.class,
       description = "how often a running sync's heartbeat is written (default 5s); a worker missing "
@@ -150,6 +156,7 @@ final class RunCommand implements Callable<Integer> {
       check(!d.isZero() && !d.isNegative(), cmd, "durations must be positive, was " + d);
     }
     check(!shutdownWait.isNegative(), cmd, "--shutdown-wait must not be negative");
+    bandwidth = CheckCommand.size(tenantBandwidth, "--tenant-bandwidth", true);
     check(List.of("error", "warn", "info", "debug", "trace").contains(logLevel.toLowerCase(Locale.ROOT)), cmd,
         "--log-level takes error, warn, info or debug, not " + logLevel);
     configureLogging();
@@ -239,6 +246,7 @@ final class RunCommand implements Callable<Integer> {
             .fetcher(fetcher)
             .listener(MicrometerSyncListener.builder(registry).store(d.store(), Duration.ofSeconds(30)).build())
             .listener(new SyncLog())
+            .tenantBandwidth(bandwidth)
             .build();
         open.push(sync);
 

@@ -52,6 +52,10 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the reports as a JSON array") boolean json;
   @Option(names = "--allow-host", paramLabel = "HOST", description = "let the SSRF guard fetch from exactly this host, IP address or CIDR range (repeatable)")
   List<String> allowHosts = new ArrayList<>();
+  @Option(names = "--tenant-bandwidth", paramLabel = "SIZE", description = "bytes a second each tenant's feeds may "
+      + "fetch, shared by every feed synced at once; fetches slow down to it, never fail for it (bytes, or with k or m; "
+      + "default 0: no limit)")
+  @Nullable String tenantBandwidth;
   @Option(names = "--parallelism", paramLabel = "N", description = "feeds synced at once (default 4)")
   int parallelism = 4;
 
@@ -67,8 +71,10 @@ final class SyncCommand implements Callable<Integer> {
     if (dryRun && confirm) {
       throw new CliException(IcsSyncCli.USAGE, "--dry-run writes nothing and --confirm-cancellations applies: give one of them");
     }
+    long bandwidth = tenantBandwidth == null ? 0 : CheckCommand.size(tenantBandwidth, "--tenant-bandwidth", true);
     long started = System.nanoTime();
     try (Database d = db.open()) {
+      d.tenantBandwidth(bandwidth);
       List<Feed> feeds = select(d);
       IcsSync sync = d.sync(allowHosts);
       if (confirm) {

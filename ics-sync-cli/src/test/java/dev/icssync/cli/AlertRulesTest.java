@@ -58,8 +58,8 @@ class AlertRulesTest {
             ? FetchResult.Fetched.of(calendar.getBytes(StandardCharsets.UTF_8))
             : FetchResult.Failed.of(FailureReason.SERVER_ERROR, "HTTP 500"))
         .listener(MicrometerSyncListener.create(registry)).build()) {
-      sync.store().saveFeed(Feed.of("good", "acme", "villa", "airbnb", "https://cal.example/good.ics"));
-      sync.store().saveFeed(Feed.of("bad", "acme", "villa", "booking", "https://cal.example/bad.ics"));
+      sync.store().saveFeed(Feed.builder("acme", "good").property("villa").source("airbnb").url("https://cal.example/good.ics").build());
+      sync.store().saveFeed(Feed.builder("acme", "bad").property("villa").source("booking").url("https://cal.example/bad.ics").build());
       assertThat(sync.syncFeed("acme", "good").outcome()).isEqualTo(SyncOutcome.APPLIED);
       assertThat(sync.syncFeed("acme", "bad").outcome()).isEqualTo(SyncOutcome.FAILED);
     }

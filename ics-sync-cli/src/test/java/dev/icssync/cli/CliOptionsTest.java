@@ -176,4 +176,14 @@ class CliOptionsTest {
     assertThat(expected).hasSizeBetween(108, 110);
     assertThat(starts).containsExactlyElementsOf(expected);
   }
+
+  @Test
+  void tenantBandwidthTakesASizeAndSyncsWithIt() {
+    Cli bad = Cli.run("sync", "--db", db, "--tenant-bandwidth", "fast");
+    assertThat(bad.status()).isEqualTo(64);
+    assertThat(bad.err()).contains("--tenant-bandwidth takes a size like 10485760, 512k or 20m, not fast");
+    assertThat(Cli.run("sync", "--db", db, "--tenant-bandwidth", "-1").status()).isEqualTo(64);
+    ok("sync", "--db", db, "--tenant-bandwidth", "10m");
+    ok("sync", "--db", db, "--tenant-bandwidth", "0");
+  }
 }

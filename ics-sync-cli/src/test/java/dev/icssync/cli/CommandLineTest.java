@@ -68,7 +68,7 @@ class CommandLineTest {
     String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
     String table = readme.substring(readme.indexOf("## The `ics-sync` command"), readme.indexOf("### On PostgreSQL"));
     java.util.List<String> missing = new java.util.ArrayList<>();
-    walk(new picocli.CommandLine(new IcsSyncCli()), table, missing);
+    walk(IcsSyncCli.commandLine(), table, missing);
     assertThat(missing).as("in the README's command table").isEmpty();
   }
 

@@ -8,6 +8,9 @@ import java.util.Objects;
  * A rule's episode started ({@link State#FIRING}) or ended ({@link State#RESOLVED}). Carries no URL
  * or token: safe to log and to forward.
  *
+ * <p>Still a record: one alert. Its constructor is public, so a new component will come with the old
+ * constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param rule the rule's name
  * @param severity the rule's severity
  * @param signal what the rule watches

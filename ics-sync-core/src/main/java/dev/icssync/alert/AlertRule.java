@@ -19,6 +19,9 @@ import java.util.Objects;
  *     .withWindow(Duration.ofMinutes(10));
  * }</pre>
  *
+ * <p>Still a record: one rule. Its constructor is public, so a new component will come with the old
+ * constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param name stable rule name (used in alerts and logs)
  * @param severity severity of its alerts
  * @param signal what it watches

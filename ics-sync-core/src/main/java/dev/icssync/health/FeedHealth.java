@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The health of one feed at one instant. Carries no URL: safe to log and to serve.
  *
+ * <p>Still a record: the health of one feed. Its constructor is public, so a new component will come
+ * with the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param tenant tenant
  * @param feedId feed
  * @param property property of the feed

@@ -10,6 +10,9 @@ import java.util.Objects;
 /**
  * The health of a set of active feeds (a tenant, or all of them).
  *
+ * <p>Still a record: the health of the feeds. Its constructor is public, so a new component will
+ * come with the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param status the worst status among the feeds, {@link HealthStatus#OK} when there are none
  * @param checkedAt when it was computed
  * @param feeds number of active feeds checked

@@ -16,33 +16,25 @@ import org.jspecify.annotations.Nullable;
  * 64 KB (real feeds carry a few); times in further zones are read in the floating zone with a
  * diagnostic, so a feed cannot spend seconds of CPU on zone definitions.
  *
- * @param charset charset given by the caller (from Content-Type); null to sniff (BOM, else UTF-8
- *     with an ISO-8859-1 fallback for invalid sequences)
- * @param defaultZone zone for floating times and unknown TZIDs when the calendar names none
- *     (no X-WR-TIMEZONE); the sync engine passes the property's zone
- * @param expandFrom start of the recurrence expansion window (inclusive)
- * @param expandTo end of the recurrence expansion window (exclusive)
- * @param maxBytes larger inputs fail with {@code TOO_LARGE}
- * @param maxLineLength longer unfolded content lines fail with {@code LINE_TOO_LONG}
- * @param maxEvents more events (instances included) fail with {@code TOO_MANY_EVENTS}
- * @param maxInstances more instances of one recurring event fail with {@code TOO_MANY_INSTANCES}
- * @param strict turn every diagnostic into a {@code STRICT_VIOLATION} failure
- * @param keepProperties names of extra properties (X- or others) to keep in
- *     {@link ParsedEvent#extra()}; {@code "*"} keeps all
+ * <p>A final class rather than a record: the parser gains settings, and a record's canonical
+ * constructor would break every caller with each one. Built only with {@link #builder()}; accessors
+ * keep the record style.
  */
-public record ParseOptions(
-    @Nullable Charset charset,
-    ZoneId defaultZone,
-    Instant expandFrom,
-    Instant expandTo,
-    long maxBytes,
-    int maxLineLength,
-    int maxEvents,
-    int maxInstances,
-    boolean strict,
-    Set<String> keepProperties) {
+public final class ParseOptions {
+  private final @Nullable Charset charset;
+  private final ZoneId defaultZone;
+  private final Instant expandFrom;
+  private final Instant expandTo;
+  private final long maxBytes;
+  private final int maxLineLength;
+  private final int maxEvents;
+  private final int maxInstances;
+  private final boolean strict;
+  private final Set<String> keepProperties;
 
-  public ParseOptions {
+  private ParseOptions(@Nullable Charset charset, ZoneId defaultZone, Instant expandFrom,
+      Instant expandTo, long maxBytes, int maxLineLength, int maxEvents, int maxInstances,
+      boolean strict, Set<String> keepProperties) {
     Objects.requireNonNull(defaultZone, "defaultZone");
     Objects.requireNonNull(expandFrom, "expandFrom");
     Objects.requireNonNull(expandTo, "expandTo");
@@ -54,6 +46,66 @@ public record ParseOptions(
     Checks.positive(maxEvents, "maxEvents");
     Checks.positive(maxInstances, "maxInstances");
     keepProperties = Set.copyOf(keepProperties);
+    this.charset = charset;
+    this.defaultZone = defaultZone;
+    this.expandFrom = expandFrom;
+    this.expandTo = expandTo;
+    this.maxBytes = maxBytes;
+    this.maxLineLength = maxLineLength;
+    this.maxEvents = maxEvents;
+    this.maxInstances = maxInstances;
+    this.strict = strict;
+    this.keepProperties = keepProperties;
+  }
+
+  /** Charset given by the caller (from Content-Type); null to sniff (BOM, else UTF-8 with an ISO-8859-1 fallback for invalid sequences). */
+  public @Nullable Charset charset() {
+    return charset;
+  }
+
+  /** Zone for floating times and unknown TZIDs when the calendar names none (no X-WR-TIMEZONE); the sync engine passes the property's zone. */
+  public ZoneId defaultZone() {
+    return defaultZone;
+  }
+
+  /** Start of the recurrence expansion window (inclusive). */
+  public Instant expandFrom() {
+    return expandFrom;
+  }
+
+  /** End of the recurrence expansion window (exclusive). */
+  public Instant expandTo() {
+    return expandTo;
+  }
+
+  /** Larger inputs fail with {@code TOO_LARGE}. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Longer unfolded content lines fail with {@code LINE_TOO_LONG}. */
+  public int maxLineLength() {
+    return maxLineLength;
+  }
+
+  /** More events (instances included) fail with {@code TOO_MANY_EVENTS}. */
+  public int maxEvents() {
+    return maxEvents;
+  }
+
+  /** More instances of one recurring event fail with {@code TOO_MANY_INSTANCES}. */
+  public int maxInstances() {
+    return maxInstances;
+  }
+
+  /** Turn every diagnostic into a {@code STRICT_VIOLATION} failure. */
+  public boolean strict() {
+    return strict;
+  }
+
+  /** Names of extra properties (X- or others) to keep in {@link ParsedEvent#extra()}; {@code "*"} keeps all. */
+  public Set<String> keepProperties() {
+    return keepProperties;
   }
 
   /** UTF-8 sniffing, UTC, a window of 30 days back to 730 days ahead of now, 64 MB, 1 MB lines, 1,000,000 events, 5,000 instances. */
@@ -150,5 +202,35 @@ public record ParseOptions(
       return new ParseOptions(charset, defaultZone, from, to, maxBytes, maxLineLength, maxEvents,
           maxInstances, strict, keepProperties);
     }
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof ParseOptions o
+        && Objects.equals(charset, o.charset)
+        && Objects.equals(defaultZone, o.defaultZone)
+        && Objects.equals(expandFrom, o.expandFrom)
+        && Objects.equals(expandTo, o.expandTo)
+        && maxBytes == o.maxBytes
+        && maxLineLength == o.maxLineLength
+        && maxEvents == o.maxEvents
+        && maxInstances == o.maxInstances
+        && strict == o.strict
+        && Objects.equals(keepProperties, o.keepProperties);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(charset, defaultZone, expandFrom, expandTo, maxBytes, maxLineLength,
+        maxEvents, maxInstances, strict, keepProperties);
+  }
+
+  @Override
+  public String toString() {
+    return "ParseOptions[charset=" + charset + ", defaultZone=" + defaultZone
+        + ", expandFrom=" + expandFrom + ", expandTo=" + expandTo + ", maxBytes=" + maxBytes
+        + ", maxLineLength=" + maxLineLength + ", maxEvents=" + maxEvents
+        + ", maxInstances=" + maxInstances + ", strict=" + strict
+        + ", keepProperties=" + keepProperties + "]";
   }
 }

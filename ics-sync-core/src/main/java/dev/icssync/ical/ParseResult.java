@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A parsed feed.
  *
+ * <p>Still a record: what one parse yields. Its constructor is public, so a new component will come
+ * with the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param events events and expanded instances, in feed order
  * @param diagnostics what the lenient parser skipped, repaired or chose (an unknown zone, an empty
  *     all-day range made one day...): the choices are described in {@link IcalParser}'s "How feeds

@@ -10,6 +10,9 @@ import org.jspecify.annotations.Nullable;
  * One event (or one expanded instance of a recurring event) as read from a feed, before any channel
  * profile interprets it.
  *
+ * <p>Still a record: one parsed event. Its constructor is public, so a new component will come with
+ * the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param uid UID (a synthetic, stable one is made up when missing, with a diagnostic)
  * @param recurrenceId "" for a single event; for an instance of a recurring event, the RFC 5545
  *     value of its original start ({@code 20260824} or {@code 20260824T130000Z}, UTC)

@@ -4,6 +4,9 @@ package dev.icssync.spi;
  * Cumulative statistics of a cache, for metrics bindings. Counters only grow; {@code entries} and
  * {@code weight} are current values.
  *
+ * <p>Still a record: counters of a cache. Its constructor is public, so a new component will come
+ * with the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param hits lookups answered from the cache
  * @param misses lookups not answered (a failed lookup counts as a miss and as a failure)
  * @param evictions entries removed for size or age (explicit invalidations are not evictions)

@@ -12,6 +12,9 @@ import org.jspecify.annotations.Nullable;
  * matches when it overlaps {@code [from - 1 day, to + 1 day)} taken at UTC midnight: a conservative
  * window that covers every time zone; callers refine in the property's zone. Null bounds are open.
  *
+ * <p>Still a record: a query of stored events. Its constructor is public, so a new component will
+ * come with the old constructor kept as an overload (Java 17 has no record patterns to break).
+ *
  * @param tenant tenant (every query is scoped by it)
  * @param property property
  * @param from first day of the window, inclusive, or null

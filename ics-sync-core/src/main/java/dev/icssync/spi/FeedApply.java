@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * reinstated events: a cancellation is an upsert with status CANCELLED; rows whose fingerprint,
  * status and dates are unchanged may be skipped), saves the state and appends the run.
  *
+ * <p>Still a record: one atomic apply, handed to the store adapters. Its constructor is public, so a
+ * new component will come with the old constructor kept as an overload (Java 17 has no record
+ * patterns to break).
+ *
  * @param tenant tenant
  * @param feedId feed
  * @param rekeys events whose UID was reissued: renamed before the upserts

@@ -97,9 +97,21 @@ final class InMemoryStore implements Store {
     return write(() -> {
       FeedKey k = new FeedKey(tenant, feedId);
       FeedState s = states.getOrDefault(k, FeedState.initial(tenant, feedId));
-      FeedState next = new FeedState(tenant, feedId, s.etag(), s.lastModified(), s.contentDigest(),
-          s.parserVersion(), now, s.lastSuccess(), s.consecutiveFailures(), s.lastError(), s.nextDue(),
-          s.quarantine(), s.generation() + 1);
+      FeedState next = FeedState.builder()
+          .tenant(tenant)
+          .feedId(feedId)
+          .etag(s.etag())
+          .lastModified(s.lastModified())
+          .contentDigest(s.contentDigest())
+          .parserVersion(s.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(s.lastSuccess())
+          .consecutiveFailures(s.consecutiveFailures())
+          .lastError(s.lastError())
+          .nextDue(s.nextDue())
+          .quarantine(s.quarantine())
+          .generation(s.generation() + 1)
+          .build();
       states.put(k, next);
       return next;
     });
@@ -178,8 +190,21 @@ final class InMemoryStore implements Store {
   }
 
   private static CalendarEvent withKey(CalendarEvent e, EventKey key) {
-    return new CalendarEvent(key, e.property(), e.source(), e.range(), e.kind(), e.status(), e.summary(),
-        e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(), e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(key)
+        .property(e.property())
+        .source(e.source())
+        .range(e.range())
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint())
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastChanged())
+        .sequence(e.sequence())
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   @Override

@@ -20,15 +20,23 @@ class AlertEvaluatorTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private final MutableClock clock = new MutableClock(T0);
   private final List<Alert> received = new ArrayList<>();
-  private final Feed airbnb = Feed.of("f1", "t1", "p1", "airbnb", "https://x.test/a.ics?s=1");
-  private final Feed booking = Feed.of("f2", "t1", "p1", "booking", "https://x.test/b.ics?s=2");
+  private final Feed airbnb = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://x.test/a.ics?s=1").build();
+  private final Feed booking = Feed.builder("t1", "f2").property("p1").source("booking").url("https://x.test/b.ics?s=2").build();
 
   private static SyncReport report(Feed f, SyncOutcome outcome, Duration parse, Duration total) {
     SyncTimings t = new SyncTimings(Duration.ZERO, parse, Duration.ZERO, Duration.ZERO, Duration.ZERO,
         total);
-    return new SyncReport(f.id(), f.tenant(), f.property(), f.source(), outcome,
-        outcome == SyncOutcome.FAILED ? FailureReason.SERVER_ERROR : null, "m", ChangeCounts.NONE, 0,
-        0, t, 0, List.of(), List.of(), null, null, T0);
+    return SyncReport.builder()
+        .feedId(f.id())
+        .tenant(f.tenant())
+        .property(f.property())
+        .source(f.source())
+        .outcome(outcome)
+        .failure(outcome == SyncOutcome.FAILED ? FailureReason.SERVER_ERROR : null)
+        .message("m")
+        .timings(t)
+        .startedAt(T0)
+        .build();
   }
 
   private static SyncReport ok(Feed f, long totalMillis) {

@@ -33,7 +33,7 @@ class ChannelProfilesTest {
   }
 
   static ChannelProfile.Context ctx(String source, @Nullable LocalDate horizon) {
-    return new ChannelProfile.Context(Feed.of("f", "t", "p", source, "https://x/y.ics"), TODAY, horizon, null);
+    return new ChannelProfile.Context(Feed.builder("t", "f").property("p").source(source).url("https://x/y.ics").build(), TODAY, horizon, null);
   }
 
   @ParameterizedTest

@@ -108,8 +108,19 @@ class ConflictDetectorEquivalenceTest {
       EventKind kind = EventKind.values()[rnd.nextInt(EventKind.values().length)];
       EventStatus status = EventStatus.values()[rnd.nextInt(EventStatus.values().length)];
       String uid = (rnd.nextInt(15) == 0 ? ChannelProfile.RULE_UID_PREFIX : "") + "u" + i;
-      out.add(new CalendarEvent(EventKey.of("t", "feed" + rnd.nextInt(feeds), uid), "villa", "s", r, kind, status,
-          "x", 0, T, T, T, 0, status == EventStatus.CANCELLED ? T : null));
+      out.add(CalendarEvent.builder()
+          .key(EventKey.of("t", "feed" + rnd.nextInt(feeds), uid))
+          .property("villa")
+          .source("s")
+          .range(r)
+          .kind(kind)
+          .status(status)
+          .summary("x")
+          .firstSeen(T)
+          .lastSeen(T)
+          .lastChanged(T)
+          .cancelledAt(status == EventStatus.CANCELLED ? T : null)
+          .build());
     }
     return out;
   }
@@ -145,9 +156,17 @@ class ConflictDetectorEquivalenceTest {
         List<CalendarEvent> events = new ArrayList<>();
         LocalDate d = LocalDate.of(1960, 1, 1);
         for (int i = 0; d.getYear() < 2060; i++, d = d.plusDays(1)) {
-          events.add(new CalendarEvent(EventKey.of("t", "feed" + (i % 2), "u" + i), "villa", "s",
-              DateRange.allDay(d, d.plusDays(1)), EventKind.RESERVATION, EventStatus.CONFIRMED, "x", 0, T, T, T, 0,
-              null));
+          events.add(CalendarEvent.builder()
+              .key(EventKey.of("t", "feed" + (i % 2), "u" + i))
+              .property("villa")
+              .source("s")
+              .range(DateRange.allDay(d, d.plusDays(1)))
+              .kind(EventKind.RESERVATION)
+              .summary("x")
+              .firstSeen(T)
+              .lastSeen(T)
+              .lastChanged(T)
+              .build());
         }
         PropertySettings ps = new PropertySettings("t", "villa", zone, time, time);
         // check-in equals check-out: one-night stays back to back touch and never overlap

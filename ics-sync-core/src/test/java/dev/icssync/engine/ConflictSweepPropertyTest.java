@@ -113,8 +113,17 @@ class ConflictSweepPropertyTest {
       } else {
         r = DateRange.allDay(from, from.plusDays(e.nights()));
       }
-      out.add(new CalendarEvent(EventKey.of("t", "feed" + e.feed(), "u" + i), "villa", "s", r,
-          EventKind.values()[e.kind()], EventStatus.CONFIRMED, "x", 0, t, t, t, 0, null));
+      out.add(CalendarEvent.builder()
+          .key(EventKey.of("t", "feed" + e.feed(), "u" + i))
+          .property("villa")
+          .source("s")
+          .range(r)
+          .kind(EventKind.values()[e.kind()])
+          .summary("x")
+          .firstSeen(t)
+          .lastSeen(t)
+          .lastChanged(t)
+          .build());
     }
     return out;
   }

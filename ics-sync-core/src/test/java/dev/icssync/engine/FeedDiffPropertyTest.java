@@ -32,7 +32,7 @@ import net.jqwik.api.Provide;
 class FeedDiffPropertyTest {
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
   static final LocalDate TODAY = LocalDate.of(2026, 6, 10);
-  static final Feed FEED = Feed.of("f1", "t1", "villa", "vrbo", "https://example.com/f1.ics");
+  static final Feed FEED = Feed.builder("t1", "f1").property("villa").source("vrbo").url("https://example.com/f1.ics").build();
   static final List<String> SUMMARIES = List.of("Reserved", "Not available", "Tentative");
 
   record Ev(int uid, int from, int len, int kind) {
@@ -58,13 +58,35 @@ class FeedDiffPropertyTest {
     Instant then = NOW.minusSeconds(86_400 * 3);
     for (Ev e : before) {
       Incoming in = e.incoming();
-      stored.putIfAbsent(in.key(), new CalendarEvent(in.key(), "villa", "vrbo", in.range(), in.kind(), in.status(),
-          in.summary(), in.fingerprint(), then, then, then, 0, null));
+      stored.putIfAbsent(in.key(), CalendarEvent.builder()
+          .key(in.key())
+          .property("villa")
+          .source("vrbo")
+          .range(in.range())
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build());
     }
     for (Ev e : cancelledEarlier) {
       Incoming in = e.incoming();
-      stored.putIfAbsent(in.key(), new CalendarEvent(in.key(), "villa", "vrbo", in.range(), in.kind(), in.status(),
-          in.summary(), in.fingerprint(), then, then, then, 0, null).cancel(then));
+      stored.putIfAbsent(in.key(), CalendarEvent.builder()
+          .key(in.key())
+          .property("villa")
+          .source("vrbo")
+          .range(in.range())
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build().cancel(then));
     }
     List<Incoming> fetched = after.stream().map(Ev::incoming).toList();
     Map<EventKey, Incoming> fetchedByKey = new HashMap<>();

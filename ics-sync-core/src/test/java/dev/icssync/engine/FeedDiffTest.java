@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class FeedDiffTest {
   static final Instant NOW = Instant.parse("2026-06-10T12:00:00Z");
   static final LocalDate TODAY = LocalDate.of(2026, 6, 10);
-  static final Feed FEED = Feed.of("f1", "t1", "villa", "airbnb", "https://example.com/f1.ics");
+  static final Feed FEED = Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.com/f1.ics").build();
 
   static Incoming in(String uid, int fromDay, int toDay) {
     return Incoming.of(EventKey.of("t1", "f1", uid), DateRange.allDay(TODAY.plusDays(fromDay), TODAY.plusDays(toDay)),
@@ -34,8 +34,19 @@ class FeedDiffTest {
 
   static CalendarEvent stored(Incoming in) {
     Instant then = NOW.minusSeconds(86_400 * 5);
-    return new CalendarEvent(in.key(), "villa", "airbnb", in.range(), in.kind(), in.status(), in.summary(),
-        in.fingerprint(), then, then, then, 0, null);
+    return CalendarEvent.builder()
+        .key(in.key())
+        .property("villa")
+        .source("airbnb")
+        .range(in.range())
+        .kind(in.kind())
+        .status(in.status())
+        .summary(in.summary())
+        .fingerprint(in.fingerprint())
+        .firstSeen(then)
+        .lastSeen(then)
+        .lastChanged(then)
+        .build();
   }
 
   static FeedDiff.Result diff(List<CalendarEvent> stored, List<Incoming> incoming) {

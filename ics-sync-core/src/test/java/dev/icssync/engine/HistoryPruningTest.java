@@ -2,6 +2,7 @@ package dev.icssync.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.icssync.Feed;
 import dev.icssync.HistoryRetention;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,7 @@ class HistoryPruningTest {
   };
 
   private IcsSync engine(Store store, int pruneEverySyncs) {
-    store.saveFeed(Feed.of("f1", "t1", "villa", "airbnb", "https://example.test/f1.ics"));
+    store.saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.test/f1.ics").build());
     return IcsSync.builder()
         .store(store)
         .fetcher(request -> new FetchResult.NotModified("\"v1\"", null, null))
@@ -68,10 +70,65 @@ class HistoryPruningTest {
     Store store = Store.inMemory();
     try (IcsSync sync = engine(store, 5)) {
       syncHourly(sync, 50);
-      // 50 hourly runs; the last prune ran at the 50th sync (its clock: 49 h): runs of 46 h to 49 h stay
-      assertThat(store.runs("t1", "f1", 100)).hasSize(4)
-          .allSatisfy(r -> assertThat(r.finishedAt()).isAfterOrEqualTo(T0.plus(Duration.ofHours(46))));
+      // 50 hourly runs; the last prune was asked for at the 50th sync (clock 49 h) and runs on its own
+      // thread, reading the clock at 49 h or 50 h: runs of 46 h (or 47 h) to 49 h stay
+      await().untilAsserted(() -> assertThat(store.runs("t1", "f1", 100)).hasSizeBetween(3, 4)
+          .allSatisfy(r -> assertThat(r.finishedAt()).isAfterOrEqualTo(T0.plus(Duration.ofHours(46)))));
     }
+  }
+
+  @Test
+  void aSyncNeverWaitsForAPruneWhichRunsOnItsOwnThreadOneAtATime() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Thread> pruneThread = new AtomicReference<>();
+    Store inner = Store.inMemory();
+    Store blocking = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("pruneRuns")) {
+            calls.incrementAndGet();
+            pruneThread.set(Thread.currentThread());
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+              release.await();
+            } finally {
+              running.decrementAndGet();
+            }
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    IcsSync sync = engine(blocking, 2);
+    try {
+      // the first prune (asked for by the 2nd sync) blocks until released; the 20 syncs finish all the same
+      Thread syncing = new Thread(() -> {
+        syncHourly(sync, 2);
+        await().until(() -> calls.get() == 1);
+        syncHourly(sync, 18);
+      }, "syncing");
+      syncing.start();
+      await().atMost(Duration.ofMinutes(1)).until(() -> !syncing.isAlive());
+      assertThat(calls).hasValue(1);
+      assertThat(pruneThread.get()).isNotSameAs(syncing);
+      assertThat(pruneThread.get().getName()).isEqualTo("ics-sync-prune");
+      assertThat(inner.runs("t1", "f1", 100)).hasSize(20);
+
+      // released: the requests made meanwhile are served by one more prune, never two at once
+      release.countDown();
+      await().untilAsserted(() -> assertThat(inner.runs("t1", "f1", 100)).hasSizeLessThanOrEqualTo(4));
+      assertThat(calls.get()).isEqualTo(2);
+      assertThat(maxRunning).hasValue(1);
+    } finally {
+      release.countDown();
+      sync.close();
+    }
+    // closed with the instance
+    await().until(() -> !pruneThread.get().isAlive());
   }
 
   @Test
@@ -105,7 +162,8 @@ class HistoryPruningTest {
         });
     try (IcsSync sync = engine(failing, 2)) {
       syncHourly(sync, 6);
-      assertThat(calls).hasValue(3);
+      // three prunes asked for; two that came while one ran would be served by one more
+      await().untilAsserted(() -> assertThat(calls.get()).isBetween(2, 3));
       assertThatThrownBy(sync::pruneHistory).isInstanceOf(StorageException.class);
     }
   }

@@ -31,7 +31,7 @@ class ReservationOrBlockTest {
   }
 
   static ChannelProfile.Context ctx(String source, LocalDate horizon) {
-    return new ChannelProfile.Context(Feed.of("f", "t", "p", source, "https://x/y.ics"), TODAY, horizon, null);
+    return new ChannelProfile.Context(Feed.builder("t", "f").property("p").source(source).url("https://x/y.ics").build(), TODAY, horizon, null);
   }
 
   @ParameterizedTest

@@ -37,7 +37,7 @@ final class ExportFixture {
   }
 
   void feed(String id, String source) {
-    store.saveFeed(Feed.of(id, TENANT, PROPERTY, source, "https://example.com/" + id + ".ics?s=secret"));
+    store.saveFeed(Feed.builder(TENANT, id).property(PROPERTY).source(source).url("https://example.com/" + id + ".ics?s=secret").build());
   }
 
   IcsSync sync() {
@@ -61,9 +61,21 @@ final class ExportFixture {
   static CalendarEvent event(String feedId, String source, String uid, DateRange range, EventKind kind,
       EventStatus status, String summary) {
     Instant changed = Instant.parse("2026-05-01T08:00:00Z");
-    return new CalendarEvent(new EventKey(TENANT, feedId, uid, ""), PROPERTY, source, range, kind,
-        status, summary, 42L, changed, changed, changed, 1,
-        status == EventStatus.CANCELLED ? changed : null);
+    return CalendarEvent.builder()
+        .key(new EventKey(TENANT, feedId, uid, ""))
+        .property(PROPERTY)
+        .source(source)
+        .range(range)
+        .kind(kind)
+        .status(status)
+        .summary(summary)
+        .fingerprint(42L)
+        .firstSeen(changed)
+        .lastSeen(changed)
+        .lastChanged(changed)
+        .sequence(1)
+        .cancelledAt(status == EventStatus.CANCELLED ? changed : null)
+        .build();
   }
 
   /** Stores {@code events} (all of one feed) as one apply, the way the engine does. */

@@ -60,8 +60,8 @@ class ExportInvalidationTest {
       .build();
 
   ExportInvalidationTest() {
-    store.saveFeed(Feed.of("air", T, P, "airbnb", "https://cal.example.com/air.ics?t=secret"));
-    store.saveFeed(Feed.of("other", T, OTHER, "airbnb", "https://cal.example.com/other.ics?t=secret"));
+    store.saveFeed(Feed.builder(T, "air").property(P).source("airbnb").url("https://cal.example.com/air.ics?t=secret").build());
+    store.saveFeed(Feed.builder(T, "other").property(OTHER).source("airbnb").url("https://cal.example.com/other.ics?t=secret").build());
   }
 
   static ExportView view() {

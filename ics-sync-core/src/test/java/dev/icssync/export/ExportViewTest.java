@@ -228,9 +228,20 @@ class ExportViewTest {
     assertThat(values(before, "SEQUENCE")).containsExactly("1");
 
     Instant changed = Instant.parse("2026-05-20T12:34:56.789Z");
-    CalendarEvent moved = new CalendarEvent(e.key(), e.property(), e.source(),
-        DateRange.allDay(d(7, 2), d(7, 5)), e.kind(), e.status(), e.summary(), 43L, e.firstSeen(),
-        changed, changed, 2, null);
+    CalendarEvent moved = CalendarEvent.builder()
+        .key(e.key())
+        .property(e.property())
+        .source(e.source())
+        .range(DateRange.allDay(d(7, 2), d(7, 5)))
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(43L)
+        .firstSeen(e.firstSeen())
+        .lastSeen(changed)
+        .lastChanged(changed)
+        .sequence(2)
+        .build();
     fx.put(moved);
     ExportedCalendar after = export(view());
     assertThat(values(after, "DTSTAMP")).containsExactly("20260520T123456Z");
@@ -338,9 +349,18 @@ class ExportViewTest {
   @Test
   void recurrenceInstancesGetTheirOwnStableUids() {
     CalendarEvent a = stay("vrbo-1", "vrbo", "series", d(7, 1), d(7, 2));
-    CalendarEvent b = new CalendarEvent(new EventKey(TENANT, "vrbo-1", "series", "20260708"),
-        PROPERTY, "vrbo", DateRange.allDay(d(7, 8), d(7, 9)), EventKind.BLOCK, EventStatus.CONFIRMED,
-        "x", 1, a.firstSeen(), a.lastSeen(), a.lastChanged(), 0, null);
+    CalendarEvent b = CalendarEvent.builder()
+        .key(new EventKey(TENANT, "vrbo-1", "series", "20260708"))
+        .property(PROPERTY)
+        .source("vrbo")
+        .range(DateRange.allDay(d(7, 8), d(7, 9)))
+        .kind(EventKind.BLOCK)
+        .summary("x")
+        .fingerprint(1)
+        .firstSeen(a.firstSeen())
+        .lastSeen(a.lastSeen())
+        .lastChanged(a.lastChanged())
+        .build();
     fx.put(a, b);
     List<String> uids = values(export(view()), "UID");
     assertThat(uids).hasSize(2).doesNotHaveDuplicates();

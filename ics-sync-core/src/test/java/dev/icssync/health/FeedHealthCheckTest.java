@@ -15,12 +15,21 @@ import org.junit.jupiter.api.Test;
 
 class FeedHealthCheckTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-  private final Feed feed = Feed.of("f1", "t1", "p1", "airbnb", "https://x.test/a.ics?t=secret")
+  private final Feed feed = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://x.test/a.ics?t=secret").build()
       .withPollInterval(Duration.ofMinutes(15));
 
   private static FeedState state(Instant lastSuccess, int failures, Quarantine q) {
-    return new FeedState("t1", "f1", null, null, null, 1, lastSuccess, lastSuccess, failures,
-        failures > 0 ? "SERVER_ERROR: 503" : null, null, q, 1);
+    return FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(lastSuccess)
+        .lastSuccess(lastSuccess)
+        .consecutiveFailures(failures)
+        .lastError(failures > 0 ? "SERVER_ERROR: 503" : null)
+        .quarantine(q)
+        .generation(1)
+        .build();
   }
 
   private HealthStatus status(FeedState s) {
@@ -52,16 +61,22 @@ class FeedHealthCheckTest {
   void aggregateFromStoreSkipsInactiveFeedsAndTakesTheWorst() {
     Store store = Store.inMemory();
     Feed ok = feed;
-    Feed stale = Feed.of("f2", "t1", "p1", "booking", "https://x.test/b.ics");
-    Feed off = Feed.of("f3", "t1", "p1", "vrbo", "https://x.test/c.ics").withActive(false);
-    Feed other = Feed.of("f9", "t2", "p9", "vrbo", "https://x.test/d.ics");
+    Feed stale = Feed.builder("t1", "f2").property("p1").source("booking").url("https://x.test/b.ics").build();
+    Feed off = Feed.builder("t1", "f3").property("p1").source("vrbo").url("https://x.test/c.ics").build().withActive(false);
+    Feed other = Feed.builder("t2", "f9").property("p9").source("vrbo").url("https://x.test/d.ics").build();
     store.saveFeed(ok);
     store.saveFeed(stale);
     store.saveFeed(off);
     store.saveFeed(other);
     FeedState begun = store.beginSync("t1", "f1", NOW);
-    FeedState success = new FeedState("t1", "f1", null, null, null, 1, NOW, NOW.minusSeconds(60), 0,
-        null, null, null, begun.generation());
+    FeedState success = FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(NOW)
+        .lastSuccess(NOW.minusSeconds(60))
+        .generation(begun.generation())
+        .build();
     store.apply(FeedApply.stateOnly(success, null));
 
     FeedHealthCheck check = FeedHealthCheck.create(store, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -6,6 +6,8 @@ import dev.icssync.ExportView;
 import dev.icssync.ExportedCalendar;
 import dev.icssync.IcsSync;
 import dev.icssync.IcsSyncException;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -68,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *         endpoint.handle(new ExportEndpoint.Request(req.getMethod(), req.getRequestURI(), headers));
  *     resp.setStatus(r.status());
  *     r.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
- *     resp.getOutputStream().write(r.body());   // empty for HEAD and 304
+ *     r.writeTo(resp.getOutputStream());   // empty for HEAD and 304
  *   }
  * }
  * }</pre>
@@ -171,17 +173,86 @@ public final class ExportEndpoint {
    * What to send back. For {@code HEAD} and {@code 304} the body is empty; a {@code HEAD}'s
    * Content-Length is that of the body a GET would get.
    *
-   * @param status HTTP status
-   * @param headers response headers in sending order (names as sent)
-   * @param body the bytes to send
+   * <p>Immutable: a body is copied on the way in, and the endpoint's own answers share the rendered
+   * export (and its gzip) with every other request, so the bytes are never handed out for writing.
+   * A server sends them with {@link #writeTo(OutputStream)} or {@link #bodyBuffer()}, which read
+   * them in place; {@link #body()} returns a fresh copy.
+   *
+   * <p>A final class rather than a record: a record hands out its array. It keeps the record's
+   * constructor and accessors.
    */
-  public record Response(int status, Map<String, List<String>> headers, byte[] body) {
-    public Response {
+  public static final class Response {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int status;
+    private final Map<String, List<String>> headers;
+    private final @Nullable ExportedCalendar calendar; // the body when set, read in place
+    private final byte[] bytes; // the body otherwise; never handed out
+
+    /**
+     * A response.
+     *
+     * @param status HTTP status
+     * @param headers response headers in sending order (names as sent)
+     * @param body the bytes to send (copied)
+     */
+    public Response(int status, Map<String, List<String>> headers, byte[] body) {
+      this(status, headers, null, Objects.requireNonNull(body, "body").clone());
+    }
+
+    private Response(int status, Map<String, List<String>> headers, @Nullable ExportedCalendar calendar,
+        byte[] bytes) {
       Objects.requireNonNull(headers, "headers");
-      Objects.requireNonNull(body, "body");
       Map<String, List<String>> copy = new LinkedHashMap<>();
       headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-      headers = Collections.unmodifiableMap(copy);
+      this.status = status;
+      this.headers = Collections.unmodifiableMap(copy);
+      this.calendar = calendar;
+      this.bytes = bytes;
+    }
+
+    /** The rendered export as the body, not copied. */
+    static Response of(int status, Map<String, List<String>> headers, ExportedCalendar calendar) {
+      return new Response(status, headers, calendar, EMPTY);
+    }
+
+    /** {@code bytes} as the body, not copied: only for arrays nobody else writes. */
+    static Response sharing(int status, Map<String, List<String>> headers, byte[] bytes) {
+      return new Response(status, headers, null, bytes);
+    }
+
+    /** HTTP status. */
+    public int status() {
+      return status;
+    }
+
+    /** Response headers in sending order (names as sent). */
+    public Map<String, List<String>> headers() {
+      return headers;
+    }
+
+    /** A copy of the bytes to send: changing it changes nothing here. */
+    public byte[] body() {
+      return calendar != null ? calendar.body() : bytes.clone();
+    }
+
+    /** The bytes to send in place, read-only, positioned at 0: no copy. */
+    public ByteBuffer bodyBuffer() {
+      return calendar != null ? calendar.bodyBuffer() : ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+    }
+
+    /** Length of the body in bytes. */
+    public int bodyLength() {
+      return calendar != null ? calendar.bodyLength() : bytes.length;
+    }
+
+    /** Writes the body to {@code out} without copying it; does not close {@code out}. */
+    public void writeTo(OutputStream out) throws IOException {
+      if (calendar != null) {
+        calendar.writeTo(out);
+      } else {
+        out.write(bytes);
+      }
     }
 
     /** The first value of a header (name matched ignoring case), or null. */
@@ -192,6 +263,25 @@ public final class ExportEndpoint {
         }
       }
       return null;
+    }
+
+    /** Equal when status, headers and body bytes are (the record compared the array's identity). */
+    @Override
+    public boolean equals(@Nullable Object other) {
+      return other instanceof Response o
+          && status == o.status
+          && headers.equals(o.headers)
+          && bodyBuffer().equals(o.bodyBuffer());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(status, headers, bodyBuffer());
+    }
+
+    @Override
+    public String toString() {
+      return "Response[status=" + status + ", headers=" + headers + ", body=" + bodyLength() + " bytes]";
     }
   }
 
@@ -293,8 +383,7 @@ public final class ExportEndpoint {
     }
 
     static Answer of(Response response) {
-      byte[] b = response.body();
-      return new Answer(response, b.length == 0 ? null : ByteBuffer.wrap(b).asReadOnlyBuffer());
+      return new Answer(response, response.bodyLength() == 0 ? null : response.bodyBuffer());
     }
   }
 
@@ -315,16 +404,16 @@ public final class ExportEndpoint {
       this.opaque = calendar.etag().substring(1, calendar.etag().length() - 1);
       this.common = headers(calendar.etag(), calendar.lastModified(), surrogateKey, cacheControl);
       Map<String, List<String>> gzHead = withEtag(common, '"' + opaque + GZIP_SUFFIX + '"');
-      this.notModified = Answer.of(new Response(304, common, EMPTY));
-      this.notModifiedGzip = Answer.of(new Response(304, gzHead, EMPTY));
+      this.notModified = Answer.of(Response.sharing(304, common, EMPTY));
+      this.notModifiedGzip = Answer.of(Response.sharing(304, gzHead, EMPTY));
       Map<String, List<String>> h = body(common, null, body.length);
-      this.ok = new Answer(new Response(200, h, body), ByteBuffer.wrap(body).asReadOnlyBuffer());
-      this.okHead = Answer.of(new Response(200, h, EMPTY));
+      Response okResponse = Response.sharing(200, h, body);
+      this.ok = new Answer(okResponse, okResponse.bodyBuffer());
+      this.okHead = Answer.of(Response.sharing(200, h, EMPTY));
     }
 
     boolean sameBytes(ExportedCalendar other) {
-      return calendar.etag().equals(other.etag()) && calendar.lastModified().equals(other.lastModified())
-          && java.util.Arrays.equals(body, bodyOf(other));
+      return calendar.equals(other); // compares the bytes in place, without copying them
     }
 
     /** The gzip answers, GET then HEAD, compressed at the first request that accepts gzip. */
@@ -333,8 +422,9 @@ public final class ExportEndpoint {
       if (g == null) {
         byte[] zipped = memo.gzip(calendar.etag(), body);
         Map<String, List<String>> h = body(withEtag(common, '"' + opaque + GZIP_SUFFIX + '"'), "gzip", zipped.length);
-        g = new Answer[] {new Answer(new Response(200, h, zipped), ByteBuffer.wrap(zipped).asReadOnlyBuffer()),
-            Answer.of(new Response(200, h, EMPTY))};
+        Response zippedResponse = Response.sharing(200, h, zipped);
+        g = new Answer[] {new Answer(zippedResponse, zippedResponse.bodyBuffer()),
+            Answer.of(Response.sharing(200, h, EMPTY))};
         gzip = g;
       }
       return g;
@@ -371,7 +461,7 @@ public final class ExportEndpoint {
     }
   }
 
-  /** The bytes of a rendered calendar: the one place the endpoint reads them. */
+  /** The bytes of a rendered calendar (a copy, taken once per rendered calendar): the one place the endpoint reads them. */
   static byte[] bodyOf(ExportedCalendar calendar) {
     return calendar.body();
   }
@@ -459,7 +549,7 @@ public final class ExportEndpoint {
     h.put("Referrer-Policy", List.of("no-referrer"));
     extra.forEach((k, v) -> h.put(k, List.of(v)));
     h.put("Content-Length", List.of(Integer.toString(bytes.length)));
-    return new Response(status, h, bytes);
+    return Response.sharing(status, h, bytes);
   }
 
   /** Builder of {@link ExportEndpoint}; values are checked as they are set. */

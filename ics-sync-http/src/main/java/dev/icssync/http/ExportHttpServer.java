@@ -50,7 +50,6 @@ import org.apache.hc.core5.http.nio.AsyncRequestConsumer;
 import org.apache.hc.core5.http.nio.AsyncResponseProducer;
 import org.apache.hc.core5.http.nio.AsyncServerRequestHandler;
 import org.apache.hc.core5.http.nio.DataStreamChannel;
-import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.BasicRequestConsumer;
 import org.apache.hc.core5.http.nio.support.BasicResponseProducer;
@@ -190,13 +189,13 @@ public final class ExportHttpServer implements AutoCloseable {
           out.put(e.getKey(), e.getValue());
         }
         boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-        if (head || r.status() == 304 || r.body().length == 0) {
+        if (head || r.status() == 304 || r.bodyLength() == 0) {
           // The JDK writes no Content-Length for these: ours (set above) stands for HEAD.
           exchange.sendResponseHeaders(r.status(), -1);
         } else {
-          exchange.sendResponseHeaders(r.status(), r.body().length);
+          exchange.sendResponseHeaders(r.status(), r.bodyLength());
           try (OutputStream body = exchange.getResponseBody()) {
-            body.write(r.body());
+            r.writeTo(body); // in place, not a copy
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -365,12 +364,12 @@ public final class ExportHttpServer implements AutoCloseable {
       return new BasicResponseProducer(response);
     }
     if (head) {
-      response.addHeader("Content-Length", stated != null ? stated : Integer.toString(r.body().length));
+      response.addHeader("Content-Length", stated != null ? stated : Integer.toString(r.bodyLength()));
       return new BasicResponseProducer(response);
     }
-    response.addHeader("Content-Length", Integer.toString(r.body().length));
-    return r.body().length == 0 ? new BasicResponseProducer(response)
-        : new BasicResponseProducer(response, new BasicAsyncEntityProducer(r.body(), null));
+    response.addHeader("Content-Length", Integer.toString(r.bodyLength()));
+    return r.bodyLength() == 0 ? new BasicResponseProducer(response)
+        : new BasicResponseProducer(response, new BodyProducer(r.bodyBuffer()));
   }
 
   /**
@@ -477,7 +476,7 @@ public final class ExportHttpServer implements AutoCloseable {
     h.put("X-Content-Type-Options", List.of("nosniff"));
     extra.forEach((k, v) -> h.put(k, List.of(v)));
     h.put("Content-Length", List.of(Integer.toString(bytes.length)));
-    return new ExportEndpoint.Response(status, h, bytes);
+    return ExportEndpoint.Response.sharing(status, h, bytes);
   }
 
   private static ThreadFactory daemons(String prefix) {

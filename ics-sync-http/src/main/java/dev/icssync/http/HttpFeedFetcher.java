@@ -858,7 +858,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
 
   private static String describe(FetchResult result) {
     if (result instanceof FetchResult.Fetched f) {
-      return "fetched " + f.body().length + " bytes";
+      return "fetched " + f.bodyLength() + " bytes";
     }
     if (result instanceof FetchResult.NotModified) {
       return "not modified";

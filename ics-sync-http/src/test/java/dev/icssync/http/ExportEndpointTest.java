@@ -73,8 +73,8 @@ class ExportEndpointTest {
   private final HttpClient client = HttpClient.newHttpClient();
 
   ExportEndpointTest() {
-    store.saveFeed(Feed.of("airbnb-1", TENANT, PROPERTY, "airbnb", "https://example.com/a.ics"));
-    store.saveFeed(Feed.of("booking-1", TENANT, PROPERTY, "booking", "https://example.com/b.ics"));
+    store.saveFeed(Feed.builder(TENANT, "airbnb-1").property(PROPERTY).source("airbnb").url("https://example.com/a.ics").build());
+    store.saveFeed(Feed.builder(TENANT, "booking-1").property(PROPERTY).source("booking").url("https://example.com/b.ics").build());
     put("airbnb-1", "airbnb", "a1", LocalDate.of(2026, 7, 1), LocalDate.of(2026, 7, 5));
     put("booking-1", "booking", "b1", LocalDate.of(2026, 7, 10), LocalDate.of(2026, 7, 12));
   }
@@ -86,9 +86,18 @@ class ExportEndpointTest {
 
   private void put(String feed, String source, String uid, LocalDate from, LocalDate to) {
     Instant changed = now.minusSeconds(3600);
-    CalendarEvent e = new CalendarEvent(EventKey.of(TENANT, feed, uid), PROPERTY, source,
-        DateRange.allDay(from, to), EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 1,
-        changed, changed, changed, 0, null);
+    CalendarEvent e = CalendarEvent.builder()
+        .key(EventKey.of(TENANT, feed, uid))
+        .property(PROPERTY)
+        .source(source)
+        .range(DateRange.allDay(from, to))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(1)
+        .firstSeen(changed)
+        .lastSeen(changed)
+        .lastChanged(changed)
+        .build();
     FeedState s = store.beginSync(TENANT, feed, now);
     store.apply(new FeedApply(TENANT, feed, List.of(), List.of(e), s, null));
   }

@@ -57,9 +57,9 @@ class ExportHttpServerCachedAnswersTest {
   private final HttpClient client = HttpClient.newHttpClient();
 
   ExportHttpServerCachedAnswersTest() {
-    store.saveFeed(Feed.of("airbnb-1", "t1", "villa-7", "airbnb", "https://example.com/a.ics"));
-    store.saveFeed(Feed.of("airbnb-2", "t2", "villa-7", "airbnb", "https://example.com/b.ics"));
-    store.saveFeed(Feed.of("airbnb-3", "t1", "villa-8", "airbnb", "https://example.com/c.ics"));
+    store.saveFeed(Feed.builder("t1", "airbnb-1").property("villa-7").source("airbnb").url("https://example.com/a.ics").build());
+    store.saveFeed(Feed.builder("t2", "airbnb-2").property("villa-7").source("airbnb").url("https://example.com/b.ics").build());
+    store.saveFeed(Feed.builder("t1", "airbnb-3").property("villa-8").source("airbnb").url("https://example.com/c.ics").build());
   }
 
   @AfterEach
@@ -166,7 +166,7 @@ class ExportHttpServerCachedAnswersTest {
     ExportEndpoint small = ExportEndpoint.builder(sync).maxPrepared(8).build();
     for (int round = 0; round < 2; round++) {
       for (int i = 0; i < 40; i++) {
-        store.saveFeed(Feed.of("f-" + i, "t1", "p-" + i, "airbnb", "https://example.com/" + i + ".ics"));
+        store.saveFeed(Feed.builder("t1", "f-" + i).property("p-" + i).source("airbnb").url("https://example.com/" + i + ".ics").build());
         String token = sync.exportTokens().create("t1", "p-" + i, null).token();
         ExportEndpoint.Response r = small.handle(ExportEndpoint.Request.of("GET", "/export/" + token + ".ics",
             java.util.Map.of()));

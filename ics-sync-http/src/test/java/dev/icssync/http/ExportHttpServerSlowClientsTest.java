@@ -49,7 +49,7 @@ class ExportHttpServerSlowClientsTest {
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   ExportHttpServerSlowClientsTest() {
-    store.saveFeed(Feed.of("airbnb-1", "t1", "villa-7", "airbnb", "https://example.com/a.ics"));
+    store.saveFeed(Feed.builder("t1", "airbnb-1").property("villa-7").source("airbnb").url("https://example.com/a.ics").build());
     token = sync.exportTokens().create("t1", "villa-7", null).token();
   }
 

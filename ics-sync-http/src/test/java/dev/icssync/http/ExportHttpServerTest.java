@@ -30,7 +30,7 @@ class ExportHttpServerTest {
   private final HttpClient client = HttpClient.newHttpClient();
 
   ExportHttpServerTest() {
-    store.saveFeed(Feed.of("airbnb-1", "t1", "villa-7", "airbnb", "https://example.com/a.ics"));
+    store.saveFeed(Feed.builder("t1", "airbnb-1").property("villa-7").source("airbnb").url("https://example.com/a.ics").build());
   }
 
   private static ExportEndpoint.Response text(int status, String body) {

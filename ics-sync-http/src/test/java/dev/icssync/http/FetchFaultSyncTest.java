@@ -65,7 +65,7 @@ class FetchFaultSyncTest {
           }
         })
         .build();
-    store.saveFeed(Feed.of("f", T, "villa", "airbnb", server.url("/cal.ics?token=" + SECRET)));
+    store.saveFeed(Feed.builder(T, "f").property("villa").source("airbnb").url(server.url("/cal.ics?token=" + SECRET)).build());
   }
 
   @AfterEach

@@ -27,7 +27,7 @@ final class Fixtures {
   }
 
   static FetchRequest request(String url) {
-    return FetchRequest.unconditional(Feed.of("feed-1", "tenant-1", "prop-1", "airbnb", url));
+    return FetchRequest.unconditional(Feed.builder("tenant-1", "feed-1").property("prop-1").source("airbnb").url(url).build());
   }
 
   static byte[] gzip(byte[] data) {

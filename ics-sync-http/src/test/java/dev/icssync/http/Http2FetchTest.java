@@ -126,7 +126,7 @@ class Http2FetchTest {
     FetchResult.Fetched first = fetched(fetcher.fetch(request(server.url("/cond.ics"))));
     server.reply("/cond.ics", H2TestServer.Reply.status(304).header("ETag", "\"v1\""));
 
-    Feed feed = Feed.of("feed-1", "tenant-1", "prop-1", "airbnb", server.url("/cond.ics"));
+    Feed feed = Feed.builder("tenant-1", "feed-1").property("prop-1").source("airbnb").url(server.url("/cond.ics")).build();
     FetchResult second = fetcher.fetch(new FetchRequest(feed, first.etag(), null));
 
     assertThat(second).isEqualTo(new FetchResult.NotModified("\"v1\"", null, null));

@@ -86,7 +86,7 @@ class HttpFeedFetcherTest {
     assertThat(first.contentType()).isEqualTo("text/calendar");
     assertThat(first.charset()).isEqualTo(StandardCharsets.UTF_8);
 
-    Feed feed = Feed.of("feed-1", "t", "p", "airbnb", url("/cal.ics"));
+    Feed feed = Feed.builder("t", "feed-1").property("p").source("airbnb").url(url("/cal.ics")).build();
     FetchResult second = fetcher.fetch(new FetchRequest(feed, first.etag(), first.lastModified()));
     assertThat(second).isEqualTo(new FetchResult.NotModified("\"v1\"",
         "Wed, 21 Oct 2026 07:28:00 GMT", null));

@@ -36,10 +36,21 @@ final class Rows {
     String reason = rs.getString("quarantine_reason");
     Quarantine q = reason == null ? null : new Quarantine(reason, instant(rs, "quarantine_since"),
         rs.getInt("quarantine_pending"), rs.getString("quarantine_digest"), rs.getInt("quarantine_confirmations"));
-    return new FeedState(rs.getString("tenant"), rs.getString("feed_id"), rs.getString("etag"),
-        rs.getString("last_modified"), rs.getString("content_digest"), rs.getInt("parser_version"),
-        instantOrNull(rs, "last_attempt"), instantOrNull(rs, "last_success"), rs.getInt("consecutive_failures"),
-        rs.getString("last_error"), instantOrNull(rs, "next_due"), q, rs.getLong("generation"));
+    return FeedState.builder()
+        .tenant(rs.getString("tenant"))
+        .feedId(rs.getString("feed_id"))
+        .etag(rs.getString("etag"))
+        .lastModified(rs.getString("last_modified"))
+        .contentDigest(rs.getString("content_digest"))
+        .parserVersion(rs.getInt("parser_version"))
+        .lastAttempt(instantOrNull(rs, "last_attempt"))
+        .lastSuccess(instantOrNull(rs, "last_success"))
+        .consecutiveFailures(rs.getInt("consecutive_failures"))
+        .lastError(rs.getString("last_error"))
+        .nextDue(instantOrNull(rs, "next_due"))
+        .quarantine(q)
+        .generation(rs.getLong("generation"))
+        .build();
   }
 
   /** Binds every state column after the key, starting at {@code i}; returns the next index. */
@@ -88,11 +99,21 @@ final class Rows {
     Instant firstSeen = same(instant(rs, 14), p == null ? null : p.firstSeen());
     Instant lastSeen = same(same(instant(rs, 15), firstSeen), p == null ? null : p.lastSeen());
     Instant lastChanged = same(same(instant(rs, 16), lastSeen), p == null ? null : p.lastChanged());
-    return new CalendarEvent(key, same(rs.getString(5), p == null ? null : p.property()),
-        same(rs.getString(6), p == null ? null : p.source()), range, EventKind.valueOf(rs.getString(10)),
-        EventStatus.valueOf(rs.getString(11)), same(rs.getString(12), p == null ? null : p.summary()),
-        rs.getLong(13), firstSeen, lastSeen, lastChanged, rs.getInt(17),
-        cancelled == null ? null : same(cancelled.toInstant(), p == null ? null : p.cancelledAt()));
+    return CalendarEvent.builder()
+        .key(key)
+        .property(same(rs.getString(5), p == null ? null : p.property()))
+        .source(same(rs.getString(6), p == null ? null : p.source()))
+        .range(range)
+        .kind(EventKind.valueOf(rs.getString(10)))
+        .status(EventStatus.valueOf(rs.getString(11)))
+        .summary(same(rs.getString(12), p == null ? null : p.summary()))
+        .fingerprint(rs.getLong(13))
+        .firstSeen(firstSeen)
+        .lastSeen(lastSeen)
+        .lastChanged(lastChanged)
+        .sequence(rs.getInt(17))
+        .cancelledAt(cancelled == null ? null : same(cancelled.toInstant(), p == null ? null : p.cancelledAt()))
+        .build();
   }
 
   /** {@code known} when it equals {@code value}: one instance of a value repeated row after row. */

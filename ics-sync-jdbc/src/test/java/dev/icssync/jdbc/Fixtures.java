@@ -22,20 +22,54 @@ final class Fixtures {
   private Fixtures() {}
 
   static CalendarEvent stay(String tenant, String feed, String property, String uid, LocalDate in, LocalDate out) {
-    return new CalendarEvent(new EventKey(tenant, feed, uid, ""), property, "airbnb", DateRange.allDay(in, out),
-        EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", (uid + in + out).hashCode(), T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(new EventKey(tenant, feed, uid, ""))
+        .property(property)
+        .source("airbnb")
+        .range(DateRange.allDay(in, out))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint((uid + in + out).hashCode())
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   static CalendarEvent timed(String tenant, String feed, String property, String uid, Instant start, Instant end) {
-    return new CalendarEvent(new EventKey(tenant, feed, uid, ""), property, "google", DateRange.timed(start, end),
-        EventKind.EVENT, EventStatus.TENTATIVE, "Meeting", uid.hashCode(), T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(new EventKey(tenant, feed, uid, ""))
+        .property(property)
+        .source("google")
+        .range(DateRange.timed(start, end))
+        .kind(EventKind.EVENT)
+        .status(EventStatus.TENTATIVE)
+        .summary("Meeting")
+        .fingerprint(uid.hashCode())
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   static CalendarEvent moved(CalendarEvent e, int days) {
     DateRange.AllDay r = (DateRange.AllDay) e.range();
     DateRange nr = DateRange.allDay(r.start().plusDays(days), r.end().plusDays(days));
-    return new CalendarEvent(e.key(), e.property(), e.source(), nr, e.kind(), e.status(), e.summary(),
-        e.fingerprint() + days, e.firstSeen(), e.lastSeen(), e.lastSeen(), e.sequence() + 1, e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(e.key())
+        .property(e.property())
+        .source(e.source())
+        .range(nr)
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint() + days)
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastSeen())
+        .sequence(e.sequence() + 1)
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   /** {@code n} consecutive two-night stays of one feed. */

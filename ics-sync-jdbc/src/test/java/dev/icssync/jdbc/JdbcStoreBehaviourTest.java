@@ -82,7 +82,7 @@ abstract class JdbcStoreBehaviourTest {
 
   @Test
   void feedsAreSavedReplacedAndListedInOrder() {
-    Feed b = Feed.of("b", tenant, "p1", "airbnb", "https://example.com/b.ics?s=secret");
+    Feed b = Feed.builder(tenant, "b").property("p1").source("airbnb").url("https://example.com/b.ics?s=secret").build();
     Feed a = new Feed("a", tenant, "p1", "booking", "https://example.com/a.ics", Duration.ofMinutes(5), false, 3);
     store.saveFeed(b);
     store.saveFeed(a);
@@ -131,8 +131,18 @@ abstract class JdbcStoreBehaviourTest {
   void applyWritesEventsStateAndRunAndCountsOnlyChangedRows() {
     FeedState s = store.beginSync(tenant, "f", T0);
     List<CalendarEvent> events = Fixtures.stays(tenant, "f", "p", 50);
-    FeedState next = new FeedState(tenant, "f", "\"etag\"", "Tue, 01 Sep 2026 10:00:00 GMT", "digest", 3, T0, T0, 0,
-        null, T0.plusSeconds(900), null, s.generation());
+    FeedState next = FeedState.builder()
+        .tenant(tenant)
+        .feedId("f")
+        .etag("\"etag\"")
+        .lastModified("Tue, 01 Sep 2026 10:00:00 GMT")
+        .contentDigest("digest")
+        .parserVersion(3)
+        .lastAttempt(T0)
+        .lastSuccess(T0)
+        .nextDue(T0.plusSeconds(900))
+        .generation(s.generation())
+        .build();
     ApplyResult r = store.apply(new FeedApply(tenant, "f", List.of(), events, next, Fixtures.run(next, "r1", 50)));
     assertThat(r).isEqualTo(new ApplyResult(50, 0));
     assertThat(store.eventsOfFeed(tenant, "f")).containsExactlyElementsOf(
@@ -160,7 +170,16 @@ abstract class JdbcStoreBehaviourTest {
     List<CalendarEvent> events = Fixtures.stays(tenant, "f", "p", 5);
     store.apply(new FeedApply(tenant, "f", List.of(), events.subList(0, 2), s1, Fixtures.run(s1, "r1", 2)));
     FeedState s2 = store.beginSync(tenant, "f", T0.plusSeconds(1)); // a newer worker started
-    FeedState staleNext = new FeedState(tenant, "f", "x", null, "d", 1, T0, T0, 0, null, null, null, s1.generation());
+    FeedState staleNext = FeedState.builder()
+        .tenant(tenant)
+        .feedId("f")
+        .etag("x")
+        .contentDigest("d")
+        .parserVersion(1)
+        .lastAttempt(T0)
+        .lastSuccess(T0)
+        .generation(s1.generation())
+        .build();
     assertThatThrownBy(() -> store.apply(new FeedApply(tenant, "f",
         List.of(new FeedApply.Rekey(events.get(0).key(), new EventKey(tenant, "f", "renamed", ""))),
         events, staleNext, Fixtures.run(staleNext, "stale", 5))))
@@ -186,8 +205,18 @@ abstract class JdbcStoreBehaviourTest {
     store.apply(new FeedApply(tenant, "f", List.of(), events, s, null));
     EventKey from = events.get(1).key();
     EventKey to = new EventKey(tenant, "f", "reissued@airbnb.com", "");
-    CalendarEvent renamed = new CalendarEvent(to, "p", "airbnb", events.get(1).range(), EventKind.RESERVATION,
-        EventStatus.CONFIRMED, "Reserved", events.get(1).fingerprint(), T0, T0.plusSeconds(9), T0, 0, null);
+    CalendarEvent renamed = CalendarEvent.builder()
+        .key(to)
+        .property("p")
+        .source("airbnb")
+        .range(events.get(1).range())
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(events.get(1).fingerprint())
+        .firstSeen(T0)
+        .lastSeen(T0.plusSeconds(9))
+        .lastChanged(T0)
+        .build();
     ApplyResult r = store.apply(new FeedApply(tenant, "f", List.of(new FeedApply.Rekey(from, to)),
         List.of(renamed), s, null));
     assertThat(r).isEqualTo(new ApplyResult(1, 1));
@@ -209,9 +238,18 @@ abstract class JdbcStoreBehaviourTest {
   void recurrenceInstancesAreDistinctEvents() {
     FeedState s = store.beginSync(tenant, "f", T0);
     CalendarEvent master = Fixtures.stay(tenant, "f", "p", "series", D0, D0.plusDays(1));
-    CalendarEvent instance = new CalendarEvent(new EventKey(tenant, "f", "series", "20260608"), "p", "airbnb",
-        DateRange.allDay(D0.plusDays(7), D0.plusDays(8)), EventKind.BLOCK, EventStatus.CONFIRMED, "Blocked", 9, T0, T0,
-        T0, 0, null);
+    CalendarEvent instance = CalendarEvent.builder()
+        .key(new EventKey(tenant, "f", "series", "20260608"))
+        .property("p")
+        .source("airbnb")
+        .range(DateRange.allDay(D0.plusDays(7), D0.plusDays(8)))
+        .kind(EventKind.BLOCK)
+        .summary("Blocked")
+        .fingerprint(9)
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
     assertThat(store.apply(new FeedApply(tenant, "f", List.of(), List.of(instance, master), s, null))
         .eventRowsWritten()).isEqualTo(2);
     assertThat(store.eventsOfFeed(tenant, "f")).containsExactly(master, instance);
@@ -365,8 +403,18 @@ abstract class JdbcStoreBehaviourTest {
   @Test
   void quarantineAndErrorsSurviveInTheState() {
     FeedState s = store.beginSync(tenant, "f", T0);
-    FeedState q = new FeedState(tenant, "f", null, null, "d", 1, T0, null, 2, "NETWORK: reset", T0.plusSeconds(60),
-        new Quarantine("feed came back empty", T0, 12, "abc", 1), s.generation());
+    FeedState q = FeedState.builder()
+        .tenant(tenant)
+        .feedId("f")
+        .contentDigest("d")
+        .parserVersion(1)
+        .lastAttempt(T0)
+        .consecutiveFailures(2)
+        .lastError("NETWORK: reset")
+        .nextDue(T0.plusSeconds(60))
+        .quarantine(new Quarantine("feed came back empty", T0, 12, "abc", 1))
+        .generation(s.generation())
+        .build();
     store.apply(FeedApply.stateOnly(q, null));
     assertThat(store.state(tenant, "f")).isEqualTo(q);
   }

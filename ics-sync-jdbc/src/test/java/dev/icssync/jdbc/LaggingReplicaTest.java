@@ -224,8 +224,8 @@ class LaggingReplicaTest {
   }
 
   private static void feeds(IcsSync sync) {
-    sync.store().saveFeed(Feed.of("a", T, P, "direct", "https://cal.example.com/a.ics"));
-    sync.store().saveFeed(Feed.of("b", T, P, "pms", "https://cal.example.com/b.ics"));
+    sync.store().saveFeed(Feed.builder(T, "a").property(P).source("direct").url("https://cal.example.com/a.ics").build());
+    sync.store().saveFeed(Feed.builder(T, "b").property(P).source("pms").url("https://cal.example.com/b.ics").build());
   }
 
   private static Conflict single(List<Conflict> conflicts) {

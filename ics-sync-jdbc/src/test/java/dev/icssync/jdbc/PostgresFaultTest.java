@@ -72,8 +72,16 @@ class PostgresFaultTest {
     List<CalendarEvent> upserts = new ArrayList<>();
     upserts.add(Fixtures.moved(events.get(1), 3));
     upserts.add(blocked);
-    FeedState next = new FeedState(tenant, "f", "etag2", null, "d2", 1, Fixtures.T0, Fixtures.T0, 0, null, null,
-        null, s.generation());
+    FeedState next = FeedState.builder()
+        .tenant(tenant)
+        .feedId("f")
+        .etag("etag2")
+        .contentDigest("d2")
+        .parserVersion(1)
+        .lastAttempt(Fixtures.T0)
+        .lastSuccess(Fixtures.T0)
+        .generation(s.generation())
+        .build();
     FeedApply apply = new FeedApply(tenant, "f",
         List.of(new FeedApply.Rekey(events.get(0).key(), dev.icssync.EventKey.of(tenant, "f", "renamed"))),
         upserts, next, Fixtures.run(next, "r2", 2));

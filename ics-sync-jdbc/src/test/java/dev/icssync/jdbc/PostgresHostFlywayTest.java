@@ -78,7 +78,7 @@ class PostgresHostFlywayTest {
       assertThat(host.info().pending()).isEmpty();
       assertThat(host.validateWithResult().validationSuccessful).isTrue();
       JdbcStore store = JdbcStore.create(ds);
-      store.saveFeed(Feed.of("f", "t", "p", "airbnb", "https://example.com/f.ics"));
+      store.saveFeed(Feed.builder("t", "f").property("p").source("airbnb").url("https://example.com/f.ics").build());
       assertThat(store.feed("t", "f")).isPresent();
     }
   }

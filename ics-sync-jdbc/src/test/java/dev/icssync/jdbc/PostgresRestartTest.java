@@ -73,7 +73,7 @@ class PostgresRestartTest {
       try (IcsSync sync = IcsSync.builder().store(JdbcStore.create(viaProxy))
           .clock(Clock.fixed(NOW, ZoneOffset.UTC))
           .fetcher(r -> FetchResult.Fetched.of(body.get().getBytes(StandardCharsets.UTF_8))).build()) {
-        sync.store().saveFeed(Feed.of("f", T, "villa", "airbnb", "https://cal.example.com/f.ics?t=x"));
+        sync.store().saveFeed(Feed.builder(T, "f").property("villa").source("airbnb").url("https://cal.example.com/f.ics?t=x").build());
         assertThat(sync.syncFeed(T, "f").outcome()).isEqualTo(SyncOutcome.APPLIED);
         List<CalendarEvent> before = direct.eventsOfFeed(T, "f");
         assertThat(before).hasSize(2);

@@ -81,7 +81,7 @@ class PostgresRowLevelSecurityTest {
   void pruningUnderRowLevelSecurityDeletesTheOldRunsOfEveryTenant() {
     java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
     for (String t : new String[] {"prune-a-" + UUID.randomUUID(), "prune-b-" + UUID.randomUUID()}) {
-      store.saveFeed(Feed.of("f1", t, "villa7", "airbnb", "https://example.test/f1.ics"));
+      store.saveFeed(Feed.builder(t, "f1").property("villa7").source("airbnb").url("https://example.test/f1.ics").build());
       for (int i = 0; i < 5; i++) {
         java.time.Instant at = t0.plus(java.time.Duration.ofHours(i));
         FeedState s = store.beginSync(t, "f1", at);
@@ -108,7 +108,7 @@ class PostgresRowLevelSecurityTest {
   void tenantBSeesNoneOfTenantAsRowsThroughTheSamePooledConnection() throws SQLException {
     String a = "a-" + UUID.randomUUID();
     String b = "b-" + UUID.randomUUID();
-    store.saveFeed(Feed.of("f", a, "p", "airbnb", "https://example.com/a.ics"));
+    store.saveFeed(Feed.builder(a, "f").property("p").source("airbnb").url("https://example.com/a.ics").build());
     FeedState sa = store.beginSync(a, "f", Fixtures.T0);
     store.apply(new FeedApply(a, "f", java.util.List.of(), Fixtures.stays(a, "f", "p", 5), sa,
         Fixtures.run(sa, "ra", 5)));
@@ -164,7 +164,7 @@ class PostgresRowLevelSecurityTest {
   @Test
   void crossTenantLookupsStillWork() {
     String a = "x-" + UUID.randomUUID();
-    store.saveFeed(Feed.of("f", a, "p", "airbnb", "https://example.com/a.ics"));
+    store.saveFeed(Feed.builder(a, "f").property("p").source("airbnb").url("https://example.com/a.ics").build());
     store.saveToken(new ExportToken("hash-" + a, a, "p", "airbnb", Fixtures.T0, null, null));
     assertThat(store.allFeeds()).extracting(Feed::tenant).contains(a);
     assertThat(store.tokenByHash("hash-" + a)).isPresent();

@@ -57,13 +57,22 @@ class PostgresUnstorableTextTest {
     try (TestDatabase db = TestDatabases.postgres("jdbc_unstorable_text")) {
       JdbcStore.migrate(db.dataSource());
       JdbcStore store = JdbcStore.create(db.dataSource());
-      store.saveFeed(Feed.of("air", T, "villa", "airbnb", "https://www.airbnb.com/calendar/ical/1.ics?s=x"));
+      store.saveFeed(Feed.builder(T, "air").property("villa").source("airbnb").url("https://www.airbnb.com/calendar/ical/1.ics?s=x").build());
 
       // What the database itself does with the raw UID: the reason core makes text storable.
       FeedState begun = store.beginSync(T, "air", NOW);
-      CalendarEvent raw = new CalendarEvent(EventKey.of(T, "air", "bad\u0000uid@airbnb.com"), "villa", "airbnb",
-          DateRange.allDay(D, D.plusDays(2)), EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 1L, NOW, NOW,
-          NOW, 0, null);
+      CalendarEvent raw = CalendarEvent.builder()
+          .key(EventKey.of(T, "air", "bad\u0000uid@airbnb.com"))
+          .property("villa")
+          .source("airbnb")
+          .range(DateRange.allDay(D, D.plusDays(2)))
+          .kind(EventKind.RESERVATION)
+          .summary("Reserved")
+          .fingerprint(1L)
+          .firstSeen(NOW)
+          .lastSeen(NOW)
+          .lastChanged(NOW)
+          .build();
       assertThatThrownBy(() -> store.apply(new FeedApply(T, "air", List.of(), List.of(raw), begun, null)))
           .isInstanceOf(IcsSyncException.StorageException.class).hasMessageContaining("22021");
 

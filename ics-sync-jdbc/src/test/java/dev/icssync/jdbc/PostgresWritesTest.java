@@ -184,9 +184,21 @@ class PostgresWritesTest {
   }
 
   private static CalendarEvent withFeed(CalendarEvent e, String feed) {
-    return new CalendarEvent(new dev.icssync.EventKey(e.tenant(), feed, e.key().uid(), e.key().recurrenceId()),
-        e.property(), e.source(), e.range(), e.kind(), e.status(), e.summary(), e.fingerprint(), e.firstSeen(),
-        e.lastSeen(), e.lastChanged(), e.sequence(), e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(new dev.icssync.EventKey(e.tenant(), feed, e.key().uid(), e.key().recurrenceId()))
+        .property(e.property())
+        .source(e.source())
+        .range(e.range())
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint())
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastChanged())
+        .sequence(e.sequence())
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   /** n_tup_ins and n_tup_upd of the events table after the pool's backend flushed its statistics. */

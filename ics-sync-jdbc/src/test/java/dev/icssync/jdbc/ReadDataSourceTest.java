@@ -31,7 +31,7 @@ class ReadDataSourceTest {
       JdbcStore.migrate(primary.dataSource());
       JdbcStore.migrate(replica.dataSource());
       JdbcStore store = JdbcStore.builder(primary.dataSource()).readDataSource(replica.dataSource()).build();
-      store.saveFeed(Feed.of("f", "t", "p", "airbnb", "https://example.com/f.ics"));
+      store.saveFeed(Feed.builder("t", "f").property("p").source("airbnb").url("https://example.com/f.ics").build());
       FeedState s = store.beginSync("t", "f", Fixtures.T0);
       store.apply(new FeedApply("t", "f", List.of(), Fixtures.stays("t", "f", "p", 3), s, Fixtures.run(s, "r", 3)));
       store.saveToken(new ExportToken("h", "t", "p", null, Fixtures.T0, null, null));

@@ -64,7 +64,7 @@ class TwoWorkersPostgresTest {
         }
       };
       try (IcsSync a = worker(db, sameSnapshot, recorder); IcsSync b = worker(db, sameSnapshot, recorder)) {
-        a.store().saveFeed(Feed.of("f", T, "villa", "airbnb", "https://cal.example.com/f.ics?t=x"));
+        a.store().saveFeed(Feed.builder(T, "f").property("villa").source("airbnb").url("https://cal.example.com/f.ics?t=x").build());
         Future<SyncReport> ra = workers.submit(() -> a.syncFeed(T, "f"));
         Future<SyncReport> rb = workers.submit(() -> b.syncFeed(T, "f"));
         List<SyncOutcome> outcomes = List.of(ra.get(30, TimeUnit.SECONDS).outcome(),

@@ -17,7 +17,7 @@ class UnmigratedStoreTest {
     assertThatThrownBy(store::allFeeds).isInstanceOf(StorageException.class)
         .hasMessageContaining("the ics-sync tables are missing")
         .hasMessageContaining("JdbcStore.migrate(dataSource)");
-    assertThatThrownBy(() -> store.saveFeed(Feed.of("f", "t", "p", "airbnb", "https://example.com/a.ics")))
+    assertThatThrownBy(() -> store.saveFeed(Feed.builder("t", "f").property("p").source("airbnb").url("https://example.com/a.ics").build()))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("JdbcStore.migrate(dataSource)");
   }

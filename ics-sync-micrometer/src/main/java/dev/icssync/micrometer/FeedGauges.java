@@ -97,8 +97,13 @@ abstract class FeedGauges {
         if (!t.feed.active()) {
           continue;
         }
-        FeedState s = new FeedState(t.feed.tenant(), t.feed.id(), null, null, null, 0, null,
-            t.lastSuccess, t.failures, null, null, t.quarantined ? HELD : null, 0);
+        FeedState s = FeedState.builder()
+            .tenant(t.feed.tenant())
+            .feedId(t.feed.id())
+            .lastSuccess(t.lastSuccess)
+            .consecutiveFailures(t.failures)
+            .quarantine(t.quarantined ? HELD : null)
+            .build();
         if (FeedHealthCheck.evaluate(t.feed, s, now, policy).status() == status) {
           n++;
         }

@@ -57,7 +57,7 @@ class EndToEndMetricsTest {
         new FetchResult.Failed(FailureReason.SERVER_ERROR, "HTTP 503", 503, null, null)));
     FeedFetcher fetcher = r -> script.removeFirst();
     Store store = Store.inMemory();
-    Feed feed = Feed.of("f1", "t1", "p1", "airbnb", "https://cal.example/x.ics?s=SECRET");
+    Feed feed = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://cal.example/x.ics?s=SECRET").build();
     store.saveFeed(feed);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<Alert> alerts = new ArrayList<>();

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 class MicrometerSyncListenerTest {
   static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final Feed airbnb = Feed.of("f1", "t1", "p1", "airbnb", "https://u:pw@x.test/a.ics?t=SECRET1")
+  final Feed airbnb = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://u:pw@x.test/a.ics?t=SECRET1").build()
       .withPollInterval(Duration.ofMinutes(10));
-  final Feed booking = Feed.of("f2", "t2", "p2", "booking", "https://x.test/b.ics?t=SECRET2")
+  final Feed booking = Feed.builder("t2", "f2").property("p2").source("booking").url("https://x.test/b.ics?t=SECRET2").build()
       .withPollInterval(Duration.ofMinutes(10));
 
   static SyncTimings timings(long fetch, long parse, long diff, long apply, long detect, long total) {
@@ -48,8 +48,21 @@ class MicrometerSyncListenerTest {
 
   static SyncReport report(Feed f, SyncOutcome outcome, @Nullable FailureReason failure,
       ChangeCounts counts, int opened, int resolved, SyncTimings t, long bytes, Instant startedAt) {
-    return new SyncReport(f.id(), f.tenant(), f.property(), f.source(), outcome, failure, "msg",
-        counts, opened, resolved, t, bytes, List.of(), List.of(), null, null, startedAt);
+    return SyncReport.builder()
+        .feedId(f.id())
+        .tenant(f.tenant())
+        .property(f.property())
+        .source(f.source())
+        .outcome(outcome)
+        .failure(failure)
+        .message("msg")
+        .counts(counts)
+        .conflictsOpened(opened)
+        .conflictsResolved(resolved)
+        .timings(t)
+        .bytes(bytes)
+        .startedAt(startedAt)
+        .build();
   }
 
   static SyncReport applied(Feed f, ChangeCounts counts, int opened, int resolved, Instant at) {
@@ -188,14 +201,21 @@ class MicrometerSyncListenerTest {
     store.saveFeed(airbnb);
     store.saveFeed(booking);
     FeedState s = store.beginSync("t1", "f1", T0);
-    store.apply(FeedApply.stateOnly(new FeedState("t1", "f1", null, null, null, 1, T0, T0, 0, null,
-        null, new Quarantine("feed came back empty", T0, 3, "d", 1), s.generation()), null));
+    store.apply(FeedApply.stateOnly(FeedState.builder()
+        .tenant("t1")
+        .feedId("f1")
+        .parserVersion(1)
+        .lastAttempt(T0)
+        .lastSuccess(T0)
+        .quarantine(new Quarantine("feed came back empty", T0, 3, "d", 1))
+        .generation(s.generation())
+        .build(), null));
     store.saveConflicts("t2", List.of(conflict()));
     MicrometerSyncListener.builder(registry).clock(clock).store(store, Duration.ofSeconds(30)).build();
     assertThat(gauge("icssync.feeds.quarantined")).isEqualTo(1);
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(1); // booking never synced
     assertThat(gauge("icssync.conflicts.open")).isEqualTo(1);
-    store.saveFeed(Feed.of("f3", "t2", "p2", "vrbo", "https://x.test/c.ics"));
+    store.saveFeed(Feed.builder("t2", "f3").property("p2").source("vrbo").url("https://x.test/c.ics").build());
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(1); // cached
     clock.advance(Duration.ofSeconds(31));
     assertThat(gauge("icssync.feeds.stale")).isEqualTo(2);

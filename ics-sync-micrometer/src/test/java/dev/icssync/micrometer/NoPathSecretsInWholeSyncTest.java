@@ -86,7 +86,7 @@ class NoPathSecretsInWholeSyncTest {
 
     Store store = Store.inMemory();
     for (Map.Entry<String, String> e : urls.entrySet()) {
-      store.saveFeed(Feed.of(e.getKey(), "t1", "p-" + e.getKey(), e.getKey(), e.getValue()));
+      store.saveFeed(Feed.builder("t1", e.getKey()).property("p-" + e.getKey()).source(e.getKey()).url(e.getValue()).build());
     }
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<String> texts = new CopyOnWriteArrayList<>();

@@ -74,7 +74,7 @@ class NoSecretsInEngineLogsTest {
 
     Store store = Store.inMemory();
     for (Map.Entry<String, String> e : urls.entrySet()) {
-      store.saveFeed(Feed.of(e.getKey(), "t1", "p-" + e.getKey(), "airbnb", e.getValue()));
+      store.saveFeed(Feed.builder("t1", e.getKey()).property("p-" + e.getKey()).source("airbnb").url(e.getValue()).build());
     }
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<String> alerts = new ArrayList<>();

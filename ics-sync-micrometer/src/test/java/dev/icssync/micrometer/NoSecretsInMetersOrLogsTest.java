@@ -33,8 +33,7 @@ class NoSecretsInMetersOrLogsTest {
 
   @Test
   void noUrlOrTokenInAnyTagOrLogLine() {
-    Feed feed = Feed.of("f1", "t1", "p1", "airbnb",
-        "https://guest:hunter2@calendar.example/ical/private-0f3c5e7a9b1d2f4a6c8e0b2d4f6a9a2b/123.ics?s=TOKENabc123");
+    Feed feed = Feed.builder("t1", "f1").property("p1").source("airbnb").url("https://guest:hunter2@calendar.example/ical/private-0f3c5e7a9b1d2f4a6c8e0b2d4f6a9a2b/123.ics?s=TOKENabc123").build();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     List<String> alertText = new ArrayList<>();
     PrintStream original = System.err;

@@ -24,7 +24,16 @@ final class Reports {
 
   static SyncReport of(String tenant, String feedId, SyncOutcome outcome, @Nullable FailureReason reason,
       @Nullable Duration retryAfter) {
-    return new SyncReport(feedId, tenant, "p", "test", outcome, reason, outcome.name(), ChangeCounts.NONE,
-        0, 0, SyncTimings.ZERO, 0, List.of(), List.of(), retryAfter, null, Instant.now());
+    return SyncReport.builder()
+        .feedId(feedId)
+        .tenant(tenant)
+        .property("p")
+        .source("test")
+        .outcome(outcome)
+        .failure(reason)
+        .message(outcome.name())
+        .retryAfter(retryAfter)
+        .startedAt(Instant.now())
+        .build();
   }
 }

@@ -146,34 +146,77 @@ public abstract class StoreContract {
 
   /** An active feed of {@code property} with a URL holding a secret in its query. */
   protected static Feed feed(String tenant, String id, String property) {
-    return Feed.of(id, tenant, property, "airbnb", "https://www.airbnb.com/calendar/ical/" + id + ".ics?s=secret");
+    return Feed.builder(tenant, id).property(property).source("airbnb").url("https://www.airbnb.com/calendar/ical/" + id + ".ics?s=secret").build();
   }
 
   /** A confirmed, all-day reservation. */
   protected static CalendarEvent stay(String tenant, String feedId, String property, String uid, LocalDate in,
       LocalDate out) {
-    return new CalendarEvent(EventKey.of(tenant, feedId, uid), property, "airbnb", DateRange.allDay(in, out),
-        EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", fingerprintOf(uid, in, out), T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(EventKey.of(tenant, feedId, uid))
+        .property(property)
+        .source("airbnb")
+        .range(DateRange.allDay(in, out))
+        .kind(EventKind.RESERVATION)
+        .summary("Reserved")
+        .fingerprint(fingerprintOf(uid, in, out))
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   /** A confirmed, timed event. */
   protected static CalendarEvent timed(String tenant, String feedId, String property, String uid, Instant start,
       Instant end) {
-    return new CalendarEvent(EventKey.of(tenant, feedId, uid), property, "google", DateRange.timed(start, end),
-        EventKind.EVENT, EventStatus.CONFIRMED, "Busy", fingerprintOf(uid, start, end), T0, T0, T0, 0, null);
+    return CalendarEvent.builder()
+        .key(EventKey.of(tenant, feedId, uid))
+        .property(property)
+        .source("google")
+        .range(DateRange.timed(start, end))
+        .kind(EventKind.EVENT)
+        .summary("Busy")
+        .fingerprint(fingerprintOf(uid, start, end))
+        .firstSeen(T0)
+        .lastSeen(T0)
+        .lastChanged(T0)
+        .build();
   }
 
   /** The same event with a new range (fingerprint, sequence and last change follow). */
   protected static CalendarEvent moved(CalendarEvent e, DateRange range, Instant when) {
-    return new CalendarEvent(e.key(), e.property(), e.source(), range, e.kind(), e.status(), e.summary(),
-        fingerprintOf(e.key().uid(), range, ""), e.firstSeen(), when, when, e.sequence() + 1, e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(e.key())
+        .property(e.property())
+        .source(e.source())
+        .range(range)
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(fingerprintOf(e.key().uid(), range, ""))
+        .firstSeen(e.firstSeen())
+        .lastSeen(when)
+        .lastChanged(when)
+        .sequence(e.sequence() + 1)
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   /** The cancelled event back in its feed: confirmed again. */
   protected static CalendarEvent reinstated(CalendarEvent cancelled, Instant when) {
-    return new CalendarEvent(cancelled.key(), cancelled.property(), cancelled.source(), cancelled.range(),
-        cancelled.kind(), EventStatus.CONFIRMED, cancelled.summary(), cancelled.fingerprint(),
-        cancelled.firstSeen(), when, when, cancelled.sequence() + 1, null);
+    return CalendarEvent.builder()
+        .key(cancelled.key())
+        .property(cancelled.property())
+        .source(cancelled.source())
+        .range(cancelled.range())
+        .kind(cancelled.kind())
+        .summary(cancelled.summary())
+        .fingerprint(cancelled.fingerprint())
+        .firstSeen(cancelled.firstSeen())
+        .lastSeen(when)
+        .lastChanged(when)
+        .sequence(cancelled.sequence() + 1)
+        .build();
   }
 
   private static long fingerprintOf(Object... parts) {
@@ -318,9 +361,21 @@ public abstract class StoreContract {
       Instant now = T0.plus(Duration.ofHours(1));
       FeedState next = store.beginSync(tenant, "f1", now);
 
-      FeedState expected = new FeedState(tenant, "f1", full.etag(), full.lastModified(), full.contentDigest(),
-          full.parserVersion(), now, full.lastSuccess(), full.consecutiveFailures(), full.lastError(),
-          full.nextDue(), full.quarantine(), full.generation() + 1);
+      FeedState expected = FeedState.builder()
+          .tenant(tenant)
+          .feedId("f1")
+          .etag(full.etag())
+          .lastModified(full.lastModified())
+          .contentDigest(full.contentDigest())
+          .parserVersion(full.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(full.lastSuccess())
+          .consecutiveFailures(full.consecutiveFailures())
+          .lastError(full.lastError())
+          .nextDue(full.nextDue())
+          .quarantine(full.quarantine())
+          .generation(full.generation() + 1)
+          .build();
       assertThat(next).isEqualTo(expected);
       assertThat(store.state(tenant, "f1")).isEqualTo(expected);
     }
@@ -340,8 +395,11 @@ public abstract class StoreContract {
     @Test
     void stateWithoutOptionalFieldsRoundTrips() {
       FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
-      FeedState sparse = new FeedState(tenant, "f1", null, null, null, 0, null, null, 0, null, null, null,
-          begun.generation());
+      FeedState sparse = FeedState.builder()
+          .tenant(tenant)
+          .feedId("f1")
+          .generation(begun.generation())
+          .build();
 
       store.apply(FeedApply.stateOnly(sparse, null));
 
@@ -406,9 +464,21 @@ public abstract class StoreContract {
   protected static FeedState fullState(String tenant, String feedId, long generation) {
     Quarantine q = new Quarantine("would cancel 12 of 20 future events", T0.minusSeconds(3600), 12,
         "a3f1c2d4e5b6a7980112233445566778", 2);
-    return new FeedState(tenant, feedId, "W/\"5e1f-17a\"", "Wed, 21 Oct 2026 07:28:00 GMT",
-        "9b74c9897bac770ffc029102a200c5de", 7, T0, T0.minusSeconds(900), 3, "SERVER_ERROR: 503 from www.airbnb.com",
-        T0.plusSeconds(900), q, generation);
+    return FeedState.builder()
+        .tenant(tenant)
+        .feedId(feedId)
+        .etag("W/\"5e1f-17a\"")
+        .lastModified("Wed, 21 Oct 2026 07:28:00 GMT")
+        .contentDigest("9b74c9897bac770ffc029102a200c5de")
+        .parserVersion(7)
+        .lastAttempt(T0)
+        .lastSuccess(T0.minusSeconds(900))
+        .consecutiveFailures(3)
+        .lastError("SERVER_ERROR: 503 from www.airbnb.com")
+        .nextDue(T0.plusSeconds(900))
+        .quarantine(q)
+        .generation(generation)
+        .build();
   }
 
   // ---------------------------------------------------------------------------------- properties
@@ -505,16 +575,46 @@ public abstract class StoreContract {
     @Test
     void eventsRoundTripEveryField() {
       Feed f = feed(tenant, "f1", "villa7");
-      CalendarEvent allDay = new CalendarEvent(new EventKey(tenant, "f1", "uid1@airbnb.com", "20260824"), "villa7",
-          "airbnb", DateRange.allDay(D0, D0.plusDays(3)), EventKind.RESERVATION, EventStatus.TENTATIVE,
-          "Réservé \u2013 Zoë \uD83C\uDFD6 \"quoted\", semi;colon\\back\nline", -8_123_456_789_012_345_678L,
-          T0.minusSeconds(86_400), T0, T0.minusSeconds(3600), 4, null);
-      CalendarEvent timed = new CalendarEvent(new EventKey(tenant, "f1", "uid2", ""), "villa7", "airbnb",
-          DateRange.timed(at("2026-09-01T13:00:00.000001Z"), at("2026-09-03T09:30:00Z")), EventKind.BLOCK,
-          EventStatus.CANCELLED, "", Long.MIN_VALUE, T0, T0, T0, Integer.MAX_VALUE, T0.plusNanos(1000));
-      CalendarEvent hold = new CalendarEvent(new EventKey(tenant, "f1", "uid2", "20260901T130000Z"), "villa7",
-          "airbnb", DateRange.allDay(D0, D0), EventKind.TENTATIVE, EventStatus.CONFIRMED, "x".repeat(2000),
-          Long.MAX_VALUE, T0, T0, T0, 0, null);
+      CalendarEvent allDay = CalendarEvent.builder()
+          .key(new EventKey(tenant, "f1", "uid1@airbnb.com", "20260824"))
+          .property("villa7")
+          .source("airbnb")
+          .range(DateRange.allDay(D0, D0.plusDays(3)))
+          .kind(EventKind.RESERVATION)
+          .status(EventStatus.TENTATIVE)
+          .summary("Réservé \u2013 Zoë \uD83C\uDFD6 \"quoted\", semi;colon\\back\nline")
+          .fingerprint(-8_123_456_789_012_345_678L)
+          .firstSeen(T0.minusSeconds(86_400))
+          .lastSeen(T0)
+          .lastChanged(T0.minusSeconds(3600))
+          .sequence(4)
+          .build();
+      CalendarEvent timed = CalendarEvent.builder()
+          .key(new EventKey(tenant, "f1", "uid2", ""))
+          .property("villa7")
+          .source("airbnb")
+          .range(DateRange.timed(at("2026-09-01T13:00:00.000001Z"), at("2026-09-03T09:30:00Z")))
+          .kind(EventKind.BLOCK)
+          .status(EventStatus.CANCELLED)
+          .fingerprint(Long.MIN_VALUE)
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .sequence(Integer.MAX_VALUE)
+          .cancelledAt(T0.plusNanos(1000))
+          .build();
+      CalendarEvent hold = CalendarEvent.builder()
+          .key(new EventKey(tenant, "f1", "uid2", "20260901T130000Z"))
+          .property("villa7")
+          .source("airbnb")
+          .range(DateRange.allDay(D0, D0))
+          .kind(EventKind.TENTATIVE)
+          .summary("x".repeat(2000))
+          .fingerprint(Long.MAX_VALUE)
+          .firstSeen(T0)
+          .lastSeen(T0)
+          .lastChanged(T0)
+          .build();
 
       sync(f, timed, hold, allDay);
 
@@ -529,9 +629,21 @@ public abstract class StoreContract {
       for (EventKind kind : EventKind.values()) {
         for (EventStatus status : EventStatus.values()) {
           CalendarEvent base = stay(tenant, "f1", "villa7", "u" + i, D0.plusDays(i), D0.plusDays(i + 1));
-          all.add(new CalendarEvent(base.key(), base.property(), base.source(), base.range(), kind, status,
-              kind + " " + status, base.fingerprint(), T0, T0, T0, i,
-              status == EventStatus.CANCELLED ? T0 : null));
+          all.add(CalendarEvent.builder()
+              .key(base.key())
+              .property(base.property())
+              .source(base.source())
+              .range(base.range())
+              .kind(kind)
+              .status(status)
+              .summary(kind + " " + status)
+              .fingerprint(base.fingerprint())
+              .firstSeen(T0)
+              .lastSeen(T0)
+              .lastChanged(T0)
+              .sequence(i)
+              .cancelledAt(status == EventStatus.CANCELLED ? T0 : null)
+              .build());
           i++;
         }
       }
@@ -734,8 +846,21 @@ public abstract class StoreContract {
 
   /** The event under another key (same feed). */
   protected static CalendarEvent withKey(CalendarEvent e, EventKey key) {
-    return new CalendarEvent(key, e.property(), e.source(), e.range(), e.kind(), e.status(), e.summary(),
-        e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(), e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(key)
+        .property(e.property())
+        .source(e.source())
+        .range(e.range())
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint())
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastChanged())
+        .sequence(e.sequence())
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   // ------------------------------------------------------------------------------------- fencing
@@ -1222,7 +1347,7 @@ public abstract class StoreContract {
           "cut-?-tail@tck|Owner",
           "summary-5@tck|Nul\u0000here",
           "summary-6@tck|Smiles \uD83D\uDE00"));
-      store.saveFeed(Feed.of("f1", tenant, "villa7", "rawtext", "https://cal.example.com/f1.ics"));
+      store.saveFeed(Feed.builder(tenant, "f1").property("villa7").source("rawtext").url("https://cal.example.com/f1.ics").build());
       try (IcsSync sync = engine(store, body, keepsSummaries)) {
         SyncReport first = sync.syncFeed(tenant, "f1");
 

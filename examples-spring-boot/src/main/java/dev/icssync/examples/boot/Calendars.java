@@ -30,7 +30,7 @@ public class Calendars {
     if (sync.store().property(tenant, property).isEmpty()) {
       sync.saveProperty(PropertySettings.defaults(tenant, property));
     }
-    Feed feed = Feed.of(source + "-" + shortHash(url), tenant, property, source, url);
+    Feed feed = Feed.builder(tenant, source + "-" + shortHash(url)).property(property).source(source).url(url).build();
     sync.store().saveFeed(feed);
     scheduler.enrol(feed);
     return feed;

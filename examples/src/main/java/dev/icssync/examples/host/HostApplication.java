@@ -125,7 +125,7 @@ public final class HostApplication implements AutoCloseable {
   /** Registers a feed; its first sync runs now, then every poll interval, on whichever worker is free. */
   public Feed addFeed(String tenant, String property, String source, String url) {
     String id = source + "-" + Integer.toHexString(url.hashCode());
-    Feed feed = Feed.of(id, tenant, property, source, url);
+    Feed feed = Feed.builder(tenant, id).property(property).source(source).url(url).build();
     store.saveFeed(feed);
     if (store.property(tenant, property).isEmpty()) {
       store.saveProperty(PropertySettings.defaults(tenant, property));

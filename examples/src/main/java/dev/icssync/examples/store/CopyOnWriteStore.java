@@ -102,9 +102,21 @@ public final class CopyOnWriteStore implements Store {
     Snapshot next = snapshots.compute(new FeedKey(tenant, feedId), (k, old) -> {
       Snapshot s = old != null ? old : snapshot(tenant, feedId);
       FeedState st = s.state();
-      FeedState bumped = new FeedState(tenant, feedId, st.etag(), st.lastModified(), st.contentDigest(),
-          st.parserVersion(), now, st.lastSuccess(), st.consecutiveFailures(), st.lastError(), st.nextDue(),
-          st.quarantine(), st.generation() + 1);
+      FeedState bumped = FeedState.builder()
+          .tenant(tenant)
+          .feedId(feedId)
+          .etag(st.etag())
+          .lastModified(st.lastModified())
+          .contentDigest(st.contentDigest())
+          .parserVersion(st.parserVersion())
+          .lastAttempt(now)
+          .lastSuccess(st.lastSuccess())
+          .consecutiveFailures(st.consecutiveFailures())
+          .lastError(st.lastError())
+          .nextDue(st.nextDue())
+          .quarantine(st.quarantine())
+          .generation(st.generation() + 1)
+          .build();
       return new Snapshot(bumped, s.events(), s.runs());
     });
     return next.state();
@@ -124,9 +136,21 @@ public final class CopyOnWriteStore implements Store {
       for (FeedApply.Rekey r : apply.rekeys()) {
         CalendarEvent e = events.remove(r.from());
         if (e != null) {
-          events.put(r.to(), new CalendarEvent(r.to(), e.property(), e.source(), e.range(), e.kind(), e.status(),
-              e.summary(), e.fingerprint(), e.firstSeen(), e.lastSeen(), e.lastChanged(), e.sequence(),
-              e.cancelledAt()));
+          events.put(r.to(), CalendarEvent.builder()
+              .key(r.to())
+              .property(e.property())
+              .source(e.source())
+              .range(e.range())
+              .kind(e.kind())
+              .status(e.status())
+              .summary(e.summary())
+              .fingerprint(e.fingerprint())
+              .firstSeen(e.firstSeen())
+              .lastSeen(e.lastSeen())
+              .lastChanged(e.lastChanged())
+              .sequence(e.sequence())
+              .cancelledAt(e.cancelledAt())
+              .build());
           counts[1]++;
         }
       }

@@ -77,7 +77,7 @@ public class ExportCacheBenchmark {
     Store store = Store.inMemory();
     String[] sources = {"airbnb", "booking", "vrbo"};
     for (String s : sources) {
-      store.saveFeed(Feed.of(s, "t1", "p1", s, "https://" + s + ".example/x.ics"));
+      store.saveFeed(Feed.builder("t1", s).property("p1").source(s).url("https://" + s + ".example/x.ics").build());
     }
     ExportCache exportCache = switch (cache) {
       case "none" -> ExportCache.none();

@@ -69,8 +69,17 @@ public class ConflictBenchmark {
       LocalDate from = cursor[f].plusDays(rnd.nextInt(21));
       LocalDate to = from.plusDays(1 + rnd.nextInt(7));
       cursor[f] = to;
-      list.add(new CalendarEvent(EventKey.of("t1", "feed" + f, "u" + i), "villa", "s", DateRange.allDay(from, to),
-          EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved", 0, t, t, t, 0, null));
+      list.add(CalendarEvent.builder()
+          .key(EventKey.of("t1", "feed" + f, "u" + i))
+          .property("villa")
+          .source("s")
+          .range(DateRange.allDay(from, to))
+          .kind(EventKind.RESERVATION)
+          .summary("Reserved")
+          .firstSeen(t)
+          .lastSeen(t)
+          .lastChanged(t)
+          .build());
     }
     start = new long[events];
     end = new long[events];

@@ -55,7 +55,7 @@ public class DiffBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    feed = Feed.of("f1", "t1", "villa", "airbnb", "https://example.com/f1.ics");
+    feed = Feed.builder("t1", "f1").property("villa").source("airbnb").url("https://example.com/f1.ics").build();
     SplittableRandom rnd = new SplittableRandom(42);
     stored = new ArrayList<>(EVENTS);
     fetched = new ArrayList<>(EVENTS);
@@ -65,8 +65,19 @@ public class DiffBenchmark {
       DateRange range = DateRange.allDay(from, from.plusDays(1 + rnd.nextInt(7)));
       EventKey key = EventKey.of("t1", "f1", String.format("1418fb94e984-%032x@airbnb.com", i));
       Incoming in = Incoming.of(key, range, EventKind.RESERVATION, EventStatus.CONFIRMED, "Reserved");
-      stored.add(new CalendarEvent(key, "villa", "airbnb", range, in.kind(), in.status(), in.summary(),
-          in.fingerprint(), then, then, then, 0, null));
+      stored.add(CalendarEvent.builder()
+          .key(key)
+          .property("villa")
+          .source("airbnb")
+          .range(range)
+          .kind(in.kind())
+          .status(in.status())
+          .summary(in.summary())
+          .fingerprint(in.fingerprint())
+          .firstSeen(then)
+          .lastSeen(then)
+          .lastChanged(then)
+          .build());
       double roll = rnd.nextDouble();
       if (roll < changedShare) {
         DateRange moved = DateRange.allDay(from.plusDays(1), from.plusDays(3));

@@ -35,18 +35,26 @@ final class ExportData {
     Random random = new Random(42);
     LocalDate today = LocalDate.of(2026, 6, 1);
     for (String source : SOURCES) {
-      store.saveFeed(Feed.of(source + "-1", TENANT, PROPERTY, source, "https://example.com/" + source + ".ics"));
+      store.saveFeed(Feed.builder(TENANT, source + "-1").property(PROPERTY).source(source).url("https://example.com/" + source + ".ics").build());
       List<CalendarEvent> events = new ArrayList<>();
       for (int i = 0; i < n / SOURCES.length + (source.equals("airbnb") ? n % SOURCES.length : 0); i++) {
         LocalDate start = today.plusDays(random.nextInt(720));
         LocalDate end = start.plusDays(1 + random.nextInt(10));
         Instant changed = NOW.minusSeconds(random.nextInt(90 * 86400));
         boolean block = random.nextInt(5) == 0;
-        events.add(new CalendarEvent(EventKey.of(TENANT, source + "-1",
-            String.format("%032x@%s.com", random.nextLong() & Long.MAX_VALUE, source)), PROPERTY, source,
-            DateRange.allDay(start, end), block ? EventKind.BLOCK : EventKind.RESERVATION,
-            EventStatus.CONFIRMED, block ? "Not available" : "Reserved", random.nextLong(), changed, NOW,
-            changed, random.nextInt(4), null));
+        events.add(CalendarEvent.builder()
+            .key(EventKey.of(TENANT, source + "-1", String.format("%032x@%s.com", random.nextLong() & Long.MAX_VALUE, source)))
+            .property(PROPERTY)
+            .source(source)
+            .range(DateRange.allDay(start, end))
+            .kind(block ? EventKind.BLOCK : EventKind.RESERVATION)
+            .summary(block ? "Not available" : "Reserved")
+            .fingerprint(random.nextLong())
+            .firstSeen(changed)
+            .lastSeen(NOW)
+            .lastChanged(changed)
+            .sequence(random.nextInt(4))
+            .build());
       }
       FeedState s = store.beginSync(TENANT, source + "-1", NOW);
       store.apply(new FeedApply(TENANT, source + "-1", List.of(), events, s, null));

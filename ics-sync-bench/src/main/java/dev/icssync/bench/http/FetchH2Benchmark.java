@@ -164,7 +164,7 @@ public class FetchH2Benchmark {
         .maxConcurrentPerHost(MAX_THREADS)
         .maxConnections(MAX_THREADS)
         .build();
-    Feed feed = Feed.of("bench", "tenant", "property", "airbnb", url);
+    Feed feed = Feed.builder("tenant", "bench").property("property").source("airbnb").url(url).build();
     request = path == 304 ? new FetchRequest(feed, ETAG, null) : FetchRequest.unconditional(feed);
 
     jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(trusting)

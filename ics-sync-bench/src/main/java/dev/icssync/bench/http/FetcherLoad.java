@@ -79,7 +79,7 @@ public final class FetcherLoad {
         .build();
     HttpClient bare = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
-    Feed feed = Feed.of("bench", "tenant", "property", "airbnb", url);
+    Feed feed = Feed.builder("tenant", "bench").property("property").source("airbnb").url(url).build();
     FetchRequest conditional = new FetchRequest(feed, ETAG, null);
     FetchRequest unconditional = FetchRequest.unconditional(feed);
     URI uri = URI.create(url);
@@ -99,7 +99,7 @@ public final class FetcherLoad {
           Result f = run(level, warmup, measure, () -> {
             FetchResult r = fetcher.fetch(path.equals("304") ? conditional : unconditional);
             return path.equals("304") ? r instanceof FetchResult.NotModified
-                : r instanceof FetchResult.Fetched fetched && fetched.body().length == body.length;
+                : r instanceof FetchResult.Fetched fetched && fetched.bodyLength() == body.length;
           });
           Result b = run(level, warmup, measure, () -> {
             HttpResponse<byte[]> r = bare.send(path.equals("304") ? bare304 : bare200,
@@ -195,7 +195,7 @@ public final class FetcherLoad {
   /** The fetcher's result of a benchmark call, or an exception if it is not what {@code path} serves. */
   static FetchResult expect(FetchResult r, int path, int bodyLength) {
     if (path == 304 ? r instanceof FetchResult.NotModified
-        : r instanceof FetchResult.Fetched f && f.body().length == bodyLength) {
+        : r instanceof FetchResult.Fetched f && f.bodyLength() == bodyLength) {
       return r;
     }
     throw new IllegalStateException("fetcher: " + r);

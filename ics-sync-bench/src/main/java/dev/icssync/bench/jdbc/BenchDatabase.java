@@ -83,9 +83,18 @@ final class BenchDatabase implements AutoCloseable {
       List<CalendarEvent> list = new ArrayList<>(perFeed);
       for (int i = 0; i < perFeed; i++) {
         LocalDate in = D0.plusDays(2L * i);
-        list.add(new CalendarEvent(new EventKey("t", "f" + f, i + "-" + f + "@airbnb.com", ""), "p" + f,
-            "airbnb", DateRange.allDay(in, in.plusDays(2)), EventKind.RESERVATION, EventStatus.CONFIRMED,
-            "Reserved", (long) i * 31 + f, T0, T0, T0, 0, null));
+        list.add(CalendarEvent.builder()
+            .key(new EventKey("t", "f" + f, i + "-" + f + "@airbnb.com", ""))
+            .property("p" + f)
+            .source("airbnb")
+            .range(DateRange.allDay(in, in.plusDays(2)))
+            .kind(EventKind.RESERVATION)
+            .summary("Reserved")
+            .fingerprint((long) i * 31 + f)
+            .firstSeen(T0)
+            .lastSeen(T0)
+            .lastChanged(T0)
+            .build());
       }
       out.add(list);
     }
@@ -95,9 +104,21 @@ final class BenchDatabase implements AutoCloseable {
   /** The same event moved by {@code days}, fingerprint and sequence changed. */
   static CalendarEvent moved(CalendarEvent e, int days) {
     DateRange.AllDay r = (DateRange.AllDay) e.range();
-    return new CalendarEvent(e.key(), e.property(), e.source(),
-        DateRange.allDay(r.start().plusDays(days), r.end().plusDays(days)), e.kind(), e.status(), e.summary(),
-        e.fingerprint() + days, e.firstSeen(), e.lastSeen(), e.lastSeen(), e.sequence() + 1, e.cancelledAt());
+    return CalendarEvent.builder()
+        .key(e.key())
+        .property(e.property())
+        .source(e.source())
+        .range(DateRange.allDay(r.start().plusDays(days), r.end().plusDays(days)))
+        .kind(e.kind())
+        .status(e.status())
+        .summary(e.summary())
+        .fingerprint(e.fingerprint() + days)
+        .firstSeen(e.firstSeen())
+        .lastSeen(e.lastSeen())
+        .lastChanged(e.lastSeen())
+        .sequence(e.sequence() + 1)
+        .cancelledAt(e.cancelledAt())
+        .build();
   }
 
   private static String resource(String name) {

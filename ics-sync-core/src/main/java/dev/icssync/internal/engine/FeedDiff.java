@@ -259,8 +259,20 @@ public final class FeedDiff {
 
   private static CalendarEvent event(Feed feed, Incoming in, Instant firstSeen, Instant now, int sequence) {
     EventStatus status = in.status() == EventStatus.CANCELLED ? EventStatus.CONFIRMED : in.status();
-    return new CalendarEvent(in.key(), feed.property(), feed.source(), in.range(), in.kind(), status,
-        in.summary(), in.fingerprint(), firstSeen, now, now, sequence, null);
+    return CalendarEvent.builder()
+        .key(in.key())
+        .property(feed.property())
+        .source(feed.source())
+        .range(in.range())
+        .kind(in.kind())
+        .status(status)
+        .summary(in.summary())
+        .fingerprint(in.fingerprint())
+        .firstSeen(firstSeen)
+        .lastSeen(now)
+        .lastChanged(now)
+        .sequence(sequence)
+        .build();
   }
 
   /** True when the range ends after {@code now}; an all-day range ends at its check-out day's start. */

@@ -100,7 +100,14 @@ public final class ParallelSync {
   }
 
   private SyncReport skipped(Feed f, String message) {
-    return new SyncReport(f.id(), f.tenant(), f.property(), f.source(), SyncOutcome.SKIPPED, null, message,
-        ChangeCounts.NONE, 0, 0, SyncTimings.ZERO, 0, List.of(), List.of(), null, null, clock.instant());
+    return SyncReport.builder()
+        .feedId(f.id())
+        .tenant(f.tenant())
+        .property(f.property())
+        .source(f.source())
+        .outcome(SyncOutcome.SKIPPED)
+        .message(message)
+        .startedAt(clock.instant())
+        .build();
   }
 }

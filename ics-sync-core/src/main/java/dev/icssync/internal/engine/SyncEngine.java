@@ -132,13 +132,23 @@ public final class SyncEngine {
       found = store.feed(tenant, feedId);
     } catch (RuntimeException e) {
       log.warn("sync of feed {} could not read the feed: {}", feedId, e.toString());
-      return new SyncReport(feedId, tenant, "", "", SyncOutcome.FAILED, FailureReason.STORAGE,
-          "could not read the feed: " + e.getClass().getSimpleName(), ChangeCounts.NONE, 0, 0,
-          SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+      return SyncReport.builder()
+          .feedId(feedId)
+          .tenant(tenant)
+          .outcome(SyncOutcome.FAILED)
+          .failure(FailureReason.STORAGE)
+          .message("could not read the feed: " + e.getClass().getSimpleName())
+          .startedAt(startedAt)
+          .build();
     }
     if (found.isEmpty()) {
-      return new SyncReport(feedId, tenant, "", "", SyncOutcome.SKIPPED, null, "no such feed",
-          ChangeCounts.NONE, 0, 0, SyncTimings.ZERO, 0, List.of(), List.of(), null, null, startedAt);
+      return SyncReport.builder()
+          .feedId(feedId)
+          .tenant(tenant)
+          .outcome(SyncOutcome.SKIPPED)
+          .message("no such feed")
+          .startedAt(startedAt)
+          .build();
     }
     Feed feed = found.get();
     String oldTenant = MDC.get(MDC_TENANT);
@@ -264,14 +274,15 @@ public final class SyncEngine {
       return stateOnly(a, next, SyncOutcome.NOT_MODIFIED, "not modified (304)");
     }
     FetchResult.Fetched fetched = (FetchResult.Fetched) result;
-    a.bytes = fetched.body().length;
+    a.bytes = fetched.bodyLength();
     // No calendar at all is a failure whatever the fetcher: an empty answer is what a channel's
     // glitch looks like. Checked before the digest, which an older version may have stored for it.
-    if (FetchResult.isBlank(fetched.body())) {
+    if (fetched.isBlank()) {
       return fail(a, FailureReason.EMPTY_BODY, "the body is " + (a.bytes == 0 ? "empty" : "blank")
           + ", not a calendar (a calendar without events has BEGIN:VCALENDAR and END:VCALENDAR)", null);
     }
-    String digest = SemanticDigest.of(fetched.body());
+    byte[] body = fetched.body(); // the one copy this sync takes; the result itself stays immutable
+    String digest = SemanticDigest.of(body);
     if (a.mode == SyncMode.NORMAL && state.quarantine() == null && digest.equals(state.contentDigest())
         && state.parserVersion() == readingVersion) {
       FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), digest, readingVersion, null, now);
@@ -288,7 +299,7 @@ public final class SyncEngine {
     try {
       ParseOptions options = ParseOptions.builder().window(windowStart, windowEnd).defaultZone(zone)
           .charset(fetched.charset()).build();
-      parsed = IcalParser.create(options).parse(fetched.body());
+      parsed = IcalParser.create(options).parse(body);
     } catch (IcsSyncException.ParseException e) {
       a.parse = Duration.ofNanos(System.nanoTime() - tp);
       FailureReason reason = switch (e.failure()) {
@@ -513,6 +524,28 @@ public final class SyncEngine {
     return detect(ps.tenant(), ps.property(), settings.clock().instant(), Map.of(), ps).changes();
   }
 
+  /**
+   * Deactivates a feed and cancels its active events in one apply under a fresh generation (a sync
+   * of it still running is fenced off), then re-runs detection for its property; empty when there
+   * is no such feed, else the number of events cancelled.
+   */
+  public java.util.OptionalInt removeFeed(String tenant, String feedId) {
+    Optional<Feed> found = store.feed(tenant, feedId);
+    if (found.isEmpty()) {
+      return java.util.OptionalInt.empty();
+    }
+    Feed feed = found.get();
+    store.saveFeed(feed.withActive(false));
+    Instant now = settings.clock().instant();
+    FeedState begun = store.beginSync(tenant, feedId, now);
+    List<CalendarEvent> cancelled = store.eventsOfFeed(tenant, feedId).stream()
+        .filter(CalendarEvent::isActive).map(e -> e.cancel(now)).toList();
+    store.apply(new FeedApply(tenant, feedId, List.of(), cancelled, begun, null));
+    afterCommit(tenant, feed.property());
+    detect(tenant, feed.property(), now);
+    return java.util.OptionalInt.of(cancelled.size());
+  }
+
   private void afterCommit(String tenant, String property) {
     try {
       settings.exportCache().invalidate(tenant, property);
@@ -575,9 +608,21 @@ public final class SyncEngine {
     Instant due = reason == FailureReason.EMPTY_BODY ? Backoff.afterSuccess(now, a.feed.pollInterval())
         : Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter);
     // A held-back result stays held, but a failure interrupts its run of confirmations.
-    FeedState next = new FeedState(s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(),
-        s.parserVersion(), s.lastAttempt(), s.lastSuccess(), failures, message, due,
-        s.quarantine() == null ? null : s.quarantine().interrupted(), s.generation());
+    FeedState next = FeedState.builder()
+        .tenant(s.tenant())
+        .feedId(s.feedId())
+        .etag(s.etag())
+        .lastModified(s.lastModified())
+        .contentDigest(s.contentDigest())
+        .parserVersion(s.parserVersion())
+        .lastAttempt(s.lastAttempt())
+        .lastSuccess(s.lastSuccess())
+        .consecutiveFailures(failures)
+        .lastError(message)
+        .nextDue(due)
+        .quarantine(s.quarantine() == null ? null : s.quarantine().interrupted())
+        .generation(s.generation())
+        .build();
     long ta = System.nanoTime();
     store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,
         message)));
@@ -596,10 +641,19 @@ public final class SyncEngine {
   private FeedState success(Attempt a, FeedState s, @Nullable String etag, @Nullable String lastModified,
       @Nullable String digest, int version, @Nullable Quarantine quarantine, Instant now) {
     // validators are sent back as they were received: one that cannot be stored is dropped, not altered
-    return new FeedState(s.tenant(), s.feedId(), storableOrNull(etag), storableOrNull(lastModified), digest, version,
-        s.lastAttempt(), now, 0,
-        null, Backoff.afterSuccess(now, a.feed.pollInterval()), quarantine,
-        s.generation());
+    return FeedState.builder()
+        .tenant(s.tenant())
+        .feedId(s.feedId())
+        .etag(storableOrNull(etag))
+        .lastModified(storableOrNull(lastModified))
+        .contentDigest(digest)
+        .parserVersion(version)
+        .lastAttempt(s.lastAttempt())
+        .lastSuccess(now)
+        .nextDue(Backoff.afterSuccess(now, a.feed.pollInterval()))
+        .quarantine(quarantine)
+        .generation(s.generation())
+        .build();
   }
 
   private static @Nullable String storableOrNull(@Nullable String validator) {
@@ -701,9 +755,25 @@ public final class SyncEngine {
         List<ChangeEvent> changes) {
       SyncTimings timings = new SyncTimings(fetch, parse, diff, apply, detect,
           Duration.ofNanos(System.nanoTime() - t0));
-      return new SyncReport(feed.id(), feed.tenant(), feed.property(), feed.source(), outcome, failure, message,
-          counts, conflictsOpened, conflictsResolved, timings, bytes, diagnostics, changes, retryAfter,
-          permanentRedirect, startedAt);
+      return SyncReport.builder()
+          .feedId(feed.id())
+          .tenant(feed.tenant())
+          .property(feed.property())
+          .source(feed.source())
+          .outcome(outcome)
+          .failure(failure)
+          .message(message)
+          .counts(counts)
+          .conflictsOpened(conflictsOpened)
+          .conflictsResolved(conflictsResolved)
+          .timings(timings)
+          .bytes(bytes)
+          .diagnostics(diagnostics)
+          .changes(changes)
+          .retryAfter(retryAfter)
+          .permanentRedirect(permanentRedirect)
+          .startedAt(startedAt)
+          .build();
     }
 
   }

@@ -251,7 +251,7 @@ public final class Exporter {
     }
     w.endCalendar();
     byte[] body = w.toByteArray();
-    return new ExportedCalendar(body, etag(body), newest, count);
+    return ExportedCalendar.of(body, etag(body), newest, count);
   }
 
   /** Strong ETag of a body: 128 bits of its SHA-256, quoted. */

@@ -51,7 +51,7 @@ class FeedValidatorResetScenarioTest {
     AtomicReference<Store> target = new AtomicReference<>(Store.inMemory());
     Store store = swappable(target);
     try (Kit k = new Kit(b -> b.store(store))) {
-      Feed feed = Feed.of("air", T, "villa", "airbnb", "https://cal.example.com/air.ics?token=s3cret");
+      Feed feed = Feed.builder(T, "air").property("villa").source("airbnb").url("https://cal.example.com/air.ics?token=s3cret").build();
       store.saveFeed(feed);
       k.fetcher.then("air", conditionalServer(SyncScenarioTest.twoStays()));
       assertThat(k.sync.syncFeed(T, "air").outcome()).isEqualTo(SyncOutcome.APPLIED);

@@ -67,7 +67,7 @@ final class Kit implements AutoCloseable {
   }
 
   Feed feed(String id, String property, String source) {
-    Feed f = Feed.of(id, T, property, source, "https://cal.example.com/" + id + ".ics?token=s3cret");
+    Feed f = Feed.builder(T, id).property(property).source(source).url("https://cal.example.com/" + id + ".ics?token=s3cret").build();
     store.saveFeed(f);
     return f;
   }

@@ -97,10 +97,19 @@ class OccupancyScenarioTest {
   private static void put(Kit k, String feedId, String source, EventKind kind, String uid) {
     k.feed(feedId, "villa", source);
     FeedState begun = k.store.beginSync(T, feedId, Kit.START);
-    CalendarEvent e = new CalendarEvent(EventKey.of(T, feedId, uid), "villa", source,
-        DateRange.allDay(D.plusDays(20), D.plusDays(25)), kind,
-        kind == EventKind.TENTATIVE ? EventStatus.TENTATIVE : EventStatus.CONFIRMED, "x", 1L, Kit.START, Kit.START,
-        Kit.START, 0, null);
+    CalendarEvent e = CalendarEvent.builder()
+        .key(EventKey.of(T, feedId, uid))
+        .property("villa")
+        .source(source)
+        .range(DateRange.allDay(D.plusDays(20), D.plusDays(25)))
+        .kind(kind)
+        .status(kind == EventKind.TENTATIVE ? EventStatus.TENTATIVE : EventStatus.CONFIRMED)
+        .summary("x")
+        .fingerprint(1L)
+        .firstSeen(Kit.START)
+        .lastSeen(Kit.START)
+        .lastChanged(Kit.START)
+        .build();
     k.store.apply(new FeedApply(T, feedId, List.of(), List.of(e), begun, null));
   }
 }

@@ -38,7 +38,7 @@ class ParallelScenarioTest {
       for (int i = 0; i < 12; i++) {
         String host = "h" + (i % 3) + ".example.com";
         String id = String.format("f%02d", i);
-        k.store.saveFeed(Feed.of(id, T, "p" + i, "airbnb", "https://" + host + "/" + id + ".ics"));
+        k.store.saveFeed(Feed.builder(T, id).property("p" + i).source("airbnb").url("https://" + host + "/" + id + ".ics").build());
         k.fetcher.then(id, req -> {
           String h = req.feed().url().substring(8, 22);
           int now = inFlight.incrementAndGet();
@@ -56,7 +56,7 @@ class ParallelScenarioTest {
               .getBytes(StandardCharsets.UTF_8));
         });
       }
-      k.store.saveFeed(Feed.of("zz-off", T, "p", "airbnb", "https://h0.example.com/off.ics").withActive(false));
+      k.store.saveFeed(Feed.builder(T, "zz-off").property("p").source("airbnb").url("https://h0.example.com/off.ics").build().withActive(false));
       List<SyncReport> reports = k.sync.syncTenant(T);
       assertThat(reports).extracting(SyncReport::feedId)
           .containsExactly("f00", "f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09", "f10", "f11");

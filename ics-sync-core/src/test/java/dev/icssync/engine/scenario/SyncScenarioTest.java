@@ -236,9 +236,16 @@ class SyncScenarioTest {
       k.sync("bk");
       // a state written by an earlier version that applied an empty body
       FeedState s = k.state("bk");
-      k.store.apply(dev.icssync.spi.FeedApply.stateOnly(new FeedState(s.tenant(), s.feedId(), null, null,
-          dev.icssync.internal.engine.SemanticDigest.of(new byte[0]), s.parserVersion(), s.lastAttempt(),
-          s.lastSuccess(), 0, null, s.nextDue(), null, s.generation()), null));
+      k.store.apply(dev.icssync.spi.FeedApply.stateOnly(FeedState.builder()
+          .tenant(s.tenant())
+          .feedId(s.feedId())
+          .contentDigest(dev.icssync.internal.engine.SemanticDigest.of(new byte[0]))
+          .parserVersion(s.parserVersion())
+          .lastAttempt(s.lastAttempt())
+          .lastSuccess(s.lastSuccess())
+          .nextDue(s.nextDue())
+          .generation(s.generation())
+          .build(), null));
       SyncReport r = k.sync("bk");
       assertThat(r.outcome()).isEqualTo(SyncOutcome.FAILED);
       assertThat(r.failure()).isEqualTo(FailureReason.EMPTY_BODY);

@@ -31,7 +31,7 @@ final class ExportRoute {
         .flatMap(r -> {
           ServerResponse.BodyBuilder out = ServerResponse.status(HttpStatusCode.valueOf(r.status()))
               .headers(h -> r.headers().forEach(h::put));
-          return r.body().length == 0 ? out.build() : out.bodyValue(r.body());
+          return r.bodyLength() == 0 ? out.build() : out.bodyValue(r.body());
         });
   }
 }

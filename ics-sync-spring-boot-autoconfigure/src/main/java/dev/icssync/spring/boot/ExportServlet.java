@@ -32,8 +32,8 @@ public final class ExportServlet extends HttpServlet {
     ExportEndpoint.Response r = endpoint.handle(new ExportEndpoint.Request(req.getMethod(), req.getRequestURI(), headers));
     resp.setStatus(r.status());
     r.headers().forEach((name, values) -> values.forEach(v -> resp.addHeader(name, v)));
-    if (r.body().length > 0) {
-      resp.getOutputStream().write(r.body());
+    if (r.bodyLength() > 0) {
+      r.writeTo(resp.getOutputStream());
     }
   }
 }

@@ -233,7 +233,8 @@ public class IcsSyncAutoConfiguration {
         .fetcher(engineFetcher)
         .config(config)
         .conflictPolicy(conflictPolicy)
-        .exportCache(exportCache);
+        .exportCache(exportCache)
+        .tenantBandwidth(properties.getSync().getTenantBandwidth().toBytes());
     listeners.orderedStream().forEach(b::listener);
     profiles.orderedStream().forEach(b::profile);
     purgeHook.ifAvailable(b::purgeHook);

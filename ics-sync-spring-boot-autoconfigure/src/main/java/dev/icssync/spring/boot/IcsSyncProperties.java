@@ -278,6 +278,19 @@ public class IcsSyncProperties implements Validator {
      * the first seen wins.
      */
     private List<String> sourcePriority = new ArrayList<>();
+    /**
+     * Bytes a second each tenant's feeds may fetch, shared by every sync thread of this instance;
+     * fetches slow down to it and never fail for it. 0: no limit.
+     */
+    private DataSize tenantBandwidth = DataSize.ofBytes(0);
+
+    public DataSize getTenantBandwidth() {
+      return tenantBandwidth;
+    }
+
+    public void setTenantBandwidth(DataSize tenantBandwidth) {
+      this.tenantBandwidth = tenantBandwidth;
+    }
 
     public double getMassCancelShare() {
       return massCancelShare;
@@ -764,6 +777,9 @@ public class IcsSyncProperties implements Validator {
     c.positive("sync.window-ahead", "sync.windowAhead", p.sync.windowAhead);
     if (p.sync.defaultZone == null) {
       c.reject("sync.default-zone", "sync.defaultZone", "must be set");
+    }
+    if (p.sync.tenantBandwidth == null || p.sync.tenantBandwidth.isNegative()) {
+      c.reject("sync.tenant-bandwidth", "sync.tenantBandwidth", "must not be negative, was " + p.sync.tenantBandwidth);
     }
     for (int i = 0; i < p.sync.sourcePriority.size(); i++) {
       String s = p.sync.sourcePriority.get(i);

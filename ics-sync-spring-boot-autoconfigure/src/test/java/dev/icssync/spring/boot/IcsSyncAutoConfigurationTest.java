@@ -85,20 +85,29 @@ class IcsSyncAutoConfigurationTest {
   }
 
   @Test
+  void aTenantBandwidthPutsTheLimitInFrontOfTheFetcher() {
+    runner.withPropertyValues("ics-sync.sync.tenant-bandwidth=10MB").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(IcsSync.class).settings().fetcher()).isNotSameAs(context.getBean(FeedFetcher.class))
+          .extracting(f -> f.getClass().getSimpleName()).isEqualTo("TenantBandwidth");
+    });
+  }
+
+  @Test
   void engineSyncsAFeedOnLoopbackThroughTheAllowList() {
     try (FeedServer feeds = new FeedServer()) {
       LocalDate in = LocalDate.now(ZoneOffset.UTC).plusDays(10);
       feeds.put("/a.ics", FeedServer.stay("a1@airbnb.com", in, 3));
       runner.withPropertyValues("ics-sync.fetcher.allowed-hosts=127.0.0.1").run(context -> {
         IcsSync sync = context.getBean(IcsSync.class);
-        sync.store().saveFeed(Feed.of("f1", "t1", "villa", "airbnb", feeds.url("/a.ics")));
+        sync.store().saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url(feeds.url("/a.ics")).build());
         sync.store().saveProperty(PropertySettings.defaults("t1", "villa"));
         assertThat(sync.syncFeed("t1", "f1").outcome()).isEqualTo(SyncOutcome.APPLIED);
       });
       // without the allow-list the SSRF guard refuses loopback
       runner.run(context -> {
         IcsSync sync = context.getBean(IcsSync.class);
-        sync.store().saveFeed(Feed.of("f1", "t1", "villa", "airbnb", feeds.url("/a.ics")));
+        sync.store().saveFeed(Feed.builder("t1", "f1").property("villa").source("airbnb").url(feeds.url("/a.ics")).build());
         assertThat(sync.syncFeed("t1", "f1").outcome()).isEqualTo(SyncOutcome.FAILED);
       });
     }
@@ -356,6 +365,7 @@ class IcsSyncAutoConfigurationTest {
     assertFailsNaming("ics-sync.fetcher.allowed-cidrs=10.0.0.0/33", "ics-sync.fetcher.allowed-cidrs[0]");
     assertFailsNaming("ics-sync.sync.mass-cancel-share=1.5", "ics-sync.sync.mass-cancel-share");
     assertFailsNaming("ics-sync.sync.parallelism=0", "ics-sync.sync.parallelism");
+    assertFailsNaming("ics-sync.sync.tenant-bandwidth=-1B", "ics-sync.sync.tenant-bandwidth");
     assertFailsNaming("ics-sync.store.statement-timeout=-1s", "ics-sync.store.statement-timeout");
     assertFailsNaming("ics-sync.scheduler.threads=0", "ics-sync.scheduler.threads");
     assertFailsNaming("ics-sync.scheduler.table-name=x;drop", "ics-sync.scheduler.table-name");

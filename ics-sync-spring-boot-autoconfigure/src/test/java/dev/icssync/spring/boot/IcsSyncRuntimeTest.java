@@ -59,9 +59,9 @@ class IcsSyncRuntimeTest {
       runner().withPropertyValues("ics-sync.health.failing-after=1").run(context -> {
         IcsSync sync = context.getBean(IcsSync.class);
         sync.store().saveProperty(PropertySettings.defaults("t1", "villa"));
-        sync.store().saveFeed(Feed.of("airbnb", "t1", "villa", "airbnb", feeds.url("/airbnb.ics") + "?t=" + SECRET));
-        sync.store().saveFeed(Feed.of("booking", "t1", "villa", "booking", feeds.url("/booking.ics") + "?t=" + SECRET));
-        sync.store().saveFeed(Feed.of("gone", "t1", "villa", "vrbo", feeds.url("/gone.ics") + "?t=" + SECRET));
+        sync.store().saveFeed(Feed.builder("t1", "airbnb").property("villa").source("airbnb").url(feeds.url("/airbnb.ics") + "?t=" + SECRET).build());
+        sync.store().saveFeed(Feed.builder("t1", "booking").property("villa").source("booking").url(feeds.url("/booking.ics") + "?t=" + SECRET).build());
+        sync.store().saveFeed(Feed.builder("t1", "gone").property("villa").source("vrbo").url(feeds.url("/gone.ics") + "?t=" + SECRET).build());
         assertThat(sync.syncFeed("t1", "airbnb").outcome()).isEqualTo(SyncOutcome.APPLIED);
         assertThat(sync.syncFeed("t1", "booking").outcome()).isEqualTo(SyncOutcome.APPLIED); // double booking
         assertThat(sync.syncFeed("t1", "gone").outcome()).isEqualTo(SyncOutcome.FAILED);
@@ -84,7 +84,7 @@ class IcsSyncRuntimeTest {
             IcsSync sync = context.getBean(IcsSync.class);
             assertThat(context.getBean("icsSyncHealthIndicator", HealthIndicator.class).health().getStatus())
                 .isEqualTo(Status.UP); // no feeds yet
-            sync.store().saveFeed(Feed.of("gone", "t1", "villa", "vrbo", feeds.url("/gone.ics")));
+            sync.store().saveFeed(Feed.builder("t1", "gone").property("villa").source("vrbo").url(feeds.url("/gone.ics")).build());
             sync.syncFeed("t1", "gone");
             assertThat(context.getBean("icsSyncHealthIndicator", HealthIndicator.class).health().getStatus())
                 .isEqualTo(Status.DOWN);
@@ -178,7 +178,7 @@ class IcsSyncRuntimeTest {
           "ics-sync.scheduler.threads=2").run(context -> {
             IcsSync sync = context.getBean(IcsSync.class);
             IcsSyncSchedulerLifecycle scheduler = context.getBean(IcsSyncSchedulerLifecycle.class);
-            Feed feed = Feed.of("slow", "t1", "villa", "airbnb", feeds.url("/slow.ics"));
+            Feed feed = Feed.builder("t1", "slow").property("villa").source("airbnb").url(feeds.url("/slow.ics")).build();
             sync.store().saveFeed(feed);
             scheduler.enrol(feed);
             assertThat(feeds.awaitHeld(60)).as("the scheduler started the sync").isTrue();

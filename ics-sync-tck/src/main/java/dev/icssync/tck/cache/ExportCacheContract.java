@@ -66,7 +66,7 @@ public abstract class ExportCacheContract {
   protected static ExportedCalendar calendar(String text) {
     byte[] body = ("BEGIN:VCALENDAR\r\n" + text + "\r\nEND:VCALENDAR\r\n")
         .getBytes(StandardCharsets.UTF_8);
-    return new ExportedCalendar(body, "\"" + Integer.toHexString(text.hashCode()) + "\"",
+    return ExportedCalendar.of(body, "\"" + Integer.toHexString(text.hashCode()) + "\"",
         Instant.parse("2026-02-03T04:05:06Z"), 1);
   }
 
@@ -76,6 +76,18 @@ public abstract class ExportCacheContract {
     assertThat(got.get().etag()).isEqualTo(expected.etag());
     assertThat(got.get().lastModified()).isEqualTo(expected.lastModified());
     assertThat(got.get().eventCount()).isEqualTo(expected.eventCount());
+  }
+
+  /** A reader that writes into the body it got changes neither the cache nor other readers. */
+  @Test
+  void aReaderCannotChangeTheCachedBytes() {
+    String key = viewKey("immutable");
+    ExportedCalendar cal = calendar("X-IMMUTABLE:1");
+    byte[] expected = cal.body();
+    cache.put(key, tenant, "p1", cal);
+    cache.get(key).orElseThrow().body()[0] = 'X';
+    assertThat(cache.get(key).orElseThrow().body()).isEqualTo(expected);
+    assertThat(cache.get(key).orElseThrow().bodyBuffer().isReadOnly()).isTrue();
   }
 
   @Test
@@ -145,7 +157,7 @@ public abstract class ExportCacheContract {
   void bodiesRoundTripByteForByte() {
     byte[] body = new byte[512 * 1024];
     new Random(42).nextBytes(body);
-    ExportedCalendar cal = new ExportedCalendar(body, "\"big\"", Instant.EPOCH, 0);
+    ExportedCalendar cal = ExportedCalendar.of(body, "\"big\"", Instant.EPOCH, 0);
     String key = viewKey("big");
     cache.put(key, tenant, "p1", cal);
     assertSame(cache.get(key), cal);
