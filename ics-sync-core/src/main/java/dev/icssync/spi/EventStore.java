@@ -66,8 +66,8 @@ public interface EventStore {
   /**
    * Deletes the runs {@code retention} no longer keeps, across tenants: those that finished before
    * {@code retention.cutoff(now)} and are not among the newest {@code retention.keepRuns()} runs of
-   * their feed; returns how many it deleted. Every {@link #apply} may append a run, a 304 included,
-   * so a store that keeps runs must implement this or its change log grows by one row per poll
+   * their feed; returns how many it deleted. Every {@link #apply} may append a run (and
+   * {@code Store.saveStates} the runs of 304s, or tallies of them), so a store that keeps runs must implement this or its change log grows by one row per poll
    * without bound (the engine calls it every {@code SyncConfig.pruneEverySyncs()} syncs, and
    * {@code IcsSync.pruneHistory()} on demand).
    *

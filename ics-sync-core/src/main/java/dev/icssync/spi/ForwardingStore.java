@@ -84,6 +84,11 @@ public abstract class ForwardingStore implements Store {
   }
 
   @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    return delegate.beginSync(tenant, feedId, now, generation);
+  }
+
+  @Override
   public void saveProperty(PropertySettings settings) {
     delegate.saveProperty(settings);
   }
@@ -111,6 +116,13 @@ public abstract class ForwardingStore implements Store {
   @Override
   public OptionalLong tokenRevision() {
     return delegate.tokenRevision();
+  }
+
+  // Store
+
+  @Override
+  public int saveStates(List<StateUpdate> updates) {
+    return delegate.saveStates(updates);
   }
 
   // EventStore

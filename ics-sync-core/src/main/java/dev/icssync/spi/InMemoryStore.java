@@ -118,6 +118,14 @@ final class InMemoryStore implements Store {
   }
 
   @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    return write(() -> {
+      FeedState s = states.getOrDefault(new FeedKey(tenant, feedId), FeedState.initial(tenant, feedId));
+      return s.generation() == generation ? Optional.of(beginSync(tenant, feedId, now)) : Optional.empty();
+    });
+  }
+
+  @Override
   public void saveProperty(PropertySettings settings) {
     write(() -> {
       properties.put(new TenantProperty(settings.tenant(), settings.property()), settings);
@@ -186,6 +194,27 @@ final class InMemoryStore implements Store {
         runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(apply.run());
       }
       return new ApplyResult(written, rekeyed);
+    });
+  }
+
+  /** All or each: under one hold of the write lock, each update saved only while still current. */
+  @Override
+  public int saveStates(List<StateUpdate> updates) {
+    return write(() -> {
+      int saved = 0;
+      for (StateUpdate u : updates) {
+        FeedKey k = new FeedKey(u.state().tenant(), u.state().feedId());
+        FeedState stored = states.get(k);
+        if (stored == null || !u.stillCurrent(stored)) {
+          continue;
+        }
+        states.put(k, u.state());
+        if (u.run() != null) {
+          runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(u.run());
+        }
+        saved++;
+      }
+      return saved;
     });
   }
 

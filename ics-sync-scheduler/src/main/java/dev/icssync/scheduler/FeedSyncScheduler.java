@@ -80,9 +80,25 @@ public final class FeedSyncScheduler implements AutoCloseable {
   private final String name;
   private final Clock clock;
   private final Duration cancelWait;
+  /** The engine whose held states (304s, unchanged bodies) this worker flushes, or null. */
+  private final @Nullable IcsSync sync;
+  private final java.util.concurrent.@Nullable ScheduledExecutorService flusher;
 
   private FeedSyncScheduler(Scheduler scheduler, FeedStore feeds, DataSource dataSource, String tableName,
-      String name, Clock clock, Duration cancelWait) {
+      String name, Clock clock, Duration cancelWait, @Nullable IcsSync sync) {
+    this.sync = sync;
+    if (sync != null) {
+      // the held states of batched syncs are written at least once a second, also when no sync
+      // follows to trigger it (IcsSync.syncFeedBatched writes full batches and old ones by itself)
+      this.flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "icssync-state-flush-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      this.flusher.scheduleWithFixedDelay(sync::flushStates, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    } else {
+      this.flusher = null;
+    }
     this.scheduler = scheduler;
     this.feeds = feeds;
     this.dataSource = dataSource;
@@ -280,10 +296,22 @@ public final class FeedSyncScheduler implements AutoCloseable {
     return state.isStarted() && !state.isShuttingDown();
   }
 
-  /** Stops polling and waits (bounded by {@code shutdownMaxWait}) for running syncs. */
+  /**
+   * Stops polling, waits (bounded by {@code shutdownMaxWait}) for running syncs, then writes the
+   * states they left held for a batch.
+   */
   @Override
   public void close() {
-    scheduler.stop();
+    try {
+      scheduler.stop();
+    } finally {
+      if (flusher != null) {
+        flusher.shutdownNow();
+      }
+      if (sync != null) {
+        sync.flushStates();
+      }
+    }
   }
 
   private static TaskInstance<Integer> instance(String tenant, String feedId) {
@@ -473,7 +501,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
      */
     public FeedSyncScheduler start() {
       FeedStore store = feeds != null ? feeds : sync != null ? sync.store() : null;
-      FeedRunner run = runner != null ? runner : sync != null ? sync::syncFeed : null;
+      // batched: the state write of a 304 or an unchanged body joins other feeds' in one transaction
+      FeedRunner run = runner != null ? runner : sync != null ? sync::syncFeedBatched : null;
       if (store == null || run == null) {
         throw new ConfigurationException("sync must be set");
       }
@@ -540,7 +569,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
       }
       Scheduler scheduler = builder.build();
       Duration cancelWait = heartbeatInterval.multipliedBy(missedHeartbeatsLimit + 2L);
-      FeedSyncScheduler worker = new FeedSyncScheduler(scheduler, store, dataSource, table, workerName, clock, cancelWait);
+      FeedSyncScheduler worker = new FeedSyncScheduler(scheduler, store, dataSource, table, workerName, clock, cancelWait,
+          runner == null ? sync : null);
       scheduler.start();
       if (enrolOnStart) {
         worker.enrolAll();
