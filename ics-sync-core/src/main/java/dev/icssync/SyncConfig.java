@@ -1,11 +1,10 @@
 package dev.icssync;
 
-import org.jspecify.annotations.Nullable;
-import dev.icssync.internal.Checks;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Engine settings. Build with {@link #builder()}; {@link #defaults()} gives the documented defaults.

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * whose result decides a write or is kept (conflict detection, read-modify-write of a conflict, an
  * export rendered into the export cache) use {@link #eventsForWrite} and {@link #conflictsForWrite},
  * which see every write committed before the call. A store that reads from one place keeps their
- * defaults; a store that wraps another must forward them.
+ * defaults; a store that wraps another extends {@link ForwardingStore}, which forwards them.
  */
 public interface EventStore {
 

@@ -45,6 +45,6 @@ public interface Store extends FeedStore, EventStore {
    * for tests and demos.
    */
   static Store inMemory() {
-    return new dev.icssync.internal.InMemoryStore();
+    return new InMemoryStore();
   }
 }

@@ -1,6 +1,8 @@
 package dev.icssync.jdbc;
 
 import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeCounts;
+import dev.icssync.Checks;
 import dev.icssync.Conflict;
 import dev.icssync.ConflictStatus;
 import dev.icssync.DateRange;
@@ -10,14 +12,12 @@ import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.HistoryRetention;
-import dev.icssync.ChangeCounts;
 import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.IcsSyncException.StorageException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncRun;
-import dev.icssync.internal.Checks;
 import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;

@@ -12,11 +12,12 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.icssync.Backoff;
+import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
-import dev.icssync.IcsSyncException;
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
+import dev.icssync.IcsSyncException;
 import dev.icssync.spi.FeedStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -442,7 +443,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** {@link #hostMinInterval(Duration)} for one host (case-insensitive), overriding the default. */
     public Builder hostMinInterval(String host, Duration value) {
-      Checks.nonBlank(host, "host");
+      Objects.requireNonNull(host, "host");
       this.hostIntervals.put(host.toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(value, "hostMinInterval"));
       return this;
     }
@@ -467,7 +468,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** This worker's name in {@code picked_by} (default {@code icssync-<pid>-<random>}). */
     public Builder schedulerName(String value) {
-      this.schedulerName = Checks.nonBlank(value, "schedulerName");
+      this.schedulerName = Objects.requireNonNull(value, "schedulerName");
       return this;
     }
 
@@ -491,7 +492,13 @@ public final class FeedSyncScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Validates, creates the tables if asked, starts polling, and enrols the active feeds if asked. */
+    /**
+     * Validates every setting before anything else, then creates the tables if asked, starts
+     * polling, and enrols the active feeds if asked.
+     *
+     * @throws ConfigurationException naming the setting, when one is out of range or blank, or
+     *     {@code sync} is not set; nothing has been created or started then
+     */
     public FeedSyncScheduler start() {
       FeedStore store = feeds != null ? feeds : sync != null ? sync.store() : null;
       // batched: the state write of a 304 or an unchanged body joins other feeds' in one transaction
@@ -512,14 +519,16 @@ public final class FeedSyncScheduler implements AutoCloseable {
       if (!(jitter >= 0 && jitter <= 0.5)) {
         throw new ConfigurationException("jitter must be in [0, 0.5], was " + jitter);
       }
-      Checks.positive(backoffBase, "backoffBase");
-      Checks.positive(backoffCap, "backoffCap");
-      if (backoffCap.compareTo(backoffBase) < 0) {
-        throw new ConfigurationException("backoffCap must not be shorter than backoffBase, was " + backoffCap);
-      }
+      Backoff.exponential(backoffBase, backoffCap); // the checks of the library's one backoff
       Checks.positive(maxRetryAfter, "maxRetryAfter");
       Checks.nonNegative(hostMinInterval, "hostMinInterval");
-      hostIntervals.values().forEach(d -> Checks.nonNegative(d, "hostMinInterval"));
+      hostIntervals.forEach((host, d) -> {
+        Checks.nonBlank(host, "host");
+        Checks.nonNegative(d, "hostMinInterval");
+      });
+      if (schedulerName != null) {
+        Checks.nonBlank(schedulerName, "schedulerName");
+      }
       Checks.nonNegative(shutdownMaxWait, "shutdownMaxWait");
       String workerName = schedulerName != null ? schedulerName
           : "icssync-" + ProcessHandle.current().pid() + "-"

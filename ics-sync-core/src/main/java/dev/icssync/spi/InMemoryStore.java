@@ -1,4 +1,4 @@
-package dev.icssync.internal;
+package dev.icssync.spi;
 
 import dev.icssync.CalendarEvent;
 import dev.icssync.Conflict;
@@ -12,11 +12,6 @@ import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncRun;
-import dev.icssync.spi.ApplyResult;
-import dev.icssync.spi.EventQuery;
-import dev.icssync.spi.FeedApply;
-import dev.icssync.spi.StateUpdate;
-import dev.icssync.spi.Store;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -38,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * The in-memory store: a complete, thread-safe {@link Store}. Reads share a lock, writes take it
  * exclusively, so an apply is atomic to every reader. Obtain it with {@link Store#inMemory()}.
  */
-public final class InMemoryStore implements Store {
+final class InMemoryStore implements Store {
   private static final Comparator<CalendarEvent> BY_START = Comparator
       .comparing((CalendarEvent e) -> startKey(e.range()))
       .thenComparing(CalendarEvent::key);
