@@ -16,6 +16,11 @@
  *   --jar <file>           optional: the built jar, whose module name must be --module-name
  *   --module-name <name>   the expected Automatic-Module-Name
  *
+ * Inside stays inside: no module but ics-sync-core may refer to dev.icssync.internal, by import,
+ * by a fully qualified name or by a name in a string (reflection). The scan reads the constant pool
+ * of every class file as bytes, so it sees each reference the compiler wrote, whatever the source
+ * looked like.
+ *
  * What is API: every public type whose enclosing types are all public (or protected), outside
  * dev.icssync.internal and its subpackages, with its public members and, unless the type is final,
  * its protected ones. Synthetic and bridge members are left out, and so are the members a record or
@@ -61,6 +66,7 @@ import java.util.stream.Stream;
 public class ApiSurface {
 
   static final String INTERNAL = "dev.icssync.internal";
+  static final String CORE = "ics-sync-core";
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = new HashMap<>();
@@ -78,6 +84,10 @@ public class ApiSurface {
       if (problem != null) {
         failures.add(problem);
       }
+    }
+
+    if (!module.equals(CORE)) {
+      failures.addAll(internalReferences(classes, module));
     }
 
     String dump;
@@ -101,12 +111,53 @@ public class ApiSurface {
     }
     if (!failures.isEmpty()) {
       System.err.println(String.join("\n", failures));
+    }
+    if (failures.stream().anyMatch(f -> f.startsWith("The API of "))) {
       System.err.println(
           "If the change is intended, regenerate the dumps with\n"
               + "    mvn -B verify -DskipTests -Dicssync.api.update=true\n"
               + "and commit the api/*.api files with the change, so that the diff is reviewed.");
+    }
+    if (!failures.isEmpty()) {
       System.exit(1);
     }
+  }
+
+  /** Each class of a module other than the core that refers to the core's internal packages. */
+  static List<String> internalReferences(Path classes, String module) throws IOException {
+    byte[][] needles = {
+        INTERNAL.replace('.', '/').getBytes(StandardCharsets.UTF_8),
+        INTERNAL.getBytes(StandardCharsets.UTF_8)};
+    List<String> found = new ArrayList<>();
+    if (!Files.isDirectory(classes)) {
+      return found;
+    }
+    try (Stream<Path> files = Files.walk(classes)) {
+      for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class")).sorted()::iterator) {
+        byte[] bytes = Files.readAllBytes(file);
+        for (byte[] needle : needles) {
+          if (indexOf(bytes, needle) >= 0) {
+            found.add(module + ": " + classes.relativize(file) + " refers to " + INTERNAL
+                + ", which is not API; use its supported home in dev.icssync or dev.icssync.spi (Checks, Redaction, ...).");
+            break;
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   static String required(Map<String, String> opts, String name) {

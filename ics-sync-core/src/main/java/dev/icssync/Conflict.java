@@ -1,6 +1,5 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

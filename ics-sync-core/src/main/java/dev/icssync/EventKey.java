@@ -1,6 +1,5 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,5 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
 import dev.icssync.internal.Digests;
 import dev.icssync.spi.FeedStore;
 import dev.icssync.spi.PurgeHook;

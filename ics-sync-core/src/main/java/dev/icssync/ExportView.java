@@ -1,7 +1,6 @@
 package dev.icssync;
 
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
 import dev.icssync.internal.Digests;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -1,9 +1,10 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
-import dev.icssync.internal.Redaction;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,10 +43,7 @@ public record Feed(
     Checks.nonBlank(property, "property");
     Checks.nonBlank(source, "source");
     Checks.nonBlank(url, "url");
-    Objects.requireNonNull(pollInterval, "pollInterval");
-    if (pollInterval.isNegative() || pollInterval.isZero()) {
-      throw new IllegalArgumentException("pollInterval must be positive, was " + pollInterval);
-    }
+    Checks.positive(pollInterval, "pollInterval");
     source = source.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
@@ -158,6 +156,20 @@ public record Feed(
    */
   public String redactedUrl() {
     return Redaction.url(url);
+  }
+
+  /**
+   * The host of the URL in lower case, the key of per-host politeness wherever it is kept (the
+   * engine's per-host parallelism, the fetcher's slots, the scheduler's and Redis' spacing); empty
+   * when the URL names no host.
+   */
+  public Optional<String> host() {
+    try {
+      String h = URI.create(url.trim()).getHost();
+      return h == null ? Optional.empty() : Optional.of(h.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -1,8 +1,7 @@
 package dev.icssync;
 
-import java.util.Objects;
-import dev.icssync.internal.Checks;
 import java.time.Instant;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -141,6 +141,31 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
+   * {@link #syncFeed(String, String)} for hosts and schedulers that sync many feeds one call at a
+   * time: the state write of a not-modified (304) or unchanged result, the only write such a sync
+   * makes, is held and written together with other feeds' in one batch (one transaction on
+   * {@code JdbcStore}) by {@link #flushStates()}, when 500 are held, when the oldest is a second old
+   * (at the next sync of this instance), at the end of {@link #syncTenant}/{@link #syncAll} and on
+   * {@link #close()}. This instance's own syncs see a held state at once. A crash before the flush
+   * loses only those feeds' last-checked times: they are polled again. Every other result is
+   * written before this returns, as by {@code syncFeed}.
+   */
+  public SyncReport syncFeedBatched(String tenant, String feedId) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedId, "feedId");
+    return counted(engine.syncBatched(tenant, feedId, SyncMode.NORMAL, NextDue.IGNORE));
+  }
+
+  /**
+   * Writes the held states of {@link #syncFeedBatched} now, in batches; returns how many were saved
+   * (a state superseded by a newer sync of its feed is not). Never throws: a failed write is logged,
+   * and its feeds are polled again.
+   */
+  public int flushStates() {
+    return engine.flushStates();
+  }
+
+  /**
    * Counts a sync toward the next prune of the change log; when the count is reached, asks the
    * prune thread for one and returns at once: a sync never waits for a prune.
    */
@@ -297,7 +322,12 @@ public final class IcsSync implements AutoCloseable {
     if (active.isEmpty()) {
       return List.of();
     }
-    return parallel.run(active, executor(), f -> syncOne(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
+    try {
+      return parallel.run(active, executor(),
+          f -> counted(engine.syncBatched(f.tenant(), f.id(), SyncMode.NORMAL, nextDue)));
+    } finally {
+      engine.flushStates();
+    }
   }
 
   private ExecutorService executor() {
@@ -492,12 +522,13 @@ public final class IcsSync implements AutoCloseable {
   }
 
   /**
-   * Stops the executors this instance created, the sync pool and the prune thread (a host-supplied
-   * executor is left alone). A prune under way runs to its end on its own (daemon) thread; no new one
-   * starts.
+   * Writes the held states ({@link #flushStates()}) and stops the executors this instance created,
+   * the sync pool and the prune thread (a host-supplied executor is left alone). A prune under way
+   * runs to its end on its own (daemon) thread; no new one starts.
    */
   @Override
   public void close() {
+    engine.flushStates();
     ExecutorService pool;
     ExecutorService prune;
     synchronized (poolLock) {

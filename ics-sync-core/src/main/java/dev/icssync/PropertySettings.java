@@ -1,6 +1,5 @@
 package dev.icssync;
 
-import dev.icssync.internal.Checks;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

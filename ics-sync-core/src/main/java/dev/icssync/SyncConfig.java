@@ -1,11 +1,10 @@
 package dev.icssync;
 
-import org.jspecify.annotations.Nullable;
-import dev.icssync.internal.Checks;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Engine settings. Build with {@link #builder()}; {@link #defaults()} gives the documented defaults.
@@ -109,7 +108,7 @@ public final class SyncConfig {
     return historyRetention;
   }
 
-  /** The engine prunes the change log after every this many syncs it ran (default 1,000); 0 leaves pruning to the host ({@link IcsSync#pruneHistory()}). */
+  /** The engine asks for a prune of the change log after every this many syncs it ran (default 1,000); the prune runs on the instance's own {@code ics-sync-prune} thread, one at a time, so no sync waits for it; 0 leaves pruning to the host ({@link IcsSync#pruneHistory()}). */
   public int pruneEverySyncs() {
     return pruneEverySyncs;
   }

@@ -3,6 +3,7 @@ package dev.icssync;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethod;
@@ -38,6 +39,19 @@ class ArchitectureTest {
           "dev.icssync.micrometer..", "dev.icssync.cli..", "dev.icssync.tck..", "dev.icssync.bench..",
           "dev.icssync.examples..")
       .because("core never knows an adapter exists");
+
+  /**
+   * Every package of the core below the root is a node of an acyclic graph: {@code spi} does not
+   * reach into {@code internal} ({@code Store.inMemory()}'s store lives package-private in
+   * {@code spi}), {@code alert} builds on {@code spi} and not the other way round
+   * ({@code AlertListener} is in {@code alert}), and the parser's implementation lives
+   * package-private in {@code ical}. The root package {@code dev.icssync} is the model every package
+   * uses and the entry ({@code IcsSync}) that wires the engine, so it is not a node of the graph.
+   */
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("dev.icssync.(**)")
+      .should().beFreeOfCycles()
+      .because("a package cycle makes every package of it one unit that can only change together");
 
   @ArchTest
   static final ArchRule apiAndSpiDoNotExposeIcal4j = noClasses()

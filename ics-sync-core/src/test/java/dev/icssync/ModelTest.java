@@ -122,6 +122,9 @@ class ModelTest {
       assertThatThrownBy(() -> PropertySettings.defaults("t", blank)).hasMessage("property must not be blank");
       assertThatThrownBy(() -> new ExportToken(blank, "t", "p", null, T0, null, null)).hasMessage("hash must not be blank");
       assertThatThrownBy(() -> EventQuery.active(blank, "p")).hasMessage("tenant must not be blank");
+      assertThatThrownBy(() -> Feed.of("f", "t", "p", "airbnb", blank))
+          .as("one exception family for every rejected setting or argument")
+          .isInstanceOf(IcsSyncException.ConfigurationException.class);
     }
 
     @Test
@@ -155,6 +158,15 @@ class ModelTest {
   class Feeds {
 
     @Test
+    void hostIsTheLowerCaseHostOfTheUrlOrEmpty() {
+      assertThat(Feed.of("f", "t", "p", "s", "https://Calendar.Example.com:8443/a.ics?token=x").host())
+          .contains("calendar.example.com");
+      assertThat(Feed.of("f", "t", "p", "s", "webcal://ical.example.org/x").host()).contains("ical.example.org");
+      assertThat(Feed.of("f", "t", "p", "s", "not a url").host()).isEmpty();
+      assertThat(Feed.of("f", "t", "p", "s", "file:/etc/passwd").host()).isEmpty();
+    }
+
+    @Test
     void toStringRedactsTheUrl() {
       Feed f = Feed.builder("t1", "f1").property("villa7").source("airbnb").url("https://owner:hunter2@www.airbnb.com/calendar/ical/99.ics?s=topsecret#x").build();
 
@@ -177,7 +189,8 @@ class ModelTest {
     @Test
     void pollIntervalMustBePositive() {
       Feed f = Feed.builder("t", "f").property("p").source("airbnb").url("https://x").build();
-      assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval");
+      assertThatThrownBy(() -> f.withPollInterval(Duration.ZERO)).hasMessageContaining("pollInterval")
+          .isInstanceOf(IcsSyncException.ConfigurationException.class);
       assertThatThrownBy(() -> f.withPollInterval(Duration.ofSeconds(-1))).hasMessageContaining("pollInterval");
       assertThat(f.pollInterval()).isEqualTo(Feed.DEFAULT_POLL_INTERVAL);
       assertThat(f.active()).isTrue();

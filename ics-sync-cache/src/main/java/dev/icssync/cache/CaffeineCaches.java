@@ -1,6 +1,6 @@
 package dev.icssync.cache;
 
-import dev.icssync.internal.Checks;
+import dev.icssync.Checks;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;

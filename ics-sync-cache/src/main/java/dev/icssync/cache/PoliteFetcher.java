@@ -4,9 +4,7 @@ import dev.icssync.FailureReason;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,18 +25,9 @@ final class PoliteFetcher implements FeedFetcher {
     this.retryAfter = retryAfter;
   }
 
-  static @Nullable String host(String url) {
-    try {
-      String h = URI.create(url.trim()).getHost();
-      return h == null ? null : h.toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   @Override
   public FetchResult fetch(FetchRequest request) {
-    String host = host(request.feed().url());
+    @Nullable String host = request.feed().host().orElse(null);
     if (host != null) {
       try {
         if (!buckets.consumeWaiting(host, maxWait)) {

@@ -1,6 +1,8 @@
 package dev.icssync.cache;
 
-import dev.icssync.internal.Checks;
+import dev.icssync.Checks;
+import dev.icssync.IcsSyncException.ConfigurationException;
+import dev.icssync.Redaction;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.SyncLimiter;
@@ -77,6 +79,8 @@ public final class RedisCaches implements AutoCloseable {
    * Duration.ofHours(1))}. An exact log in a Redis sorted set, not a token bucket: a bucket of
    * {@code syncs} tokens refilled over {@code per} admits about twice {@code syncs} in some windows
    * (see the module README). Times come from the builder's {@link Builder#clock clock}.
+   *
+   * @throws ConfigurationException when {@code syncs} or {@code per} is not positive
    */
   public SyncLimiter tenantLimiter(int syncs, Duration per) {
     Checks.positive(syncs, "syncs");
@@ -91,6 +95,9 @@ public final class RedisCaches implements AutoCloseable {
    * from one host (a Bucket4j token bucket of {@code requests} tokens refilled over {@code per}). A fetch whose turn comes within
    * {@code maxWait} waits for it; otherwise it is not made and reports RATE_LIMITED with a
    * Retry-After of {@code per / requests}.
+   *
+   * @throws ConfigurationException when {@code requests} or {@code per} is not positive or
+   *     {@code maxWait} is negative
    */
   public FeedFetcher politeFetcher(FeedFetcher delegate, int requests, Duration per,
       Duration maxWait) {
@@ -127,7 +134,7 @@ public final class RedisCaches implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
 
     private Builder(String uri) {
-      this.uri = Checks.nonBlank(uri, "redisUri");
+      this.uri = Objects.requireNonNull(uri, "redisUri");
     }
 
     /** Prefix of every key and channel (default {@code icssync:}); one per deployment. */
@@ -174,15 +181,21 @@ public final class RedisCaches implements AutoCloseable {
     /**
      * Validates every setting (a message naming the parameter) and builds.
      *
-     * @throws dev.icssync.IcsSyncException.ConfigurationException when a setting is out of range
+     * @throws ConfigurationException naming the setting, when one is out of range or blank, or the
+     *     URI is not a Redis URI
      */
     public RedisCaches build() {
+      Checks.nonBlank(uri, "redisUri");
       Checks.nonBlank(prefix, "keyPrefix");
       Checks.positive(timeout, "commandTimeout");
       Checks.positive(connectTimeout, "connectTimeout");
       Checks.nonNegative(coolDown, "coolDown");
       Checks.positive(exportTtl, "exportTtl");
-      io.lettuce.core.RedisURI.create(uri); // fail fast on a malformed URI
+      try {
+        io.lettuce.core.RedisURI.create(uri); // fail fast on a malformed URI
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("redisUri is not a Redis URI: " + Redaction.url(uri));
+      }
       return new RedisCaches(this);
     }
   }

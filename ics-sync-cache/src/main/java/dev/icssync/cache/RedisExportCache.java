@@ -1,7 +1,6 @@
 package dev.icssync.cache;
 
 import dev.icssync.ExportedCalendar;
-import dev.icssync.internal.Digests;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import io.lettuce.core.KeyValue;
@@ -13,8 +12,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -78,7 +80,7 @@ final class RedisExportCache implements ExportCache {
   }
 
   private byte[] generationKey(String tenant, String property) {
-    return link.key("g:" + Digests.sha256Hex(InvalidationGuard.propertyKey(tenant, property))
+    return link.key("g:" + sha256Hex(InvalidationGuard.propertyKey(tenant, property))
         .substring(0, 32));
   }
 
@@ -262,4 +264,14 @@ final class RedisExportCache implements ExportCache {
   }
 
   private record Entry(String tenant, String property, long generation, ExportedCalendar calendar) {}
+
+  /** SHA-256 of the text's UTF-8 bytes, in lower-case hex. */
+  static String sha256Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.icssync.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.icssync.ExportedCalendar;
 import dev.icssync.FailureReason;
@@ -63,12 +64,9 @@ class RedisCachesTest {
   }
 
   /** Waits up to 5 s until {@code c} has heard more invalidation messages than {@code before}. */
-  static void awaitHeard(RedisExportCache c, long before) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (c.invalidationsHeard() == before && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(c.invalidationsHeard()).isGreaterThan(before);
+  static void awaitHeard(RedisExportCache c, long before) {
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+        .untilAsserted(() -> assertThat(c.invalidationsHeard()).isGreaterThan(before));
   }
 
   @Test
@@ -118,7 +116,7 @@ class RedisCachesTest {
     long heard = ((RedisExportCache) ca).invalidationsHeard();
     io.lettuce.core.RedisClient third = io.lettuce.core.RedisClient.create(RedisSupport.URI);
     try (var c = third.connect()) {
-      String gk = prefix + "g:" + dev.icssync.internal.Digests.sha256Hex("t1\u0000p1")
+      String gk = prefix + "g:" + RedisExportCache.sha256Hex("t1\u0000p1")
           .substring(0, 32);
       assertThat(c.sync().incr(gk)).isEqualTo(1); // B's sync commits
     } finally {

@@ -231,7 +231,7 @@ final class CheckCommand implements Callable<Integer> {
   /** The input as it may be printed: anything URL-like is redacted, a file path is not a secret. */
   private String shown() {
     return URL.matcher(input).matches() || input.contains("://") || input.contains("?")
-        ? dev.icssync.internal.Redaction.url(input) : input;
+        ? dev.icssync.Redaction.url(input) : input;
   }
 
   private int fail(PrintWriter out, String type, String message) {

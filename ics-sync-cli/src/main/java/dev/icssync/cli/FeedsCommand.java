@@ -5,14 +5,17 @@ import dev.icssync.CalendarEvent;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.PropertySettings;
+import dev.icssync.Redaction;
 import dev.icssync.http.HttpFeedFetcher;
-import dev.icssync.internal.Digests;
-import dev.icssync.internal.Redaction;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.Store;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -32,7 +35,7 @@ final class FeedsCommand {
   /** The id of a feed: its source and a hash of tenant, property and URL (adding it again updates it). */
   static String feedId(String tenant, String property, String source, String url) {
     String s = source.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-    return s + "-" + Digests.sha256Hex(tenant + '\u0000' + property + '\u0000' + url).substring(0, 10);
+    return s + "-" + sha256Hex(tenant + '\u0000' + property + '\u0000' + url).substring(0, 10);
   }
 
   /** Parses {@code PT15M}, {@code 15m}, {@code 2h}, {@code 90s} or {@code 1d}. */
@@ -188,6 +191,16 @@ final class FeedsCommand {
             .println("removed " + feedId + " (" + cancelled + " events cancelled)");
       }
       return IcsSyncCli.OK;
+    }
+  }
+
+  /** SHA-256 of the text's UTF-8 bytes, in lower-case hex. */
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
     }
   }
 }

@@ -117,19 +117,25 @@ final class SyncStatistics {
     }
   }
 
+  /**
+   * The windows of every tenant (or tenant and source). A row of the view may stand for many runs
+   * ({@code syncs}: a tally of batched 304s and unchanged bodies at their mean duration), so counts
+   * are sums of {@code syncs} and the percentiles are weighted by it (PERCENTILE_CONT's
+   * interpolation over the runs, each tally's runs at its mean).
+   */
   private static Map<String, Window> windows(Connection c, Instant since, boolean bySource) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT tenant, ").append(bySource ? "source" : "''")
-        .append(", COUNT(*), COALESCE(SUM(events_changed), 0), COALESCE(SUM(bytes), 0),")
-        .append(" PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY duration_ms),")
-        .append(" PERCENTILE_CONT(0.95) WITHIN GROUP (ORDER BY duration_ms)");
+    String group = bySource ? "source" : "''";
+    StringBuilder sql = new StringBuilder("SELECT tenant, ").append(group)
+        .append(", COALESCE(SUM(syncs), 0), COALESCE(SUM(events_changed), 0), COALESCE(SUM(bytes), 0)");
     SyncOutcome[] outcomes = SyncOutcome.values();
     for (SyncOutcome o : outcomes) {
-      sql.append(", SUM(CASE WHEN outcome = '").append(o.name()).append("' THEN 1 ELSE 0 END)");
+      sql.append(", SUM(CASE WHEN outcome = '").append(o.name()).append("' THEN syncs ELSE 0 END)");
     }
     sql.append(" FROM icssync_sync_run_stats WHERE finished_at >= ? GROUP BY tenant");
     if (bySource) {
       sql.append(", source");
     }
+    Map<String, long[]> durations = durations(c, since, bySource);
     Map<String, Window> out = new TreeMap<>();
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       ps.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
@@ -137,17 +143,70 @@ final class SyncStatistics {
         while (rs.next()) {
           Map<SyncOutcome, Long> byOutcome = new EnumMap<>(SyncOutcome.class);
           for (int i = 0; i < outcomes.length; i++) {
-            long n = rs.getLong(8 + i);
+            long n = rs.getLong(6 + i);
             if (n > 0) {
               byOutcome.put(outcomes[i], n);
             }
           }
-          out.put(key(rs.getString(1), rs.getString(2)), new Window(rs.getLong(3), byOutcome, rs.getLong(4),
-              rs.getLong(5), round(rs.getDouble(6)), round(rs.getDouble(7))));
+          String key = key(rs.getString(1), rs.getString(2));
+          long[] d = durations.getOrDefault(key, new long[0]);
+          out.put(key, new Window(rs.getLong(3), byOutcome, rs.getLong(4), rs.getLong(5), round(percentile(d, 0.5)),
+              round(percentile(d, 0.95))));
         }
       }
     }
     return out;
+  }
+
+  /** Per key, pairs of (duration in ms, how many runs took it), by duration. */
+  private static Map<String, long[]> durations(Connection c, Instant since, boolean bySource) throws SQLException {
+    String group = bySource ? "source" : "''";
+    String sql = "SELECT tenant, " + group + ", duration_ms, SUM(syncs) FROM icssync_sync_run_stats"
+        + " WHERE finished_at >= ? GROUP BY tenant, " + (bySource ? "source, " : "") + "duration_ms"
+        + " ORDER BY tenant, " + (bySource ? "source, " : "") + "duration_ms";
+    Map<String, List<Long>> pairs = new TreeMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          List<Long> l = pairs.computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new ArrayList<>());
+          l.add(rs.getLong(3));
+          l.add(rs.getLong(4));
+        }
+      }
+    }
+    Map<String, long[]> out = new TreeMap<>();
+    pairs.forEach((k, l) -> out.put(k, l.stream().mapToLong(Long::longValue).toArray()));
+    return out;
+  }
+
+  /**
+   * PERCENTILE_CONT({@code p}) over durations given as (value, count) pairs in value order: the
+   * value at position {@code p * (n - 1)} of the runs, interpolated between its neighbours.
+   */
+  static double percentile(long[] pairs, double p) {
+    long n = 0;
+    for (int i = 1; i < pairs.length; i += 2) {
+      n += pairs[i];
+    }
+    if (n == 0) {
+      return 0;
+    }
+    double pos = p * (n - 1);
+    long lo = (long) Math.floor(pos);
+    long hi = (long) Math.ceil(pos);
+    return valueAt(pairs, lo) + (pos - lo) * (valueAt(pairs, hi) - valueAt(pairs, lo));
+  }
+
+  private static double valueAt(long[] pairs, long rank) {
+    long seen = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      seen += pairs[i + 1];
+      if (rank < seen) {
+        return pairs[i];
+      }
+    }
+    return pairs[pairs.length - 2];
   }
 
   private static Map<String, Long> counts(Connection c, String sql) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.icssync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -159,16 +160,12 @@ class StoreCommandsTest {
       Thread serve = new Thread(() -> served.set(Cli.run("serve", "--db", db, "--port", String.valueOf(port))));
       serve.start();
       HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> response = null;
-      for (int i = 0; i < 100 && response == null; i++) {
-        try {
-          response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException notYet) {
-          Thread.sleep(100);
-        }
-      }
-      assertThat(response).isNotNull();
+      // the server is up when it answers; until then the connection is refused
+      HttpResponse<String> response = await().atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
+          .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()),
+              r -> r != null);
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo(forAirbnb);
       HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(

@@ -1,10 +1,9 @@
 package dev.icssync.alert;
 
+import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
-import dev.icssync.internal.Checks;
-import dev.icssync.spi.AlertListener;
 import dev.icssync.spi.SyncListener;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.icssync.alert;
 
+import dev.icssync.Checks;
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

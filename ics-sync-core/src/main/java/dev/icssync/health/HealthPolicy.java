@@ -1,6 +1,6 @@
 package dev.icssync.health;
 
-import dev.icssync.internal.Checks;
+import dev.icssync.Checks;
 
 /**
  * When a feed counts as stale or failing.

@@ -2,8 +2,6 @@ package dev.icssync.ical;
 
 import dev.icssync.IcsSyncException.ParseException;
 import dev.icssync.ParseFailure;
-import dev.icssync.internal.ical.CalendarReader;
-import dev.icssync.internal.ical.Input;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

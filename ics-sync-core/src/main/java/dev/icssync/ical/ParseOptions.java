@@ -1,6 +1,6 @@
 package dev.icssync.ical;
 
-import dev.icssync.internal.Checks;
+import dev.icssync.Checks;
 import java.nio.charset.Charset;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
 package dev.icssync.spi;
 
-import dev.icssync.internal.Checks;
+import dev.icssync.Checks;
 import java.time.LocalDate;
 import org.jspecify.annotations.Nullable;
 

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * whose result decides a write or is kept (conflict detection, read-modify-write of a conflict, an
  * export rendered into the export cache) use {@link #eventsForWrite} and {@link #conflictsForWrite},
  * which see every write committed before the call. A store that reads from one place keeps their
- * defaults; a store that wraps another must forward them.
+ * defaults; a store that wraps another extends {@link ForwardingStore}, which forwards them.
  */
 public interface EventStore {
 
@@ -66,8 +66,8 @@ public interface EventStore {
   /**
    * Deletes the runs {@code retention} no longer keeps, across tenants: those that finished before
    * {@code retention.cutoff(now)} and are not among the newest {@code retention.keepRuns()} runs of
-   * their feed; returns how many it deleted. Every {@link #apply} may append a run, a 304 included,
-   * so a store that keeps runs must implement this or its change log grows by one row per poll
+   * their feed; returns how many it deleted. Every {@link #apply} may append a run (and
+   * {@code Store.saveStates} the runs of 304s, or tallies of them), so a store that keeps runs must implement this or its change log grows by one row per poll
    * without bound (the engine calls it every {@code SyncConfig.pruneEverySyncs()} syncs, and
    * {@code IcsSync.pruneHistory()} on demand).
    *

@@ -43,6 +43,19 @@ public interface FeedStore {
    */
   FeedState beginSync(String tenant, String feedId, Instant now);
 
+  /**
+   * {@link #beginSync}, but only if the stored generation still is {@code generation} (a feed never
+   * synced has generation 0), checked atomically with the bump: the engine reads the state, fetches,
+   * and begins only when there is more to write than the state, so of two workers that read the same
+   * generation exactly one begins. Empty, and nothing written, when another sync began meanwhile.
+   * The default calls {@link #beginSync} and compares: never wrong, but under a race both workers
+   * may lose; a store should override it.
+   */
+  default Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    FeedState begun = beginSync(tenant, feedId, now);
+    return begun.generation() == generation + 1 ? Optional.of(begun) : Optional.empty();
+  }
+
   void saveProperty(PropertySettings settings);
 
   Optional<PropertySettings> property(String tenant, String property);

@@ -193,6 +193,6 @@ final class Ical4jReference {
   }
 
   private static String utc(Instant t) {
-    return dev.icssync.internal.ical.Values.formatUtc(t);
+    return dev.icssync.ical.Values.formatUtc(t);
   }
 }

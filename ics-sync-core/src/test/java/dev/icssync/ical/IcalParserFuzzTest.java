@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <pre>
  * JAZZER_FUZZ=1 mvn -B verify -pl ics-sync-core -am -Dtest=IcalParserFuzzTest \
- *     -Dsurefire.failIfNoSpecifiedTests=false '-Djazzer.instrument=dev.icssync.internal.ical.**'
+ *     -Dsurefire.failIfNoSpecifiedTests=false '-Djazzer.instrument=dev.icssync.ical.**'
  * </pre>
  *
  * which runs for {@code maxDuration} below (about 1,500 inputs/s on one core). Instrumentation is

@@ -353,7 +353,7 @@ class IcalParserTest {
 
     @Test
     void aFeedsOwnZonesAreReadUpToTheLimitThenFallBackWithADiagnostic() {
-      int zones = dev.icssync.internal.ical.Zones.MAX_DEFINED_ZONES + 3;
+      int zones = dev.icssync.ical.Zones.MAX_DEFINED_ZONES + 3;
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < zones; i++) {
         // every zone is UTC+05:00, which no default zone of the test is
@@ -369,7 +369,7 @@ class IcalParserTest {
       assertThat(r.events()).hasSize(zones);
       List<Instant> starts = r.events().stream()
           .map(e -> ((DateRange.Timed) e.range()).start()).toList();
-      int limit = dev.icssync.internal.ical.Zones.MAX_DEFINED_ZONES;
+      int limit = dev.icssync.ical.Zones.MAX_DEFINED_ZONES;
       assertThat(starts.subList(0, limit)).containsOnly(Instant.parse("2026-07-01T07:00:00Z"));
       // past the limit: read in the floating zone (UTC here), one diagnostic per zone
       assertThat(starts.subList(limit, zones)).containsOnly(Instant.parse("2026-07-01T12:00:00Z"));

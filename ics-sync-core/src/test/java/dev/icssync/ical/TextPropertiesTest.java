@@ -2,7 +2,6 @@ package dev.icssync.ical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.icssync.internal.ical.Text;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;

@@ -1,6 +1,6 @@
 package dev.icssync.http;
 
-import dev.icssync.internal.Redaction;
+import dev.icssync.Redaction;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -45,8 +45,22 @@ final class HostGate {
     void connected();
   }
 
+  /**
+   * Nanosecond time, {@link System#nanoTime()} outside tests (as Caffeine's {@code Ticker}), so a
+   * test moves time instead of sleeping.
+   */
+  @FunctionalInterface
+  interface Ticker {
+    long read();
+
+    static Ticker system() {
+      return System::nanoTime;
+    }
+  }
+
   private static final int SWEEP_THRESHOLD = 10_000;
 
+  private final Ticker ticker;
   private final int maxConcurrent;
   private final long minIntervalNanos;
   private final long connectionIdleNanos;
@@ -57,6 +71,11 @@ final class HostGate {
    *     request (the pool's idle eviction time)
    */
   HostGate(int maxConcurrent, Duration minInterval, Duration connectionIdle) {
+    this(maxConcurrent, minInterval, connectionIdle, Ticker.system());
+  }
+
+  HostGate(int maxConcurrent, Duration minInterval, Duration connectionIdle, Ticker ticker) {
+    this.ticker = ticker;
     this.maxConcurrent = maxConcurrent;
     this.minIntervalNanos = minInterval.toNanos();
     this.connectionIdleNanos = connectionIdle.toNanos();
@@ -75,13 +94,13 @@ final class HostGate {
     if (slots.size() > SWEEP_THRESHOLD) {
       sweep();
     }
-    long deadline = System.nanoTime() + maxWait.toNanos();
+    long deadline = ticker.read() + maxWait.toNanos();
     Slot slot = slots.computeIfAbsent(host, h -> new Slot(maxConcurrent));
-    int taken = firstAlone && !slot.connected(System.nanoTime()) ? maxConcurrent : 1;
+    int taken = firstAlone && !slot.connected(ticker.read()) ? maxConcurrent : 1;
     if (!slot.permits.tryAcquire(taken, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new QueueTimeoutException();
     }
-    if (taken > 1 && slot.connected(System.nanoTime())) {
+    if (taken > 1 && slot.connected(ticker.read())) {
       slot.permits.release(taken - 1); // another request opened the connection meanwhile
       taken = 1;
     }
@@ -91,7 +110,7 @@ final class HostGate {
     }
     long start;
     synchronized (slot) {
-      long now = System.nanoTime();
+      long now = ticker.read();
       start = slot.nextStartNanos - now > 0 ? slot.nextStartNanos : now;
       if (start - deadline > 0) {
         lease.release();
@@ -99,7 +118,7 @@ final class HostGate {
       }
       slot.nextStartNanos = start + minIntervalNanos;
     }
-    long wait = start - System.nanoTime();
+    long wait = start - ticker.read();
     try {
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
@@ -120,14 +139,14 @@ final class HostGate {
 
       @Override
       public void connected() {
-        slot.connectedUntilNanos = System.nanoTime() + connectionIdleNanos;
+        slot.connectedUntilNanos = ticker.read() + connectionIdleNanos;
         slot.connected = true;
       }
     };
   }
 
   private void sweep() {
-    long now = System.nanoTime();
+    long now = ticker.read();
     slots.forEach(
         (host, slot) -> {
           synchronized (slot) {

@@ -1,9 +1,9 @@
 package dev.icssync.http;
 
+import dev.icssync.Checks;
 import dev.icssync.FailureReason;
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
-import dev.icssync.internal.Redaction;
+import dev.icssync.Redaction;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
@@ -971,8 +971,8 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
      * "www.airbnb.com"}); the most specific entry wins.
      */
     public Builder userAgent(String host, String userAgent) {
-      Checks.nonBlank(host, "host");
-      Checks.nonBlank(userAgent, "userAgent");
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(userAgent, "userAgent");
       this.userAgents.put(host.trim().toLowerCase(Locale.ROOT), userAgent);
       return this;
     }
@@ -1042,6 +1042,9 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
      * Lets the SSRF guard pass one exact host name or IP literal, whatever it resolves to (for
      * tests on loopback and trusted intranets). Other names are still checked, even if they resolve
      * to the same address.
+     *
+     * @throws ConfigurationException at once, unlike other settings, when {@code host} is not a host
+     *     name or an IP address (a caller adding many, such as the CLI, learns which one is refused)
      */
     public Builder allowHost(String host) {
       Checks.nonBlank(host, "host");
@@ -1064,7 +1067,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return this;
     }
 
-    /** Lets the SSRF guard pass addresses in one block, e.g. {@code 10.20.0.0/16}. */
+    /**
+     * Lets the SSRF guard pass addresses in one block, e.g. {@code 10.20.0.0/16}.
+     *
+     * @throws ConfigurationException at once, as {@link #allowHost}, when {@code cidr} is not a range
+     */
     public Builder allowCidr(String cidr) {
       Checks.nonBlank(cidr, "cidr");
       try {
@@ -1083,6 +1090,12 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       return this;
     }
 
+    /**
+     * Checks every setting, then builds.
+     *
+     * @throws ConfigurationException naming the setting, when one is out of range or a host or
+     *     user agent is blank
+     */
     public HttpFeedFetcher build() {
       Checks.positive(connectTimeout, "connectTimeout");
       Checks.positive(timeout, "timeout");
@@ -1100,6 +1113,10 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       Checks.positive(maxQueueWait, "maxQueueWait");
       Checks.positive(maxConnections, "maxConnections");
       Objects.requireNonNull(clock, "clock");
+      userAgents.forEach((host, agent) -> {
+        Checks.nonBlank(host, "host");
+        Checks.nonBlank(agent, "userAgent");
+      });
       List<AccessPolicy.Cidr> cidrs = new ArrayList<>();
       for (String c : allowedCidrs) {
         cidrs.add(AccessPolicy.Cidr.parse(c));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HostGateTest {
@@ -56,11 +57,16 @@ class HostGateTest {
 
   @Test
   void theConnectedMarkLastsOnlyAsLongAsAnIdleConnection() throws Exception {
-    HostGate gate = new HostGate(2, Duration.ZERO, Duration.ofMillis(1));
+    AtomicLong nanos = new AtomicLong();
+    HostGate gate = new HostGate(2, Duration.ZERO, Duration.ofMillis(1), nanos::get);
     HostGate.Lease first = gate.acquire("a.example", SHORT, true);
     first.connected();
     first.release();
-    Thread.sleep(20); // the pool would have closed the idle connection by now
+    nanos.addAndGet(Duration.ofMillis(1).toNanos() - 1);
+    HostGate.Lease shared = gate.acquire("a.example", SHORT, true);
+    gate.acquire("a.example", SHORT, true).release(); // still connected: the second slot is free
+    shared.release();
+    nanos.addAndGet(1); // the pool has closed the idle connection by now
     HostGate.Lease alone = gate.acquire("a.example", SHORT, true);
     assertThatThrownBy(() -> gate.acquire("a.example", SHORT, true))
         .isInstanceOf(HostGate.QueueTimeoutException.class);

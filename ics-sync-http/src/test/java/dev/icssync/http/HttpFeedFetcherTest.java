@@ -4,6 +4,7 @@ import static dev.icssync.http.Fixtures.CALENDAR;
 import static dev.icssync.http.Fixtures.ascii;
 import static dev.icssync.http.Fixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.icssync.FailureReason;
 import dev.icssync.Feed;
@@ -661,9 +662,8 @@ class HttpFeedFetcherTest {
             .maxQueueWait(Duration.ofMillis(200)).build()) {
       ExecutorService pool = Executors.newSingleThreadExecutor();
       Future<FetchResult> first = pool.submit(() -> one.fetch(request(raw.url("/a"))));
-      while (raw.accepted() == 0) {
-        Thread.sleep(10);
-      }
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+          .until(() -> raw.accepted() > 0);
       FetchResult.Failed queued = failed(one.fetch(request(raw.url("/b"))));
       assertThat(queued.reason()).isEqualTo(FailureReason.TIMEOUT);
       assertThat(queued.message()).contains("per-host slot");

@@ -1,6 +1,8 @@
 package dev.icssync.jdbc;
 
 import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeCounts;
+import dev.icssync.Checks;
 import dev.icssync.Conflict;
 import dev.icssync.ConflictStatus;
 import dev.icssync.DateRange;
@@ -10,17 +12,16 @@ import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.HistoryRetention;
-import dev.icssync.ChangeCounts;
 import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.IcsSyncException.StorageException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncRun;
-import dev.icssync.internal.Checks;
 import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  * row-level security run in auto-commit, bounded by the statement timeout as a query timeout); an
  * apply saves the feed's state only if the stored generation is the apply's own (which locks the
  * state row), renames, upserts (rows whose columns are all unchanged are not written) and appends
- * the run, all or nothing.
+ * the run, all or nothing. The states of 304s and unchanged bodies ({@link #saveStates}) are written
+ * a batch per transaction (one statement on PostgreSQL), their runs as tally rows.
  * {@link java.sql.SQLException}s are thrown as {@link StorageException} with the cause kept.
  *
  * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
@@ -236,6 +238,53 @@ public final class JdbcStore implements Store {
     return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
   }
 
+  private static final String BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
+      + "last_attempt = ? WHERE tenant = ? AND feed_id = ? AND generation = ?";
+
+  private static final String PG_BEGIN_FIRST_SQL = "INSERT INTO icssync_feed_state AS s (last_attempt, tenant, feed_id, "
+      + "generation) VALUES (?, ?, ?, 1) ON CONFLICT (tenant, feed_id) DO UPDATE SET generation = s.generation + 1, "
+      + "last_attempt = excluded.last_attempt WHERE s.generation = 0 RETURNING " + Rows.STATE_COLUMNS;
+  private static final String PG_BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
+      + "last_attempt = ? WHERE tenant = ? AND feed_id = ? AND generation = ? RETURNING " + Rows.STATE_COLUMNS;
+
+  /** One transaction: the bump matches only the expected generation (a first sync inserts the row first). */
+  @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    Checks.nonBlank(tenant, "tenant");
+    Checks.nonBlank(feedId, "feedId");
+    Objects.requireNonNull(now, "now");
+    return Optional.ofNullable(write(tenant, "begin sync of feed " + feedId, c -> {
+      Dialect d = dialect();
+      if (d.name().equals("postgresql")) {
+        // one statement: the first sync inserts the row at generation 1, a later one bumps its own
+        try (PreparedStatement ps = c.prepareStatement(generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL)) {
+          Rows.setInstant(ps, 1, now, d);
+          ps.setString(2, tenant);
+          ps.setString(3, feedId);
+          if (generation != 0) {
+            ps.setLong(4, generation);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Rows.state(rs) : null;
+          }
+        }
+      }
+      if (generation == 0) {
+        d.insertStateIfAbsent(c, tenant, feedId);
+      }
+      try (PreparedStatement ps = c.prepareStatement(BEGIN_FROM_SQL)) {
+        Rows.setInstant(ps, 1, now, d);
+        ps.setString(2, tenant);
+        ps.setString(3, feedId);
+        ps.setLong(4, generation);
+        if (ps.executeUpdate() != 1) {
+          return null;
+        }
+      }
+      return readState(c, tenant, feedId, false);
+    }));
+  }
+
   private @Nullable FeedState readState(Connection c, String tenant, String feedId, boolean forUpdate)
       throws SQLException {
     try (PreparedStatement ps = prepare(c, "SELECT " + Rows.STATE_COLUMNS
@@ -283,6 +332,240 @@ public final class JdbcStore implements Store {
       int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
       return new ApplyResult(written, rekeyed);
     });
+  }
+
+  // ------------------------------------------------------------------------------ batched states
+
+  /** Saves at most this many states per statement (PostgreSQL) or batch (H2). */
+  static final int STATE_BATCH = 1000;
+
+  /**
+   * The fence of a state update (see {@link StateUpdate#stillCurrent}): the stored generation,
+   * digest, parser version, failures in a row, last success and quarantine are the ones it read.
+   */
+  private static final String STILL_CURRENT = "s.generation = x.gen AND s.content_digest IS NOT DISTINCT FROM x.e_digest "
+      + "AND s.parser_version = x.e_pv AND s.consecutive_failures = x.e_cf AND s.last_success IS NOT DISTINCT FROM x.e_ls "
+      + "AND s.quarantine_reason IS NOT DISTINCT FROM x.e_qr AND s.quarantine_since IS NOT DISTINCT FROM x.e_qs "
+      + "AND s.quarantine_pending IS NOT DISTINCT FROM x.e_qp AND s.quarantine_digest IS NOT DISTINCT FROM x.e_qd "
+      + "AND s.quarantine_confirmations IS NOT DISTINCT FROM x.e_qc";
+
+  private static final String PG_MICROS = "timestamptz 'epoch' + interval '1 microsecond' * ";
+
+  /**
+   * PostgreSQL: a whole batch in one statement. The updates arrive as arrays (one per column),
+   * the fenced UPDATE returns the feeds it saved, and the runs of those are kept as one tally row per
+   * tenant, source and outcome (feed_id '', syncs = how many runs it stands for).
+   */
+  private static final String PG_SAVE_STATES_SQL = "WITH x AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], "
+      + "?::text[], ?::text[], ?::int4[], ?::int8[], ?::int8[], ?::int4[], ?::text[], ?::int8[], ?::text[], ?::int8[], "
+      + "?::int4[], ?::text[], ?::int4[], ?::int8[], ?::text[], ?::int4[], ?::int4[], ?::int8[], ?::text[], ?::int8[], "
+      + "?::int4[], ?::text[], ?::int4[], ?::text[], ?::int8[], ?::int8[], ?::int8[]) AS x(tenant, feed_id, etag, lm, "
+      + "digest, pv, la, ls, cf, le, nd, qr, qs, qp, qd, qc, gen, e_digest, e_pv, e_cf, e_ls, e_qr, e_qs, e_qp, e_qd, "
+      + "e_qc, outcome, started, finished, bytes)), "
+      + "u AS (UPDATE icssync_feed_state s SET etag = x.etag, last_modified = x.lm, content_digest = x.digest, "
+      + "parser_version = x.pv, last_attempt = " + PG_MICROS + "x.la, last_success = " + PG_MICROS + "x.ls, "
+      + "consecutive_failures = x.cf, last_error = x.le, next_due = " + PG_MICROS + "x.nd, quarantine_reason = x.qr, "
+      + "quarantine_since = " + PG_MICROS + "x.qs, quarantine_pending = x.qp, quarantine_digest = x.qd, "
+      + "quarantine_confirmations = x.qc FROM x WHERE s.tenant = x.tenant AND s.feed_id = x.feed_id AND "
+      + STILL_CURRENT.replace("x.e_ls", PG_MICROS + "x.e_ls").replace("x.e_qs", PG_MICROS + "x.e_qs")
+      + " RETURNING s.tenant, s.feed_id), "
+      + "t AS (INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ", source, syncs) "
+      + "SELECT x.tenant, '', gen_random_uuid()::text, 0, " + PG_MICROS + "MIN(x.started), " + PG_MICROS
+      + "MAX(x.finished), x.outcome, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "
+      + "COUNT(*) || ' syncs: ' || lower(replace(x.outcome, '_', ' ')), SUM(x.bytes), "
+      + "CAST(AVG(x.finished - x.started) / 1000 AS int8), COALESCE(f.source, ''), COUNT(*) "
+      + "FROM u JOIN x ON x.tenant = u.tenant AND x.feed_id = u.feed_id "
+      + "LEFT JOIN icssync_feed f ON f.tenant = x.tenant AND f.id = x.feed_id "
+      + "WHERE x.outcome IS NOT NULL GROUP BY x.tenant, f.source, x.outcome RETURNING 1) "
+      + "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM t)";
+
+  /** H2: one fenced UPDATE per state, in one JDBC batch. */
+  private static final String H2_SAVE_STATE_SQL = "UPDATE icssync_feed_state s SET etag = ?, last_modified = ?, "
+      + "content_digest = ?, parser_version = ?, last_attempt = ?, last_success = ?, consecutive_failures = ?, "
+      + "last_error = ?, next_due = ?, quarantine_reason = ?, quarantine_since = ?, quarantine_pending = ?, "
+      + "quarantine_digest = ?, quarantine_confirmations = ? WHERE s.tenant = ? AND s.feed_id = ? AND "
+      + STILL_CURRENT.replace("x.gen", "?").replaceAll("x\\.e_[a-z]+", "?");
+
+  /**
+   * One transaction per batch (per tenant under row-level security, whose policies check each
+   * write's tenant): on PostgreSQL one statement, on H2 one JDBC batch and the tallies. The runs of
+   * the saved states are kept as tallies, one row per tenant, source and outcome, that the
+   * statistics view counts as {@code syncs} runs; {@link #runs} of a feed lists them not.
+   */
+  @Override
+  public int saveStates(List<StateUpdate> updates) {
+    Objects.requireNonNull(updates, "updates");
+    if (updates.isEmpty()) {
+      return 0;
+    }
+    List<List<StateUpdate>> batches = new ArrayList<>();
+    if (settings.rowLevelSecurity()) {
+      Map<String, List<StateUpdate>> byTenant = new LinkedHashMap<>();
+      for (StateUpdate u : updates) {
+        byTenant.computeIfAbsent(u.state().tenant(), t -> new ArrayList<>()).add(u);
+      }
+      byTenant.values().forEach(l -> split(l, batches));
+    } else {
+      split(updates, batches);
+    }
+    int saved = 0;
+    for (List<StateUpdate> batch : batches) {
+      String tenant = settings.rowLevelSecurity() ? batch.get(0).state().tenant() : null;
+      saved += transaction(primary, tenant, tenant == null, true, "save " + batch.size() + " feed states",
+          c -> dialect().name().equals("postgresql") ? saveStatesPostgres(c, batch) : saveStatesH2(c, batch));
+    }
+    return saved;
+  }
+
+  private static void split(List<StateUpdate> list, List<List<StateUpdate>> into) {
+    for (int from = 0; from < list.size(); from += STATE_BATCH) {
+      into.add(list.subList(from, Math.min(list.size(), from + STATE_BATCH)));
+    }
+  }
+
+  private static @Nullable Long micros(@Nullable Instant t) {
+    return t == null ? null : Rows.epochMicros(t);
+  }
+
+  private int saveStatesPostgres(Connection c, List<StateUpdate> batch) throws SQLException {
+    int n = batch.size();
+    Object[][] cols = new Object[30][];
+    String[] types = {"text", "text", "text", "text", "text", "int4", "int8", "int8", "int4", "text", "int8", "text",
+        "int8", "int4", "text", "int4", "int8", "text", "int4", "int4", "int8", "text", "int8", "int4", "text", "int4",
+        "text", "int8", "int8", "int8"};
+    for (int k = 0; k < cols.length; k++) {
+      cols[k] = switch (types[k]) {
+        case "text" -> new String[n];
+        case "int4" -> new Integer[n];
+        default -> new Long[n];
+      };
+    }
+    for (int i = 0; i < n; i++) {
+      StateUpdate u = batch.get(i);
+      FeedState s = u.state();
+      FeedState e = u.expected();
+      Object[] v = {s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(), s.parserVersion(),
+          micros(s.lastAttempt()), micros(s.lastSuccess()), s.consecutiveFailures(), s.lastError(), micros(s.nextDue()),
+          s.quarantine() == null ? null : s.quarantine().reason(),
+          s.quarantine() == null ? null : micros(s.quarantine().since()),
+          s.quarantine() == null ? null : s.quarantine().pendingCancellations(),
+          s.quarantine() == null ? null : s.quarantine().resultDigest(),
+          s.quarantine() == null ? null : s.quarantine().confirmations(),
+          e.generation(), e.contentDigest(), e.parserVersion(), e.consecutiveFailures(), micros(e.lastSuccess()),
+          e.quarantine() == null ? null : e.quarantine().reason(),
+          e.quarantine() == null ? null : micros(e.quarantine().since()),
+          e.quarantine() == null ? null : e.quarantine().pendingCancellations(),
+          e.quarantine() == null ? null : e.quarantine().resultDigest(),
+          e.quarantine() == null ? null : e.quarantine().confirmations(),
+          u.run() == null ? null : u.run().outcome().name(),
+          u.run() == null ? null : micros(u.run().startedAt()),
+          u.run() == null ? null : micros(u.run().finishedAt()),
+          u.run() == null ? null : u.run().bytes()};
+      for (int k = 0; k < v.length; k++) {
+        cols[k][i] = v[k];
+      }
+    }
+    java.sql.Array[] arrays = new java.sql.Array[cols.length];
+    try (PreparedStatement ps = c.prepareStatement(PG_SAVE_STATES_SQL)) {
+      for (int k = 0; k < cols.length; k++) {
+        arrays[k] = c.createArrayOf(types[k], cols[k]);
+        ps.setArray(k + 1, arrays[k]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } finally {
+      for (java.sql.Array a : arrays) {
+        if (a != null) {
+          a.free();
+        }
+      }
+    }
+  }
+
+  private int saveStatesH2(Connection c, List<StateUpdate> batch) throws SQLException {
+    Dialect d = dialect();
+    List<StateUpdate> saved = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(H2_SAVE_STATE_SQL)) {
+      for (StateUpdate u : batch) {
+        FeedState s = u.state();
+        int i = Rows.bindStateValues(ps, 1, s, d) - 1; // the generation is not written
+        ps.setString(i++, s.tenant());
+        ps.setString(i++, s.feedId());
+        FeedState e = u.expected();
+        ps.setLong(i++, e.generation());
+        ps.setString(i++, e.contentDigest());
+        ps.setInt(i++, e.parserVersion());
+        ps.setInt(i++, e.consecutiveFailures());
+        Rows.setInstant(ps, i++, e.lastSuccess(), d);
+        ps.setString(i++, e.quarantine() == null ? null : e.quarantine().reason());
+        Rows.setInstant(ps, i++, e.quarantine() == null ? null : e.quarantine().since(), d);
+        Rows.setInteger(ps, i++, e.quarantine() == null ? null : e.quarantine().pendingCancellations());
+        ps.setString(i++, e.quarantine() == null ? null : e.quarantine().resultDigest());
+        Rows.setInteger(ps, i, e.quarantine() == null ? null : e.quarantine().confirmations());
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int k = 0; k < counts.length; k++) {
+        if (counts[k] > 0) {
+          saved.add(batch.get(k));
+        }
+      }
+    }
+    // the tallies: per tenant and outcome, the source looked up by the statement
+    Map<List<String>, List<SyncRun>> groups = new LinkedHashMap<>();
+    for (StateUpdate u : saved) {
+      if (u.run() != null) {
+        groups.computeIfAbsent(List.of(u.run().tenant(), u.run().outcome().name()), k -> new ArrayList<>()).add(u.run());
+      }
+    }
+    for (Map.Entry<List<String>, List<SyncRun>> g : groups.entrySet()) {
+      insertTallies(c, d, g.getKey().get(0), g.getValue());
+    }
+    return saved.size();
+  }
+
+  /** One tally row per source for runs of one tenant and outcome (H2; PostgreSQL does this in SQL). */
+  private static void insertTallies(Connection c, Dialect d, String tenant, List<SyncRun> runs) throws SQLException {
+    Map<String, List<SyncRun>> bySource = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, source FROM icssync_feed WHERE tenant = ? AND id = ?")) {
+      for (SyncRun r : runs) {
+        ps.setString(1, tenant);
+        ps.setString(2, r.feedId());
+        String source = "";
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            source = rs.getString(2);
+          }
+        }
+        bySource.computeIfAbsent(source, k -> new ArrayList<>()).add(r);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
+        + ", source, syncs) VALUES (?, '', ?, 0, ?, ?, ?, NULL, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?)")) {
+      for (Map.Entry<String, List<SyncRun>> e : bySource.entrySet()) {
+        List<SyncRun> rs = e.getValue();
+        Instant started = rs.stream().map(SyncRun::startedAt).min(Comparator.naturalOrder()).orElseThrow();
+        Instant finished = rs.stream().map(SyncRun::finishedAt).max(Comparator.naturalOrder()).orElseThrow();
+        long bytes = rs.stream().mapToLong(SyncRun::bytes).sum();
+        long durationMs = (long) rs.stream()
+            .mapToLong(r -> Math.max(0, Duration.between(r.startedAt(), r.finishedAt()).toMillis())).average().orElse(0);
+        SyncOutcome outcome = rs.get(0).outcome();
+        ps.setString(1, tenant);
+        ps.setString(2, java.util.UUID.randomUUID().toString());
+        Rows.setInstant(ps, 3, started, d);
+        Rows.setInstant(ps, 4, finished, d);
+        ps.setString(5, outcome.name());
+        ps.setString(6, rs.size() + " syncs: " + outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        ps.setLong(7, bytes);
+        ps.setLong(8, durationMs);
+        ps.setString(9, e.getKey());
+        ps.setInt(10, rs.size());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   private static int rekey(Connection c, List<FeedApply.Rekey> rekeys) throws SQLException {

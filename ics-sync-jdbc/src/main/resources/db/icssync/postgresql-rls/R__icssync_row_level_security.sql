@@ -23,7 +23,7 @@ BEGIN
 END
 $$;
 
--- the statistics view reads icssync_sync_run and icssync_feed: with the caller's policies
+-- the statistics view (V2, replaced by V3) reads icssync_sync_run and icssync_feed: with the caller's policies
 -- (security_invoker, PostgreSQL 15+), not its owner's, who bypasses them. Older servers cannot
 -- apply them through a view, so there it is not readable by tenants at all.
 DO $$

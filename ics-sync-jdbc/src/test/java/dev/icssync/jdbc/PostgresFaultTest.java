@@ -2,6 +2,7 @@ package dev.icssync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -118,21 +119,18 @@ class PostgresFaultTest {
     assertThat(store.state(tenant, "f")).isEqualTo(next);
   }
 
-  private int waitForBlockedBackend() throws SQLException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+  private int waitForBlockedBackend() throws SQLException {
     try (Connection admin = db.connect(); PreparedStatement ps = admin.prepareStatement(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             + "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO icssync_event %'")) {
-      while (System.nanoTime() < deadline) {
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            return rs.getInt(1);
-          }
-        }
-        Thread.sleep(20);
-      }
+      return await("the apply blocks on the row lock").atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          }, pid -> pid != 0);
     }
-    throw new AssertionError("the apply never blocked");
   }
 
   @Test

@@ -45,7 +45,8 @@ class PostgresHostFlywayTest {
       assertThat(history(ds, Migrations.HISTORY_TABLE)).containsExactly(
           "0|<< Flyway Baseline >>|BASELINE|<< Flyway Baseline >>|true",
           "1|schema|SQL|V1__schema.sql|true",
-          "2|sync run statistics|SQL|V2__sync_run_statistics.sql|true");
+          "2|sync run statistics|SQL|V2__sync_run_statistics.sql|true",
+          "3|batched state writes|SQL|V3__batched_state_writes.sql|true");
       assertThat(columns(ds, "icssync_")).isNotEmpty();
       // the host's side is untouched: history, table definitions, rows
       assertThat(history(ds, "flyway_schema_history")).isEqualTo(hostHistory);

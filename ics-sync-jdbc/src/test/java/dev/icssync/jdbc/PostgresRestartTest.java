@@ -1,6 +1,7 @@
 package dev.icssync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.CalendarEvent;
@@ -18,6 +19,7 @@ import dev.icssync.tck.db.TestDatabases;
 import dev.icssync.tck.net.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -105,17 +107,12 @@ class PostgresRestartTest {
 
         proxy.restore();
         // the pool drops its dead connections and opens new ones: a sync goes through again
-        SyncReport after = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-          after = sync.syncFeed(T, "f");
-          if (after.isSuccess()) {
-            break;
-          }
-          assertThat(after.failure()).as("%s", after).isEqualTo(FailureReason.STORAGE);
-          Thread.sleep(100);
-        }
-        assertThat(after).isNotNull();
+        SyncReport after = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> {
+              SyncReport r = sync.syncFeed(T, "f");
+              assertThat(r.isSuccess() || r.failure() == FailureReason.STORAGE).as("%s", r).isTrue();
+              return r;
+            }, SyncReport::isSuccess);
         assertThat(after.outcome()).as("%s", after).isEqualTo(SyncOutcome.APPLIED);
         assertThat(after.counts().created()).isEqualTo(1);
         assertThat(direct.eventsOfFeed(T, "f")).hasSize(3).allMatch(CalendarEvent::isActive);

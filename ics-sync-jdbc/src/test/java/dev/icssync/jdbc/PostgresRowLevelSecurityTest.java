@@ -104,6 +104,36 @@ class PostgresRowLevelSecurityTest {
     }
   }
 
+  /** A batch of states of two tenants is written under each tenant's own policies, tallies included. */
+  @Test
+  void batchedStatesOfTwoTenantsAreWrittenUnderTheirOwnPolicies() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    java.util.List<dev.icssync.spi.StateUpdate> updates = new java.util.ArrayList<>();
+    String[] tenants = {"batch-a-" + UUID.randomUUID(), "batch-b-" + UUID.randomUUID()};
+    for (String t : tenants) {
+      store.saveFeed(Feed.of("f1", t, "villa7", "airbnb", "https://example.test/f1.ics"));
+      FeedState read = store.beginSync(t, "f1", t0);
+      FeedState next = FeedState.builder().tenant(t).feedId("f1").etag("\"e2\"").parserVersion(0).lastAttempt(t0).lastSuccess(t0.plusSeconds(60)).consecutiveFailures(0).nextDue(t0.plusSeconds(960)).generation(read.generation()).build();
+      updates.add(new dev.icssync.spi.StateUpdate(read, next, new dev.icssync.SyncRun("run-" + UUID.randomUUID(), t,
+          "f1", read.generation(), t0.plusSeconds(60), t0.plusSeconds(61), dev.icssync.SyncOutcome.NOT_MODIFIED, null,
+          dev.icssync.ChangeCounts.NONE, "not modified (304)", 0)));
+    }
+
+    assertThat(store.saveStates(updates)).isEqualTo(2);
+
+    for (String t : tenants) {
+      assertThat(store.state(t, "f1").etag()).isEqualTo("\"e2\"");
+      try (Connection c = db.connect(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COALESCE(SUM(syncs), 0) FROM icssync_sync_run_stats WHERE tenant = '"
+              + t + "' AND outcome = 'NOT_MODIFIED' AND source = 'airbnb'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   @Test
   void tenantBSeesNoneOfTenantAsRowsThroughTheSamePooledConnection() throws SQLException {
     String a = "a-" + UUID.randomUUID();

@@ -2,6 +2,7 @@ package dev.icssync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.icssync.CalendarEvent;
 import dev.icssync.FeedState;
@@ -13,8 +14,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -198,7 +202,7 @@ class PostgresWritesTest {
   }
 
   /** n_tup_ins and n_tup_upd of the events table after the pool's backend flushed its statistics. */
-  private long[] counters() throws SQLException, InterruptedException {
+  private long[] counters() throws SQLException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       boolean canForce;
       try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int >= 150000")) {
@@ -209,16 +213,17 @@ class PostgresWritesTest {
         s.execute("SELECT pg_stat_force_next_flush()");
         return read(s);
       }
-      long[] last = read(s);
-      for (int i = 0; i < 60; i++) { // before 15: statistics reach the collector within ~0.5 s of idle
-        Thread.sleep(250);
-        long[] now = read(s);
-        if (now[0] == last[0] && now[1] == last[1] && i > 4) {
-          return now;
-        }
-        last = now;
-      }
-      return last;
+      // before 15: statistics reach the collector within ~0.5 s of idle; they have arrived when two
+      // reads 250 ms apart agree, after at least 1.5 s
+      long[][] last = {read(s)};
+      return await("the statistics settle").atMost(Duration.ofSeconds(15))
+          .pollDelay(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            long[] now = read(s);
+            boolean settled = Arrays.equals(now, last[0]);
+            last[0] = now;
+            return settled ? now : null;
+          }, Objects::nonNull);
     }
   }
 

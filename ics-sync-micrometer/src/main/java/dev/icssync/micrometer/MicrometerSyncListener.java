@@ -2,12 +2,13 @@ package dev.icssync.micrometer;
 
 import dev.icssync.ChangeCounts;
 import dev.icssync.ChangeEvent;
+import dev.icssync.Checks;
 import dev.icssync.Feed;
+import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
 import dev.icssync.SyncTimings;
 import dev.icssync.health.HealthPolicy;
-import dev.icssync.internal.Checks;
 import dev.icssync.spi.CacheStats;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.Store;
@@ -171,6 +172,8 @@ public final class MicrometerSyncListener implements SyncListener {
   /**
    * Binds any cache's statistics under {@code cache=<name>}. The registry keeps the supplier
    * reachable.
+   *
+   * @throws ConfigurationException when {@code name} is blank
    */
   public static void bindCache(MeterRegistry registry, String name, Supplier<CacheStats> stats) {
     Objects.requireNonNull(registry, "registry");
@@ -237,11 +240,17 @@ public final class MicrometerSyncListener implements SyncListener {
      */
     public Builder store(Store value, Duration refresh) {
       this.store = Objects.requireNonNull(value, "store");
-      this.refresh = Checks.nonNegative(refresh, "refresh");
+      this.refresh = Objects.requireNonNull(refresh, "refresh");
       return this;
     }
 
+    /**
+     * Checks the settings, then builds.
+     *
+     * @throws ConfigurationException when the store's refresh interval is negative
+     */
     public MicrometerSyncListener build() {
+      Checks.nonNegative(refresh, "refresh");
       return new MicrometerSyncListener(this);
     }
   }

@@ -12,11 +12,12 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.icssync.Backoff;
+import dev.icssync.Checks;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
-import dev.icssync.IcsSyncException;
 import dev.icssync.IcsSyncException.ConfigurationException;
-import dev.icssync.internal.Checks;
+import dev.icssync.IcsSyncException;
 import dev.icssync.spi.FeedStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,9 +80,25 @@ public final class FeedSyncScheduler implements AutoCloseable {
   private final String name;
   private final Clock clock;
   private final Duration cancelWait;
+  /** The engine whose held states (304s, unchanged bodies) this worker flushes, or null. */
+  private final @Nullable IcsSync sync;
+  private final java.util.concurrent.@Nullable ScheduledExecutorService flusher;
 
   private FeedSyncScheduler(Scheduler scheduler, FeedStore feeds, DataSource dataSource, String tableName,
-      String name, Clock clock, Duration cancelWait) {
+      String name, Clock clock, Duration cancelWait, @Nullable IcsSync sync) {
+    this.sync = sync;
+    if (sync != null) {
+      // the held states of batched syncs are written at least once a second, also when no sync
+      // follows to trigger it (IcsSync.syncFeedBatched writes full batches and old ones by itself)
+      this.flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "icssync-state-flush-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+      this.flusher.scheduleWithFixedDelay(sync::flushStates, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    } else {
+      this.flusher = null;
+    }
     this.scheduler = scheduler;
     this.feeds = feeds;
     this.dataSource = dataSource;
@@ -279,10 +296,22 @@ public final class FeedSyncScheduler implements AutoCloseable {
     return state.isStarted() && !state.isShuttingDown();
   }
 
-  /** Stops polling and waits (bounded by {@code shutdownMaxWait}) for running syncs. */
+  /**
+   * Stops polling, waits (bounded by {@code shutdownMaxWait}) for running syncs, then writes the
+   * states they left held for a batch.
+   */
   @Override
   public void close() {
-    scheduler.stop();
+    try {
+      scheduler.stop();
+    } finally {
+      if (flusher != null) {
+        flusher.shutdownNow();
+      }
+      if (sync != null) {
+        sync.flushStates();
+      }
+    }
   }
 
   private static TaskInstance<Integer> instance(String tenant, String feedId) {
@@ -414,7 +443,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** {@link #hostMinInterval(Duration)} for one host (case-insensitive), overriding the default. */
     public Builder hostMinInterval(String host, Duration value) {
-      Checks.nonBlank(host, "host");
+      Objects.requireNonNull(host, "host");
       this.hostIntervals.put(host.toLowerCase(java.util.Locale.ROOT), Objects.requireNonNull(value, "hostMinInterval"));
       return this;
     }
@@ -439,7 +468,7 @@ public final class FeedSyncScheduler implements AutoCloseable {
 
     /** This worker's name in {@code picked_by} (default {@code icssync-<pid>-<random>}). */
     public Builder schedulerName(String value) {
-      this.schedulerName = Checks.nonBlank(value, "schedulerName");
+      this.schedulerName = Objects.requireNonNull(value, "schedulerName");
       return this;
     }
 
@@ -463,10 +492,17 @@ public final class FeedSyncScheduler implements AutoCloseable {
       return this;
     }
 
-    /** Validates, creates the tables if asked, starts polling, and enrols the active feeds if asked. */
+    /**
+     * Validates every setting before anything else, then creates the tables if asked, starts
+     * polling, and enrols the active feeds if asked.
+     *
+     * @throws ConfigurationException naming the setting, when one is out of range or blank, or
+     *     {@code sync} is not set; nothing has been created or started then
+     */
     public FeedSyncScheduler start() {
       FeedStore store = feeds != null ? feeds : sync != null ? sync.store() : null;
-      FeedRunner run = runner != null ? runner : sync != null ? sync::syncFeed : null;
+      // batched: the state write of a 304 or an unchanged body joins other feeds' in one transaction
+      FeedRunner run = runner != null ? runner : sync != null ? sync::syncFeedBatched : null;
       if (store == null || run == null) {
         throw new ConfigurationException("sync must be set");
       }
@@ -483,14 +519,16 @@ public final class FeedSyncScheduler implements AutoCloseable {
       if (!(jitter >= 0 && jitter <= 0.5)) {
         throw new ConfigurationException("jitter must be in [0, 0.5], was " + jitter);
       }
-      Checks.positive(backoffBase, "backoffBase");
-      Checks.positive(backoffCap, "backoffCap");
-      if (backoffCap.compareTo(backoffBase) < 0) {
-        throw new ConfigurationException("backoffCap must not be shorter than backoffBase, was " + backoffCap);
-      }
+      Backoff.exponential(backoffBase, backoffCap); // the checks of the library's one backoff
       Checks.positive(maxRetryAfter, "maxRetryAfter");
       Checks.nonNegative(hostMinInterval, "hostMinInterval");
-      hostIntervals.values().forEach(d -> Checks.nonNegative(d, "hostMinInterval"));
+      hostIntervals.forEach((host, d) -> {
+        Checks.nonBlank(host, "host");
+        Checks.nonNegative(d, "hostMinInterval");
+      });
+      if (schedulerName != null) {
+        Checks.nonBlank(schedulerName, "schedulerName");
+      }
       Checks.nonNegative(shutdownMaxWait, "shutdownMaxWait");
       String workerName = schedulerName != null ? schedulerName
           : "icssync-" + ProcessHandle.current().pid() + "-"
@@ -531,7 +569,8 @@ public final class FeedSyncScheduler implements AutoCloseable {
       }
       Scheduler scheduler = builder.build();
       Duration cancelWait = heartbeatInterval.multipliedBy(missedHeartbeatsLimit + 2L);
-      FeedSyncScheduler worker = new FeedSyncScheduler(scheduler, store, dataSource, table, workerName, clock, cancelWait);
+      FeedSyncScheduler worker = new FeedSyncScheduler(scheduler, store, dataSource, table, workerName, clock, cancelWait,
+          runner == null ? sync : null);
       scheduler.start();
       if (enrolOnStart) {
         worker.enrolAll();

@@ -91,7 +91,7 @@ final class FeedSyncTask implements ExecutionHandler<Integer> {
       return finish(id, started, null, new Decision(started.plus(spread(deferDelay)), failures), "tenant-busy");
     }
     try {
-      String host = hosts.enabled() ? HostGate.hostOf(feed.url()) : null;
+      String host = hosts.enabled() ? feed.host().orElse(null) : null;
       Instant hostSlot = null;
       if (host != null) {
         HostGate.Claim claim;

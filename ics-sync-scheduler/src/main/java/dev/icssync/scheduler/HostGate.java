@@ -1,7 +1,6 @@
 package dev.icssync.scheduler;
 
 import dev.icssync.IcsSyncException;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -65,16 +63,6 @@ final class HostGate {
     this.table = table;
     this.defaultInterval = defaultInterval;
     this.perHost = Map.copyOf(perHost);
-  }
-
-  /** The politeness key of a feed URL: its host, lower case; null when it has none. */
-  static @Nullable String hostOf(String url) {
-    try {
-      String host = URI.create(url.trim()).getHost();
-      return host == null ? null : host.toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   Duration intervalFor(String host) {

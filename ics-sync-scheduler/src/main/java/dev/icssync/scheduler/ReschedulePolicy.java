@@ -1,5 +1,6 @@
 package dev.icssync.scheduler;
 
+import dev.icssync.Backoff;
 import dev.icssync.FailureReason;
 import dev.icssync.SyncReport;
 import java.time.Duration;
@@ -70,16 +71,9 @@ record ReschedulePolicy(double jitter, Duration backoffBase, Duration backoffCap
     return new Decision(now.plus(normal.compareTo(backoff) >= 0 ? normal : backoff), failures);
   }
 
-  /** Full jitter over [base, min(cap, base * 2^(n-1))]. */
+  /** Full jitter over [base, min(cap, base * 2^(n-1))]: the library's {@link Backoff}. */
   Duration backoff(int failures, RandomGenerator random) {
-    long base = backoffBase.toMillis();
-    long cap = backoffCap.toMillis();
-    int shift = Math.min(Math.max(failures - 1, 0), 40);
-    long ceiling = base > (cap >> shift) ? cap : Math.min(cap, base << shift);
-    if (ceiling <= base) {
-      return Duration.ofMillis(Math.min(base, cap));
-    }
-    return Duration.ofMillis(base + random.nextLong(ceiling - base + 1));
+    return Backoff.exponential(backoffBase, backoffCap).jitteredDelay(failures, random);
   }
 
   Duration jittered(Duration interval, RandomGenerator random) {

@@ -214,7 +214,7 @@ class EmbeddedSchedulerTest {
     feed("acme", "f1", Duration.ofHours(1));
     java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
-    dev.icssync.spi.FeedStore flaky = new ForwardingFeedStore(store) {
+    dev.icssync.spi.FeedStore flaky = new dev.icssync.spi.ForwardingStore(store) {
       @Override
       public java.util.Optional<Feed> feed(String tenant, String feedId) {
         lookups.incrementAndGet();
@@ -261,6 +261,12 @@ class EmbeddedSchedulerTest {
     assertThatThrownBy(() -> builder().backoff(Duration.ofMinutes(5), Duration.ofMinutes(1)).start())
         .hasMessageContaining("backoffCap");
     assertThatThrownBy(() -> FeedSyncScheduler.builder(dataSource).start()).hasMessageContaining("sync");
+    // setters only store; start() checks, with one exception family
+    FeedSyncScheduler.Builder blank = builder().schedulerName(" ").hostMinInterval(" ", Duration.ZERO);
+    assertThatThrownBy(blank::start).isInstanceOf(IcsSyncException.ConfigurationException.class)
+        .hasMessageContaining("host");
+    assertThatThrownBy(() -> builder().schedulerName(" ").start())
+        .isInstanceOf(IcsSyncException.ConfigurationException.class).hasMessageContaining("schedulerName");
   }
 
   private List<FeedSyncTask.RunRecord> syncsOf(String tenant, String feedId) {

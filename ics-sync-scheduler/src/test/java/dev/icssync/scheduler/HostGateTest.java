@@ -54,9 +54,6 @@ class HostGateTest {
 
   @Test
   void hostKeysAndPerHostIntervals() {
-    assertThat(HostGate.hostOf("https://Calendar.Example.com:8443/a.ics?token=x")).isEqualTo("calendar.example.com");
-    assertThat(HostGate.hostOf("webcal://ical.example.org/x")).isEqualTo("ical.example.org");
-    assertThat(HostGate.hostOf("not a url")).isNull();
     HostGate gate = new HostGate(null, Schema.Dialect.H2, "unused", Duration.ZERO, Map.of("slow.example", Duration.ofSeconds(1)));
     assertThat(gate.enabled()).isTrue();
     assertThat(gate.intervalFor("slow.example")).isEqualTo(Duration.ofSeconds(1));

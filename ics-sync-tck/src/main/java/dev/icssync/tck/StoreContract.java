@@ -31,6 +31,7 @@ import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -87,7 +88,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The tests are grouped in nested classes: {@link Feeds}, {@link States}, {@link Properties},
  * {@link Tokens}, {@link Events}, {@link Fencing}, {@link Queries}, {@link Conflicts},
- * {@link Runs}, {@link ThroughTheEngine}, {@link TenantIsolation} and {@link Concurrency}.
+ * {@link Runs}, {@link BatchedStates}, {@link ThroughTheEngine}, {@link TenantIsolation} and {@link Concurrency}.
  */
 public abstract class StoreContract {
 
@@ -930,6 +931,23 @@ public abstract class StoreContract {
     }
 
     @Test
+    void ofTwoWorkersThatReadOneGenerationAtMostOneBegins() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      FeedState first = store.beginSync(tenant, "f1", T0, 0).orElseThrow();
+      assertThat(first.generation()).isEqualTo(1);
+      assertThat(first.lastAttempt()).isEqualTo(T0);
+
+      FeedState winner = store.beginSync(tenant, "f1", T0.plusSeconds(1), 1).orElseThrow();
+      assertThat(winner.generation()).isEqualTo(2);
+
+      // the second worker that read generation 1 does not begin; a stale begin never hands out a
+      // generation (the default of the SPI may still bump the stored one: then both lose, never both win)
+      assertThat(store.beginSync(tenant, "f1", T0.plusSeconds(2), 1)).isEmpty();
+      assertThat(store.beginSync(tenant, "f1", T0.plusSeconds(3), 0)).isEmpty();
+      assertThat(store.state(tenant, "f1").generation()).isGreaterThanOrEqualTo(winner.generation());
+    }
+
+    @Test
     void concurrentBeginSyncsHandOutDistinctGenerations() throws Exception {
       store.saveFeed(feed(tenant, "f1", "villa7"));
       int threads = concurrentWriters();
@@ -945,6 +963,115 @@ public abstract class StoreContract {
 
       assertThat(new HashSet<>(generations)).hasSize(threads * each);
       assertThat(store.state(tenant, "f1").generation()).isEqualTo(threads * each);
+    }
+  }
+
+  // ------------------------------------------------------------------------------ batched states
+
+  /** A synced feed's state as a 304 leaves it: validators, digest, no failure, no quarantine. */
+  private FeedState synced(String feedId, String digest) {
+    FeedState begun = begin(feed(tenant, feedId, "villa7"), T0);
+    FeedState s = FeedState.builder().tenant(tenant).feedId(feedId).etag("\"e1\"").contentDigest(digest).parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(900)).generation(begun.generation()).build();
+    apply(s);
+    return s;
+  }
+
+  /** What a later 304 of {@code read} writes: new validator, last success, next due; same generation. */
+  private static FeedState notModified(FeedState read, Instant at) {
+    return FeedState.builder().tenant(read.tenant()).feedId(read.feedId()).etag("\"e2\"").lastModified("Wed, 21 Oct 2026 07:28:00 GMT").contentDigest(read.contentDigest()).parserVersion(read.parserVersion()).lastAttempt(at).lastSuccess(at).consecutiveFailures(0).nextDue(at.plusSeconds(900)).generation(read.generation()).build();
+  }
+
+  /**
+   * {@link Store#saveStates}: the one write of a 304 or an unchanged body, batched across feeds and
+   * fenced by the state the sync read before fetching (never by a new generation).
+   */
+  @Nested
+  public class BatchedStates {
+
+    @Test
+    void savesEveryStateThatIsStillCurrentInOneCall() {
+      FeedState a = synced("f1", "d1");
+      FeedState b = synced("f2", "d2");
+      FeedState c = FeedState.builder().tenant(otherTenant).feedId("f3").parserVersion(0).consecutiveFailures(0).generation(0).build();
+      store.saveFeed(feed(otherTenant, "f3", "villa7"));
+      FeedState cBegun = store.beginSync(otherTenant, "f3", T0);
+      FeedState cRead = FeedState.builder().tenant(otherTenant).feedId("f3").etag("\"e1\"").contentDigest("d3").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(2).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(cBegun.generation()).build();
+      apply(cRead);
+      FeedState a2 = notModified(a, T0.plusSeconds(1000));
+      FeedState b2 = notModified(b, T0.plusSeconds(1001));
+      FeedState c2 = notModified(cRead, T0.plusSeconds(1002));
+
+      int saved = store.saveStates(List.of(new StateUpdate(a, a2, null), new StateUpdate(b, b2, null),
+          new StateUpdate(cRead, c2, null)));
+
+      assertThat(saved).isEqualTo(3);
+      assertThat(store.state(tenant, "f1")).isEqualTo(a2);
+      assertThat(store.state(tenant, "f2")).isEqualTo(b2);
+      assertThat(store.state(otherTenant, "f3")).isEqualTo(c2);
+      assertThat(c.generation()).isZero();
+      assertThat(store.saveStates(List.of())).isZero();
+    }
+
+    @Test
+    void aStaleWorkersBatchedStateCannotOverwriteANewerGenerationsState() {
+      FeedState read = synced("f1", "d1");
+      FeedState other = synced("f2", "d2");
+      // another worker begins and applies a changed body after this one read the state
+      FeedState newer = store.beginSync(tenant, "f1", T0.plusSeconds(5));
+      FeedState applied = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e9\"").contentDigest("d9").parserVersion(7).lastAttempt(newer.lastAttempt()).lastSuccess(T0.plusSeconds(6)).consecutiveFailures(0).nextDue(T0.plusSeconds(906)).generation(newer.generation()).build();
+      apply(applied);
+
+      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(7)), null),
+          new StateUpdate(other, notModified(other, T0.plusSeconds(7)), null)));
+
+      assertThat(saved).isEqualTo(1);
+      assertThat(store.state(tenant, "f1")).isEqualTo(applied);
+      assertThat(store.state(tenant, "f2")).isEqualTo(notModified(other, T0.plusSeconds(7)));
+    }
+
+    @Test
+    void aStaleWorkersBatchedStateCannotUnholdAQuarantinedFeed() {
+      // a sync of another worker began before this one read the state, and quarantines the feed after
+      FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
+      FeedState read = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(900)).generation(begun.generation()).build();
+      apply(read);
+      FeedState held = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0.plusSeconds(2)).consecutiveFailures(0).nextDue(T0.plusSeconds(902)).quarantine(new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0)).generation(begun.generation()).build();
+      apply(held);
+
+      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(3)), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1")).isEqualTo(held);
+      assertThat(store.state(tenant, "f1").isQuarantined()).isTrue();
+    }
+
+    @Test
+    void aStateIsNotSavedAfterAFailureOrAReset() {
+      FeedState failedRead = synced("f1", "d1");
+      apply(FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(1).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(failedRead.generation()).build());
+      FeedState resetRead = synced("f2", "d2");
+      FeedState reset = resetRead.withoutValidators();
+      apply(reset);
+
+      int saved = store.saveStates(List.of(new StateUpdate(failedRead, notModified(failedRead, T0.plusSeconds(3)),
+          run(tenant, "f1", failedRead.generation(), T0.plusSeconds(3), "not modified")),
+          new StateUpdate(resetRead, notModified(resetRead, T0.plusSeconds(3)), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1").consecutiveFailures()).isEqualTo(1);
+      assertThat(store.state(tenant, "f2")).isEqualTo(reset);
+      assertThat(store.runs(tenant, "f1", 10)).isEmpty();
+    }
+
+    @Test
+    void aFeedWithoutAStoredStateIsSkipped() {
+      store.saveFeed(feed(tenant, "f1", "villa7"));
+      FeedState initial = FeedState.initial(tenant, "f1");
+
+      int saved = store.saveStates(List.of(new StateUpdate(initial, notModified(initial, T0), null)));
+
+      assertThat(saved).isZero();
+      assertThat(store.state(tenant, "f1")).isEqualTo(initial);
     }
   }
 

@@ -4,24 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.icssync.CalendarEvent;
-import dev.icssync.Conflict;
-import dev.icssync.ConflictStatus;
-import dev.icssync.ExportToken;
-import dev.icssync.Feed;
-import dev.icssync.FeedState;
-import dev.icssync.PropertySettings;
-import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
-import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.ForwardingStore;
 import dev.icssync.spi.Store;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -116,12 +106,12 @@ class BrokenStoreTest {
   static class Unbroken extends StoreContract {
     @Override
     protected Store createStore() {
-      return new Delegating(Store.inMemory());
+      return new ForwardingStore(Store.inMemory()) {};
     }
   }
 
   /** A store that ignores upserts whose status is CANCELLED: the bug the kit must catch. */
-  static final class DropsCancellations extends Delegating {
+  static final class DropsCancellations extends ForwardingStore {
     DropsCancellations(Store delegate) {
       super(delegate);
     }
@@ -131,105 +121,6 @@ class BrokenStoreTest {
       List<CalendarEvent> kept = apply.upserts().stream().filter(CalendarEvent::isActive).toList();
       return super.apply(new FeedApply(apply.tenant(), apply.feedId(), apply.rekeys(), kept, apply.state(),
           apply.run()));
-    }
-  }
-
-  /** Forwards every call. */
-  static class Delegating implements Store {
-    private final Store delegate;
-
-    Delegating(Store delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void saveFeed(Feed feed) {
-      delegate.saveFeed(feed);
-    }
-
-    @Override
-    public Optional<Feed> feed(String tenant, String feedId) {
-      return delegate.feed(tenant, feedId);
-    }
-
-    @Override
-    public List<Feed> feeds(String tenant) {
-      return delegate.feeds(tenant);
-    }
-
-    @Override
-    public List<Feed> allFeeds() {
-      return delegate.allFeeds();
-    }
-
-    @Override
-    public FeedState state(String tenant, String feedId) {
-      return delegate.state(tenant, feedId);
-    }
-
-    @Override
-    public FeedState beginSync(String tenant, String feedId, Instant now) {
-      return delegate.beginSync(tenant, feedId, now);
-    }
-
-    @Override
-    public void saveProperty(PropertySettings settings) {
-      delegate.saveProperty(settings);
-    }
-
-    @Override
-    public Optional<PropertySettings> property(String tenant, String property) {
-      return delegate.property(tenant, property);
-    }
-
-    @Override
-    public void saveToken(ExportToken token) {
-      delegate.saveToken(token);
-    }
-
-    @Override
-    public Optional<ExportToken> tokenByHash(String hash) {
-      return delegate.tokenByHash(hash);
-    }
-
-    @Override
-    public List<ExportToken> tokens(String tenant, String property) {
-      return delegate.tokens(tenant, property);
-    }
-
-    @Override
-    public ApplyResult apply(FeedApply apply) {
-      return delegate.apply(apply);
-    }
-
-    @Override
-    public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
-      return delegate.eventsOfFeed(tenant, feedId);
-    }
-
-    @Override
-    public List<CalendarEvent> events(EventQuery query) {
-      return delegate.events(query);
-    }
-
-    @Override
-    public void saveConflicts(String tenant, Collection<Conflict> conflicts) {
-      delegate.saveConflicts(tenant, conflicts);
-    }
-
-    @Override
-    public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
-      return delegate.conflicts(tenant, property, status);
-    }
-
-    @Override
-    public List<SyncRun> runs(String tenant, String feedId, int limit) {
-      return delegate.runs(tenant, feedId, limit);
-    }
-
-    @Override
-    public long pruneRuns(dev.icssync.HistoryRetention retention, java.time.Instant now) {
-      return delegate.pruneRuns(retention, now);
     }
   }
 }

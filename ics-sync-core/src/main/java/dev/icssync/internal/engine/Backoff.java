@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * When a feed is due again. After a success: one poll interval. After the n-th failure in a row:
- * the interval doubled (n - 1) times, capped at {@link #MAX} (but never below the interval), and
- * never earlier than the server's Retry-After.
+ * the library's {@link dev.icssync.Backoff} from the interval, capped at {@link #MAX} (but never
+ * below the interval), and never earlier than the server's Retry-After.
  */
 public final class Backoff {
   static final Duration MAX = Duration.ofHours(24);
@@ -20,15 +20,8 @@ public final class Backoff {
 
   public static Instant afterFailure(Instant now, Duration pollInterval, int failures,
       @Nullable Duration retryAfter) {
-    int doublings = Math.min(Math.max(failures - 1, 0), 20);
-    Duration wait = pollInterval;
-    for (int i = 0; i < doublings && wait.compareTo(MAX) < 0; i++) {
-      wait = wait.multipliedBy(2);
-    }
     Duration cap = pollInterval.compareTo(MAX) > 0 ? pollInterval : MAX;
-    if (wait.compareTo(cap) > 0) {
-      wait = cap;
-    }
+    Duration wait = dev.icssync.Backoff.exponential(pollInterval, cap).delay(failures);
     if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
       wait = retryAfter;
     }

@@ -5,12 +5,10 @@ import dev.icssync.Feed;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
 import dev.icssync.SyncTimings;
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +44,7 @@ public final class ParallelSync {
     AtomicReferenceArray<SyncReport> reports = new AtomicReferenceArray<>(feeds.size());
     Map<String, ConcurrentLinkedQueue<Integer>> byHost = new LinkedHashMap<>();
     for (int i = 0; i < feeds.size(); i++) {
-      byHost.computeIfAbsent(host(feeds.get(i).url()), h -> new ConcurrentLinkedQueue<>()).add(i);
+      byHost.computeIfAbsent(feeds.get(i).host().orElse("?"), h -> new ConcurrentLinkedQueue<>()).add(i);
     }
     List<Future<?>> lanes = new ArrayList<>();
     for (ConcurrentLinkedQueue<Integer> queue : byHost.values()) {
@@ -112,18 +109,5 @@ public final class ParallelSync {
         .message(message)
         .startedAt(clock.instant())
         .build();
-  }
-
-  /** The host of a feed URL in lower case; the whole URL's scheme-less start when it cannot be parsed. */
-  static String host(String url) {
-    try {
-      @Nullable String h = URI.create(url.trim()).getHost();
-      if (h != null) {
-        return h.toLowerCase(Locale.ROOT);
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through
-    }
-    return "?";
   }
 }

@@ -35,6 +35,7 @@ import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import dev.icssync.spi.SyncListener;
 import java.time.Duration;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -56,8 +58,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Runs the sync of one feed: limiter, per-feed lock, {@code beginSync} (fencing generation), fetch
- * with the stored validators, semantic digest, parse, channel profile, diff, one atomic apply,
+ * Runs the sync of one feed: limiter, per-feed lock, a read of the state, fetch with the stored
+ * validators, semantic digest (a 304 or an unchanged digest ends here: its new state is the one
+ * write, fenced by the state read and possibly batched), then {@code beginSync} from the generation
+ * read (fencing), parse, channel profile, diff, one atomic apply,
  * conflict detection for the property, then listeners, export cache and purge hook. Never throws for
  * bad input: every failure is a {@link SyncReport}.
  */
@@ -80,12 +84,14 @@ public final class SyncEngine {
   private final ProfileRegistry profiles;
   private final int readingVersion;
   private final Set<String> running = ConcurrentHashMap.newKeySet();
+  private final PendingStates pending;
   private final Object[] propertyLocks = new Object[64];
 
   public SyncEngine(IcsSync.Settings settings) {
     this.settings = settings;
     this.store = settings.store();
     this.profiles = new ProfileRegistry(settings.profiles());
+    this.pending = new PendingStates(store);
     this.readingVersion = (ENGINE_VERSION * 1_000_003 + profiles.version()) & 0x7fffffff;
     for (int i = 0; i < propertyLocks.length; i++) {
       propertyLocks[i] = new Object();
@@ -121,10 +127,28 @@ public final class SyncEngine {
    * for bad input or adapter failures.
    */
   public SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
-    return sync(tenant, feedId, mode, nextDue, false);
+    return sync(tenant, feedId, mode, nextDue, false, false);
+  }
+
+  /**
+   * {@link #sync(String, String, SyncMode, NextDue)}, except that the state of a not-modified or
+   * unchanged result is held to be written in a batch with other feeds' ({@link #flushStates}).
+   */
+  public SyncReport syncBatched(String tenant, String feedId, SyncMode mode, NextDue nextDue) {
+    return sync(tenant, feedId, mode, nextDue, false, true);
+  }
+
+  /** Writes the held states of not-modified and unchanged syncs; returns how many were saved. */
+  public int flushStates() {
+    return pending.flush();
   }
 
   private SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue, boolean confirm) {
+    return sync(tenant, feedId, mode, nextDue, confirm, false);
+  }
+
+  private SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue, boolean confirm,
+      boolean batched) {
     Instant startedAt = settings.clock().instant();
     long t0 = System.nanoTime();
     Optional<Feed> found;
@@ -159,13 +183,14 @@ public final class SyncEngine {
     MDC.put(MDC_FEED, feedId);
     try {
       Attempt a = new Attempt(feed, mode, confirm, startedAt, t0);
+      a.batched = batched;
       if (!feed.active()) {
         return finish(a, a.skipped("feed is inactive"));
       }
       if (nextDue == NextDue.HONOUR) {
         FeedState current;
         try {
-          current = store.state(tenant, feedId);
+          current = pending.overlay(store.state(tenant, feedId));
         } catch (RuntimeException e) {
           log.warn("sync of feed {} could not read the feed's state: {}", feedId, e.toString());
           return a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
@@ -238,7 +263,12 @@ public final class SyncEngine {
     if (a.confirm && store.state(feed.tenant(), feed.id()).quarantine() == null) {
       return a.skipped("no cancellations are held back: nothing to confirm");
     }
-    FeedState state = dryRun ? store.state(feed.tenant(), feed.id()) : store.beginSync(feed.tenant(), feed.id(), now);
+    // No write before the fetch: most polls are a 304 or an unchanged body, whose only write is the
+    // new state, fenced by what was read here (see StateUpdate). Anything else begins the sync (the
+    // generation fence) after the fetch, and only if no other sync began or finished meanwhile.
+    FeedState read = store.state(feed.tenant(), feed.id());
+    FeedState state = dryRun ? read : pending.overlay(read);
+    a.stored = read;
     a.state = state;
 
     // Validators only when the stored data reflects the last body: never while quarantined (the same
@@ -262,6 +292,7 @@ public final class SyncEngine {
 
     if (result instanceof FetchResult.Failed f) {
       a.retryAfter = f.retryAfter();
+      begin(a);
       return fail(a, f.reason(), f.message(), f.retryAfter());
     }
     if (result instanceof FetchResult.NotModified nm) {
@@ -278,6 +309,7 @@ public final class SyncEngine {
     // No calendar at all is a failure whatever the fetcher: an empty answer is what a channel's
     // glitch looks like. Checked before the digest, which an older version may have stored for it.
     if (fetched.isBlank()) {
+      begin(a);
       return fail(a, FailureReason.EMPTY_BODY, "the body is " + (a.bytes == 0 ? "empty" : "blank")
           + ", not a calendar (a calendar without events has BEGIN:VCALENDAR and END:VCALENDAR)", null);
     }
@@ -287,6 +319,10 @@ public final class SyncEngine {
         && state.parserVersion() == readingVersion) {
       FeedState next = success(a, state, fetched.etag(), fetched.lastModified(), digest, readingVersion, null, now);
       return stateOnly(a, next, SyncOutcome.UNCHANGED, "unchanged (same content digest)");
+    }
+
+    if (!dryRun) {
+      state = begin(a);
     }
 
     // Parse and read with the channel profile.
@@ -559,13 +595,54 @@ public final class SyncEngine {
     }
   }
 
+  /**
+   * A not-modified or unchanged sync: its one write is the new state, fenced by the state read before
+   * the fetch (no generation bump), held for a batch when the sync is batched, else written now.
+   */
   private SyncReport stateOnly(Attempt a, FeedState next, SyncOutcome outcome, String message) {
     List<ChangeEvent> changes = new ArrayList<>();
     addRecovered(a, changes);
     long ta = System.nanoTime();
-    store.apply(FeedApply.stateOnly(next, run(a, next.generation(), outcome, null, ChangeCounts.NONE, message)));
+    FeedState read = Objects.requireNonNull(a.stored);
+    if (read.equals(FeedState.initial(read.tenant(), read.feedId()))) {
+      // no stored state to fence by (a fetcher that answers 304 to a first fetch): begin and apply
+      FeedState begun = begin(a);
+      FeedState first = next.toBuilder().lastAttempt(begun.lastAttempt()).generation(begun.generation()).build();
+      store.apply(FeedApply.stateOnly(first, run(a, first.generation(), outcome, null, ChangeCounts.NONE, message)));
+      a.apply = Duration.ofNanos(System.nanoTime() - ta);
+      return a.report(outcome, null, message, ChangeCounts.NONE, changes);
+    }
+    StateUpdate update = new StateUpdate(read, next,
+        run(a, next.generation(), outcome, null, ChangeCounts.NONE, message));
+    if (a.batched) {
+      pending.add(update);
+    } else if (store.saveStates(List.of(update)) == 0) {
+      a.apply = Duration.ofNanos(System.nanoTime() - ta);
+      return a.report(SyncOutcome.STALE, null, "a newer sync of this feed started; this one was rejected",
+          ChangeCounts.NONE, List.of());
+    }
     a.apply = Duration.ofNanos(System.nanoTime() - ta);
     return a.report(outcome, null, message, ChangeCounts.NONE, changes);
+  }
+
+  /**
+   * Begins a sync that will write more than a state (the generation fence): bumps the generation and
+   * checks that nothing happened since the state was read before the fetch (no other sync began,
+   * applied or failed meanwhile), else the sync is stale. A held state of this feed is superseded.
+   */
+  private FeedState begin(Attempt a) {
+    if (a.mode == SyncMode.DRY_RUN) {
+      return Objects.requireNonNull(a.state);
+    }
+    FeedState read = Objects.requireNonNull(a.stored);
+    FeedState begun = store.beginSync(a.feed.tenant(), a.feed.id(), a.startedAt, read.generation()).orElse(null);
+    if (begun == null
+        || !new StateUpdate(read, read, null).stillCurrent(begun.withGeneration(read.generation()))) {
+      throw new IcsSyncException.StaleGenerationException("feed " + a.feed.id() + ": another sync began or finished"
+          + " after this one read generation " + read.generation());
+    }
+    a.state = begun;
+    return begun;
   }
 
   /**
@@ -726,7 +803,11 @@ public final class SyncEngine {
     final boolean confirm;
     final Instant startedAt;
     final long t0;
+    /** The state as stored when the sync read it (the fence of a state-only write). */
+    @Nullable FeedState stored;
+    /** The state the sync works from: the stored one, a held one of this node, or the begun one. */
     @Nullable FeedState state;
+    boolean batched;
     Duration fetch = Duration.ZERO;
     Duration parse = Duration.ZERO;
     Duration diff = Duration.ZERO;

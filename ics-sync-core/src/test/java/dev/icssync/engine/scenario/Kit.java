@@ -4,16 +4,14 @@ import dev.icssync.CalendarEvent;
 import dev.icssync.ChangeEvent;
 import dev.icssync.Conflict;
 import dev.icssync.ConflictStatus;
-import dev.icssync.ExportToken;
 import dev.icssync.Feed;
 import dev.icssync.FeedState;
 import dev.icssync.IcsSync;
-import dev.icssync.PropertySettings;
 import dev.icssync.SyncReport;
-import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.ForwardingStore;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.Store;
@@ -26,13 +24,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -171,15 +167,14 @@ final class Kit implements AutoCloseable {
   }
 
   /** Delegates to a real store and counts what the engine asks of it. */
-  static final class CountingStore implements Store {
-    final Store d;
+  static final class CountingStore extends ForwardingStore {
     final AtomicInteger applies = new AtomicInteger();
     final AtomicInteger eventUpserts = new AtomicInteger();
     final AtomicInteger eventsOfFeedReads = new AtomicInteger();
     volatile @Nullable Consumer<FeedApply> beforeApply;
 
     CountingStore(Store d) {
-      this.d = d;
+      super(d);
     }
 
     @Override
@@ -188,7 +183,7 @@ final class Kit implements AutoCloseable {
       if (hook != null) {
         hook.accept(apply);
       }
-      ApplyResult r = d.apply(apply);
+      ApplyResult r = super.apply(apply);
       applies.incrementAndGet();
       eventUpserts.addAndGet(apply.upserts().size() + apply.rekeys().size());
       return r;
@@ -197,87 +192,7 @@ final class Kit implements AutoCloseable {
     @Override
     public List<CalendarEvent> eventsOfFeed(String tenant, String feedId) {
       eventsOfFeedReads.incrementAndGet();
-      return d.eventsOfFeed(tenant, feedId);
-    }
-
-    @Override
-    public List<CalendarEvent> events(EventQuery query) {
-      return d.events(query);
-    }
-
-    @Override
-    public void saveConflicts(String tenant, Collection<Conflict> conflicts) {
-      d.saveConflicts(tenant, conflicts);
-    }
-
-    @Override
-    public List<Conflict> conflicts(String tenant, @Nullable String property, @Nullable ConflictStatus status) {
-      return d.conflicts(tenant, property, status);
-    }
-
-    @Override
-    public List<SyncRun> runs(String tenant, String feedId, int limit) {
-      return d.runs(tenant, feedId, limit);
-    }
-
-    @Override
-    public long pruneRuns(dev.icssync.HistoryRetention retention, Instant now) {
-      return d.pruneRuns(retention, now);
-    }
-
-    @Override
-    public void saveFeed(Feed feed) {
-      d.saveFeed(feed);
-    }
-
-    @Override
-    public Optional<Feed> feed(String tenant, String feedId) {
-      return d.feed(tenant, feedId);
-    }
-
-    @Override
-    public List<Feed> feeds(String tenant) {
-      return d.feeds(tenant);
-    }
-
-    @Override
-    public List<Feed> allFeeds() {
-      return d.allFeeds();
-    }
-
-    @Override
-    public FeedState state(String tenant, String feedId) {
-      return d.state(tenant, feedId);
-    }
-
-    @Override
-    public FeedState beginSync(String tenant, String feedId, Instant now) {
-      return d.beginSync(tenant, feedId, now);
-    }
-
-    @Override
-    public void saveProperty(PropertySettings settings) {
-      d.saveProperty(settings);
-    }
-
-    @Override
-    public Optional<PropertySettings> property(String tenant, String property) {
-      return d.property(tenant, property);
-    }
-
-    @Override
-    public void saveToken(ExportToken token) {
-      d.saveToken(token);
-    }
-
-    @Override
-    public Optional<ExportToken> tokenByHash(String hash) {
-      return d.tokenByHash(hash);
-    }
-
-    @Override
-    public List<ExportToken> tokens(String tenant, String property) {
-      return d.tokens(tenant, property);
+      return super.eventsOfFeed(tenant, feedId);
     }
   }
 }

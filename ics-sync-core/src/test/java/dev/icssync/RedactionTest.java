@@ -1,4 +1,4 @@
-package dev.icssync.internal;
+package dev.icssync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,11 +1,9 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import dev.icssync.DateRange;
 import dev.icssync.Diagnostic;
 import dev.icssync.IcsSyncException.ParseException;
 import dev.icssync.ParseFailure;
-import dev.icssync.ical.ParseOptions;
-import dev.icssync.ical.ParsedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * events, their overrides and events whose TZID is only defined later wait until the end of their
  * VCALENDAR, where they are expanded.
  */
-public final class CalendarReader {
+final class CalendarReader {
   static final int MAX_DIAGNOSTICS = 1000;
   /** Before the first content line is recognised, longer lines mean "not a calendar". */
   static final int MAX_PREAMBLE_LINE = 4096;

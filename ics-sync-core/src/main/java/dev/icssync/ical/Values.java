@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -6,7 +6,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
 /** Hand-written readers for DATE, DATE-TIME, DURATION and INTEGER values, straight from bytes. */
-public final class Values {
+final class Values {
   private Values() {}
 
   /** Kind of a parsed date value. */

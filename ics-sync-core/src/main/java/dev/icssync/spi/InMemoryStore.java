@@ -1,4 +1,4 @@
-package dev.icssync.internal;
+package dev.icssync.spi;
 
 import dev.icssync.CalendarEvent;
 import dev.icssync.Conflict;
@@ -12,10 +12,6 @@ import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.PropertySettings;
 import dev.icssync.SyncRun;
-import dev.icssync.spi.ApplyResult;
-import dev.icssync.spi.EventQuery;
-import dev.icssync.spi.FeedApply;
-import dev.icssync.spi.Store;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * The in-memory store: a complete, thread-safe {@link Store}. Reads share a lock, writes take it
  * exclusively, so an apply is atomic to every reader. Obtain it with {@link Store#inMemory()}.
  */
-public final class InMemoryStore implements Store {
+final class InMemoryStore implements Store {
   private static final Comparator<CalendarEvent> BY_START = Comparator
       .comparing((CalendarEvent e) -> startKey(e.range()))
       .thenComparing(CalendarEvent::key);
@@ -122,6 +118,14 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public Optional<FeedState> beginSync(String tenant, String feedId, Instant now, long generation) {
+    return write(() -> {
+      FeedState s = states.getOrDefault(new FeedKey(tenant, feedId), FeedState.initial(tenant, feedId));
+      return s.generation() == generation ? Optional.of(beginSync(tenant, feedId, now)) : Optional.empty();
+    });
+  }
+
+  @Override
   public void saveProperty(PropertySettings settings) {
     write(() -> {
       properties.put(new TenantProperty(settings.tenant(), settings.property()), settings);
@@ -190,6 +194,27 @@ public final class InMemoryStore implements Store {
         runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(apply.run());
       }
       return new ApplyResult(written, rekeyed);
+    });
+  }
+
+  /** All or each: under one hold of the write lock, each update saved only while still current. */
+  @Override
+  public int saveStates(List<StateUpdate> updates) {
+    return write(() -> {
+      int saved = 0;
+      for (StateUpdate u : updates) {
+        FeedKey k = new FeedKey(u.state().tenant(), u.state().feedId());
+        FeedState stored = states.get(k);
+        if (stored == null || !u.stillCurrent(stored)) {
+          continue;
+        }
+        states.put(k, u.state());
+        if (u.run() != null) {
+          runs.computeIfAbsent(k, x -> new ArrayDeque<>()).addFirst(u.run());
+        }
+        saved++;
+      }
+      return saved;
     });
   }
 

@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import java.io.StringReader;
 import java.time.DateTimeException;
@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * characters long (real feeds carry one to a few zones of a few kilobytes); times in further zones
  * are read in the feed's floating zone with a diagnostic, as for an unknown TZID.
  */
-public final class Zones {
+final class Zones {
   /** The most VTIMEZONE definitions of one feed that are read. */
   public static final int MAX_DEFINED_ZONES = 50;
   /** The longest VTIMEZONE definition that is read, in characters. */

@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

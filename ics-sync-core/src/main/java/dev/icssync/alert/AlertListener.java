@@ -1,10 +1,8 @@
-package dev.icssync.spi;
-
-import dev.icssync.alert.Alert;
+package dev.icssync.alert;
 
 /**
- * Receives alerts from {@link dev.icssync.alert.AlertEvaluator}: one {@code FIRING} when a rule's
- * episode starts and one {@code RESOLVED} when it ends. Called on the syncing thread (or the thread
+ * Receives alerts from {@link AlertEvaluator}: one {@code FIRING} when a rule's episode starts and
+ * one {@code RESOLVED} when it ends. Called on the syncing thread (or the thread
  * calling {@code evaluate()}), outside any lock; an exception thrown here is logged and ignored.
  */
 @FunctionalInterface

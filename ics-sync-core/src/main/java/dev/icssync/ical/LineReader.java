@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import dev.icssync.IcsSyncException.ParseException;
 import dev.icssync.ParseFailure;
@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * logical line is {@code line()[offset(), offset() + length())}; it stays valid until the next call
  * to {@link #next()}. A line that is not folded is not copied: it is a window on the input buffer.
  */
-public final class LineReader {
+final class LineReader {
   private static final int CHUNK = 16 * 1024;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;

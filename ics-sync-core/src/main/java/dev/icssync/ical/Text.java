@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import java.nio.charset.StandardCharsets;
 
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * Booking.com emits as a plain comma or semicolon. The price of the latter: a text that really holds
  * a backslash followed by a comma or a semicolon does not survive escape + unescape.
  */
-public final class Text {
+final class Text {
   private Text() {}
 
   private static final java.lang.invoke.VarHandle LONGS =

@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import java.time.ZoneOffset;
 import java.util.HashMap;

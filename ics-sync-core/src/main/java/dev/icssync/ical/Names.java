@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 /** Property, parameter and component names as small ints, matched case-insensitively on bytes. */
 final class Names {

@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 /**
  * Remembers the strings of short, repeated values (SUMMARY "Reserved", STATUS "CONFIRMED", TZIDs)

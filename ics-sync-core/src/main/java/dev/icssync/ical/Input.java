@@ -1,4 +1,4 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import dev.icssync.IcsSyncException.ParseException;
 import dev.icssync.ParseFailure;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * zero bytes; otherwise the caller's charset; otherwise UTF-8. Anything not UTF-8 compatible is
  * transcoded to UTF-8 while streaming.
  */
-public final class Input {
+final class Input {
   private Input() {}
 
   /** The charset the bytes starting at {@code b[0..n)} are in, and the BOM length in {@code bom[0]}. */

@@ -1,4 +1,4 @@
-package dev.icssync.internal;
+package dev.icssync;
 
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * tell two feeds of one channel apart and match a line to the URL the channel's dashboard shows (the
  * convention of card numbers and API key listings), while three quarters or more of the secret stay
  * hidden; a stable hash would tell feeds apart too but could not be matched by eye.
+ *
+ * <p>Supported API: a host or an adapter that writes a feed URL anywhere (a log line, an error, a
+ * metric tag, a report) passes it through {@link #url} first, as the library does.
  */
 public final class Redaction {
   /** What replaces a secret; a tail of the secret may follow. */

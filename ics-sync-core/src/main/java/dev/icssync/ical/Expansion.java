@@ -1,10 +1,10 @@
-package dev.icssync.internal.ical;
+package dev.icssync.ical;
 
 import dev.icssync.DateRange;
 import dev.icssync.IcsSyncException.ParseException;
 import dev.icssync.ParseFailure;
-import dev.icssync.internal.ical.CalendarReader.DateRef;
-import dev.icssync.internal.ical.CalendarReader.EventData;
+import dev.icssync.ical.CalendarReader.DateRef;
+import dev.icssync.ical.CalendarReader.EventData;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
