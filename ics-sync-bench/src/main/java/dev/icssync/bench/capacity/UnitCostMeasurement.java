@@ -46,8 +46,11 @@ import org.jspecify.annotations.Nullable;
  * Measures the unit costs of a sync on this machine, by outcome, and writes {@code unit-costs.json}
  * for {@link CapacityModel}. The rig is the load test's ({@link CapacityRig}: loopback feed server,
  * throw-away PostgreSQL database, 50-stay Airbnb-style feeds, four channels per property), the engine
- * is wired as the load test wires it (same history retention, pruning and parallelism) but over a
- * {@link CountingDataSource} and with the fetcher going through a {@link TcpMeter}. After a warm-up,
+ * is wired as the load test wires it (same history retention and parallelism) but over a
+ * {@link CountingDataSource} and with the fetcher going through a {@link TcpMeter}; it syncs as the
+ * scheduler does ({@code IcsSync.syncFeedBatched}, the held states of 304s and unchanged bodies
+ * written by {@code flushStates()} at the end of each cycle, and the history pruned by
+ * {@code pruneHistory()} then, both inside the cycle's counters). After a warm-up,
  * one cycle per outcome syncs every feed once:
  *
  * <ol>
@@ -137,7 +140,8 @@ public final class UnitCostMeasurement {
       setup.put("channelsPerProperty", CapacityRig.channels().size());
       setup.put("workerThreads", o.threads());
       setup.put("dbPoolSize", pool);
-      setup.put("note", "engine wired as the load test wires it; fetcher through a counting TCP relay; CPU of the"
+      setup.put("note", "engine wired as the load test wires it, syncing batched, the held states flushed and the"
+          + " history pruned at the end of each cycle, inside its counters; fetcher through a counting TCP relay; CPU of the"
           + " feed server and relay threads excluded from workerCpuMs and reported as rigCpuMs");
       result.put("setup", setup);
 
@@ -253,10 +257,12 @@ public final class UnitCostMeasurement {
           .build();
       IcsSync.Builder b = IcsSync.builder()
           .store(JdbcStore.builder(db.dataSource()).synchronousApplyCommit(true).build())
-          // as the load test: a full history pruned as fast as it grows
+          // as the load test: a full history pruned as fast as it grows; but pruned here, at the end of
+          // each cycle (pruneHistory()), not on the engine's own prune thread, so that a cycle's
+          // counters hold its prune without waiting for a background thread
           .config(SyncConfig.builder().parallelism(threads).perHostParallelism(threads)
               .historyRetention(HistoryRetention.builder().keepFor(Duration.ofMillis(1)).keepRuns(1).build())
-              .pruneEverySyncs(100)
+              .pruneEverySyncs(0)
               .build());
       FeedFetcher f = fetcher;
       if (redisWiring != null) {
@@ -290,8 +296,14 @@ public final class UnitCostMeasurement {
       return feeds;
     }
 
+    /** Syncs every feed once as a scheduler does (batched 304 and unchanged states), then flushes. */
     List<SyncReport> run(List<Feed> feeds) {
-      return CapacityRig.parallel(feeds, threads, f -> sync.syncFeed(f.tenant(), f.id()));
+      try {
+        return CapacityRig.parallel(feeds, threads, f -> sync.syncFeedBatched(f.tenant(), f.id()));
+      } finally {
+        sync.flushStates();
+        sync.pruneHistory();
+      }
     }
 
     /** One measured cycle over {@code feeds}; every sync must end in {@code expected}. */
@@ -326,13 +338,17 @@ public final class UnitCostMeasurement {
       List<SyncOutcome> outcomes = CapacityRig.parallel(feeds, threads, f -> {
         long s = System.nanoTime();
         long c = tmx.getCurrentThreadCpuTime();
-        SyncReport r = sync.syncFeed(f.tenant(), f.id());
+        SyncReport r = sync.syncFeedBatched(f.tenant(), f.id());
         threadCpu.add(tmx.getCurrentThreadCpuTime() - c);
         latency.add(System.nanoTime() - s);
         return r.outcome();
       });
+      // the deferred work of the cycle, done now and counted with it (no pause, no background thread):
+      // the held states of 304s and unchanged bodies, as a scheduler's worker writes them after its
+      // batch, and the prune of the runs the cycle made old
+      sync.flushStates();
+      sync.pruneHistory();
       long wall = System.nanoTime() - t0;
-      settle();
       long cpu = processCpuNanos() - cpu0;
       long alloc = totalAllocated() - alloc0;
       long jit = Math.max(0, jitNanos() - jit0);
@@ -559,21 +575,6 @@ public final class UnitCostMeasurement {
   private static long delta(Map<String, Long> a, Map<String, Long> b, String key) {
     return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
   }
-
-  /**
-   * Waits {@link #SETTLE_MILLIS} after a cycle before its counters are read, so that work a store
-   * defers past the sync (state writes flushed in batches, the prune) is counted with the cycle that
-   * caused it. Idle, the JVM and the backends spend next to no CPU meanwhile.
-   */
-  private static void settle() {
-    try {
-      Thread.sleep(SETTLE_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static final long SETTLE_MILLIS = 1_000;
 
   private static void awaitFullPool(HikariDataSource pool) {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -37,7 +37,11 @@ class UnitCostMeasurementTest {
     for (String key : UnitCostMeasurement.OUTCOMES) {
       JsonNode n = outcomes.path(key);
       assertThat(n.path("statements").asDouble()).as(key).isPositive();
-      assertThat(n.path("writeTransactions").asDouble()).as(key).isGreaterThanOrEqualTo(1);
+      // a 304's or an unchanged body's state is written in a batch with other feeds' (flushed at the
+      // end of the cycle): a fraction of a write transaction per sync, but never none
+      boolean batched = key.equals("notModified") || key.equals("unchangedBody");
+      assertThat(n.path("writeTransactions").asDouble()).as(key)
+          .isGreaterThanOrEqualTo(batched ? 1.0 / 40 : 1);
       assertThat(n.path("rowsWritten").asDouble()).as(key).isPositive();
       assertThat(n.path("httpBytesOut").asDouble()).as(key + ": the request line and headers").isGreaterThan(50);
       assertThat(n.path("allocatedBytes").asDouble()).as(key).isPositive();

@@ -104,7 +104,10 @@ class LoadTestQuickTest {
       assertThat(c.get(notModified ? "http304" : "http200")).isEqualTo((long) feeds);
       Map<String, Object> rows = (Map<String, Object>) ((Map<String, Object>) c.get("dbRows")).get("byTable");
       assertThat(rows).doesNotContainKey("icssync_event");
-      assertThat(((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isEqualTo((long) feeds);
+      // the runs of batched 304s and unchanged bodies are kept as tally rows (one per batch, tenant and
+      // outcome), so a cycle inserts at least one run row and at most one per feed
+      assertThat((long) ((Map<String, Object>) rows.get("icssync_sync_run")).get("inserted")).isPositive()
+          .isLessThanOrEqualTo(feeds);
       Map<String, Object> db = (Map<String, Object>) c.get("dbRows");
       assertThat((long) db.get("commits")).isPositive();
       assertThat((long) db.get("statements")).isPositive(); // batched across feeds, maybe fewer than feeds
