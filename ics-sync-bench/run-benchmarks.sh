@@ -41,6 +41,9 @@ case "${1:-}" in
 esac
 
 cd "$(dirname "$0")/.."
+# how busy the machine is before the first step; BENCHMARKS.md shows it beside the load at the end
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+echo ">> load average at start: $load_at_start"
 jar=ics-sync-bench/target/benchmarks.jar
 results=ics-sync-bench/target/results
 
@@ -153,4 +156,5 @@ java -cp "$jar" dev.icssync.bench.report.BenchmarksReport \
   --unit-costs "$results/unit-costs.json" --unit-costs-command "$units_command" --out BENCHMARKS.md \
   --profile "$profile" --command "ics-sync-bench/run-benchmarks.sh --$profile" --build-command "$build_command" \
   --jmh-command "$jmh_command" --load-command "$load_command" \
-  --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds"
+  --jmh-seconds "$jmh_seconds" --load-seconds "$load_seconds" --load-at-start "$load_at_start"
+echo ">> load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"

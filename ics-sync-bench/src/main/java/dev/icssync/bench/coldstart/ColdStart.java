@@ -134,6 +134,8 @@ public final class ColdStart {
       ObjectNode tree = (ObjectNode) mapper.readTree(load.toFile());
       tree.set("coldStart", mapper.valueToTree(result));
       Files.writeString(load, mapper.writeValueAsString(tree) + "\n", StandardCharsets.UTF_8);
+      // load.md, which BENCHMARKS.md includes, shows the cold start too
+      dev.icssync.bench.load.LoadReport.rewrite(out);
     }
     System.out.printf(Locale.ROOT, "cold start (median of %d, load %s -> %s): hello %.1f ms, --version %.1f ms,"
         + " check %.1f ms = %.2fx hello (%s); without the archive: --version %.1f ms, check %.1f ms%n", runs,

@@ -9,8 +9,19 @@ import java.util.Map;
  * ours | seed target | ratio (ratio = target / ours: how many times better than the target), ready to
  * be included verbatim in BENCHMARKS.md. Built from the same tree as {@code load.json}.
  */
-final class LoadReport {
+public final class LoadReport {
   private LoadReport() {}
+
+  /**
+   * Writes {@code load.md} again from {@code load.json} in {@code dir}: for steps that run after the
+   * load test and add their figures to its JSON (the cold start).
+   */
+  @SuppressWarnings("unchecked")
+  public static void rewrite(java.nio.file.Path dir) throws java.io.IOException {
+    java.nio.file.Path json = dir.resolve("load.json");
+    Map<String, Object> r = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toFile(), Map.class);
+    java.nio.file.Files.writeString(dir.resolve("load.md"), markdown(r), java.nio.charset.StandardCharsets.UTF_8);
+  }
 
   @SuppressWarnings("unchecked")
   static String markdown(Map<String, Object> r) {

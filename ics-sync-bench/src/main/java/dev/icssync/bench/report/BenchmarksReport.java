@@ -77,7 +77,7 @@ public final class BenchmarksReport {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         System.err.println("usage: BenchmarksReport --jmh FILE [--load-md FILE] [--load-json FILE] [--out FILE]"
-            + " [--unit-costs FILE] [--unit-costs-command CMD] [--profile NAME]"
+            + " [--unit-costs FILE] [--unit-costs-command CMD] [--profile NAME] [--load-at-start \"1m 5m 15m\"]"
             + " [--command CMD] [--build-command CMD] [--jmh-command CMD] [--load-command CMD] [--jmh-seconds N] [--load-seconds N]");
         System.exit(2);
       }
@@ -103,8 +103,15 @@ public final class BenchmarksReport {
         ? Optional.of(new ObjectMapper().readTree(Files.readAllBytes(loadJson))) : Optional.empty();
     Optional<JsonNode> unitCosts = Files.isRegularFile(unitCostsJson)
         ? Optional.of(new ObjectMapper().readTree(Files.readAllBytes(unitCostsJson))) : Optional.empty();
+    Machine machine = Machine.current(jdk);
+    String atStart = opts.getOrDefault("load-at-start", "").trim();
+    if (!atStart.isEmpty()) {
+      // run-benchmarks.sh reads /proc/loadavg before its first step: how quiet the machine was then
+      machine = new Machine(machine.cores(), machine.cpuModel(), machine.memory(), machine.jdk(), machine.os(),
+          "start " + String.join(" / ", atStart.split("\\s+")) + ", end " + machine.loadAverage());
+    }
     String md = new BenchmarksReport(Suites.all()).render(results, load, loadTree, unitCosts,
-        opts.getOrDefault("unit-costs-command", ""), Machine.current(jdk), run);
+        opts.getOrDefault("unit-costs-command", ""), machine, run);
     Files.writeString(out, md, StandardCharsets.UTF_8);
     System.out.println("wrote " + out + " from " + results.size() + " JMH results"
         + (load.isPresent() ? " and " + loadMd : " (no load test results at " + loadMd + ")"));
@@ -163,7 +170,7 @@ public final class BenchmarksReport {
             + "\n\n");
     }
 
-    md.append("## Machine\n\n| cores | CPU | RAM | JDK | OS | load average at the end (1 / 5 / 15 min) |\n"
+    md.append("## Machine\n\n| cores | CPU | RAM | JDK | OS | load average (1 / 5 / 15 min) |\n"
         + "|---:|---|---|---|---|---|\n");
     md.append("| ").append(machine.cores()).append(" | ").append(machine.cpuModel()).append(" | ")
         .append(machine.memory()).append(" | ").append(machine.jdk()).append(" | ").append(machine.os())
