@@ -24,8 +24,10 @@
 #            top: about 3 min for the parts up to 10,000 feeds, plus about 12 min for the 100,000-feed
 #            point (10 min 20 s measured with two all-304 cycles on a 2-core machine at load average
 #            30 to 47; it runs three); the whole command took 34 min on a 2-core machine with the
-#            HTTP/2 suite before the 100,000-feed point, so expect about 50 min; the unit-cost
-#            measurement, 2,000 feeds per outcome, comes last: a few minutes more, not yet timed quiet)
+#            HTTP/2 suite before the 100,000-feed point; on a quiet 2-core machine on 2026-12-02 the
+#            whole command took 31 min (JMH 21 min, the load test with its 100,000-feed point 5 min); the unit-cost
+#            measurement, 10,000 feeds per outcome after 20,000 warm-up syncs, comes last: about 3 min on a quiet
+#            2-core machine)
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and

@@ -71,7 +71,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -Xms1g -Xmx1g -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.UnitCostMeasurement \
- *     [--quick] [--feeds 1000] [--events 50] [--threads 16] [--redis redis://127.0.0.1:6379 | none] \
+ *     [--quick] [--feeds 10000] [--warmup 20000] [--events 50] [--threads 16] [--redis redis://127.0.0.1:6379 | none] \
  *     [--redis-feeds 200] [--out ics-sync-bench/target/results]
  * </pre>
  */
@@ -84,12 +84,15 @@ public final class UnitCostMeasurement {
       Path out) {
     static Options parse(String... args) {
       boolean quick = List.of(args).contains("--quick");
-      int feeds = quick ? 200 : 2_000;
+      // the full run measures a warm worker, as a fleet's runs: 10,000 feeds per outcome after 20,000
+      // warm-up syncs (2,000 after 1,000 gave per-sync CPU several times the load test's warm
+      // 10,000-feed cycles, and the model that read them missed those rows by up to +140 %)
+      int feeds = quick ? 200 : 10_000;
       int events = 50;
       int threads = 16;
       String redis = "redis://127.0.0.1:6379";
       int redisFeeds = quick ? 100 : 300;
-      int warmup = quick ? 100 : 1_000;
+      int warmup = quick ? 100 : 20_000;
       Path out = Path.of("ics-sync-bench/target/results");
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
