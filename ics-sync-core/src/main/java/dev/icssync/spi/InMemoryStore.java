@@ -97,19 +97,10 @@ final class InMemoryStore implements Store {
     return write(() -> {
       FeedKey k = new FeedKey(tenant, feedId);
       FeedState s = states.getOrDefault(k, FeedState.initial(tenant, feedId));
-      FeedState next = FeedState.builder()
+      FeedState next = s.toBuilder()
           .tenant(tenant)
           .feedId(feedId)
-          .etag(s.etag())
-          .lastModified(s.lastModified())
-          .contentDigest(s.contentDigest())
-          .parserVersion(s.parserVersion())
           .lastAttempt(now)
-          .lastSuccess(s.lastSuccess())
-          .consecutiveFailures(s.consecutiveFailures())
-          .lastError(s.lastError())
-          .nextDue(s.nextDue())
-          .quarantine(s.quarantine())
           .generation(s.generation() + 1)
           .build();
       states.put(k, next);
@@ -219,20 +210,8 @@ final class InMemoryStore implements Store {
   }
 
   private static CalendarEvent withKey(CalendarEvent e, EventKey key) {
-    return CalendarEvent.builder()
+    return e.toBuilder()
         .key(key)
-        .property(e.property())
-        .source(e.source())
-        .range(e.range())
-        .kind(e.kind())
-        .status(e.status())
-        .summary(e.summary())
-        .fingerprint(e.fingerprint())
-        .firstSeen(e.firstSeen())
-        .lastSeen(e.lastSeen())
-        .lastChanged(e.lastChanged())
-        .sequence(e.sequence())
-        .cancelledAt(e.cancelledAt())
         .build();
   }
 

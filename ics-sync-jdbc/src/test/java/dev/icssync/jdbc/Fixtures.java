@@ -55,20 +55,11 @@ final class Fixtures {
   static CalendarEvent moved(CalendarEvent e, int days) {
     DateRange.AllDay r = (DateRange.AllDay) e.range();
     DateRange nr = DateRange.allDay(r.start().plusDays(days), r.end().plusDays(days));
-    return CalendarEvent.builder()
-        .key(e.key())
-        .property(e.property())
-        .source(e.source())
+    return e.toBuilder()
         .range(nr)
-        .kind(e.kind())
-        .status(e.status())
-        .summary(e.summary())
         .fingerprint(e.fingerprint() + days)
-        .firstSeen(e.firstSeen())
-        .lastSeen(e.lastSeen())
         .lastChanged(e.lastSeen())
         .sequence(e.sequence() + 1)
-        .cancelledAt(e.cancelledAt())
         .build();
   }
 

@@ -184,20 +184,8 @@ class PostgresWritesTest {
   }
 
   private static CalendarEvent withFeed(CalendarEvent e, String feed) {
-    return CalendarEvent.builder()
+    return e.toBuilder()
         .key(new dev.icssync.EventKey(e.tenant(), feed, e.key().uid(), e.key().recurrenceId()))
-        .property(e.property())
-        .source(e.source())
-        .range(e.range())
-        .kind(e.kind())
-        .status(e.status())
-        .summary(e.summary())
-        .fingerprint(e.fingerprint())
-        .firstSeen(e.firstSeen())
-        .lastSeen(e.lastSeen())
-        .lastChanged(e.lastChanged())
-        .sequence(e.sequence())
-        .cancelledAt(e.cancelledAt())
         .build();
   }
 

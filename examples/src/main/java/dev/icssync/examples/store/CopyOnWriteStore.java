@@ -102,19 +102,10 @@ public final class CopyOnWriteStore implements Store {
     Snapshot next = snapshots.compute(new FeedKey(tenant, feedId), (k, old) -> {
       Snapshot s = old != null ? old : snapshot(tenant, feedId);
       FeedState st = s.state();
-      FeedState bumped = FeedState.builder()
+      FeedState bumped = st.toBuilder()
           .tenant(tenant)
           .feedId(feedId)
-          .etag(st.etag())
-          .lastModified(st.lastModified())
-          .contentDigest(st.contentDigest())
-          .parserVersion(st.parserVersion())
           .lastAttempt(now)
-          .lastSuccess(st.lastSuccess())
-          .consecutiveFailures(st.consecutiveFailures())
-          .lastError(st.lastError())
-          .nextDue(st.nextDue())
-          .quarantine(st.quarantine())
           .generation(st.generation() + 1)
           .build();
       return new Snapshot(bumped, s.events(), s.runs());
@@ -136,20 +127,8 @@ public final class CopyOnWriteStore implements Store {
       for (FeedApply.Rekey r : apply.rekeys()) {
         CalendarEvent e = events.remove(r.from());
         if (e != null) {
-          events.put(r.to(), CalendarEvent.builder()
+          events.put(r.to(), e.toBuilder()
               .key(r.to())
-              .property(e.property())
-              .source(e.source())
-              .range(e.range())
-              .kind(e.kind())
-              .status(e.status())
-              .summary(e.summary())
-              .fingerprint(e.fingerprint())
-              .firstSeen(e.firstSeen())
-              .lastSeen(e.lastSeen())
-              .lastChanged(e.lastChanged())
-              .sequence(e.sequence())
-              .cancelledAt(e.cancelledAt())
               .build());
           counts[1]++;
         }

@@ -104,20 +104,11 @@ final class BenchDatabase implements AutoCloseable {
   /** The same event moved by {@code days}, fingerprint and sequence changed. */
   static CalendarEvent moved(CalendarEvent e, int days) {
     DateRange.AllDay r = (DateRange.AllDay) e.range();
-    return CalendarEvent.builder()
-        .key(e.key())
-        .property(e.property())
-        .source(e.source())
+    return e.toBuilder()
         .range(DateRange.allDay(r.start().plusDays(days), r.end().plusDays(days)))
-        .kind(e.kind())
-        .status(e.status())
-        .summary(e.summary())
         .fingerprint(e.fingerprint() + days)
-        .firstSeen(e.firstSeen())
-        .lastSeen(e.lastSeen())
         .lastChanged(e.lastSeen())
         .sequence(e.sequence() + 1)
-        .cancelledAt(e.cancelledAt())
         .build();
   }
 

@@ -685,20 +685,11 @@ public final class SyncEngine {
     Instant due = reason == FailureReason.EMPTY_BODY ? Backoff.afterSuccess(now, a.feed.pollInterval())
         : Backoff.afterFailure(now, a.feed.pollInterval(), failures, retryAfter);
     // A held-back result stays held, but a failure interrupts its run of confirmations.
-    FeedState next = FeedState.builder()
-        .tenant(s.tenant())
-        .feedId(s.feedId())
-        .etag(s.etag())
-        .lastModified(s.lastModified())
-        .contentDigest(s.contentDigest())
-        .parserVersion(s.parserVersion())
-        .lastAttempt(s.lastAttempt())
-        .lastSuccess(s.lastSuccess())
+    FeedState next = s.toBuilder()
         .consecutiveFailures(failures)
         .lastError(message)
         .nextDue(due)
         .quarantine(s.quarantine() == null ? null : s.quarantine().interrupted())
-        .generation(s.generation())
         .build();
     long ta = System.nanoTime();
     store.apply(FeedApply.stateOnly(next, run(a, next.generation(), SyncOutcome.FAILED, reason, ChangeCounts.NONE,
