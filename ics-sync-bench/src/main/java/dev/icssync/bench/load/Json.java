@@ -68,7 +68,9 @@ final class Json {
 
   private static String number(double d) {
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return Long.toString((long) d);
+      // a double stays a double when read back (".0"), so a report written again from load.json
+      // (LoadReport.rewrite) prints it as the first one did
+      return Long.toString((long) d) + ".0";
     }
     return String.format(Locale.ROOT, "%s", d);
   }
