@@ -332,33 +332,31 @@ class RunServicePostgresTest {
   }
 
   private long runsAfter(String tenant, String feedId, Instant after) {
-    try (Connection c = pg.connect();
-        // a sync that applied changes leaves a run row of the feed; a 304 or an unchanged body only
-        // its state's last success (their runs are tallied per batch, not per feed)
-        PreparedStatement ps = c.prepareStatement("SELECT (SELECT count(*) FROM icssync_sync_run"
-            + " WHERE tenant = ? AND feed_id = ? AND finished_at > ? AND outcome IN ('APPLIED', 'UNCHANGED', 'NOT_MODIFIED'))"
-            + " + (SELECT count(*) FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? AND last_success > ?)")) {
-      for (int i = 0; i < 2; i++) {
-        ps.setString(3 * i + 1, tenant);
-        ps.setString(3 * i + 2, feedId);
-        ps.setObject(3 * i + 3, OffsetDateTime.ofInstant(after, ZoneOffset.UTC));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
+    // a sync that applied changes leaves a run row of the feed; a 304 or an unchanged body only its
+    // state's last success (their runs are tallied per batch, not per feed)
+    return ofFeedAfter("SELECT (SELECT count(*) FROM icssync_sync_run"
+        + " WHERE tenant = ? AND feed_id = ? AND finished_at > ? AND outcome IN ('APPLIED', 'UNCHANGED', 'NOT_MODIFIED'))"
+        + " + (SELECT count(*) FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? AND last_success > ?)",
+        tenant, feedId, after, rs -> rs.getLong(1));
   }
 
   /** Milliseconds from {@code after} to the first successful run of the feed that finished after it. */
   private long firstRunAfter(String tenant, String feedId, Instant after) {
-    try (Connection c = pg.connect();
-        // the first run row after, else the state's last success (a 304 or an unchanged body)
-        PreparedStatement ps = c.prepareStatement("SELECT coalesce((SELECT min(finished_at) FROM icssync_sync_run"
-            + " WHERE tenant = ? AND feed_id = ? AND finished_at > ?),"
-            + " (SELECT last_success FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? AND last_success > ?))")) {
+    // the first run row after, else the state's last success (a 304 or an unchanged body)
+    return ofFeedAfter("SELECT coalesce((SELECT min(finished_at) FROM icssync_sync_run"
+        + " WHERE tenant = ? AND feed_id = ? AND finished_at > ?),"
+        + " (SELECT last_success FROM icssync_feed_state WHERE tenant = ? AND feed_id = ? AND last_success > ?))",
+        tenant, feedId, after,
+        rs -> Duration.between(after, rs.getObject(1, OffsetDateTime.class).toInstant()).toMillis());
+  }
+
+  interface Column<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** One value of a query over the run rows and the state of a feed, both bound to (tenant, feed, after). */
+  private <T> T ofFeedAfter(String sql, String tenant, String feedId, Instant after, Column<T> column) {
+    try (Connection c = pg.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < 2; i++) {
         ps.setString(3 * i + 1, tenant);
         ps.setString(3 * i + 2, feedId);
@@ -366,7 +364,7 @@ class RunServicePostgresTest {
       }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return Duration.between(after, rs.getObject(1, OffsetDateTime.class).toInstant()).toMillis();
+        return column.read(rs);
       }
     } catch (SQLException e) {
       throw new AssertionError(e);
