@@ -254,6 +254,29 @@ public final class ExportTokens {
     return found;
   }
 
+  /**
+   * The stored token a secret opens, answered from memory only: present when this object resolved
+   * the secret before, the store's {@link FeedStore#tokenRevision()} has not moved since (so no
+   * token, feed or property was written meanwhile, a revocation included) and the token is still
+   * valid by the clock. Empty in every other case, a refusal included: then call {@link #resolve},
+   * which reads the store. Never reads the store beyond its revision, so a server may call it where
+   * it must not block (an I/O thread). Always empty for a store that cannot tell its revision.
+   */
+  public Optional<ExportToken> resolveIfRemembered(String token) {
+    if (!isWellFormed(token)) {
+      return Optional.empty();
+    }
+    OptionalLong revision = store.tokenRevision();
+    if (revision.isEmpty()) {
+      return Optional.empty();
+    }
+    Remembered hit = remembered.get(HEX.formatHex(digest(token)));
+    if (hit == null || hit.revision() != revision.getAsLong() || hit.token().isEmpty()) {
+      return Optional.empty();
+    }
+    return hit.token().get().isValidAt(clock.instant()) ? hit.token() : Optional.empty();
+  }
+
   private void remember(String hash, Remembered r) {
     // bounded: beyond the cap an arbitrary entry goes (it is read from the store again when asked)
     while (remembered.size() >= maxRemembered) {

@@ -516,6 +516,19 @@ public final class IcsSync implements AutoCloseable {
     return exporter.export(view);
   }
 
+  /**
+   * The export of {@code view} from memory alone, or empty when it needs more (a store read or a
+   * render): then call {@link #export}. Present only with a store that tells its
+   * {@link dev.icssync.spi.FeedStore#tokenRevision()} (an in-memory one), when the revision has not
+   * moved since {@link #export} last read the property, and when the export cache holds today's
+   * render; so never older than {@link #export} would answer. Reads no store beyond its revision;
+   * the export cache is asked (a remote cache over the network). For a server thread that must not
+   * block, see {@code ExportHttpServer}.
+   */
+  public Optional<ExportedCalendar> exportIfCached(ExportView view) {
+    return exporter.cached(view);
+  }
+
   /** Create, rotate, revoke and resolve the secret tokens of export URLs. */
   public ExportTokens exportTokens() {
     return ExportTokens.create(settings.store(), settings.clock(), settings.purgeHook());

@@ -105,6 +105,10 @@ public final class ExportEndpoint {
   private final GzipMemo gzip;
   private final ConcurrentHashMap<PreparedKey, Prepared> prepared = new ConcurrentHashMap<>();
   private final int maxPrepared;
+  /** True when cached exports may be answered from memory ({@link #answerFromMemory}). */
+  private final boolean memory;
+  /** For {@link #answerFromMemory}: the view a resolved token opens and its property's zone. */
+  private final ConcurrentHashMap<ExportToken, MemoryView> memoryViews = new ConcurrentHashMap<>();
 
   private ExportEndpoint(Builder b) {
     this.sync = b.sync;
@@ -113,6 +117,25 @@ public final class ExportEndpoint {
     this.views = b.views;
     this.gzip = new GzipMemo(b.gzipMemoBytes);
     this.maxPrepared = b.maxPrepared;
+    this.memory = answersFromMemory(sync.settings());
+  }
+
+  /**
+   * True when a cached export can be answered with nothing that blocks: the store tells its token
+   * revision (so it sees every write and lives in this process: an in-memory store) and the export
+   * cache is the in-process Caffeine one. A database store, a Redis cache or no cache: never.
+   */
+  static boolean answersFromMemory(IcsSync.Settings settings) {
+    return settings.store().tokenRevision().isPresent()
+        && settings.exportCache().getClass().getName().equals(IN_MEMORY_EXPORT_CACHE);
+  }
+
+  /** The export cache of {@code CaffeineCaches.exportCache()} (ics-sync-cache), known by name: no dependency. */
+  static final String IN_MEMORY_EXPORT_CACHE = "dev.icssync.cache.CaffeineExportCache";
+
+  /** True when this endpoint may answer cached exports from memory ({@link #answerFromMemory}). */
+  boolean answersFromMemory() {
+    return memory;
   }
 
   /** Rendered calendars whose answers are kept now (tests). */
@@ -315,6 +338,10 @@ public final class ExportEndpoint {
     ExportView view;
     ExportedCalendar calendar;
     try {
+      // read before the token: a write after this read moves the revision, so what is kept below
+      // is never taken for newer than it is
+      java.util.OptionalLong revision = memory ? sync.settings().store().tokenRevision()
+          : java.util.OptionalLong.empty();
       ExportToken found = tokens.resolve(token).orElse(null);
       if (found == null) {
         return NOT_FOUND;
@@ -324,6 +351,9 @@ public final class ExportEndpoint {
         throw new IllegalStateException("the view function returned a view of another property");
       }
       calendar = sync.export(view);
+      if (revision.isPresent()) {
+        rememberView(found, view, revision.getAsLong());
+      }
     } catch (RuntimeException e) {
       // The token is not in the message: only what the exception says about the store.
       log.warn("export failed: {}", e.toString(), e);
@@ -341,6 +371,79 @@ public final class ExportEndpoint {
     return head ? prepared.okHead : prepared.ok;
   }
 
+  /**
+   * The answer to a request for a cached export, computed from memory alone, or null when it needs
+   * anything that may block or take long: then call {@link #answer} on a thread that may. Non-null
+   * only when the token's resolution is held at the store's current revision and still valid (so a
+   * revocation, a rotation or any token, feed or property write sends the request to
+   * {@link #answer}, which reads the store), the view of that token was opened by {@link #answer} at
+   * that revision, the export cache holds the calendar and its answers are prepared (gzip included,
+   * when the request accepts it). Never reads the store beyond its revision, never runs the view
+   * function, never renders or compresses.
+   */
+  @Nullable Answer answerFromMemory(String method, String path, RequestHeaders headers) {
+    if (!memory) {
+      return null;
+    }
+    boolean head = method.equals("HEAD");
+    if (!head && !method.equals("GET")) {
+      return null;
+    }
+    String token = tokenOf(path);
+    if (token == null) {
+      return null;
+    }
+    try {
+      java.util.OptionalLong revision = sync.settings().store().tokenRevision();
+      ExportToken found = tokens.resolveIfRemembered(token).orElse(null);
+      if (found == null || revision.isEmpty()) {
+        return null;
+      }
+      MemoryView mv = memoryViews.get(found);
+      if (mv == null || mv.revision != revision.getAsLong()) {
+        return null;
+      }
+      ExportedCalendar calendar = sync.exportIfCached(mv.view).orElse(null);
+      if (calendar == null) {
+        return null;
+      }
+      Prepared p = prepared.get(new PreparedKey(calendar.etag(), calendar.lastModified(), mv.view.tenant(),
+          mv.view.property()));
+      if (p == null || p.calendar != calendar) {
+        return null;
+      }
+      boolean gz = acceptsGzip(headers.values("Accept-Encoding"));
+      if (notModified(headers, p)) {
+        return gz ? p.notModifiedGzip : p.notModified;
+      }
+      if (gz) {
+        Answer[] zipped = p.gzip;
+        return zipped == null ? null : head ? zipped[1] : zipped[0];
+      }
+      return head ? p.okHead : p.ok;
+    } catch (RuntimeException e) {
+      return null; // answer() will meet it again, on a thread that may log and block
+    }
+  }
+
+  /** What a token opened at a store revision, for {@link #answerFromMemory}. */
+  private record MemoryView(ExportView view, long revision) {}
+
+  private void rememberView(ExportToken token, ExportView view, long revision) {
+    MemoryView known = memoryViews.get(token);
+    if (known != null && known.revision == revision && known.view.equals(view)) {
+      return;
+    }
+    while (memoryViews.size() >= maxPrepared) { // bounded like the prepared answers
+      java.util.Iterator<ExportToken> it = memoryViews.keySet().iterator();
+      if (!it.hasNext()) {
+        break;
+      }
+      memoryViews.remove(it.next());
+    }
+    memoryViews.put(token, new MemoryView(view, revision));
+  }
+
   /** The answers of one rendered calendar of one property, built at its first request. */
   private Prepared prepared(ExportView view, ExportedCalendar calendar) {
     PreparedKey key = new PreparedKey(calendar.etag(), calendar.lastModified(), view.tenant(), view.property());
@@ -348,9 +451,11 @@ public final class ExportEndpoint {
     if (p != null && p.calendar == calendar) {
       return p;
     }
-    if (p != null && p.sameBytes(calendar)) {
+    if (p != null && !memory && p.sameBytes(calendar)) {
       return p; // an equal calendar (a copy from a shared cache): same answers
     }
+    // (with answers from memory, a new render is prepared again: answerFromMemory knows a prepared
+    // answer by the identity of the cached calendar, so it never compares bytes)
     Prepared built = new Prepared(calendar, view.surrogateKey(), cacheControl);
     // bounded: beyond the cap an arbitrary entry goes (it is built again when asked)
     while (prepared.size() >= maxPrepared) {

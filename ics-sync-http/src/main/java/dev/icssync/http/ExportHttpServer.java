@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -92,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * thread: valid requests on other connections are answered meanwhile. The export and the routes run
  * on a fixed pool of worker threads ({@link Builder#workerThreads}) fed by a bounded queue
  * ({@link Builder#maxQueuedRequests}; when it is full the answer is an immediate {@code 503}), never
- * on the I/O thread, so they may block (on a database, say). Limits, all set on the builder:
+ * on the I/O thread, so they may block (on a database, say). The one exception is a cached export
+ * answered from memory (below), which blocks nothing. Limits, all set on the builder:
  * <ul>
  *   <li>{@link Builder#readTimeout} (default 10 s): a request must arrive whole within this time of
  *       its first byte, however steadily it trickles in;
@@ -121,6 +123,15 @@ import org.slf4j.LoggerFactory;
  * (headers, ETags, Content-Length) are built once: a request then costs the token check, the export
  * cache look-up and the ETag comparison, and its body is written from a read-only view of the
  * cached bytes, never copied.
+ *
+ * <p>With an in-memory store (one that tells its {@link dev.icssync.spi.FeedStore#tokenRevision()})
+ * and the in-process Caffeine export cache, such a request is answered on the I/O thread that read
+ * it, without a hand-over to a worker, when everything it needs is in memory: the token's resolution
+ * at the store's current revision (still valid by the clock), the view the token opened at that
+ * revision, the calendar in the export cache, and its prepared answer (gzip included, when asked).
+ * Anything else (a first request, a revision moved by any token, feed or property write, a
+ * revocation included, a cache miss, a route, a database store, a Redis cache) goes to a worker as
+ * before: no store read, view function, render or compression ever runs on an I/O thread.
  */
 public final class ExportHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExportHttpServer.class);
@@ -139,10 +150,13 @@ public final class ExportHttpServer implements AutoCloseable {
   private final InetSocketAddress bound;
   private final String contextPath;
   private final AtomicBoolean closed;
+  private final Dispatcher dispatcher;
 
   private ExportHttpServer(HttpAsyncServer server, ThreadPoolExecutor workers, ScheduledExecutorService timer,
-      ConnectionGuard guard, InetSocketAddress bound, String contextPath, AtomicBoolean closed) {
+      ConnectionGuard guard, InetSocketAddress bound, String contextPath, AtomicBoolean closed,
+      Dispatcher dispatcher) {
     this.closed = closed;
+    this.dispatcher = dispatcher;
     this.server = server;
     this.workers = workers;
     this.timer = timer;
@@ -229,6 +243,11 @@ public final class ExportHttpServer implements AutoCloseable {
     return guard.open();
   }
 
+  /** Requests handed to the worker threads since the start (the rest were answered from memory). */
+  long requestsHandedToWorkers() {
+    return dispatcher.handedToWorkers.get();
+  }
+
   /** Whole requests waiting for a worker now. */
   int queuedRequests() {
     return workers.getQueue().size();
@@ -251,11 +270,15 @@ public final class ExportHttpServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ConnectionGuard guard;
     private final ExportEndpoint.Answer notFound;
+    private final boolean fromMemory;
+    /** Requests handed to the worker pool so far (tests: a request answered from memory is not). */
+    final AtomicLong handedToWorkers = new AtomicLong();
 
     Dispatcher(ExportEndpoint endpoint, String contextPath,
         Map<String, Function<ExportEndpoint.Request, ExportEndpoint.Response>> routes, ThreadPoolExecutor workers,
         ConnectionGuard guard) {
       this.endpoint = endpoint;
+      this.fromMemory = endpoint.answersFromMemory();
       this.contextPath = contextPath;
       this.routes = routes;
       this.workers = workers;
@@ -277,7 +300,15 @@ public final class ExportHttpServer implements AutoCloseable {
           : HttpCoreContext.cast(context).getEndpointDetails().getRemoteAddress();
       ConnectionGuard.Conn conn = guard.requestReceived(remote);
       boolean head = Method.HEAD.isSame(request.getMethod());
+      ExportEndpoint.Answer ready = fromMemory(request);
+      if (ready != null) {
+        // a cached export answered from memory, here on the I/O thread: no hand-over to a worker
+        guard.answered(conn);
+        submit(trigger, producer(ready, head), context);
+        return;
+      }
       try {
+        handedToWorkers.incrementAndGet();
         workers.execute(() -> {
           AsyncResponseProducer producer;
           try {
@@ -294,6 +325,28 @@ public final class ExportHttpServer implements AutoCloseable {
         guard.answered(conn);
         submit(trigger, producer(BUSY, head), context);
       }
+    }
+
+    /**
+     * The answer to an export request when the endpoint has it in memory (see
+     * {@link ExportEndpoint#answerFromMemory}), else null: routes and everything else go to a worker.
+     */
+    private ExportEndpoint.@Nullable Answer fromMemory(HttpRequest request) {
+      if (!fromMemory) {
+        return null;
+      }
+      String path = request.getPath();
+      if (path == null) {
+        return null;
+      }
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      if ((!routes.isEmpty() && routes.containsKey(path)) || !underContext(path, contextPath)) {
+        return null;
+      }
+      return endpoint.answerFromMemory(request.getMethod(), path, name -> values(request, name));
     }
 
     private AsyncResponseProducer respond(HttpRequest request, boolean head) {
@@ -680,7 +733,7 @@ public final class ExportHttpServer implements AutoCloseable {
       long sweep = Math.min(250, Math.max(10, readTimeout.toMillis() / 4));
       timer.scheduleWithFixedDelay(guard::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
       log.info("export endpoint listening on {}{}", bound, contextPath);
-      return new ExportHttpServer(server, workers, timer, guard, bound, contextPath, closed);
+      return new ExportHttpServer(server, workers, timer, guard, bound, contextPath, closed, dispatcher);
     }
 
     private static void stop(HttpAsyncServer server, ThreadPoolExecutor workers, ScheduledExecutorService timer) {

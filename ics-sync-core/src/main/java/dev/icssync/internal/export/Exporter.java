@@ -63,6 +63,24 @@ public final class Exporter {
 
   private record KeyInput(ExportView view, ZoneId zone, LocalDate day) {}
 
+  /** For {@link #cached}: the zone of a property as read at a store revision (bounded like the keys). */
+  private final java.util.concurrent.ConcurrentHashMap<PropertyKey, KnownZone> zones =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record PropertyKey(String tenant, String property) {}
+
+  private record KnownZone(ZoneId zone, long revision) {}
+
+  private void rememberZone(PropertyKey key, KnownZone zone) {
+    if (zone.equals(zones.get(key))) {
+      return;
+    }
+    if (zones.size() >= MAX_KEYS) {
+      zones.clear(); // the properties still asked for come back at their next export
+    }
+    zones.put(key, zone);
+  }
+
   /**
    * An exporter of events that block dates by {@code blocksDates}: the engine's
    * {@link SyncConfig#blocksDates}, which double-booking detection follows too.
@@ -80,9 +98,14 @@ public final class Exporter {
 
   /** The export of {@code view} today, from the cache when there. */
   public ExportedCalendar export(ExportView view) {
+    // read before the property: a write after this read moves it, so the zone is never kept as newer than it is
+    java.util.OptionalLong revision = store.tokenRevision();
     ZoneId zone = store.property(view.tenant(), view.property())
         .map(PropertySettings::zone)
         .orElse(java.time.ZoneOffset.UTC);
+    if (revision.isPresent()) {
+      rememberZone(new PropertyKey(view.tenant(), view.property()), new KnownZone(zone, revision.getAsLong()));
+    }
     LocalDate today = LocalDate.now(clock.withZone(zone));
     String key = keyOf(view, zone, today);
     Optional<ExportedCalendar> hit = cache.get(key, view.tenant(), view.property());
@@ -97,6 +120,27 @@ public final class Exporter {
     ExportedCalendar rendered = render(view, zone, today, events, blocksDates);
     cache.put(key, view.tenant(), view.property(), rendered);
     return rendered;
+  }
+
+  /**
+   * The export of {@code view} today from memory alone, else empty: present only when the store
+   * tells its {@link dev.icssync.spi.FeedStore#tokenRevision()} and it has not moved since
+   * {@link #export} last read the property's zone (a property write moves it), and the cache holds
+   * the render. Reads no store beyond its revision and renders nothing; the cache is asked (a remote
+   * one over the network). A caller that must not block asks this first and hands an empty answer
+   * to a thread that may call {@link #export}.
+   */
+  public Optional<ExportedCalendar> cached(ExportView view) {
+    java.util.OptionalLong revision = store.tokenRevision();
+    if (revision.isEmpty()) {
+      return Optional.empty();
+    }
+    KnownZone known = zones.get(new PropertyKey(view.tenant(), view.property()));
+    if (known == null || known.revision() != revision.getAsLong()) {
+      return Optional.empty();
+    }
+    return cache.get(keyOf(view, known.zone(), LocalDate.now(clock.withZone(known.zone()))), view.tenant(),
+        view.property());
   }
 
   private String keyOf(ExportView view, ZoneId zone, LocalDate today) {
