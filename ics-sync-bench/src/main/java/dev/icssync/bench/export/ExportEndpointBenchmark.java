@@ -164,7 +164,12 @@ public class ExportEndpointBenchmark {
     staticServer.start();
     URI staticUri = URI.create("http://127.0.0.1:" + staticServer.getAddress().getPort() + "/static/export.ics");
 
-    bareServer = bareHttpCore(body, etag);
+    // the peer sends the same header lines as the endpoint (Date and framing are the stack's own)
+    java.util.List<String[]> headers200 = answerHeaders(first);
+    HttpResponse<byte[]> notModified = client.send(HttpRequest.newBuilder(uncachedUri).header("If-None-Match", etag)
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    java.util.List<String[]> headers304 = answerHeaders(notModified);
+    bareServer = bareHttpCore(body, etag, headers200, headers304);
     bareServer.start();
     ListenerEndpoint bareListener = bareServer.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         URIScheme.HTTP).get(30, TimeUnit.SECONDS);
@@ -181,12 +186,27 @@ public class ExportEndpointBenchmark {
     bareHttpCore();
   }
 
+  /** The header lines of an answer of the endpoint, but Date and framing (each server sets its own). */
+  private static java.util.List<String[]> answerHeaders(HttpResponse<?> r) {
+    java.util.List<String[]> out = new java.util.ArrayList<>();
+    r.headers().map().forEach((name, values) -> {
+      if (!name.equalsIgnoreCase("date") && !name.equalsIgnoreCase("content-length")
+          && !name.equalsIgnoreCase("content-type") && !name.equalsIgnoreCase("connection")
+          && !name.equalsIgnoreCase("transfer-encoding") && !name.startsWith(":")) {
+        values.forEach(v -> out.add(new String[] {name, v}));
+      }
+    });
+    return out;
+  }
+
   /**
    * A bare HttpCore 5 async server: one fixed answer, built once, sent from the I/O thread; the same
    * I/O settings as {@link ExportHttpServer} (two I/O threads, TCP_NODELAY), HttpCore's default
-   * protocol handlers.
+   * protocol handlers, and the same header lines as the endpoint's 200 and 304 (ETag, Last-Modified,
+   * Cache-Control, Surrogate-Key, ...; Content-Type from the entity).
    */
-  static HttpAsyncServer bareHttpCore(byte[] body, String etag) {
+  static HttpAsyncServer bareHttpCore(byte[] body, String etag, java.util.List<String[]> headers200,
+      java.util.List<String[]> headers304) {
     AsyncServerRequestHandler<Message<org.apache.hc.core5.http.HttpRequest, Void>> handler =
         new AsyncServerRequestHandler<>() {
           @Override
@@ -199,16 +219,17 @@ public class ExportEndpointBenchmark {
           public void handle(Message<org.apache.hc.core5.http.HttpRequest, Void> message, ResponseTrigger trigger,
               HttpContext context) throws HttpException, IOException {
             org.apache.hc.core5.http.Header inm = message.getHead().getFirstHeader("If-None-Match");
-            BasicHttpResponse response;
             if (inm != null && etag.equals(inm.getValue())) {
-              response = new BasicHttpResponse(304);
-              response.addHeader("ETag", etag);
-              response.addHeader("Cache-Control", ExportEndpoint.DEFAULT_CACHE_CONTROL);
+              BasicHttpResponse response = new BasicHttpResponse(304);
+              for (String[] h : headers304) {
+                response.addHeader(h[0], h[1]);
+              }
               trigger.submitResponse(new BasicResponseProducer(response), context);
             } else {
-              response = new BasicHttpResponse(200);
-              response.addHeader("ETag", etag);
-              response.addHeader("Cache-Control", ExportEndpoint.DEFAULT_CACHE_CONTROL);
+              BasicHttpResponse response = new BasicHttpResponse(200);
+              for (String[] h : headers200) {
+                response.addHeader(h[0], h[1]);
+              }
               trigger.submitResponse(new BasicResponseProducer(response,
                   new BasicAsyncEntityProducer(body, ContentType.parse(ExportEndpoint.CONTENT_TYPE))), context);
             }
