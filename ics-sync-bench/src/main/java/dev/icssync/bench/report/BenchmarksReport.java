@@ -229,7 +229,7 @@ public final class BenchmarksReport {
       body.append(renderSuite(suite, results, allChecks));
     }
 
-    md.append(Goals.markdown(Goals.evaluate(results, loadJson)));
+    md.append(Goals.markdown(Goals.evaluate(results, loadJson, unitCosts)));
 
     md.append("## Targets at a glance\n\n");
     if (allChecks.isEmpty()) {
