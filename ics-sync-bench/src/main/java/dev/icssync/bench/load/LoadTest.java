@@ -37,8 +37,11 @@ import org.jspecify.annotations.Nullable;
  * database behind {@code JdbcStore}, the real {@code HttpFeedFetcher}, and {@code IcsSync} over them.
  * Measures the seed's load test (50 concurrent syncs of 100-event feeds), the seed's latency table,
  * the scale curve (cold, all-304 and unchanged-body cycles; each all-304 cycle beside a bare Apache
- * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds), an events-per-feed
- * sweep, and one sync of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Every cycle
+ * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds; a warm-up set of
+ * feeds synced before the rows marked {@code warm}, and a warm first sync beside the first point's
+ * cold one), an events-per-feed sweep, and one sync of a 100,000-event feed in a child JVM under
+ * {@code -Xmx128m} (with a second child forcing full collections to sample the live set, and the
+ * smallest heap of a series in which the same sync succeeds). Every cycle
  * counts the rows, commits and statements it cost, its heap, and the seed's resource limits (pool
  * connections in use, feed bytes per second of the tenant); the run history's size after every cycle
  * shows that pruning keeps it flat. Prints a table and writes {@code load.json} and {@code load.md}
@@ -810,8 +813,8 @@ public final class LoadTest {
   private static ChildRun seriesRun(Harness h, LoadOptions o, String xmx) throws Exception {
     ChildRun r = child(h, o, xmx, "big-" + xmx.toLowerCase(Locale.ROOT), 0);
     log("  -Xmx%s: success %s (%s, exit %d), %s s, after GC %s MB", xmx, r.success(),
-        r.result().getOrDefault("outcome", "none"), r.exitCode(), r.result().get("seconds"),
-        r.result().get("afterGcMb"));
+        r.result().getOrDefault("outcome", "none"), r.exitCode(), r.result().getOrDefault("seconds", "-"),
+        r.result().getOrDefault("afterGcMb", "-"));
     return r;
   }
 
