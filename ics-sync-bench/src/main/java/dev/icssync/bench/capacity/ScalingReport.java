@@ -42,6 +42,7 @@ final class ScalingReport {
             load.path("machine").path("cores").asText(), load.path("machine").path("loadAverageAtStart").asText(),
             load.path("startedAt").asText()));
     parts.put("{{unitCosts}}", unitCostTable(costs));
+    parts.put("{{warmRows}}", warmRows(load));
     parts.put("{{validation}}", validationTable(checks));
     parts.put("{{validationVerdict}}", verdict(checks));
     parts.put("{{fleet}}", fleet(base));
@@ -119,6 +120,31 @@ final class ScalingReport {
       sb.append(" | ").append(Double.isNaN(v) ? "-" : num(v, dp));
     }
     sb.append(" |\n");
+  }
+
+  /** Which of the load test's rows the check uses: its warm rows, and the cold ones it leaves out. */
+  static String warmRows(@Nullable JsonNode load) {
+    if (load == null) {
+      return "";
+    }
+    if (!CapacityModel.marksWarmRows(load)) {
+      return "This load.json does not say which of its rows are warm (a load test from before the scale curve's"
+          + " warm-up): every row is checked, and the rows of the small points carry the JIT's and the pools'"
+          + " start-up cost, which the unit costs leave out.";
+    }
+    List<String> cold = CapacityModel.coldRows(load);
+    StringBuilder sb = new StringBuilder("Only **warm** rows are checked, as the unit costs are a warm worker's:"
+        + " each row below was measured after the load test's JVM had synced a warm-up set of that kind of sync"
+        + " (`LoadTest --warmup-feeds`: a first sync, four all-304 cycles and two unchanged-body cycles of a set of"
+        + " feeds of its own tenant, not measured, then deleted). The \"first sync, warm\" rows are the first"
+        + " sync of a second set of the point's size, synced once the JVM is warm.");
+    if (cold.isEmpty()) {
+      sb.append(" No row of this load.json was measured cold.");
+    } else {
+      sb.append(" Left out, measured cold (before any warm-up; the load test keeps them for the first sync's cold"
+          + " figure): ").append(String.join(", ", cold)).append('.');
+    }
+    return sb.toString();
   }
 
   private static String validationTable(List<Check> checks) {
