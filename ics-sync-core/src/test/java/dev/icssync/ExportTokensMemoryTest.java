@@ -66,6 +66,43 @@ class ExportTokensMemoryTest {
   }
 
   @Test
+  void resolveIfRememberedAnswersFromMemoryOnlyAndNeverReadsTheStore() {
+    String t = tokens.create(TENANT, PROPERTY, "airbnb").token();
+    int before = lookups.get();
+    assertThat(tokens.resolveIfRemembered(t)).isEmpty(); // never resolved: not known
+    assertThat(tokens.resolveIfRemembered("not a token")).isEmpty();
+    assertThat(lookups.get()).isEqualTo(before);
+    assertThat(tokens.resolve(t)).isPresent();
+    int resolved = lookups.get();
+    assertThat(tokens.resolveIfRemembered(t)).get().extracting(ExportToken::tenant).isEqualTo(TENANT);
+    now = NOW.plus(Duration.ofDays(3650));
+    assertThat(tokens.resolveIfRemembered(t)).isPresent(); // no expiry set
+    now = NOW;
+    ExportTokens other = ExportTokens.create(store, clock, PurgeHook.none());
+    assertThat(other.revoke(TENANT, PROPERTY, "airbnb")).isEqualTo(1);
+    assertThat(tokens.resolveIfRemembered(t)).isEmpty(); // the revision moved
+    assertThat(lookups.get()).isEqualTo(resolved);
+  }
+
+  @Test
+  void resolveIfRememberedIsEmptyForATokenPastItsGrace() {
+    String old = tokens.create(TENANT, PROPERTY, "airbnb").token();
+    tokens.rotate(TENANT, PROPERTY, "airbnb", Duration.ofHours(1));
+    assertThat(tokens.resolve(old)).isPresent();
+    assertThat(tokens.resolveIfRemembered(old)).isPresent();
+    now = NOW.plus(Duration.ofHours(1)); // only the clock moves
+    assertThat(tokens.resolveIfRemembered(old)).isEmpty();
+  }
+
+  @Test
+  void resolveIfRememberedIsAlwaysEmptyForAStoreWithoutARevision() {
+    ExportTokens unrevised = ExportTokens.create(counting(store, false), clock, PurgeHook.none());
+    String t = unrevised.create(TENANT, PROPERTY, "airbnb").token();
+    assertThat(unrevised.resolve(t)).isPresent();
+    assertThat(unrevised.resolveIfRemembered(t)).isEmpty();
+  }
+
+  @Test
   void aRevocationThroughAnotherExportTokensIsRefusedOnTheNextResolution() {
     String t = tokens.create(TENANT, PROPERTY, "airbnb").token();
     assertThat(tokens.resolve(t)).isPresent();
