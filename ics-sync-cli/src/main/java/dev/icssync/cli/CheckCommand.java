@@ -186,9 +186,15 @@ final class CheckCommand implements Callable<Integer> {
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
           + ", " + parsed.diagnostics().size() + " diagnostics");
-      for (Row r : rows) {
-        out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), lower(r.n.kind()),
-            lower(r.n.status()), TerminalText.line(r.n.summary()));
+      StringBuilder line = new StringBuilder(128);
+      for (Row r : rows) { // as printf("  %-24s %-24s %-11s %-9s %s%n"), without a Formatter per line
+        line.setLength(0);
+        line.append("  ");
+        padded(line, bound(r.range, true), 24);
+        padded(line, bound(r.range, false), 24);
+        padded(line, lower(r.n.kind()), 11);
+        padded(line, lower(r.n.status()), 9);
+        out.print(line.append(TerminalText.line(r.n.summary())).append(System.lineSeparator()));
       }
       for (Diagnostic d : parsed.diagnostics()) {
         out.println("  line " + d.line() + ": " + TerminalText.line(d.message()));
@@ -216,6 +222,15 @@ final class CheckCommand implements Callable<Integer> {
     }
     throw new CliException(IcsSyncCli.USAGE, flag + " takes a " + (zeroAllowed ? "" : "positive ")
         + "size like 10485760, 512k or 20m, not " + TerminalText.line(text));
+  }
+
+  /** {@code text} left-justified in {@code width} characters (as {@code %-Ns}), then one space. */
+  private static void padded(StringBuilder sb, String text, int width) {
+    sb.append(text);
+    for (int i = text.length(); i < width; i++) {
+      sb.append(' ');
+    }
+    sb.append(' ');
   }
 
   private static String bound(DateRange r, boolean start) {

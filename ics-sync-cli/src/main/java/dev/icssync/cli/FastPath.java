@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * than the whole check of a small feed; these shapes need none of it.
  *
  * <p>{@link #run} returns {@code null} for every argument line it cannot read with certainty, and the
- * caller hands that line to picocli unchanged: an unknown, repeated or misspelt option, a value that
+ * caller hands that line to picocli unchanged (it decides before it prints anything): an unknown, repeated or misspelt option, a value that
  * does not convert, a blank value, a missing or second input, anything starting with {@code -} or
  * {@code @} where a value or the input goes, {@code --}, {@code --help}, {@code --verbose}, every other
  * command. What it does run prints the same bytes and returns the same status as picocli would

@@ -97,11 +97,23 @@ public final class IcsSyncCli implements Runnable {
 
   /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment given ({@code ICSSYNC_DB}). */
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    // the fast path's output is written once at the end, not a write per line: its commands print
+    // to one stream or the other, never both, so nothing interleaves
+    PrintWriter fastOut = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
+    PrintWriter fastErr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), false);
+    try {
+      Integer fast = FastPath.run(args, fastOut, fastErr);
+      if (fast != null) {
+        return fast;
+      }
+    } finally {
+      fastOut.flush();
+      fastErr.flush();
+    }
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     try {
-      Integer fast = FastPath.run(args, outWriter, errWriter);
-      return fast != null ? fast : runWithPicocli(args, outWriter, errWriter, env);
+      return runWithPicocli(args, outWriter, errWriter, env);
     } finally {
       outWriter.flush();
       errWriter.flush();
