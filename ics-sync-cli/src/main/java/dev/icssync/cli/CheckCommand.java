@@ -80,8 +80,16 @@ final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    picocli.CommandLine cli = java.util.Objects.requireNonNull(spec).commandLine();
+    return check(cli.getOut(), cli.getErr());
+  }
+
+  /**
+   * The command itself, printing to {@code out} and {@code err}: {@link #call} from picocli, or
+   * {@link FastPath} with the options it parsed; a {@link CliException} is a usage error.
+   */
+  int check(PrintWriter out, PrintWriter err) {
     long limit = maxBytes == null ? HttpFeedFetcher.DEFAULT_MAX_BODY_BYTES : size(maxBytes);
-    PrintWriter out = java.util.Objects.requireNonNull(spec).commandLine().getOut();
     ZoneId z = zone == null ? ZoneOffset.UTC : zone;
     LocalDate today = LocalDate.now(z);
     LocalDate f = from == null ? today.minusDays(30) : from;
@@ -99,10 +107,10 @@ final class CheckCommand implements Callable<Integer> {
         try (HttpFeedFetcher fetcher = Database.fetcher(allowHosts, limit)) {
           FetchResult r = fetcher.fetch(FetchRequest.unconditional(feed));
           if (r instanceof FetchResult.Failed failed) {
-            return fail(out, failed.reason().name(), failed.message());
+            return fail(out, err, failed.reason().name(), failed.message());
           }
           if (!(r instanceof FetchResult.Fetched fetched)) {
-            return fail(out, "HTTP_ERROR", "unexpected 304 Not Modified");
+            return fail(out, err, "HTTP_ERROR", "unexpected 304 Not Modified");
           }
           body = fetched.body();
           charset = fetched.charset();
@@ -110,15 +118,15 @@ final class CheckCommand implements Callable<Integer> {
       } else {
         Path file = Path.of(input);
         if (Files.isRegularFile(file) && Files.size(file) > limit) {
-          return fail(out, "TOO_LARGE", "feed is larger than " + limit + " bytes, the fetcher's limit (--max-bytes "
+          return fail(out, err, "TOO_LARGE", "feed is larger than " + limit + " bytes, the fetcher's limit (--max-bytes "
               + "raises it): " + input);
         }
         body = Files.readAllBytes(file);
       }
     } catch (NoSuchFileException e) {
-      return fail(out, "IO", "no such file: " + shown());
+      return fail(out, err, "IO", "no such file: " + shown());
     } catch (IOException e) {
-      return fail(out, "IO", "cannot read " + shown() + ": "
+      return fail(out, err, "IO", "cannot read " + shown() + ": "
           + String.valueOf(e.getMessage()).replace(input, shown()));
     }
 
@@ -132,14 +140,14 @@ final class CheckCommand implements Callable<Integer> {
     try {
       parsed = IcalParser.create(options).parse(body);
     } catch (IcsSyncException.ParseException e) {
-      return fail(out, e.failure().name(), java.util.Objects.requireNonNullElse(e.getMessage(), e.failure().name()));
+      return fail(out, err, e.failure().name(), java.util.Objects.requireNonNullElse(e.getMessage(), e.failure().name()));
     }
     // the rules of sync: no calendar at all, or one cut off, is never a feed without events
     if (parsed.empty()) {
-      return fail(out, "EMPTY_BODY", "the feed is empty or blank, not a calendar");
+      return fail(out, err, "EMPTY_BODY", "the feed is empty or blank, not a calendar");
     }
     if (parsed.truncated()) {
-      return fail(out, "TRUNCATED", "the feed ends inside a component (no END:VCALENDAR): it was cut off");
+      return fail(out, err, "TRUNCATED", "the feed ends inside a component (no END:VCALENDAR): it was cut off");
     }
 
     ChannelProfile profile = profile(parsed);
@@ -178,9 +186,15 @@ final class CheckCommand implements Callable<Integer> {
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
           + ", " + parsed.diagnostics().size() + " diagnostics");
-      for (Row r : rows) {
-        out.printf("  %-24s %-24s %-11s %-9s %s%n", bound(r.range, true), bound(r.range, false), lower(r.n.kind()),
-            lower(r.n.status()), TerminalText.line(r.n.summary()));
+      StringBuilder line = new StringBuilder(128);
+      for (Row r : rows) { // as printf("  %-24s %-24s %-11s %-9s %s%n"), without a Formatter per line
+        line.setLength(0);
+        line.append("  ");
+        padded(line, bound(r.range, true), 24);
+        padded(line, bound(r.range, false), 24);
+        padded(line, lower(r.n.kind()), 11);
+        padded(line, lower(r.n.status()), 9);
+        out.print(line.append(TerminalText.line(r.n.summary())).append(System.lineSeparator()));
       }
       for (Diagnostic d : parsed.diagnostics()) {
         out.println("  line " + d.line() + ": " + TerminalText.line(d.message()));
@@ -210,6 +224,15 @@ final class CheckCommand implements Callable<Integer> {
         + "size like 10485760, 512k or 20m, not " + TerminalText.line(text));
   }
 
+  /** {@code text} left-justified in {@code width} characters (as {@code %-Ns}), then one space. */
+  private static void padded(StringBuilder sb, String text, int width) {
+    sb.append(text);
+    for (int i = text.length(); i < width; i++) {
+      sb.append(' ');
+    }
+    sb.append(' ');
+  }
+
   private static String bound(DateRange r, boolean start) {
     if (r instanceof DateRange.AllDay d) {
       return (start ? d.start() : d.end()).toString();
@@ -234,12 +257,11 @@ final class CheckCommand implements Callable<Integer> {
         ? dev.icssync.Redaction.url(input) : input;
   }
 
-  private int fail(PrintWriter out, String type, String message) {
+  private int fail(PrintWriter out, PrintWriter err, String type, String message) {
     if (json) {
       JsonOutput.failure(out, source == null ? null : source.trim().toLowerCase(Locale.ROOT), type, message);
     } else {
-      java.util.Objects.requireNonNull(spec).commandLine().getErr()
-          .println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + TerminalText.line(message));
+      err.println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + TerminalText.line(message));
     }
     return IcsSyncCli.NOT_A_CALENDAR;
   }

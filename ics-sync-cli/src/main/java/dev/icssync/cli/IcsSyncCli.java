@@ -78,7 +78,10 @@ public final class IcsSyncCli implements Runnable {
 
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {
-    boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
+    boolean verbose = false;
+    for (String a : args) { // a loop, not a stream: no lambda to link before the command starts
+      verbose |= VERBOSE.contains(a);
+    }
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     }
@@ -94,9 +97,32 @@ public final class IcsSyncCli implements Runnable {
 
   /** As {@link #run(String[], PrintStream, PrintStream)}, with the environment given ({@code ICSSYNC_DB}). */
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-    boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
+    // the fast path's output is written once at the end, not a write per line: its commands print
+    // to one stream or the other, never both, so nothing interleaves
+    PrintWriter fastOut = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
+    PrintWriter fastErr = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), false);
+    try {
+      Integer fast = FastPath.run(args, fastOut, fastErr);
+      if (fast != null) {
+        return fast;
+      }
+    } finally {
+      fastOut.flush();
+      fastErr.flush();
+    }
     PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
     PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    try {
+      return runWithPicocli(args, outWriter, errWriter, env);
+    } finally {
+      outWriter.flush();
+      errWriter.flush();
+    }
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream, Map)}, every argument line parsed by picocli. */
+  static int runWithPicocli(String[] args, PrintWriter outWriter, PrintWriter errWriter, Map<String, String> env) {
+    boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
     CommandLine cli = commandLine(args);
     cli.setOut(outWriter);
     cli.setErr(errWriter);
@@ -126,12 +152,7 @@ public final class IcsSyncCli implements Runnable {
       }
       return e instanceof CliException ce ? ce.status() : FAILED;
     });
-    try {
-      return cli.execute(args);
-    } finally {
-      outWriter.flush();
-      errWriter.flush();
-    }
+    return cli.execute(args);
   }
 
   /** The whole command, every subcommand registered (the help, a mistyped command's suggestions). */
@@ -237,14 +258,19 @@ public final class IcsSyncCli implements Runnable {
     return "another value";
   }
 
-  private static final Pattern JAVA_TYPE =
-      Pattern.compile("(?:\\b(?:java|javax|jdk|sun|com|org|dev|picocli)\\.[\\w$.]*\\.)?\\b[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
-  private static final Pattern QUALIFIED_TYPE = Pattern.compile("\\b(?:java|javax|jdk)\\.[a-z]\\w*(?:\\.\\w+)*\\.([A-Z]\\w*)");
+  /** The patterns of {@link #withoutJavaTypes}, compiled when a message first needs them, not at start. */
+  private static final class JavaTypes {
+    static final Pattern JAVA_TYPE =
+        Pattern.compile("(?:\\b(?:java|javax|jdk|sun|com|org|dev|picocli)\\.[\\w$.]*\\.)?\\b[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
+    static final Pattern QUALIFIED_TYPE = Pattern.compile("\\b(?:java|javax|jdk)\\.[a-z]\\w*(?:\\.\\w+)*\\.([A-Z]\\w*)");
+
+    private JavaTypes() {}
+  }
 
   /** A message with the Java exception types a library or driver put in it taken out. */
   static String withoutJavaTypes(String message) {
-    String m = JAVA_TYPE.matcher(message).replaceAll("");
-    m = QUALIFIED_TYPE.matcher(m).replaceAll("$1");
+    String m = JavaTypes.JAVA_TYPE.matcher(message).replaceAll("");
+    m = JavaTypes.QUALIFIED_TYPE.matcher(m).replaceAll("$1");
     return m.replace("()", "").replaceAll("\\(\\s*\\)", "").strip();
   }
 
@@ -294,8 +320,13 @@ public final class IcsSyncCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = IcsSyncCli.class.getPackage().getImplementationVersion();
-      return new String[] {"ics-sync " + (v == null ? "(development build)" : v)};
+      return new String[] {versionLine()};
     }
+  }
+
+  /** {@code ics-sync 1.2.3}: the version from the jar's manifest. */
+  static String versionLine() {
+    String v = IcsSyncCli.class.getPackage().getImplementationVersion();
+    return "ics-sync " + (v == null ? "(development build)" : v);
   }
 }

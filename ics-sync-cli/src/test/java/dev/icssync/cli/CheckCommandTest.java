@@ -231,6 +231,17 @@ class CheckCommandTest {
   }
 
   @Test
+  void humanOutputRowsAreColumnsOfFixedWidth() throws IOException {
+    Cli r = Cli.run("check", write("airbnb.ics", AIRBNB).toString());
+
+    String nl = System.lineSeparator();
+    assertThat(r.out()).contains(nl + String.format("  %-24s %-24s %-11s %-9s %s", "2026-08-24", "2026-08-27",
+        "reservation", "confirmed", "Reserved") + nl)
+        .contains(nl + String.format("  %-24s %-24s %-11s %-9s %s", "2026-09-01", "2026-09-03", "block", "confirmed",
+            "Not available") + nl);
+  }
+
+  @Test
   void humanOutputSummarisesTheFeed() throws IOException {
     Cli r = Cli.run("check", write("airbnb.ics", AIRBNB).toString());
 

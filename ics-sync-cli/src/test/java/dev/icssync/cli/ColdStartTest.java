@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The short commands load only what they use: {@code --version} and {@code check} of a file start a
  * fresh JVM (the test's class path, as the jar has it) and the classes it loaded are read from
  * {@code -Xlog:class+load}. None of the database, HTTP, scheduler or metrics stack may be among them,
- * nor the command classes of other subcommands, nor Jackson for text output. (A few {@code java.sql}
- * types are loaded by picocli itself, which registers converters for them; no driver is.)
+ * nor the command classes of other subcommands, nor Jackson for text output, nor picocli's command
+ * model ({@link FastPath} reads these argument lines).
  */
 class ColdStartTest {
   /** Class name prefixes the short commands must never load. */
@@ -36,6 +36,7 @@ class ColdStartTest {
     assertThat(heavy(loaded)).isEmpty();
     assertThat(loaded).noneMatch(c -> c.startsWith("dev.icssync.cli.CheckCommand"))
         .noneMatch(c -> c.startsWith("com.fasterxml.jackson."));
+    assertThat(picocliModel(loaded)).as("picocli's command model (FastPath prints the version)").isEmpty();
   }
 
   @Test
@@ -48,6 +49,13 @@ class ColdStartTest {
     assertThat(loaded).contains("dev.icssync.cli.CheckCommand", "dev.icssync.ical.IcalParser");
     assertThat(heavy(loaded)).isEmpty();
     assertThat(loaded).noneMatch(c -> c.startsWith("com.fasterxml.jackson."));
+    assertThat(picocliModel(loaded)).as("picocli's command model (FastPath parses check's options)").isEmpty();
+  }
+
+  /** picocli's parser and command model; two exception types the verifier of IcsSyncCli loads are not. */
+  private static List<String> picocliModel(List<String> loaded) {
+    return loaded.stream().filter(c -> c.equals("picocli.CommandLine") || c.startsWith("picocli.CommandLine$Model")
+        || c.startsWith("picocli.CommandLine$Interpreter")).toList();
   }
 
   @Test

@@ -26,37 +26,37 @@ import java.util.jar.Manifest;
 
 /**
  * Whole-process start-up of the {@code ics-sync} command beside a hello-world JVM, side by side in
- * one run: {@code java -jar hello.jar} (one class printing a line), {@code ics-sync --version} and
- * {@code ics-sync check} of a 100-event feed, each with and without the application class-data
- * archive ({@code ics-sync.jsa} beside the jar, with the options {@code bin/ics-sync} gives it). The
- * variants take turns within each round, so that a change of load hits all of them; the figure of
- * each is the median wall time from process start to exit over {@code --runs} rounds, after
- * {@code --warmup} rounds (the OS file cache). Every JVM gets the same {@code --jvm-args}.
+ * one run: {@code java -jar hello.jar} (one class printing a line, the JVM's default options), and
+ * {@code ics-sync --version} and {@code ics-sync check} of a 100-event feed as the README tells users
+ * to run them: through the launcher {@code ics-sync-cli/bin/ics-sync} (the JVM options and class-data
+ * archive it picks for the command word), with the archives and without them
+ * ({@code ICSSYNC_NO_CDS=1}). The launcher gets this JVM ({@code JAVA_HOME}) and {@code --jar}
+ * ({@code ICSSYNC_JAR}). The variants take turns within each round, so that a change of load hits all
+ * of them; the figure of each is the median wall time from process start to exit over {@code --runs}
+ * rounds, after {@code --warmup} rounds (the OS file cache). Every JVM gets the same
+ * {@code --jvm-args} (the launcher's through {@code JAVA_OPTS}).
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.coldstart.ColdStart \
- *     --jar ics-sync-cli/target/ics-sync.jar --runs 21 --out ics-sync-bench/target/results
+ *     --jar ics-sync-cli/target/ics-sync.jar --launcher ics-sync-cli/bin/ics-sync --runs 21 \
+ *     --out ics-sync-bench/target/results
  * </pre>
  *
  * Writes {@code coldstart.json} to {@code --out}: {@code checkMs}, {@code versionMs},
  * {@code helloWorldMs}, {@code ratio} (check over hello world) and {@code cds} (whether those figures
- * are with the archive), the same figures without the archive under {@code withoutArchive}, and the
+ * are with the archives), the same figures without the archives under {@code withoutArchive}, and the
  * load average before and after. When {@code load.json} of the load test is in {@code --out}, the same
  * object goes into it as {@code coldStart}, where BENCHMARKS.md reads it.
  */
 public final class ColdStart {
-  /** What {@code bin/ics-sync} adds to the JVM's options when the archive is there. */
-  static List<String> archiveOptions(Path archive) {
-    return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-  }
-
   private ColdStart() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        System.err.println("usage: ColdStart [--jar ics-sync-cli/target/ics-sync.jar] [--runs 21] [--warmup 2]"
+        System.err.println("usage: ColdStart [--jar ics-sync-cli/target/ics-sync.jar]"
+            + " [--launcher ics-sync-cli/bin/ics-sync] [--runs 21] [--warmup 2]"
             + " [--out ics-sync-bench/target/results] [--jvm-args \"-Xshare:auto\"]");
         System.exit(2);
       }
@@ -72,8 +72,14 @@ public final class ColdStart {
       System.err.println("no " + jar + ": build it with mvn -B -q package -pl ics-sync-cli -am -DskipTests");
       System.exit(1);
     }
-    Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
-    boolean cds = Files.isRegularFile(archive);
+    Path launcher = Path.of(opts.getOrDefault("launcher", "ics-sync-cli/bin/ics-sync")).toAbsolutePath().normalize();
+    if (!Files.isExecutable(launcher)) {
+      System.err.println("no launcher " + launcher + " (ics-sync-cli/bin/ics-sync of the source tree)");
+      System.exit(1);
+    }
+    String base = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+    // check and --version start with the short archive, everything else with the full one
+    boolean cds = Files.isRegularFile(jar.resolveSibling(base + "-short.jsa"));
 
     Path dir = Files.createTempDirectory("ics-sync-coldstart");
     Path feed = dir.resolve("feed-100.ics");
@@ -81,20 +87,29 @@ public final class ColdStart {
     Path hello = helloJar(dir.resolve("hello.jar"));
 
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Map<String, List<String>> variants = new LinkedHashMap<>();
-    variants.put("hello", command(java, jvmArgs, List.of(), hello));
-    variants.put("version", command(java, jvmArgs, List.of(), jar, "--version"));
-    variants.put("check", command(java, jvmArgs, List.of(), jar, "check", feed.toString()));
+    List<String> helloCommand = new ArrayList<>(List.of(java));
+    helloCommand.addAll(jvmArgs);
+    helloCommand.addAll(List.of("-jar", hello.toString()));
+    Map<String, Variant> variants = new LinkedHashMap<>();
+    variants.put("hello", new Variant(helloCommand, Map.of()));
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("ICSSYNC_JAR", jar.toString());
+    env.put("JAVA_OPTS", String.join(" ", jvmArgs));
+    Map<String, String> noCds = new LinkedHashMap<>(env);
+    noCds.put("ICSSYNC_NO_CDS", "1");
+    variants.put("version", new Variant(List.of(launcher.toString(), "--version"), noCds));
+    variants.put("check", new Variant(List.of(launcher.toString(), "check", feed.toString()), noCds));
     if (cds) {
-      variants.put("versionCds", command(java, jvmArgs, archiveOptions(archive), jar, "--version"));
-      variants.put("checkCds", command(java, jvmArgs, archiveOptions(archive), jar, "check", feed.toString()));
+      variants.put("versionCds", new Variant(List.of(launcher.toString(), "--version"), env));
+      variants.put("checkCds", new Variant(List.of(launcher.toString(), "check", feed.toString()), env));
     }
 
     String loadBefore = loadAverage();
     Map<String, List<Double>> times = new LinkedHashMap<>();
     variants.keySet().forEach(k -> times.put(k, new ArrayList<>()));
     for (int round = 0; round < warmup + runs; round++) {
-      for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+      for (Map.Entry<String, Variant> v : variants.entrySet()) {
         double ms = time(v.getValue(), dir);
         if (round >= warmup) {
           times.get(v.getKey()).add(ms);
@@ -119,7 +134,7 @@ public final class ColdStart {
     result.put("runs", runs);
     result.put("statistic", "median wall time, process start to exit");
     result.put("jvmArgs", String.join(" ", jvmArgs));
-    result.put("archiveOptions", cds ? String.join(" ", archiveOptions(archive)) : "");
+    result.put("launcher", launcher.toString());
     result.put("loadAverageBefore", loadBefore);
     result.put("loadAverageAfter", loadAfter);
     Map<String, Object> samples = new LinkedHashMap<>();
@@ -138,9 +153,9 @@ public final class ColdStart {
       dev.icssync.bench.load.LoadReport.rewrite(out);
     }
     System.out.printf(Locale.ROOT, "cold start (median of %d, load %s -> %s): hello %.1f ms, --version %.1f ms,"
-        + " check %.1f ms = %.2fx hello (%s); without the archive: --version %.1f ms, check %.1f ms%n", runs,
+        + " check %.1f ms = %.2fx hello (%s); without the archives: --version %.1f ms, check %.1f ms%n", runs,
         loadBefore, loadAfter, helloMs, median(times.get(cds ? "versionCds" : "version")), check, check / helloMs,
-        cds ? "with the archive" : "no archive beside the jar", median(times.get("version")),
+        cds ? "with the archives" : "no archives beside the jar", median(times.get("version")),
         median(times.get("check")));
     try (var files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -149,22 +164,16 @@ public final class ColdStart {
     }
   }
 
-  private static List<String> command(String java, List<String> jvmArgs, List<String> archive, Path jar,
-      String... args) {
-    List<String> c = new ArrayList<>();
-    c.add(java);
-    c.addAll(jvmArgs);
-    c.addAll(archive);
-    c.add("-jar");
-    c.add(jar.toString());
-    c.addAll(List.of(args));
-    return c;
-  }
+  /** A command line and the environment variables it gets on top of this process's (ICSSYNC_NO_CDS unset). */
+  private record Variant(List<String> command, Map<String, String> env) {}
 
   /** Milliseconds from start to exit; the output is discarded; a failed command stops the run. */
-  private static double time(List<String> command, Path dir) throws IOException, InterruptedException {
+  private static double time(Variant v, Path dir) throws IOException, InterruptedException {
+    List<String> command = v.command();
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove("ICSSYNC_NO_CDS");
+    pb.environment().putAll(v.env());
     long start = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor(2, TimeUnit.MINUTES)) {
