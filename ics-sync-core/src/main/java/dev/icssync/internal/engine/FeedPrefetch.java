@@ -57,6 +57,23 @@ public final class FeedPrefetch {
    */
   public @Nullable FeedWithState take(int index) {
     int c = index / chunk;
+    Chunk ch = loaded(c);
+    if (index % chunk == chunk / 2 && c + 1 < chunks.length()) {
+      // read the next chunk ahead, on this thread, while the others sync the rest of this one: the
+      // threads that reach the next chunk do not all wait for its read
+      loaded(c + 1);
+    }
+    Feed f = feeds.get(index);
+    Map<String, FeedWithState> read = ch.read;
+    FeedWithState r = read == null ? null : read.get(key(f.tenant(), f.id()));
+    if (ch.left.decrementAndGet() == 0) {
+      ch.read = null; // every feed of the chunk has its state: let them go (the chunk stays read)
+    }
+    return r;
+  }
+
+  /** Chunk {@code c}, read now if no thread has read it yet (a thread reading it is waited for). */
+  private Chunk loaded(int c) {
     Chunk ch = chunks.get(c);
     if (ch == null) {
       int from = c * chunk;
@@ -71,13 +88,7 @@ public final class FeedPrefetch {
         }
       }
     }
-    Feed f = feeds.get(index);
-    Map<String, FeedWithState> read = ch.read;
-    FeedWithState r = read == null ? null : read.get(key(f.tenant(), f.id()));
-    if (ch.left.decrementAndGet() == 0) {
-      chunks.set(c, null); // every feed of the chunk has its state: let it go
-    }
-    return r;
+    return ch;
   }
 
   private @Nullable Map<String, FeedWithState> read(int c) {

@@ -51,6 +51,24 @@ class PrefetchedSyncTest {
   }
 
   @Test
+  void aLargeRoundReadsItsFeedsAFewHundredAtATime() {
+    try (Kit k = new Kit()) {
+      for (int i = 0; i < 600; i++) {
+        k.feed("f" + i, "villa-" + i, "airbnb");
+        k.fetcher.then("f" + i, r -> new FetchResult.NotModified(null, null, null));
+      }
+
+      List<SyncReport> reports = k.sync.syncAll(NextDue.IGNORE);
+
+      assertThat(reports).hasSize(600).extracting(SyncReport::outcome).containsOnly(SyncOutcome.NOT_MODIFIED);
+      assertThat(reports.get(599).feedId()).isEqualTo("f99"); // feed-id order
+      assertThat(k.store.batchReads.get()).as("600 feeds in chunks of 256").isEqualTo(3);
+      assertThat(k.store.stateReads.get()).isZero();
+      assertThat(k.store.feedReads.get()).isZero();
+    }
+  }
+
+  @Test
   void aSyncThatBeginsBetweenTheBatchReadAndThisFeedsSyncKeepsItsNewerState() {
     try (Kit k = new Kit()) {
       k.feed("air", "villa", "airbnb");
