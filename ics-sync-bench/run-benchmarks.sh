@@ -18,16 +18,16 @@
 # Usage: ics-sync-bench/run-benchmarks.sh [--quick | --full]   (default --full)
 #   --quick  -f 1 -wi 2 -i 3, 1 s iterations: a check that everything runs (70 results; 10 min measured
 #            on a loaded 2-core machine before the 12 HTTP/2 fetch results, which add about 3 min)
-#   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md (JMH about 17 min on a quiet
-#            2-core machine, 22 min on a loaded one, before the HTTP/2 fetch suite, which adds about
-#            6 min: every fork makes its own certificate; the load test's --full --huge run comes on
-#            top: about 3 min for the parts up to 10,000 feeds, plus about 12 min for the 100,000-feed
-#            point (10 min 20 s measured with two all-304 cycles on a 2-core machine at load average
-#            30 to 47; it runs three); the whole command took 34 min on a 2-core machine with the
-#            HTTP/2 suite before the 100,000-feed point; on a quiet 2-core machine on 2026-12-02 the
-#            whole command took 31 min (JMH 21 min, the load test with its 100,000-feed point 5 min); the unit-cost
-#            measurement, 10,000 feeds per outcome after 20,000 warm-up syncs, comes last: about 3 min on a quiet
-#            2-core machine)
+#   --full   -f 2 -wi 2 -i 4, 1 s iterations: the figures of BENCHMARKS.md. The last full run, on a
+#            quiet 2-core machine on 2026-12-02, took 31 min for the whole command: JMH 21 min (the
+#            HTTP/2 fetch suite included: every fork makes its own certificate), the load test's
+#            --full --huge run 5 min (its 100,000-feed point included), the unit-cost measurement
+#            (10,000 feeds per outcome after 20,000 warm-up syncs) about 3 min, the build and the
+#            cold start the rest. Since then the load test warms its JVM up on a set of 2,000 feeds before
+#            the scale curve's warm rows, and syncs the 100,000-event feed in a few more child JVMs
+#            (the live-set probe, then heaps from 96 MB down until one fails): an estimated one to
+#            two more minutes. A loaded machine takes longer (34 min for the whole command on a loaded
+#            2-core machine, before the 100,000-feed point was added).
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and

@@ -3,7 +3,9 @@
 #   1. builds ics-sync-bench/target/benchmarks.jar (mvn package, tests skipped);
 #   2. runs the load test's scale curve (dev.icssync.bench.load.LoadTest --parts scale, 100 / 1,000 /
 #      10,000 feeds) into ics-sync-bench/target/results/capacity/load.json: the rows the model is
-#      checked against (LOAD_JSON=path reuses a load.json instead, e.g. the one run-benchmarks.sh wrote);
+#      checked against, its warm ones only (the scale curve syncs a warm-up set of 2,000 feeds before
+#      them, as the unit costs are measured after a warm-up; SCALING.md names the cold rows it leaves
+#      out) (LOAD_JSON=path reuses a load.json instead, e.g. the one run-benchmarks.sh wrote);
 #   3. measures the unit costs of a sync by outcome (dev.icssync.bench.capacity.UnitCostMeasurement)
 #      into ics-sync-bench/target/results/unit-costs.json (UNIT_COSTS=path reuses a unit-costs.json
 #      instead, e.g. the one run-benchmarks.sh wrote);

@@ -31,8 +31,9 @@ import java.util.Map;
  * were not measured here (commit rate and WAL rate one primary sustains, NIC, connection limit) are
  * parameters with stated defaults.
  *
- * <p>Checked against the load test's scale rows ({@code load.json}: 100, 1,000 and 10,000 feeds,
- * cold, all-304 and unchanged-body cycles on this one box) by {@link #validate}.
+ * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000 and 10,000 feeds,
+ * first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM had synced a
+ * warm-up set) by {@link #validate}.
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.CapacityModel \
@@ -422,24 +423,65 @@ public final class CapacityModel {
   /** Cycle names of the load test's scale rows and the outcome each one measures. */
   static final Map<String, Outcome> LOAD_CYCLES = Map.of(
       "cold", Outcome.FIRST_SYNC,
+      "first sync, warm", Outcome.FIRST_SYNC,
       "all 304", Outcome.NOT_MODIFIED,
       "unchanged body, no validators", Outcome.UNCHANGED_BODY);
+
+  /**
+   * Whether the load test says which of its rows are warm (its cycles carry {@code warm}: the JVM had
+   * synced a warm-up set of that kind of sync first); older files do not.
+   */
+  static boolean marksWarmRows(JsonNode load) {
+    for (JsonNode point : load.path("scale")) {
+      for (JsonNode cycle : point.path("cycles")) {
+        if (cycle.has("warm")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The load test's scale rows of a modelled outcome that were measured cold, as "feeds x cycle". */
+  static List<String> coldRows(JsonNode load) {
+    List<String> out = new ArrayList<>();
+    if (!marksWarmRows(load)) {
+      return out;
+    }
+    for (JsonNode point : load.path("scale")) {
+      for (JsonNode cycle : point.path("cycles")) {
+        if (outcomeOf(cycle) != null && !cycle.path("warm").asBoolean()) {
+          out.add(String.format(Locale.ROOT, "%,d x %s", point.path("feeds").asLong(), cycle.path("cycle").asText()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Outcome outcomeOf(JsonNode cycle) {
+    // repeated cycles are named "all 304 #2", ...
+    return LOAD_CYCLES.get(cycle.path("cycle").asText().replaceFirst(" #\\d+$", ""));
+  }
 
   /**
    * Predicts the load test's own scale rows from the unit costs: the load test runs the worker, the
    * feed server and PostgreSQL on one box of {@code cores} cores, so a cycle of N syncs is CPU-bound:
    * wall time = N x (worker + feed server + backend CPU per sync) / cores; JVM CPU = N x (worker +
    * feed server); PostgreSQL CPU = N x backend; rows = N x rows per sync.
+   *
+   * <p>The unit costs are a warm worker's (measured after a warm-up), so only the load test's warm
+   * rows are compared with them: the rows whose {@code warm} is true. A load.json that marks no row
+   * (an older load test) has every row compared.
    */
   static List<Check> validate(JsonNode load, UnitCosts costs, int cores) {
     List<Check> out = new ArrayList<>();
+    boolean onlyWarm = marksWarmRows(load);
     for (JsonNode point : load.path("scale")) {
       long feeds = point.path("feeds").asLong();
       int events = point.path("eventsPerFeed").asInt(costs.eventsPerFeed());
       for (JsonNode cycle : point.path("cycles")) {
-        // repeated cycles are named "all 304 #2", ...
-        Outcome o = LOAD_CYCLES.get(cycle.path("cycle").asText().replaceFirst(" #\\d+$", ""));
-        if (o == null) {
+        Outcome o = outcomeOf(cycle);
+        if (o == null || onlyWarm && !cycle.path("warm").asBoolean()) {
           continue;
         }
         UnitCost c = costs.scaled(o, events);

@@ -42,6 +42,7 @@ final class ScalingReport {
             load.path("machine").path("cores").asText(), load.path("machine").path("loadAverageAtStart").asText(),
             load.path("startedAt").asText()));
     parts.put("{{unitCosts}}", unitCostTable(costs));
+    parts.put("{{warmRows}}", warmRows(load));
     parts.put("{{validation}}", validationTable(checks));
     parts.put("{{validationVerdict}}", verdict(checks));
     parts.put("{{fleet}}", fleet(base));
@@ -119,6 +120,31 @@ final class ScalingReport {
       sb.append(" | ").append(Double.isNaN(v) ? "-" : num(v, dp));
     }
     sb.append(" |\n");
+  }
+
+  /** Which of the load test's rows the check uses: its warm rows, and the cold ones it leaves out. */
+  static String warmRows(@Nullable JsonNode load) {
+    if (load == null) {
+      return "";
+    }
+    if (!CapacityModel.marksWarmRows(load)) {
+      return "This load.json does not say which of its rows are warm (a load test from before the scale curve's"
+          + " warm-up): every row is checked, and the rows of the small points carry the JIT's and the pools'"
+          + " start-up cost, which the unit costs leave out.";
+    }
+    List<String> cold = CapacityModel.coldRows(load);
+    StringBuilder sb = new StringBuilder("Only **warm** rows are checked, as the unit costs are a warm worker's:"
+        + " each row below was measured after the load test's JVM had synced a warm-up set of that kind of sync"
+        + " (`LoadTest --warmup-feeds`: a first sync, four all-304 cycles and two unchanged-body cycles of a set of"
+        + " feeds of its own tenant, not measured, then deleted). The \"first sync, warm\" rows are the first"
+        + " sync of a second set of the point's size, synced once the JVM is warm.");
+    if (cold.isEmpty()) {
+      sb.append(" No row of this load.json was measured cold.");
+    } else {
+      sb.append(" Left out, measured cold (before any warm-up; the load test keeps them for the first sync's cold"
+          + " figure): ").append(String.join(", ", cold)).append('.');
+    }
+    return sb.toString();
   }
 
   private static String validationTable(List<Check> checks) {
@@ -286,36 +312,34 @@ final class ScalingReport {
     UnitCost nm = costs.get(Outcome.NOT_MODIFIED);
     double sps = p.syncsPerSecond();
     return switch (r) {
-      case DB_COMMITS -> String.format(Locale.ROOT, "Every sync, including the %s %% that bring nothing new (304 or"
-              + " the same body), runs about %s write transactions (the generation fence, then the state update with"
-              + " its run row): %s syncs/s ask the primary for %s WAL-flushing commits per second to record, mostly,"
-              + " that nothing happened, and the commit rate is the hard ceiling of a single primary (see its"
-              + " limits above).%n%n**Proposal.** Fence only when there is something to apply: a 304 or an unchanged"
-              + " digest changes no event and needs no generation bump (a stale worker's apply is still rejected,"
-              + " since applies still take the fence). Record the state of those polls (last checked, next due,"
-              + " validators) in a buffer flushed every few hundred milliseconds as one multi-row"
-              + " `UPDATE ... FROM (VALUES ...)`, one commit for hundreds of feeds, and keep the history of"
-              + " unchanged polls as a counter on the state row instead of a run row per poll. The steady"
-              + " state's write commits go from %s per sync to about one per batch, and the rows a 304 writes"
-              + " from %s to a fraction of one (issue 21's 304 path).",
-          num(unchangedShare(p) * 100, 0), num(c.writeTransactions(), 2), num(sps, 0),
-          num(p.writeCommitsPerSecond(), 0), num(nm.writeTransactions(), 2), num(nm.rowsWritten(), 1));
+      case DB_COMMITS -> String.format(Locale.ROOT, "The %s %% of syncs that bring nothing new (304 or the same"
+              + " body) write their states in batches (%s write transactions and %s rows per such sync); the"
+              + " commits left come from the syncs that apply something (a first sync or a changed body: the"
+              + " generation fence and the apply, each its own transaction). %s syncs/s ask the primary for %s"
+              + " WAL-flushing commits per second (%s per sync on average), and the commit rate is the hard ceiling"
+              + " of a single primary (see its limits above).%n%n**Proposal.** Apply the changes of several feeds"
+              + " in one transaction (a group apply, each feed still fenced by its own generation), take the"
+              + " fence in the apply's transaction instead of its own, and write the batched states with"
+              + " `synchronous_commit = off` (a crash loses only last-checked times, which the engine already"
+              + " tolerates); beyond that, more primaries by tenant (the Citus layout below).",
+          num(unchangedShare(p) * 100, 0), num(nm.writeTransactions(), 3), num(nm.rowsWritten(), 2), num(sps, 0),
+          num(p.writeCommitsPerSecond(), 0), num(c.writeTransactions(), 2));
       case DB_CPU -> String.format(Locale.ROOT, "The primary spends %s ms of backend CPU per sync over %s statements."
-              + "%n%n**Proposal.** Fewer statements per unchanged poll: read and fence the state in one statement,"
-              + " skip the event read when the digest is unchanged, batch the state writes of 304s across feeds,"
-              + " and let the driver keep server-side prepared statements (prepareThreshold) for the hot ones.",
+              + "%n%n**Proposal.** Read the states of due feeds a chunk at a time in every driver of syncs (a"
+              + " scheduler that runs one task per feed reads per feed), let the driver keep server-side prepared"
+              + " statements (prepareThreshold) for the hot ones, and send the state reads to a replica: a state"
+              + " read stale is safe, since its write is fenced by the stored state.",
           num(c.dbCpuMs(), 3), num(c.statements(), 1));
-      case DB_WAL -> String.format(Locale.ROOT, "Each sync writes %s bytes of WAL, mostly state updates and the run"
-              + " history.%n%n**Proposal.** Keep state updates HOT (a fillfactor below 100 on"
-              + " `icssync_feed_state`, no indexed column touched), and stop writing a run row for polls that"
-              + " changed nothing (a counter on the state row).", num(c.walBytes(), 0));
+      case DB_WAL -> String.format(Locale.ROOT, "Each sync writes %s bytes of WAL, mostly applied events and the"
+              + " batched state updates.%n%n**Proposal.** Keep state updates HOT (a fillfactor below 100 on"
+              + " `icssync_feed_state`, no indexed column touched) and write only the state columns that changed.",
+          num(c.walBytes(), 0));
       case DB_CONNECTIONS -> String.format(Locale.ROOT, "A sync holds a connection about %s ms (statements, commit"
-              + " flushes, backend CPU).%n%n**Proposal.** One checkout per sync instead of one per step, and"
-              + " batched state writes of 304s, so that a pool of a few connections serves a worker.",
+              + " flushes, backend CPU).%n%n**Proposal.** One checkout per apply instead of one per step (fence,"
+              + " apply, state), so that a pool of a few connections serves a worker.",
           num(p.deployment().dbMsPerSync(c), 2));
       case WORKER_CPU -> String.format(Locale.ROOT, "A worker spends %s ms of CPU per sync.%n%n**Proposal.**"
-              + " Profile the 304 path (HTTP client, state read and write, report building): it is most of the"
-              + " fleet's syncs.", num(c.workerCpuMs(), 3));
+              + " Profile the 304 path (HTTP client, engine, report building): it is most of the fleet's syncs.", num(c.workerCpuMs(), 3));
       case WORKER_HEAP -> String.format(Locale.ROOT, "Each in-flight sync holds up to %s KB, and a worker has %s in"
               + " flight while slow hosts answer.%n%n**Proposal.** Stream the body into the parser instead of"
               + " buffering it, and bound in-flight syncs per worker by heap rather than by thread count.",

@@ -13,9 +13,13 @@ import java.util.Locale;
 /**
  * The memory figure's child JVM (started by {@link LoadTest} with a small {@code -Xmx}): one first
  * sync of one large feed from the parent's feed server into the parent's database, through the real
- * fetcher and store. Prints one {@code RESULT} line: outcome, events written, seconds, peak heap.
+ * fetcher and store. Prints one {@code RESULT} line: outcome, events written, seconds, the sampled
+ * peak of used heap, the pools' peaks, the largest heap after any collection and after a full one.
  *
- * <p>Arguments: JDBC URL, user, password, feed URL, tenant, feed id.
+ * <p>Arguments: JDBC URL, user, password, feed URL, tenant, feed id, and optionally a period in ms:
+ * when above 0, a thread forces a full collection ({@code System.gc()}) that often during the sync,
+ * so that the largest heap left after a full collection samples the live set along the whole sync
+ * (the sync runs slower then: its time is not a figure).
  */
 public final class BigFeedSync {
   private BigFeedSync() {}
@@ -27,6 +31,7 @@ public final class BigFeedSync {
     String url = args[3];
     String tenant = args[4];
     String feedId = args[5];
+    long fullGcEveryMs = args.length > 6 ? Long.parseLong(args[6]) : 0;
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(jdbcUrl);
     c.setUsername(user);
@@ -42,16 +47,43 @@ public final class BigFeedSync {
       sync.store().saveFeed(new Feed(feedId, tenant, "big", "airbnb", url, Duration.ofHours(1), true, 0));
       System.gc();
       heap.start();
+      Thread collector = fullGcEveryMs > 0 ? collector(fullGcEveryMs) : null;
       long t0 = System.nanoTime();
-      SyncReport r = sync.syncFeed(tenant, feedId);
+      SyncReport r;
+      try {
+        r = sync.syncFeed(tenant, feedId);
+      } finally {
+        if (collector != null) {
+          collector.interrupt();
+          collector.join();
+        }
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "RESULT outcome=%s written=%d seen=%d bytes=%d seconds=%.3f peakMb=%.1f"
-          + " poolPeakMb=%.1f afterGcMb=%.1f maxHeapMb=%.1f%n", r.outcome(), r.counts().writes(), r.counts().seen(),
-          r.bytes(), seconds, heap.sampledPeakMb(), heap.poolPeakMb(), heap.afterGcPeakMb(),
+          + " poolPeakMb=%.1f afterGcMb=%.1f fullGcMb=%.1f fullGcs=%d maxHeapMb=%.1f%n", r.outcome(),
+          r.counts().writes(), r.counts().seen(), r.bytes(), seconds, heap.sampledPeakMb(), heap.poolPeakMb(),
+          heap.afterGcPeakMb(), heap.fullGcPeakMb(), heap.fullCollections(),
           Runtime.getRuntime().maxMemory() / 1048576.0);
       if (!r.isSuccess()) {
         System.out.println("MESSAGE " + r.message());
       }
     }
+  }
+
+  /** A daemon thread that forces a full collection every {@code everyMs} until interrupted. */
+  private static Thread collector(long everyMs) {
+    Thread t = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(everyMs);
+        } catch (InterruptedException e) {
+          return;
+        }
+        System.gc();
+      }
+    }, "big-feed-full-gc");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 }

@@ -21,7 +21,10 @@ import javax.management.openmbean.CompositeData;
  * given); the sum of the heap pools' own peak usage (reset at {@link #start}), which also catches
  * peaks between samples but may add peaks of different pools that did not happen at the same moment
  * (an upper bound); and the largest heap left after a garbage collection (the live data the phase
- * held, as of the collections that ran: 0 when none ran).
+ * held, as of the collections that ran: 0 when none ran). The last is an upper bound of the live
+ * data: a young collection leaves the old generation's garbage in place. The largest heap left after
+ * a full (major) collection is the live set itself at that moment; {@link #fullGcPeakMb} keeps it
+ * apart, and {@link #fullCollections} counts them.
  */
 final class HeapProbe implements AutoCloseable {
   private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -29,6 +32,8 @@ final class HeapProbe implements AutoCloseable {
       .toList();
   private final AtomicLong sampledPeak = new AtomicLong();
   private final AtomicLong afterGcPeak = new AtomicLong();
+  private final AtomicLong fullGcPeak = new AtomicLong();
+  private final AtomicLong fullGcs = new AtomicLong();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener gcListener = (notification, handback) -> {
     if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
@@ -42,6 +47,10 @@ final class HeapProbe implements AutoCloseable {
       }
       long u = used;
       afterGcPeak.accumulateAndGet(u, Math::max);
+      if (info.getGcAction().contains("major")) {
+        fullGcPeak.accumulateAndGet(u, Math::max);
+        fullGcs.incrementAndGet();
+      }
     }
   };
   private final Thread sampler;
@@ -80,6 +89,18 @@ final class HeapProbe implements AutoCloseable {
     }
     sampledPeak.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     afterGcPeak.set(0);
+    fullGcPeak.set(0);
+    fullGcs.set(0);
+  }
+
+  /** Largest heap left after a full collection since {@link #start}, in MiB (0 when none ran). */
+  double fullGcPeakMb() {
+    return fullGcPeak.get() / 1048576.0;
+  }
+
+  /** Full (major) collections since {@link #start}. */
+  long fullCollections() {
+    return fullGcs.get();
   }
 
   /** Largest heap left after a collection since {@link #start}, in MiB (0 when none ran). */

@@ -40,6 +40,13 @@ final class LoadDatabase implements AutoCloseable {
     store = JdbcStore.builder(counting.dataSource()).synchronousApplyCommit(synchronousApplyCommit).build();
   }
 
+  /** Deletes every row of {@code tenant} from the ics-sync tables (a warm-up set, once it has done its work). */
+  void deleteTenant(String tenant) {
+    for (String t : TABLES) {
+      db.execute("DELETE FROM " + t + " WHERE tenant = '" + tenant.replace("'", "''") + "'");
+    }
+  }
+
   /** Empties every ics-sync table (a cold start for the next scenario). */
   void truncate() {
     db.execute("TRUNCATE " + String.join(", ", TABLES));
@@ -97,7 +104,9 @@ final class LoadDatabase implements AutoCloseable {
         rs.next();
         commits = rs.getLong(1);
       }
-      return new RowCounts(byTable, commits, counting.statementsWithoutCopies());
+      CountingDataSource.Snapshot sent = counting.snapshot();
+      return new RowCounts(byTable, commits, counting.statementsWithoutCopies(), sent.writeCheckouts(),
+          sent.checkouts());
     } catch (SQLException e) {
       throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -144,10 +153,13 @@ final class LoadDatabase implements AutoCloseable {
   }
 
   /**
-   * Row counts per table (inserted, updated, deleted), transactions committed in the database, and
-   * statements the store executed.
+   * Row counts per table (inserted, updated, deleted), transactions committed in the database (read-only
+   * ones included), statements the store executed, and, counted on the client by {@link
+   * CountingDataSource}, the store's write transactions (connection checkouts that wrote: each one
+   * commit that waits for a WAL flush) and all its connection checkouts (one transaction each).
    */
-  record RowCounts(Map<String, long[]> byTable, long commits, long statements) {
+  record RowCounts(Map<String, long[]> byTable, long commits, long statements, long writeTransactions,
+      long checkouts) {
     long inserted() {
       return byTable.values().stream().mapToLong(v -> v[0]).sum();
     }
@@ -171,7 +183,8 @@ final class LoadDatabase implements AutoCloseable {
         long[] b = before.byTable.getOrDefault(t, new long[3]);
         out.put(t, new long[] {v[0] - b[0], v[1] - b[1], v[2] - b[2]});
       });
-      return new RowCounts(out, commits - before.commits, statements - before.statements);
+      return new RowCounts(out, commits - before.commits, statements - before.statements,
+          writeTransactions - before.writeTransactions, checkouts - before.checkouts);
     }
 
     Map<String, Object> toJson() {
@@ -188,6 +201,8 @@ final class LoadDatabase implements AutoCloseable {
       m.put("byTable", tables);
       m.put("commits", commits);
       m.put("statements", statements);
+      m.put("writeTransactions", writeTransactions);
+      m.put("connectionCheckouts", checkouts);
       return m;
     }
   }

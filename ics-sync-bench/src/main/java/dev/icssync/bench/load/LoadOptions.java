@@ -24,6 +24,12 @@ import java.util.Set;
  * @param latencySamples samples per row of the latency table (the slow rows take fewer)
  * @param memoryEvents events of the memory figure's feed (0: skip it)
  * @param memoryHeap -Xmx of the memory figure's child JVM
+ * @param memorySeries heaps (-Xmx values) among which the memory part looks for the smallest in which
+ *     the same sync succeeds (empty: no series)
+ * @param memoryFullGcMs period of the forced full collections of the memory part's live-set probe,
+ *     a second child JVM (0: no probe)
+ * @param warmupFeeds feeds of the warm-up set that the scale curve syncs (first sync, 304s, unchanged
+ *     bodies) before a point's warm rows while the JVM has synced fewer than that of each kind (0: none)
  * @param synchronousApplyCommit JdbcStore's synchronousApplyCommit (default true, the store's default)
  * @param out directory of load.json and load.md
  * @param parts the parts to run: seed, latency, scale, sweep, memory
@@ -42,6 +48,9 @@ record LoadOptions(
     int latencySamples,
     int memoryEvents,
     String memoryHeap,
+    List<String> memorySeries,
+    int memoryFullGcMs,
+    int warmupFeeds,
     boolean synchronousApplyCommit,
     Path out,
     Set<String> parts) {
@@ -66,7 +75,8 @@ record LoadOptions(
       "usage: LoadTest [--quick | --full] [--scale 100,1000,10000] [--huge] [--cycles-304 N] [--sweep 10,50,200]",
       "                [--sweep-feeds N]",
       "                [--threads N] [--rounds N] [--warmup N] [--samples N] [--memory-events N]",
-      "                [--memory-heap 128m]",
+      "                [--memory-heap 128m] [--memory-series 64m,80m,96m,112m] [--memory-full-gc-ms N]",
+      "                [--warmup-feeds N]",
       "                [--async-commit] [--parts seed,latency,scale,sweep,memory] [--out DIR]",
       "  --quick          smoke run (small sizes, < 1 min)",
       "  --full           the whole run (default): scale 100,1000,10000, sweep 10,50,200 at 1,000 feeds",
@@ -80,6 +90,13 @@ record LoadOptions(
       "  --rounds N       measured rounds of the seed load test (default 5); --warmup N rounds before (2)",
       "  --samples N      samples per latency row (default 300; quick 30; slow rows take fewer)",
       "  --memory-events  events of the big feed synced under --memory-heap (default 100000; 0 skips)",
+      "  --memory-series  heaps among which to find the smallest in which the big feed's first sync",
+      "                   succeeds, a child JVM each, starting at 96m (default full 64m,80m,96m,112m,128m;",
+      "                   quick none; 'none' skips)",
+      "  --memory-full-gc-ms N  a second child JVM forces a full GC every N ms during the sync: the live",
+      "                   set along the sync (default 250; 0 skips)",
+      "  --warmup-feeds N the scale curve warms the JVM with a warm-up set of N feeds (first sync, 304s,",
+      "                   unchanged bodies) before a point's warm rows (default 2000, quick 100; 0: none)",
       "  --async-commit   JdbcStore.synchronousApplyCommit(false)",
       "  --parts LIST     run only these parts (default all)",
       "  --out DIR        where load.json and load.md go (default ics-sync-bench/target/results)");
@@ -103,6 +120,9 @@ record LoadOptions(
     int samples = quick ? 30 : 300;
     int memoryEvents = quick ? 10_000 : 100_000;
     String memoryHeap = "128m";
+    List<String> memorySeries = quick ? List.of() : List.of("64m", "80m", "96m", "112m", "128m");
+    int memoryFullGcMs = 250;
+    int warmupFeeds = quick ? 100 : 2_000;
     boolean syncCommit = true;
     Path out = Path.of("ics-sync-bench", "target", "results");
     Set<String> parts = new LinkedHashSet<>(ALL_PARTS);
@@ -121,6 +141,13 @@ record LoadOptions(
         case "--samples" -> samples = Integer.parseInt(args[++i]);
         case "--memory-events" -> memoryEvents = Integer.parseInt(args[++i]);
         case "--memory-heap" -> memoryHeap = args[++i];
+        case "--memory-series" -> {
+          String v = args[++i].trim();
+          memorySeries = v.equals("none") || v.isEmpty() ? List.of()
+              : java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+        }
+        case "--memory-full-gc-ms" -> memoryFullGcMs = Integer.parseInt(args[++i]);
+        case "--warmup-feeds" -> warmupFeeds = Integer.parseInt(args[++i]);
         case "--async-commit" -> syncCommit = false;
         case "--out" -> out = Path.of(args[++i]);
         case "--parts" -> {
@@ -136,7 +163,8 @@ record LoadOptions(
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5 || notModifiedCycles < 1) {
+    if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5 || notModifiedCycles < 1 || memoryFullGcMs < 0
+        || warmupFeeds < 0) {
       throw new IllegalArgumentException("--threads, --rounds and --cycles-304 must be positive, --warmup not"
           + " negative, --samples at least 5\n" + USAGE);
     }
@@ -146,7 +174,7 @@ record LoadOptions(
       scale = List.copyOf(more);
     }
     return new LoadOptions(mode, scale, notModifiedCycles, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
-        memoryEvents, memoryHeap, syncCommit, out, Set.copyOf(parts));
+        memoryEvents, memoryHeap, memorySeries, memoryFullGcMs, warmupFeeds, syncCommit, out, Set.copyOf(parts));
   }
 
   private static List<Integer> ints(String list) {

@@ -74,11 +74,14 @@ public final class LoadReport {
     if (scale != null && !scale.isEmpty()) {
       sb.append("#### Scale curve (50 events per feed, 4 channels per property)\n\n");
       cycleTable(sb, scale, true);
-      sb.append("ms/feed: wall time over feeds (the cost of one feed at this concurrency). Commits: `xact_commit`"
-          + " of `pg_stat_database` (the counting adds about three). Statements: JDBC executions of the store"
+      sb.append("ms/feed: wall time over feeds (the cost of one feed at this concurrency). Write transactions:"
+          + " the store's connection checkouts that wrote (each one commit that waits for a WAL flush), counted on"
+          + " the client; all transactions: `xact_commit` of `pg_stat_database`, read-only ones included (the"
+          + " counting adds about three). Statements: JDBC executions of the store"
           + " (a batch counts once). Run rows: `icssync_sync_run` rows after the cycle (the engine prunes the"
           + " history every " + Harness.PRUNE_EVERY + " syncs, keeping the last run per feed). Pool: most"
           + " connections in use at once.\n\n");
+      warmNote(sb, scale);
       liveHeapNote(sb, scale, machine.get("maxHeapMb"));
       notModifiedTable(sb, scale);
       costTable(sb, (Map<String, Object>) r.get("scaleCost"));
@@ -109,7 +112,27 @@ public final class LoadReport {
       sb.append(String.format(Locale.ROOT, "| peak heap used (sampled) | %s MB | %s MB | %sx |%n", num(peak),
           num(limit), peak > 0 ? Json.round(limit / peak, 1) : "-"));
       sb.append(String.format(Locale.ROOT, "| largest heap after a GC (live data, plus old garbage until a full GC)"
-          + " | %s | %s MB | %sx |%n%n", mbOrDash(live), num(limit), live > 0 ? Json.round(limit / live, 1) : "-"));
+          + " | %s | %s MB | %sx |%n", mbOrDash(live), num(limit), live > 0 ? Json.round(limit / live, 1) : "-"));
+      Map<String, Object> probe = (Map<String, Object>) mem.get("fullGcProbe");
+      if (probe != null) {
+        double full = ((Number) probe.get("liveHeapPeakMb")).doubleValue();
+        sb.append(String.format(Locale.ROOT, "| largest heap after a full GC (the live set; a second run forcing one"
+                + " every %s ms, %s forced, %s) | %s | %s MB | %sx |%n", probe.get("everyMs"),
+            probe.get("fullCollections"), Boolean.TRUE.equals(probe.get("success")) ? "succeeded" : "**failed**",
+            mbOrDash(full), num(limit), full > 0 ? Json.round(limit / full, 1) : "-"));
+      }
+      List<Map<String, Object>> series = (List<Map<String, Object>>) mem.get("heapSeries");
+      if (series != null && !series.isEmpty()) {
+        List<String> runs = new java.util.ArrayList<>();
+        for (Map<String, Object> run : series) {
+          runs.add("-Xmx" + run.get("xmx") + " " + (Boolean.TRUE.equals(run.get("success")) ? "ok" : "failed ("
+              + run.get("outcome") + ", exit " + run.get("exitCode") + ")"));
+        }
+        Object smallest = mem.get("smallestSucceedingHeap");
+        sb.append(String.format(Locale.ROOT, "| the same sync in smaller heaps (a child JVM each) | %s; smallest that"
+            + " succeeds: %s | | |%n", String.join(", ", runs), smallest == null ? "none" : "-Xmx" + smallest));
+      }
+      sb.append('\n');
     }
     return sb.toString();
   }
@@ -117,7 +140,7 @@ public final class LoadReport {
   @SuppressWarnings("unchecked")
   private static void cycleTable(StringBuilder sb, List<Map<String, Object>> points, boolean targets) {
     sb.append("| feeds x events | cycle | wall time | ms/feed | feeds/s | event rows written"
-        + " | DB rows written (ins/upd/del) | commits | statements | run rows | p95 per sync"
+        + " | DB rows written (ins/upd/del) | write / all transactions | statements | run rows | p95 per sync"
         + " | peak heap used / after GC | pool | target | ratio |\n"
         + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map<String, Object> p : points) {
@@ -128,11 +151,14 @@ public final class LoadReport {
         Map<String, Object> res = (Map<String, Object>) c.get("resources");
         sb.append(String.format(Locale.ROOT, "| %s x %s | %s | %s s | %s | %s | %s | %s | %s | %s | %s | %s ms"
                 + " | %s MB / %s | %s | %s | %s |%n",
-            num(p.get("feeds")), p.get("eventsPerFeed"), c.get("cycle"), c.get("seconds"), ms(c.get("msPerFeed")),
+            num(p.get("feeds")), p.get("eventsPerFeed"),
+            c.get("cycle") + (Boolean.FALSE.equals(c.get("warm")) ? " (cold JVM)" : ""), c.get("seconds"),
+            ms(c.get("msPerFeed")),
             num(c.get("feedsPerSecond")), num(c.get("eventsWritten")),
             rows == null ? "-" : num(rows.get("inserted")) + " / " + num(rows.get("updated")) + " / "
                 + num(rows.get("deleted")),
-            rows == null || rows.get("commits") == null ? "-" : num(rows.get("commits")),
+            rows == null || rows.get("commits") == null ? "-" : (rows.get("writeTransactions") == null ? "-"
+                : num(rows.get("writeTransactions"))) + " / " + num(rows.get("commits")),
             rows == null || rows.get("statements") == null ? "-" : num(rows.get("statements")),
             c.get("syncRunRows") == null ? "-" : num(c.get("syncRunRows")),
             ms(per.get("p95Ms")), num(c.get("peakHeapMb")), mbOrDash(c.get("liveHeapAfterGcMb")),
@@ -141,6 +167,27 @@ public final class LoadReport {
       }
     }
     sb.append('\n');
+  }
+
+  /** Which rows are warm, and the warm-up that made them so. */
+  @SuppressWarnings("unchecked")
+  private static void warmNote(StringBuilder sb, List<Map<String, Object>> points) {
+    Map<String, Object> warmUp = null;
+    for (Map<String, Object> p : points) {
+      if (p.get("warmUp") != null) {
+        warmUp = (Map<String, Object>) p.get("warmUp");
+        break;
+      }
+    }
+    if (warmUp == null) {
+      return;
+    }
+    sb.append(String.format(Locale.ROOT, "Warm rows: before a point's warm rows, while the JVM had synced fewer than"
+        + " %s syncs of a kind, it synced a warm-up set of %s feeds of its own tenant (a first sync, four all-304"
+        + " cycles, two unchanged-body cycles; not measured, then deleted). A row marked \"cold JVM\" ran before"
+        + " that (the first point's first sync, kept as the cold figure); \"%s\" is the same first sync of a"
+        + " second set of the point's size once the JVM is warm.%n%n", num(warmUp.get("feeds")),
+        num(warmUp.get("feeds")), LoadTest.WARM_FIRST_SYNC));
   }
 
   /**

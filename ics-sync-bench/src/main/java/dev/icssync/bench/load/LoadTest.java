@@ -37,8 +37,11 @@ import org.jspecify.annotations.Nullable;
  * database behind {@code JdbcStore}, the real {@code HttpFeedFetcher}, and {@code IcsSync} over them.
  * Measures the seed's load test (50 concurrent syncs of 100-event feeds), the seed's latency table,
  * the scale curve (cold, all-304 and unchanged-body cycles; each all-304 cycle beside a bare Apache
- * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds), an events-per-feed
- * sweep, and one sync of a 100,000-event feed in a child JVM under {@code -Xmx128m}. Every cycle
+ * HttpClient 5 doing the same conditional GETs; {@code --huge} adds 100,000 feeds; a warm-up set of
+ * feeds synced before the rows marked {@code warm}, and a warm first sync beside the first point's
+ * cold one), an events-per-feed sweep, and one sync of a 100,000-event feed in a child JVM under
+ * {@code -Xmx128m} (with a second child forcing full collections to sample the live set, and the
+ * smallest heap of a series in which the same sync succeeds). Every cycle
  * counts the rows, commits and statements it cost, its heap, and the seed's resource limits (pool
  * connections in use, feed bytes per second of the tenant); the run history's size after every cycle
  * shows that pruning keeps it flat. Prints a table and writes {@code load.json} and {@code load.md}
@@ -138,12 +141,13 @@ public final class LoadTest {
         log("latency table");
         result.put("latency", latency(h, o));
       }
+      Warmth warmth = new Warmth(o.warmupFeeds());
       if (o.runs("scale")) {
         log("scale curve: %s feeds x 50 events", o.scale());
         List<Map<String, Object>> scale = new ArrayList<>();
         try (BareClient bare = new BareClient(h.server, o.threads())) {
           for (int feeds : o.scale()) {
-            scale.add(scalePoint(h, o, "scale", feeds, 50, 4, bare));
+            scale.add(scalePoint(h, o, warmth, "scale", feeds, 50, 4, bare));
           }
         }
         result.put("scale", scale);
@@ -153,7 +157,7 @@ public final class LoadTest {
         log("events-per-feed sweep: %d feeds x %s events", o.sweepFeeds(), o.sweepEvents());
         List<Object> sweep = new ArrayList<>();
         for (int events : o.sweepEvents()) {
-          sweep.add(scalePoint(h, o, "sweep", o.sweepFeeds(), events, 3, null));
+          sweep.add(scalePoint(h, o, warmth, "sweep", o.sweepFeeds(), events, 3, null));
         }
         result.put("eventsSweep", sweep);
       }
@@ -403,20 +407,61 @@ public final class LoadTest {
 
   // --------------------------------------------------------------------------------- scale curve
 
-  private static Map<String, Object> scalePoint(Harness h, LoadOptions o, String tenant, int feeds, int events,
-      int channels, @Nullable BareClient bare) throws IOException {
+  /**
+   * Syncs this JVM has run so far in the scale curve and the sweep, by kind: a cycle counts as warm
+   * (its JIT-compiled and pooled paths like a long-running worker's) once at least the warm-up set's
+   * size of its kind ran before it.
+   */
+  static final class Warmth {
+    final int threshold;
+    long firstSyncs;
+    long notModified;
+    long unchanged;
+
+    Warmth(int threshold) {
+      this.threshold = threshold;
+    }
+
+    boolean warm(long count) {
+      return threshold > 0 && count >= threshold;
+    }
+
+    boolean cold() {
+      return threshold > 0 && (firstSyncs < threshold || notModified < threshold || unchanged < threshold);
+    }
+  }
+
+  static final String WARM_FIRST_SYNC = "first sync, warm";
+  static final String WARM_UP_TENANT = "warm-up";
+
+  private static Map<String, Object> scalePoint(Harness h, LoadOptions o, Warmth warmth, String tenant, int feeds,
+      int events, int channels, @Nullable BareClient bare) throws IOException {
     h.database.truncate();
     h.server.mode(FeedServer.Mode.VALIDATORS);
     long t0 = System.nanoTime();
     List<Feed> list = h.createFeeds(tenant, "f", feeds, events, channels, o.threads());
     double setup = (System.nanoTime() - t0) / 1e9;
     List<Object> cycles = new ArrayList<>();
+    // the first sync of the point's feeds, measured before any warm-up of this point (its figure as it always was)
+    boolean coldWarm = warmth.warm(warmth.firstSyncs);
     Harness.Cycle cold = h.cycle("cold", list, events, o.threads(), true);
+    warmth.firstSyncs += feeds;
     long stored = h.database.count("SELECT count(*) FROM icssync_event");
     logCycle(feeds, events, cold, stored);
-    cycles.add(cycleJson(cold, feeds, bare != null ? COLD_10K_TARGET_S : 0));
+    cycles.add(cycleJson(cold, feeds, bare != null ? COLD_10K_TARGET_S : 0, coldWarm));
     Map<String, Object> costs = new LinkedHashMap<>();
     costs.put("cold", Json.round(cold.msPerFeed(), 4));
+    Map<String, Object> warmUp = warmth.cold() ? warmUp(h, o, warmth, events, channels) : null;
+    if (!coldWarm && warmth.warm(warmth.firstSyncs)) {
+      // the same first sync once the JVM is warm: what a long-running worker pays for a new feed
+      String warmTenant = tenant + "-warm";
+      List<Feed> more = h.createFeeds(warmTenant, "w", feeds, events, channels, o.threads());
+      Harness.Cycle first = h.cycle(WARM_FIRST_SYNC, more, events, o.threads(), true);
+      warmth.firstSyncs += feeds;
+      logCycle(feeds, events, first, -1);
+      cycles.add(cycleJson(first, feeds, 0, true));
+      h.database.deleteTenant(warmTenant);
+    }
     Map<String, Object> vsBare = null;
     if (bare != null) {
       // ours and the bare client take turns, so that both see the same machine and the same warm JIT
@@ -424,9 +469,11 @@ public final class LoadTest {
       double[] ours = new double[n];
       double[] peer = new double[n];
       for (int i = 0; i < n; i++) {
+        boolean warm = warmth.warm(warmth.notModified);
         Harness.Cycle nm = h.cycle(i == 0 ? "all 304" : "all 304 #" + (i + 1), list, events, o.threads(), true);
+        warmth.notModified += feeds;
         logCycle(feeds, events, nm, -1);
-        cycles.add(cycleJson(nm, feeds, NOT_MODIFIED_10K_TARGET_S));
+        cycles.add(cycleJson(nm, feeds, NOT_MODIFIED_10K_TARGET_S, warm));
         ours[i] = nm.seconds();
         BareClient.Result b = bare.cycle(list, o.threads());
         check(b.notModified() == feeds,
@@ -439,10 +486,12 @@ public final class LoadTest {
       costs.put("notModified", Json.round(median(ours) * 1000 / feeds, 4));
     }
     h.server.mode(FeedServer.Mode.NO_VALIDATORS);
+    boolean sameWarm = warmth.warm(warmth.unchanged);
     Harness.Cycle same = h.cycle("unchanged body, no validators", list, events, o.threads(), true);
+    warmth.unchanged += feeds;
     h.server.mode(FeedServer.Mode.VALIDATORS);
     logCycle(feeds, events, same, -1);
-    cycles.add(cycleJson(same, feeds, 0));
+    cycles.add(cycleJson(same, feeds, 0, sameWarm));
     costs.put("unchanged", Json.round(same.msPerFeed(), 4));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("feeds", feeds);
@@ -450,11 +499,58 @@ public final class LoadTest {
     m.put("channelsPerProperty", channels);
     m.put("setupSeconds", Json.round(setup, 2));
     m.put("storedEventsAfterCold", stored);
+    if (warmUp != null) {
+      m.put("warmUp", warmUp);
+    }
     m.put("cycles", cycles);
     if (vsBare != null) {
       m.put("notModifiedVsBare", vsBare);
     }
     m.put("msPerFeed", costs);
+    return m;
+  }
+
+  /**
+   * Warms the JVM up on a set of feeds of its own tenant (first sync, 304 cycles, unchanged bodies;
+   * nothing measured) until each kind of sync ran at least {@code o.warmupFeeds()} times, then deletes
+   * the set: the rows measured after it are warm.
+   */
+  private static Map<String, Object> warmUp(Harness h, LoadOptions o, Warmth warmth, int events, int channels) {
+    long t0 = System.nanoTime();
+    int n = o.warmupFeeds();
+    List<Feed> set = h.createFeeds(WARM_UP_TENANT, "u", n, events, channels, o.threads());
+    int cycles = 0;
+    long syncs = 0;
+    h.cycle("warm-up first sync", set, events, o.threads(), false);
+    warmth.firstSyncs += n;
+    cycles++;
+    syncs += n;
+    // the 304 path is most of a fleet's syncs and the shortest: it gets more of the warm-up
+    for (int i = 0; i < 4; i++) {
+      h.cycle("warm-up 304", set, events, o.threads(), false);
+      warmth.notModified += n;
+      cycles++;
+      syncs += n;
+    }
+    h.server.mode(FeedServer.Mode.NO_VALIDATORS);
+    for (int i = 0; i < 2; i++) {
+      h.cycle("warm-up unchanged body", set, events, o.threads(), false);
+      warmth.unchanged += n;
+      cycles++;
+      syncs += n;
+    }
+    h.server.mode(FeedServer.Mode.VALIDATORS);
+    h.database.deleteTenant(WARM_UP_TENANT);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    log("  warm-up: %d feeds x %d cycles (first sync, 4 x 304, 2 x unchanged body), %.1f s, not measured", n, cycles,
+        seconds);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("feeds", n);
+    m.put("cycles", cycles);
+    m.put("syncs", syncs);
+    m.put("seconds", Json.round(seconds, 2));
+    m.put("note", "a warm-up set of its own tenant synced before this point's warm rows (first sync, 4 all-304"
+        + " cycles, 2 unchanged-body cycles), not measured, then deleted");
     return m;
   }
 
@@ -536,8 +632,10 @@ public final class LoadTest {
     return m;
   }
 
-  private static Map<String, Object> cycleJson(Harness.Cycle c, int feeds, double target10k) {
+  private static Map<String, Object> cycleJson(Harness.Cycle c, int feeds, double target10k, boolean warm) {
     Map<String, Object> m = c.toJson();
+    // warm: the JVM had run the warm-up set's size of this kind of sync before the cycle (JIT and pools warm)
+    m.put("warm", warm);
     if (target10k > 0 && feeds == 10_000) {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("seconds", target10k);
@@ -565,12 +663,40 @@ public final class LoadTest {
 
   // ------------------------------------------------------------------------------------- memory
 
-  private static Map<String, Object> memory(Harness h, LoadOptions o) throws Exception {
+  /** The heap the goal of issue 21 allows the big feed's first sync. */
+  static final String GOAL_HEAP = "96m";
+
+  /** One child JVM's first sync of the big feed. */
+  record ChildRun(String xmx, int exitCode, Map<String, String> result, List<String> output, long stored,
+      int expectedEvents) {
+    boolean success() {
+      return exitCode == 0 && "APPLIED".equals(result.get("outcome")) && stored == expectedEvents;
+    }
+
+    double mb(String key) {
+      return Double.parseDouble(result.getOrDefault(key, "0"));
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("xmx", xmx);
+      m.put("success", success());
+      m.put("exitCode", exitCode);
+      m.put("outcome", result.getOrDefault("outcome", "none"));
+      m.put("seconds", mb("seconds"));
+      m.put("liveHeapAfterGcMb", mb("afterGcMb"));
+      m.put("peakHeapMb", mb("peakMb"));
+      return m;
+    }
+  }
+
+  private static ChildRun child(Harness h, LoadOptions o, String xmx, String tenant, long fullGcEveryMs)
+      throws Exception {
     String feedUrl = h.server.url("big", o.memoryEvents(), 0, 1);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-Xmx" + o.memoryHeap(), "-cp", System.getProperty("java.class.path"),
+    List<String> cmd = List.of(java, "-Xmx" + xmx, "-cp", System.getProperty("java.class.path"),
         BigFeedSync.class.getName(), h.database.db.jdbcUrl(), h.database.db.user(), h.database.db.password(),
-        feedUrl, "big", "big-feed");
+        feedUrl, tenant, "big-feed", Long.toString(fullGcEveryMs));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     List<String> output = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -593,27 +719,110 @@ public final class LoadTest {
         }
       }
     }
-    long stored = h.database.count("SELECT count(*) FROM icssync_event WHERE tenant = 'big'");
-    boolean ok = exit == 0 && "APPLIED".equals(kv.get("outcome")) && stored == o.memoryEvents();
+    long stored = h.database.count("SELECT count(*) FROM icssync_event WHERE tenant = '" + tenant + "'");
+    ChildRun run = new ChildRun(xmx, exit, kv, output, stored, o.memoryEvents());
+    // the next child's sync reads only its own tenant's rows: drop this one's 100,000 events
+    if (!tenant.equals("big")) {
+      h.database.deleteTenant(tenant);
+    }
+    return run;
+  }
+
+  private static Map<String, Object> memory(Harness h, LoadOptions o) throws Exception {
+    ChildRun main = child(h, o, o.memoryHeap(), "big", 0);
+    boolean ok = main.success();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("events", o.memoryEvents());
     m.put("xmx", o.memoryHeap());
     m.put("success", ok);
-    m.put("exitCode", exit);
-    m.put("outcome", kv.getOrDefault("outcome", "none"));
-    m.put("storedEvents", stored);
-    m.put("bodyBytes", Long.parseLong(kv.getOrDefault("bytes", "0")));
-    m.put("seconds", Double.parseDouble(kv.getOrDefault("seconds", "0")));
-    m.put("peakHeapMb", Double.parseDouble(kv.getOrDefault("peakMb", "0")));
-    m.put("poolPeakHeapMb", Double.parseDouble(kv.getOrDefault("poolPeakMb", "0")));
-    m.put("liveHeapAfterGcMb", Double.parseDouble(kv.getOrDefault("afterGcMb", "0")));
+    m.put("exitCode", main.exitCode());
+    m.put("outcome", main.result().getOrDefault("outcome", "none"));
+    m.put("storedEvents", main.stored());
+    m.put("bodyBytes", Long.parseLong(main.result().getOrDefault("bytes", "0")));
+    m.put("seconds", main.mb("seconds"));
+    m.put("peakHeapMb", main.mb("peakMb"));
+    m.put("poolPeakHeapMb", main.mb("poolPeakMb"));
+    m.put("liveHeapAfterGcMb", main.mb("afterGcMb"));
     m.put("seedLimitMb", SEED_MEMORY_MB);
     if (!ok) {
-      m.put("output", output.subList(Math.max(0, output.size() - 20), output.size()));
+      m.put("output", main.output().subList(Math.max(0, main.output().size() - 20), main.output().size()));
     }
-    log("  success %s, %s s, peak heap %s MB (pools %s MB, after GC %s MB), stored %d", ok, kv.get("seconds"),
-        kv.get("peakMb"), kv.get("poolPeakMb"), kv.get("afterGcMb"), stored);
+    log("  success %s, %s s, peak heap %s MB (pools %s MB, after GC %s MB), stored %d", ok,
+        main.result().get("seconds"), main.result().get("peakMb"), main.result().get("poolPeakMb"),
+        main.result().get("afterGcMb"), main.stored());
+    if (o.memoryFullGcMs() > 0) {
+      ChildRun probe = child(h, o, o.memoryHeap(), "big-live", o.memoryFullGcMs());
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("xmx", o.memoryHeap());
+      p.put("everyMs", o.memoryFullGcMs());
+      p.put("success", probe.success());
+      p.put("fullCollections", Long.parseLong(probe.result().getOrDefault("fullGcs", "0")));
+      p.put("liveHeapPeakMb", probe.mb("fullGcMb"));
+      p.put("liveHeapAfterGcMb", probe.mb("afterGcMb"));
+      p.put("note", "the same sync in a second child JVM that forces a full collection every " + o.memoryFullGcMs()
+          + " ms: the largest heap left after one is the live set (sampled; slower sync, its time is no figure)");
+      m.put("fullGcProbe", p);
+      log("  live-set probe (full GC every %d ms): success %s, largest heap after a full GC %s MB over %s", 
+          o.memoryFullGcMs(), probe.success(), probe.result().get("fullGcMb"), probe.result().get("fullGcs"));
+    }
+    if (!o.memorySeries().isEmpty()) {
+      List<ChildRun> series = heapSeries(h, o);
+      List<Object> runs = new ArrayList<>();
+      String smallest = null;
+      for (ChildRun r : series) {
+        runs.add(r.toJson());
+        if (r.success() && (smallest == null || heapMb(r.xmx()) < heapMb(smallest))) {
+          smallest = r.xmx();
+        }
+      }
+      m.put("heapSeries", runs);
+      m.put("smallestSucceedingHeap", smallest);
+      m.put("heapSeriesNote", "the same first sync in a child JVM per heap, from " + GOAL_HEAP + " down while it"
+          + " succeeds, up while it fails, among " + String.join(", ", o.memorySeries()));
+    }
     return m;
+  }
+
+  /**
+   * Child runs of the big feed's first sync among {@code o.memorySeries()}: the goal's 96 MB first (or
+   * the middle heap), then smaller heaps while it succeeds, larger ones while it fails; the smallest
+   * success is the answer (a sync that fits in a heap fits in a larger one).
+   */
+  private static List<ChildRun> heapSeries(Harness h, LoadOptions o) throws Exception {
+    List<String> heaps = new ArrayList<>(o.memorySeries());
+    heaps.sort(java.util.Comparator.comparingDouble(LoadTest::heapMb));
+    int at = heaps.indexOf(GOAL_HEAP);
+    if (at < 0) {
+      at = heaps.size() / 2;
+    }
+    List<ChildRun> runs = new ArrayList<>();
+    ChildRun first = seriesRun(h, o, heaps.get(at));
+    runs.add(first);
+    int step = first.success() ? -1 : 1;
+    for (int i = at + step; i >= 0 && i < heaps.size(); i += step) {
+      ChildRun r = seriesRun(h, o, heaps.get(i));
+      runs.add(r);
+      if (r.success() != first.success()) {
+        break;
+      }
+    }
+    runs.sort(java.util.Comparator.comparingDouble(r -> heapMb(r.xmx())));
+    return runs;
+  }
+
+  private static ChildRun seriesRun(Harness h, LoadOptions o, String xmx) throws Exception {
+    ChildRun r = child(h, o, xmx, "big-" + xmx.toLowerCase(Locale.ROOT), 0);
+    log("  -Xmx%s: success %s (%s, exit %d), %s s, after GC %s MB", xmx, r.success(),
+        r.result().getOrDefault("outcome", "none"), r.exitCode(), r.result().getOrDefault("seconds", "-"),
+        r.result().getOrDefault("afterGcMb", "-"));
+    return r;
+  }
+
+  /** A heap size as -Xmx spells it, in MiB. */
+  static double heapMb(String xmx) {
+    String s = xmx.trim().toLowerCase(Locale.ROOT);
+    double v = Double.parseDouble(s.replaceAll("[^0-9.]", ""));
+    return s.endsWith("g") ? v * 1024 : s.endsWith("k") ? v / 1024 : s.endsWith("m") ? v : v / 1048576;
   }
 
   // -------------------------------------------------------------------------------------- helpers

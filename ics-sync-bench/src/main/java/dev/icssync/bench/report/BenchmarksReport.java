@@ -155,8 +155,8 @@ public final class BenchmarksReport {
     md.append("> **Generated file, do not edit by hand.** Regenerate every figure with one command from the "
         + "repository root:\n>\n> ```\n> ").append(DEFAULT_COMMAND).append("\n> ```\n>\n")
         .append("> Profiles: `--full` (the default) runs JMH with `-f 2 -wi 2 -i 4`, 1 s iterations, then the "
-            + "load test's full run with the 100,000-feed point (`--huge`, in a 2 GB heap), in about 50 minutes "
-            + "on 2 cores; `--quick` runs `-f 1 -wi 2 -i 3`, 1 s "
+            + "load test's full run with the 100,000-feed point (`--huge`, in a 2 GB heap), in about 35 minutes "
+            + "on a quiet 2-core machine (the last full run took 31); `--quick` runs `-f 1 -wi 2 -i 3`, 1 s "
             + "iterations, and the load test's quick run. Both then measure the unit costs of a sync by "
             + "outcome (`UnitCostMeasurement`, `--quick`: its small sizes).\n>\n")
         .append("> This file was produced by `")
@@ -229,7 +229,7 @@ public final class BenchmarksReport {
       body.append(renderSuite(suite, results, allChecks));
     }
 
-    md.append(Goals.markdown(Goals.evaluate(results, loadJson)));
+    md.append(Goals.markdown(Goals.evaluate(results, loadJson, unitCosts)));
 
     md.append("## Targets at a glance\n\n");
     if (allChecks.isEmpty()) {

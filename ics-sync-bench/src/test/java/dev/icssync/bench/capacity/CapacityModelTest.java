@@ -156,6 +156,39 @@ class CapacityModelTest {
   }
 
   @Test
+  void validationComparesOnlyTheWarmRowsWhenTheLoadTestMarksThem() throws Exception {
+    JsonNode load = new ObjectMapper().readTree("""
+        {"machine": {"cores": 2}, "scale": [
+          {"feeds": 100, "eventsPerFeed": 50, "cycles": [
+            {"cycle": "cold", "warm": false, "seconds": 0.4, "dbRows": {"inserted": 5300}},
+            {"cycle": "first sync, warm", "warm": true, "seconds": 0.2, "dbRows": {"inserted": 5300}},
+            {"cycle": "all 304", "warm": true, "seconds": 0.05, "dbRows": {"updated": 100}},
+            {"cycle": "all 304 #2", "warm": true, "seconds": 0.05, "dbRows": {"updated": 100}},
+            {"cycle": "unchanged body, no validators", "warm": true, "seconds": 0.05, "dbRows": {"updated": 100}}]},
+          {"feeds": 1000, "eventsPerFeed": 50, "cycles": [
+            {"cycle": "cold", "warm": true, "seconds": 2.0, "dbRows": {"inserted": 53000}},
+            {"cycle": "all 304", "warm": false, "seconds": 0.5, "dbRows": {"updated": 1000}}]}]}
+        """);
+    assertThat(CapacityModel.marksWarmRows(load)).isTrue();
+    List<Check> checks = CapacityModel.validate(load, COSTS, 2);
+    assertThat(checks).extracting(c -> c.feeds() + " " + c.cycle()).containsExactly("100 first sync, warm",
+        "100 all 304", "100 all 304 #2", "100 unchanged body, no validators", "1000 cold");
+    assertThat(checks.get(0).outcome()).isEqualTo(Outcome.FIRST_SYNC);
+    assertThat(CapacityModel.coldRows(load)).containsExactly("100 x cold", "1,000 x all 304");
+    assertThat(ScalingReport.warmRows(load)).contains("Only **warm** rows are checked",
+        "Left out, measured cold", "100 x cold, 1,000 x all 304");
+
+    // an older load.json marks no row: every row is compared, and SCALING.md says so
+    JsonNode older = new ObjectMapper().readTree("""
+        {"scale": [{"feeds": 100, "cycles": [{"cycle": "cold", "seconds": 0.4}, {"cycle": "all 304", "seconds": 0.1}]}]}
+        """);
+    assertThat(CapacityModel.marksWarmRows(older)).isFalse();
+    assertThat(CapacityModel.validate(older, COSTS, 2)).hasSize(2);
+    assertThat(CapacityModel.coldRows(older)).isEmpty();
+    assertThat(ScalingReport.warmRows(older)).startsWith("This load.json does not say which of its rows are warm");
+  }
+
+  @Test
   void readsTheUnitCostsFile(@TempDir Path dir) throws Exception {
     StringBuilder outcomes = new StringBuilder();
     for (Outcome o : Outcome.values()) {

@@ -23,7 +23,8 @@ class LoadTestQuickTest {
   @SuppressWarnings("unchecked")
   void quickRunWritesSaneResults(@TempDir Path out) throws Exception {
     LoadOptions o = LoadOptions.parse("--quick", "--scale", "60", "--cycles-304", "3", "--sweep", "10,40", "--sweep-feeds", "30",
-        "--rounds", "1", "--warmup", "0", "--samples", "15", "--memory-events", "3000", "--out", out.toString());
+        "--rounds", "1", "--warmup", "0", "--samples", "15", "--memory-events", "3000",
+        "--memory-full-gc-ms", "20", "--out", out.toString());
     LoadTest.Result r = LoadTest.run(o, "--quick");
 
     assertThat(r.json()).isEqualTo(out.resolve("load.json"));
@@ -47,7 +48,13 @@ class LoadTestQuickTest {
 
     List<Map<String, Object>> scale = (List<Map<String, Object>>) tree.get("scale");
     assertThat(scale).hasSize(1);
-    assertCycles(scale.get(0), 60, 50, 3);
+    assertCycles(scale.get(0), 60, 50, 3, true);
+    // the first point's first sync ran on a cold JVM; the warm-up set then made every later row warm
+    List<Map<String, Object>> scaleCycles = (List<Map<String, Object>>) scale.get(0).get("cycles");
+    assertThat(scaleCycles).extracting(c -> c.get("cycle") + " " + c.get("warm")).containsExactly("cold false",
+        "first sync, warm true", "all 304 true", "all 304 #2 true", "all 304 #3 true",
+        "unchanged body, no validators true");
+    assertThat((Map<String, Object>) scale.get(0).get("warmUp")).containsEntry("feeds", 100);
     // the bare client did the same conditional GETs, once beside each of our all-304 cycles
     Map<String, Object> vsBare = (Map<String, Object>) scale.get(0).get("notModifiedVsBare");
     assertThat(vsBare.get("cycles")).isEqualTo(3);
@@ -61,8 +68,10 @@ class LoadTestQuickTest {
         "unchanged");
     List<Map<String, Object>> sweep = (List<Map<String, Object>>) tree.get("eventsSweep");
     assertThat(sweep).hasSize(2);
-    assertCycles(sweep.get(0), 30, 10, 0);
-    assertCycles(sweep.get(1), 30, 40, 0);
+    assertCycles(sweep.get(0), 30, 10, 0, false);
+    assertCycles(sweep.get(1), 30, 40, 0, false);
+    assertThat(sweep).allSatisfy(p -> assertThat((List<Map<String, Object>>) p.get("cycles"))
+        .allSatisfy(c -> assertThat(c.get("warm")).isEqualTo(true)));
 
     // the seed's resource limits: connections of this worker, bytes per second of a tenant
     Map<String, Object> limits = (Map<String, Object>) tree.get("resourceLimits");
@@ -78,6 +87,11 @@ class LoadTestQuickTest {
     assertThat(memory.get("success")).isEqualTo(true);
     assertThat(memory.get("storedEvents")).isEqualTo(3_000L);
     assertThat((double) memory.get("peakHeapMb")).isPositive().isLessThan(128);
+    // the live-set probe: the same sync with full collections forced along it
+    Map<String, Object> probe = (Map<String, Object>) memory.get("fullGcProbe");
+    assertThat(probe.get("success")).isEqualTo(true);
+    assertThat((long) probe.get("fullCollections")).isPositive();
+    assertThat((double) probe.get("liveHeapPeakMb")).isPositive().isLessThan(128);
 
     // a later step (the cold start) adds to load.json and writes load.md again from it: same text
     String written = Files.readString(r.markdown(), StandardCharsets.UTF_8);
@@ -86,11 +100,18 @@ class LoadTestQuickTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void assertCycles(Map<String, Object> point, int feeds, int events, int notModifiedCycles) {
+  private static void assertCycles(Map<String, Object> point, int feeds, int events, int notModifiedCycles,
+      boolean warmFirstSync) {
     assertThat(point.get("feeds")).isEqualTo(feeds);
     assertThat(point.get("storedEventsAfterCold")).isEqualTo((long) feeds * events);
-    List<Map<String, Object>> cycles = (List<Map<String, Object>>) point.get("cycles");
-    assertThat(cycles).hasSize(notModifiedCycles + 2);
+    List<Map<String, Object>> cycles = new java.util.ArrayList<>((List<Map<String, Object>>) point.get("cycles"));
+    assertThat(cycles).hasSize(notModifiedCycles + 2 + (warmFirstSync ? 1 : 0));
+    if (warmFirstSync) {
+      Map<String, Object> warm = cycles.remove(1);
+      assertThat(warm.get("cycle")).isEqualTo("first sync, warm");
+      assertThat(warm.get("outcomes")).isEqualTo(Map.of("APPLIED", feeds));
+      assertThat(warm.get("eventsWritten")).isEqualTo((long) feeds * events);
+    }
 
     Map<String, Object> cold = cycles.get(0);
     assertThat(cold.get("cycle")).isEqualTo("cold");
@@ -115,6 +136,10 @@ class LoadTestQuickTest {
           .isLessThanOrEqualTo(feeds);
       Map<String, Object> db = (Map<String, Object>) c.get("dbRows");
       assertThat((long) db.get("commits")).isPositive();
+      if (notModified) {
+        // the held states of 304s are flushed together: fewer write transactions than feeds
+        assertThat((long) db.get("writeTransactions")).isPositive().isLessThan(feeds);
+      }
       assertThat((long) db.get("statements")).isPositive(); // batched across feeds, maybe fewer than feeds
     }
     // the run history stays flat: pruned by the engine every Harness.PRUNE_EVERY syncs
