@@ -1,6 +1,7 @@
 package dev.icssync;
 
 import dev.icssync.internal.TenantBandwidth;
+import dev.icssync.internal.engine.FeedPrefetch;
 import dev.icssync.internal.engine.ParallelSync;
 import dev.icssync.internal.engine.SyncEngine;
 import dev.icssync.spi.ChannelProfile;
@@ -8,6 +9,7 @@ import dev.icssync.spi.ConflictPolicy;
 import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FeedFetcher;
+import dev.icssync.spi.FeedWithState;
 import dev.icssync.spi.PurgeHook;
 import dev.icssync.spi.Store;
 import dev.icssync.spi.SyncLimiter;
@@ -317,14 +319,37 @@ public final class IcsSync implements AutoCloseable {
     return syncFeeds(settings.store().allFeeds(), nextDue);
   }
 
-  private List<SyncReport> syncFeeds(List<Feed> feeds, NextDue nextDue) {
+  /**
+   * Syncs the given feeds in parallel (bounded), as {@link #syncAll(NextDue)} syncs every feed: for
+   * hosts and schedulers that already hold the list of feeds to sync (a page of a larger fleet, the
+   * feeds of one shard). The feeds are read again with their states a few hundred at a time, just
+   * before they sync ({@link dev.icssync.spi.FeedStore#feedsWithStates}, one statement per chunk
+   * and tenant on {@code JdbcStore}), so a not-modified (304) sync makes no read of its own, and its
+   * state is written in a batch with its neighbours' before this returns. A feed removed or
+   * deactivated since the list was read is reported {@code SKIPPED}; a state changed since its
+   * chunk was read (another node synced the feed) wins: this sync is then {@code STALE} or its
+   * state is dropped, never written over the newer one. One report per active feed of the list, in
+   * its order; inactive ones are left out.
+   *
+   * <pre>{@code
+   * List<Feed> page = sync.store().feeds("tenant-1").subList(0, 1_000);
+   * List<SyncReport> reports = sync.syncFeeds(page, NextDue.HONOUR);
+   * }</pre>
+   */
+  public List<SyncReport> syncFeeds(List<Feed> feeds, NextDue nextDue) {
+    Objects.requireNonNull(feeds, "feeds");
+    Objects.requireNonNull(nextDue, "nextDue");
     List<Feed> active = feeds.stream().filter(Feed::active).toList();
     if (active.isEmpty()) {
       return List.of();
     }
+    FeedPrefetch prefetch = new FeedPrefetch(settings.store(), active, FeedPrefetch.CHUNK);
     try {
-      return parallel.run(active, executor(),
-          f -> counted(engine.syncBatched(f.tenant(), f.id(), SyncMode.NORMAL, nextDue)));
+      return parallel.run(active, executor(), (i, f) -> {
+        FeedWithState read = prefetch.take(i);
+        return counted(read != null ? engine.syncBatched(read, nextDue)
+            : engine.syncBatched(f.tenant(), f.id(), SyncMode.NORMAL, nextDue));
+      });
     } finally {
       engine.flushStates();
     }

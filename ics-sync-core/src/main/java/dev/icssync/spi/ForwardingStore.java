@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every method is forwarded, the ones with a default in the SPI too: {@link #eventsForWrite} and
  * {@link #conflictsForWrite} go to the delegate's own (a store with a read replica answers them from
- * the primary), {@link #pruneRuns} to the delegate's pruning, and {@link #tokenRevision} to the
+ * the primary), {@link #pruneRuns} to the delegate's pruning, {@link #feedsWithStates} to the
+ * delegate's batched read, and {@link #tokenRevision} to the
  * delegate's (a decorator that writes tokens, feeds or property settings elsewhere overrides it to
  * return empty). A method added to the SPI is added
  * here in the same release.
@@ -76,6 +77,11 @@ public abstract class ForwardingStore implements Store {
   @Override
   public FeedState state(String tenant, String feedId) {
     return delegate.state(tenant, feedId);
+  }
+
+  @Override
+  public List<FeedWithState> feedsWithStates(String tenant, List<String> feedIds) {
+    return delegate.feedsWithStates(tenant, feedIds);
   }
 
   @Override

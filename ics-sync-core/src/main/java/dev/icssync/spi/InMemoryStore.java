@@ -92,6 +92,22 @@ final class InMemoryStore implements Store {
     return read(() -> states.getOrDefault(new FeedKey(tenant, feedId), FeedState.initial(tenant, feedId)));
   }
 
+  /** Every feed and its state read under one lock: a consistent snapshot. */
+  @Override
+  public List<FeedWithState> feedsWithStates(String tenant, List<String> feedIds) {
+    return read(() -> {
+      List<FeedWithState> out = new ArrayList<>(feedIds.size());
+      for (String id : feedIds) {
+        FeedKey k = new FeedKey(tenant, id);
+        Feed f = feeds.get(k);
+        if (f != null) {
+          out.add(new FeedWithState(f, states.getOrDefault(k, FeedState.initial(tenant, id))));
+        }
+      }
+      return out;
+    });
+  }
+
   @Override
   public FeedState beginSync(String tenant, String feedId, Instant now) {
     return write(() -> {

@@ -21,6 +21,7 @@ import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.FeedWithState;
 import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
 import java.sql.Connection;
@@ -36,6 +37,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -228,6 +230,55 @@ public final class JdbcStore implements Store {
       FeedState s = readState(c, tenant, feedId, false);
       return s == null ? FeedState.initial(tenant, feedId) : s;
     });
+  }
+
+  /** Feed ids per statement of {@link #feedsWithStates}: bounds the array bound to one statement. */
+  private static final int FEEDS_WITH_STATES_CHUNK = 1000;
+
+  private static final String FEEDS_WITH_STATES_SQL = "SELECT f." + FEED_COLUMNS.replace(", ", ", f.")
+      + ", s." + Rows.STATE_COLUMNS.substring(Rows.STATE_COLUMNS.indexOf("feed_id")).replace(", ", ", s.")
+      + " FROM icssync_feed f LEFT JOIN icssync_feed_state s ON s.tenant = f.tenant AND s.feed_id = f.id"
+      + " WHERE f.tenant = ? AND f.id = ANY(?)";
+
+  /**
+   * One statement per thousand ids: the feeds joined with their states, the ids bound as one array
+   * (one prepared statement whatever their number), from the primary.
+   */
+  @Override
+  public List<FeedWithState> feedsWithStates(String tenant, List<String> feedIds) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(feedIds, "feedIds");
+    if (feedIds.isEmpty()) {
+      return List.of();
+    }
+    Map<String, FeedWithState> found = new HashMap<>();
+    for (int from = 0; from < feedIds.size(); from += FEEDS_WITH_STATES_CHUNK) {
+      List<String> chunk = feedIds.subList(from, Math.min(feedIds.size(), from + FEEDS_WITH_STATES_CHUNK));
+      query(primary, tenant, false, "read " + chunk.size() + " feeds with their states", c -> {
+        boolean postgres = dialect(c).name().equals("postgresql");
+        try (PreparedStatement ps = prepare(c, FEEDS_WITH_STATES_SQL)) {
+          ps.setString(1, tenant);
+          ps.setArray(2, c.createArrayOf(postgres ? "text" : "VARCHAR", chunk.toArray()));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Feed f = new Feed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                  Duration.ofMillis(rs.getLong(6)), rs.getBoolean(7), rs.getInt(8));
+              FeedState st = rs.getString("feed_id") == null ? FeedState.initial(tenant, f.id()) : Rows.state(rs);
+              found.put(f.id(), new FeedWithState(f, st));
+            }
+          }
+        }
+        return null;
+      });
+    }
+    List<FeedWithState> out = new ArrayList<>(found.size());
+    for (String id : feedIds) {
+      FeedWithState fs = found.remove(id);
+      if (fs != null) {
+        out.add(fs);
+      }
+    }
+    return out;
   }
 
   @Override

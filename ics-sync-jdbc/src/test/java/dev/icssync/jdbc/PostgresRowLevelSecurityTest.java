@@ -104,6 +104,27 @@ class PostgresRowLevelSecurityTest {
     }
   }
 
+  /** Feeds read with their states in one statement go through the tenant's policies like every read. */
+  @Test
+  void feedsWithStatesReadsOnlyTheTenantsOwnFeedsUnderItsPolicies() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    String a = "fws-a-" + UUID.randomUUID();
+    String b = "fws-b-" + UUID.randomUUID();
+    store.saveFeed(Feed.of("f1", a, "villa7", "airbnb", "https://example.test/a1.ics"));
+    store.saveFeed(Feed.of("f2", a, "villa7", "airbnb", "https://example.test/a2.ics"));
+    store.saveFeed(Feed.of("f1", b, "villa7", "airbnb", "https://example.test/b1.ics"));
+    FeedState begun = store.beginSync(a, "f1", t0);
+
+    java.util.List<dev.icssync.spi.FeedWithState> read = store.feedsWithStates(a, java.util.List.of("f1", "f2"));
+
+    assertThat(read).extracting(fs -> fs.feed().url())
+        .containsExactly("https://example.test/a1.ics", "https://example.test/a2.ics");
+    assertThat(read.get(0).state()).isEqualTo(begun);
+    assertThat(read.get(1).state()).isEqualTo(FeedState.initial(a, "f2"));
+    assertThat(store.feedsWithStates(b, java.util.List.of("f1", "f2"))).singleElement()
+        .satisfies(fs -> assertThat(fs.feed().url()).isEqualTo("https://example.test/b1.ics"));
+  }
+
   /** A batch of states of two tenants is written under each tenant's own policies, tallies included. */
   @Test
   void batchedStatesOfTwoTenantsAreWrittenUnderTheirOwnPolicies() {

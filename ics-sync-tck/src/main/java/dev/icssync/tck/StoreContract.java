@@ -30,6 +30,7 @@ import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.FeedWithState;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
@@ -302,6 +303,45 @@ public abstract class StoreContract {
       store.saveFeed(feed(tenant, "f2", "villa7"));
 
       assertThat(store.feeds(tenant)).extracting(Feed::id).containsExactly("f1", "f2", "f3");
+    }
+
+    @Test
+    void feedsWithStatesReadsEachFeedWithItsStateInTheOrderAsked() {
+      Feed f1 = feed(tenant, "f1", "villa7");
+      Feed f2 = feed(tenant, "f2", "villa7").withActive(false);
+      FeedState begun = begin(f1, T0);
+      store.saveFeed(f2);
+      store.saveFeed(feed(otherTenant, "f3", "villa7")); // another tenant's feed is not this tenant's f3
+
+      List<FeedWithState> read = store.feedsWithStates(tenant, List.of("f2", "nofeed", "f3", "f1"));
+
+      assertThat(read).containsExactly(new FeedWithState(f2, store.state(tenant, "f2")),
+          new FeedWithState(f1, store.state(tenant, "f1")));
+      assertThat(read.get(1).state().generation()).isEqualTo(begun.generation());
+      assertThat(store.feedsWithStates(tenant, List.of())).isEmpty();
+    }
+
+    @Test
+    void feedsWithStatesReadsManyFeedsAtOnce() {
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 1_205; i++) { // more than a statement of a batching store may hold
+        ids.add("f" + i);
+      }
+      for (int i = 0; i < ids.size(); i += 100) {
+        begin(feed(tenant, ids.get(i), "villa7"), T0);
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        if (i % 100 != 0) {
+          store.saveFeed(feed(tenant, ids.get(i), "villa7"));
+        }
+      }
+
+      List<FeedWithState> read = store.feedsWithStates(tenant, ids);
+
+      assertThat(read).extracting(fs -> fs.feed().id()).containsExactlyElementsOf(ids);
+      assertThat(read).allSatisfy(fs -> assertThat(fs.state())
+          .isEqualTo(store.state(tenant, fs.feed().id())));
+      assertThat(read).filteredOn(fs -> fs.state().generation() == 1).hasSize(13);
     }
 
     @Test

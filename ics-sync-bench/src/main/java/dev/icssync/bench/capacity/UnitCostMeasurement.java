@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.Feed;
 import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSync;
+import dev.icssync.NextDue;
 import dev.icssync.SyncConfig;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
@@ -39,6 +40,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -48,9 +52,10 @@ import org.jspecify.annotations.Nullable;
  * throw-away PostgreSQL database, 50-stay Airbnb-style feeds, four channels per property), the engine
  * is wired as the load test wires it (same history retention and parallelism) but over a
  * {@link CountingDataSource} and with the fetcher going through a {@link TcpMeter}; it syncs as the
- * scheduler does ({@code IcsSync.syncFeedBatched}, the held states of 304s and unchanged bodies
- * written by {@code flushStates()} at the end of each cycle, and the history pruned by
- * {@code pruneHistory()} then, both inside the cycle's counters). After a warm-up,
+ * load test does, as a host syncs a fleet ({@code IcsSync.syncFeeds}: the feeds and their states
+ * read a few hundred at a time, the held states of 304s and unchanged bodies written in batches
+ * before it returns; the history pruned by {@code pruneHistory()} at the end of each cycle, inside
+ * the cycle's counters). After a warm-up,
  * one cycle per outcome syncs every feed once:
  *
  * <ol>
@@ -243,6 +248,9 @@ public final class UnitCostMeasurement {
     final @Nullable RedisCaches redis;
     final @Nullable TcpMeter redisMeter;
     final IcsSync sync;
+    /** The threads the syncs run on; {@link #syncCpu} sums their CPU time while they run syncs. */
+    final ThreadPoolExecutor workers;
+    final LongAdder syncCpu = new LongAdder();
     @Nullable StatefulRedisConnection<String, String> redisStats;
 
     Engine(CapacityRig rig, int threads, @Nullable RedisWiring redisWiring) throws IOException {
@@ -258,7 +266,25 @@ public final class UnitCostMeasurement {
           .maxConnections(threads)
           .maxBodyBytes(64L * 1024 * 1024)
           .build();
+      java.lang.management.ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+      ThreadLocal<long[]> started = ThreadLocal.withInitial(() -> new long[1]);
+      workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "capacity-sync");
+        t.setDaemon(true);
+        return t;
+      }) {
+        @Override
+        protected void beforeExecute(Thread t, Runnable r) {
+          started.get()[0] = tmx.getCurrentThreadCpuTime();
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, @Nullable Throwable e) {
+          syncCpu.add(tmx.getCurrentThreadCpuTime() - started.get()[0]);
+        }
+      };
       IcsSync.Builder b = IcsSync.builder()
+          .executor(workers)
           .store(JdbcStore.builder(db.dataSource()).synchronousApplyCommit(true).build())
           // as the load test: a full history pruned as fast as it grows; but pruned here, at the end of
           // each cycle (pruneHistory()), not on the engine's own prune thread, so that a cycle's
@@ -302,9 +328,8 @@ public final class UnitCostMeasurement {
     /** Syncs every feed once as a scheduler does (batched 304 and unchanged states), then flushes. */
     List<SyncReport> run(List<Feed> feeds) {
       try {
-        return CapacityRig.parallel(feeds, threads, f -> sync.syncFeedBatched(f.tenant(), f.id()));
+        return sync.syncFeeds(feeds, NextDue.IGNORE);
       } finally {
-        sync.flushStates();
         sync.pruneHistory();
       }
     }
@@ -336,20 +361,18 @@ public final class UnitCostMeasurement {
       long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       LongAdder latency = new LongAdder();
-      LongAdder threadCpu = new LongAdder();
-      java.lang.management.ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
-      List<SyncOutcome> outcomes = CapacityRig.parallel(feeds, threads, f -> {
-        long s = System.nanoTime();
-        long c = tmx.getCurrentThreadCpuTime();
-        SyncReport r = sync.syncFeedBatched(f.tenant(), f.id());
-        threadCpu.add(tmx.getCurrentThreadCpuTime() - c);
-        latency.add(System.nanoTime() - s);
-        return r.outcome();
-      });
+      long syncCpu0 = syncCpu.sum();
+      // as a host syncs a fleet; the held states of 304s and unchanged bodies are written before
+      // syncFeeds returns, on the calling thread (counted in the process CPU, not the sync threads')
+      List<SyncReport> synced = sync.syncFeeds(feeds, NextDue.IGNORE);
+      List<SyncOutcome> outcomes = new ArrayList<>(synced.size());
+      for (SyncReport r : synced) {
+        latency.add(r.timings().total().toNanos());
+        outcomes.add(r.outcome());
+      }
+      long threadCpuNanos = syncCpu.sum() - syncCpu0;
       // the deferred work of the cycle, done now and counted with it (no pause, no background thread):
-      // the held states of 304s and unchanged bodies, as a scheduler's worker writes them after its
-      // batch, and the prune of the runs the cycle made old
-      sync.flushStates();
+      // the prune of the runs the cycle made old
       sync.pruneHistory();
       long wall = System.nanoTime() - t0;
       long cpu = processCpuNanos() - cpu0;
@@ -381,7 +404,7 @@ public final class UnitCostMeasurement {
       // the JVM's CPU for these syncs: everything (sync threads, HTTP client, pool, GC) but the rig's
       // threads and the JIT compiler, a start-up cost that a long-running worker has paid
       m.put("workerCpuMs", round(Math.max(0, cpu - rigDelta[0] - jit) / 1e6 / n, 4));
-      m.put("syncThreadCpuMs", round(threadCpu.sum() / 1e6 / n, 4));
+      m.put("syncThreadCpuMs", round(threadCpuNanos / 1e6 / n, 4));
       m.put("jitCpuMs", round(jit / 1e6 / n, 4));
       m.put("rigCpuMs", round(rigDelta[0] / 1e6 / n, 4));
       m.put("dbCpuMs", Double.isNaN(backend) ? null : round(backend * 1e3 / n, 4));
@@ -565,6 +588,7 @@ public final class UnitCostMeasurement {
     @Override
     public void close() {
       sync.close();
+      workers.shutdownNow();
       fetcher.close();
       if (redis != null) {
         redis.close();

@@ -3,6 +3,7 @@ package dev.icssync.bench.load;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
 import dev.icssync.HistoryRetention;
+import dev.icssync.NextDue;
 import dev.icssync.SyncConfig;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
@@ -22,6 +23,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -30,9 +34,10 @@ import org.jspecify.annotations.Nullable;
  * The system under test, wired as a host would wire it: a {@link FeedServer} on loopback, a
  * {@code JdbcStore} on a fresh PostgreSQL database, the real {@link HttpFeedFetcher} (loopback let
  * through its SSRF guard with {@code allowHost("127.0.0.1")}, per-host politeness off since every
- * feed lives on that one host), and an {@link IcsSync} over them. A cycle syncs a list of feeds with
- * {@code IcsSync.syncFeedBatched} (as the scheduler does) from a pool of worker threads, flushing the
- * held states of 304s and unchanged bodies at the end of the cycle.
+ * feed lives on that one host), and an {@link IcsSync} over them. A cycle syncs a list of feeds as a
+ * host syncs a fleet, with {@code IcsSync.syncFeeds} (the feeds and their states read a few hundred
+ * at a time, the held states of 304s and unchanged bodies written in batches before it returns), on
+ * a pool of as many threads as the cycle's concurrency.
  */
 final class Harness implements AutoCloseable {
   static final List<String> CHANNELS = List.of("airbnb", "booking", "vrbo", "direct");
@@ -41,6 +46,8 @@ final class Harness implements AutoCloseable {
   final LoadDatabase database;
   final HttpFeedFetcher fetcher;
   final IcsSync sync;
+  /** The threads the syncs run on (the host's executor of {@link #sync}): sized per cycle. */
+  private final ThreadPoolExecutor workers;
   final HeapProbe heap = new HeapProbe();
   final ResourceProbe resources;
   final LocalDate base = LocalDate.now(ZoneOffset.UTC).plusDays(2);
@@ -70,7 +77,15 @@ final class Harness implements AutoCloseable {
         .maxConnections(maxConcurrency)
         .maxBodyBytes(64L * 1024 * 1024)
         .build();
+    AtomicInteger worker = new AtomicInteger();
+    workers = new ThreadPoolExecutor(maxConcurrency, maxConcurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "load-sync-" + worker.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
     sync = IcsSync.builder()
+        .executor(workers)
         .store(database.store)
         .fetcher(fetcher)
         // the steady state of a deployment whose history is full: every cycle prunes about as many runs
@@ -101,6 +116,17 @@ final class Harness implements AutoCloseable {
     return feeds;
   }
 
+  /** Resizes the sync pool: at most {@code n} syncs run at once. */
+  private void concurrency(int n) {
+    if (n > workers.getMaximumPoolSize()) {
+      workers.setMaximumPoolSize(n);
+      workers.setCorePoolSize(n);
+    } else {
+      workers.setCorePoolSize(n);
+      workers.setMaximumPoolSize(n);
+    }
+  }
+
   /** Syncs every feed once with {@code concurrency} workers and measures it. */
   Cycle cycle(String name, List<Feed> feeds, int eventsPerFeed, int concurrency, boolean countRows) {
     LoadDatabase.RowCounts before = countRows ? database.rowCounts() : null;
@@ -113,14 +139,14 @@ final class Harness implements AutoCloseable {
     double pg0 = database.backendCpuSeconds();
     long cpu0 = jvmCpuNanos();
     long t0 = System.nanoTime();
-    List<Outcome> reports = parallel(feeds, concurrency, f -> {
-      long s = System.nanoTime();
-      // as the scheduler syncs: a 304's state joins other feeds' in one batched write
-      SyncReport r = sync.syncFeedBatched(f.tenant(), f.id());
-      latency.add(System.nanoTime() - s);
-      return Outcome.of(r);
-    });
-    sync.flushStates();
+    concurrency(concurrency);
+    // as a host syncs a fleet: feeds and states read in chunks, a 304's state written in a batch
+    List<SyncReport> synced = sync.syncFeeds(feeds, NextDue.IGNORE);
+    List<Outcome> reports = new ArrayList<>(synced.size());
+    for (SyncReport r : synced) {
+      latency.add(r.timings().total().toNanos()); // the sync's own time, as the engine measures it
+      reports.add(Outcome.of(r));
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
     double pgCpu = database.backendCpuSeconds() - pg0;
@@ -225,6 +251,7 @@ final class Harness implements AutoCloseable {
     heap.close();
     resources.close();
     sync.close();
+    workers.shutdownNow();
     fetcher.close();
     server.close();
     database.close();

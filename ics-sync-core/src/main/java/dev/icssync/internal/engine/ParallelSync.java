@@ -41,6 +41,17 @@ public final class ParallelSync {
 
   /** Syncs the feeds on {@code executor}; reports in the order of {@code feeds}. */
   public List<SyncReport> run(List<Feed> feeds, ExecutorService executor, Function<Feed, SyncReport> sync) {
+    return run(feeds, executor, (i, f) -> sync.apply(f));
+  }
+
+  /** One sync of a call: the feed and its index in the call's list. */
+  @FunctionalInterface
+  public interface Task {
+    SyncReport sync(int index, Feed feed);
+  }
+
+  /** {@link #run(List, ExecutorService, Function)} with each feed's index given to the sync. */
+  public List<SyncReport> run(List<Feed> feeds, ExecutorService executor, Task sync) {
     AtomicReferenceArray<SyncReport> reports = new AtomicReferenceArray<>(feeds.size());
     Map<String, ConcurrentLinkedQueue<Integer>> byHost = new LinkedHashMap<>();
     for (int i = 0; i < feeds.size(); i++) {
@@ -79,7 +90,7 @@ public final class ParallelSync {
   }
 
   private void lane(ConcurrentLinkedQueue<Integer> queue, List<Feed> feeds, AtomicReferenceArray<SyncReport> reports,
-      Function<Feed, SyncReport> sync) {
+      Task sync) {
     Integer i;
     while ((i = queue.poll()) != null) {
       Feed feed = feeds.get(i);
@@ -90,7 +101,7 @@ public final class ParallelSync {
         return;
       }
       try {
-        reports.set(i, sync.apply(feed));
+        reports.set(i, sync.sync(i, feed));
       } catch (RuntimeException e) {
         log.warn("sync of feed {} threw", feed.id(), e);
       } finally {

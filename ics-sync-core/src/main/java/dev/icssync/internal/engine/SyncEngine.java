@@ -34,6 +34,7 @@ import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.spi.FetchRequest;
+import dev.icssync.spi.FeedWithState;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.StateUpdate;
 import dev.icssync.spi.Store;
@@ -143,17 +144,32 @@ public final class SyncEngine {
     return pending.flush();
   }
 
+  /**
+   * {@link #syncBatched(String, String, SyncMode, NextDue)} of a feed read with its state just before
+   * ({@link dev.icssync.spi.FeedStore#feedsWithStates}): no read at all before the fetch. The state
+   * may be older than the stored one by now; the sync's writes are fenced by it, so it can only be
+   * rejected ({@code STALE}, or its held state dropped), never overwrite a newer one.
+   */
+  public SyncReport syncBatched(FeedWithState read, NextDue nextDue) {
+    return sync(read.feed().tenant(), read.feed().id(), read, SyncMode.NORMAL, nextDue, false, true);
+  }
+
   private SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue, boolean confirm) {
     return sync(tenant, feedId, mode, nextDue, confirm, false);
   }
 
   private SyncReport sync(String tenant, String feedId, SyncMode mode, NextDue nextDue, boolean confirm,
       boolean batched) {
+    return sync(tenant, feedId, null, mode, nextDue, confirm, batched);
+  }
+
+  private SyncReport sync(String tenant, String feedId, @Nullable FeedWithState prefetched, SyncMode mode,
+      NextDue nextDue, boolean confirm, boolean batched) {
     Instant startedAt = settings.clock().instant();
     long t0 = System.nanoTime();
     Optional<Feed> found;
     try {
-      found = store.feed(tenant, feedId);
+      found = prefetched != null ? Optional.of(prefetched.feed()) : store.feed(tenant, feedId);
     } catch (RuntimeException e) {
       log.warn("sync of feed {} could not read the feed: {}", feedId, e.toString());
       return SyncReport.builder()
@@ -184,13 +200,18 @@ public final class SyncEngine {
     try {
       Attempt a = new Attempt(feed, mode, confirm, startedAt, t0);
       a.batched = batched;
+      a.read = prefetched != null ? prefetched.state() : null;
       if (!feed.active()) {
         return finish(a, a.skipped("feed is inactive"));
       }
       if (nextDue == NextDue.HONOUR) {
         FeedState current;
         try {
-          current = pending.overlay(store.state(tenant, feedId));
+          if (a.read == null) {
+            // read once: the sync starts from this state too (its writes are fenced by it)
+            a.read = store.state(tenant, feedId);
+          }
+          current = pending.overlay(a.read);
         } catch (RuntimeException e) {
           log.warn("sync of feed {} could not read the feed's state: {}", feedId, e.toString());
           return a.report(SyncOutcome.FAILED, FailureReason.STORAGE,
@@ -266,7 +287,7 @@ public final class SyncEngine {
     // No write before the fetch: most polls are a 304 or an unchanged body, whose only write is the
     // new state, fenced by what was read here (see StateUpdate). Anything else begins the sync (the
     // generation fence) after the fetch, and only if no other sync began or finished meanwhile.
-    FeedState read = store.state(feed.tenant(), feed.id());
+    FeedState read = a.read != null ? a.read : store.state(feed.tenant(), feed.id());
     FeedState state = dryRun ? read : pending.overlay(read);
     a.stored = read;
     a.state = state;
@@ -794,6 +815,8 @@ public final class SyncEngine {
     final boolean confirm;
     final Instant startedAt;
     final long t0;
+    /** The state read before the sync began (with the feed, or for its due time), or null to read it. */
+    @Nullable FeedState read;
     /** The state as stored when the sync read it (the fence of a state-only write). */
     @Nullable FeedState stored;
     /** The state the sync works from: the stored one, a held one of this node, or the begun one. */

@@ -172,6 +172,11 @@ final class Kit implements AutoCloseable {
     final AtomicInteger eventUpserts = new AtomicInteger();
     final AtomicInteger eventsOfFeedReads = new AtomicInteger();
     volatile @Nullable Consumer<FeedApply> beforeApply;
+    final AtomicInteger feedReads = new AtomicInteger();
+    final AtomicInteger stateReads = new AtomicInteger();
+    final AtomicInteger batchReads = new AtomicInteger();
+    /** Runs once, after the next batched read of feeds with their states returns. */
+    volatile @Nullable Runnable afterBatchRead;
 
     CountingStore(Store d) {
       super(d);
@@ -187,6 +192,30 @@ final class Kit implements AutoCloseable {
       applies.incrementAndGet();
       eventUpserts.addAndGet(apply.upserts().size() + apply.rekeys().size());
       return r;
+    }
+
+    @Override
+    public java.util.Optional<Feed> feed(String tenant, String feedId) {
+      feedReads.incrementAndGet();
+      return super.feed(tenant, feedId);
+    }
+
+    @Override
+    public FeedState state(String tenant, String feedId) {
+      stateReads.incrementAndGet();
+      return super.state(tenant, feedId);
+    }
+
+    @Override
+    public List<dev.icssync.spi.FeedWithState> feedsWithStates(String tenant, List<String> feedIds) {
+      batchReads.incrementAndGet();
+      List<dev.icssync.spi.FeedWithState> read = super.feedsWithStates(tenant, feedIds);
+      Runnable hook = afterBatchRead;
+      afterBatchRead = null;
+      if (hook != null) {
+        hook.run();
+      }
+      return read;
     }
 
     @Override
