@@ -517,11 +517,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
       LOG.trace("{} {} from {}", context.getProtocolVersion(), response.head().getCode(), url);
     }
     int status = response.head().getCode();
-    String statusText = "HTTP " + status + " from " + url;
+    // the redacted URL is built only for a failure's message: a 304 or a body never needs it
     if (status == 304) {
       if (etag == null && lastModified == null) {
         return new Done(failed(FailureReason.HTTP_ERROR,
-            statusText + " to a request without validators", status, null, redirects));
+            statusText(status, url) + " to a request without validators", status, null, redirects));
       }
       String newEtag = response.header("ETag");
       String newLastModified = response.header("Last-Modified");
@@ -557,7 +557,11 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     } else {
       reason = FailureReason.HTTP_ERROR;
     }
-    return new Done(failed(reason, statusText, status, retryAfter, redirects));
+    return new Done(failed(reason, statusText(status, url), status, retryAfter, redirects));
+  }
+
+  private static String statusText(int status, FeedUrl url) {
+    return "HTTP " + status + " from " + url;
   }
 
   private FetchResult body(Response response, Exchange exchange, FeedUrl url, int status,
