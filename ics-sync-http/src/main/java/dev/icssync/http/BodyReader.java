@@ -1,5 +1,6 @@
 package dev.icssync.http;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -51,6 +52,31 @@ final class BodyReader {
   }
 
   private static final int MAX_LAYERS = 3;
+
+  /**
+   * Decodes a body received whole: with no Content-Encoding the received array is the body and is
+   * returned as it is (a feed of tens of megabytes is not copied again), else it is read through
+   * {@link #read}. The cap holds either way.
+   */
+  static byte[] decode(
+      byte[] received,
+      @Nullable String contentEncoding,
+      long declaredLength,
+      long maxBytes,
+      long deadlineNanos,
+      LongSupplier nanoTime)
+      throws IOException {
+    List<String> codings = codings(contentEncoding);
+    if (codings.isEmpty()) {
+      refuseDeclaredLength(codings, declaredLength, maxBytes);
+      if (received.length > maxBytes) {
+        throw new TooLargeException("decoded body exceeds " + maxBytes + " bytes");
+      }
+      return received;
+    }
+    return read(new ByteArrayInputStream(received), contentEncoding, declaredLength, maxBytes,
+        deadlineNanos, nanoTime);
+  }
 
   /**
    * @param raw the body as received (de-chunked, still content-encoded)

@@ -7,7 +7,6 @@ import dev.icssync.Redaction;
 import dev.icssync.spi.FeedFetcher;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -571,7 +570,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
     Charset charset = charset(contentTypeHeader);
     byte[] body = response.body().length == 0
         ? response.body()
-        : BodyReader.read(new ByteArrayInputStream(response.body()), response.contentEncoding(),
+        : BodyReader.decode(response.body(), response.contentEncoding(),
             response.declaredLength(), settings.maxBodyBytes(),
             System.nanoTime() + Math.max(0, exchange.nanosLeft()), System::nanoTime);
     if (FetchResult.isBlank(body)) {

@@ -34,6 +34,32 @@ class BodyReaderTest {
   }
 
   @Test
+  void aPlainBodyReceivedWholeIsNotCopiedAgain() throws Exception {
+    // a 20 MB feed held twice (and again while an array grows) is what ran a big first sync out of heap
+    byte[] body = ascii(CALENDAR);
+    assertThat(BodyReader.decode(body, null, body.length, body.length, Long.MAX_VALUE, System::nanoTime))
+        .isSameAs(body);
+    assertThat(BodyReader.decode(body, "identity", -1, body.length, Long.MAX_VALUE, System::nanoTime))
+        .isSameAs(body);
+  }
+
+  @Test
+  void aPlainBodyReceivedWholeStillHoldsTheCap() {
+    byte[] body = ascii(CALENDAR);
+    assertThatThrownBy(() -> BodyReader.decode(body, null, -1, body.length - 1, Long.MAX_VALUE, System::nanoTime))
+        .isInstanceOf(BodyReader.TooLargeException.class);
+    assertThatThrownBy(() -> BodyReader.decode(body, null, body.length, body.length - 1, Long.MAX_VALUE,
+        System::nanoTime)).isInstanceOf(BodyReader.TooLargeException.class);
+  }
+
+  @Test
+  void anEncodedBodyReceivedWholeIsDecoded() throws Exception {
+    byte[] body = ascii(CALENDAR);
+    assertThat(BodyReader.decode(Fixtures.gzip(body), "gzip", -1, 1 << 20, Long.MAX_VALUE, System::nanoTime))
+        .isEqualTo(body);
+  }
+
+  @Test
   void passedDeadlineStopsReading() {
     long past = System.nanoTime() - 1;
     assertThatThrownBy(() -> BodyReader.read(new ByteArrayInputStream(ascii(CALENDAR)), null, -1,
