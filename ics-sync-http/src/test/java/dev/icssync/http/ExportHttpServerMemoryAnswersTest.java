@@ -14,15 +14,13 @@ import dev.icssync.spi.ExportCache;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.spi.ForwardingStore;
 import dev.icssync.spi.Store;
+import dev.icssync.tck.time.MutableClock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,23 +39,7 @@ import org.junit.jupiter.api.Test;
 class ExportHttpServerMemoryAnswersTest {
   private static final Instant NOW = Instant.parse("2026-06-01T10:00:00Z");
   private static final String WORKER_PREFIX = "ics-sync-export-";
-  private volatile Instant now = NOW;
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+  private final MutableClock clock = new MutableClock(NOW);
   private volatile String calendar = Fixtures.CALENDAR;
   private final HttpClient client = HttpClient.newHttpClient();
   private ExportHttpServer server;
@@ -180,7 +162,7 @@ class ExportHttpServerMemoryAnswersTest {
     long handed = server.requestsHandedToWorkers();
     assertThat(get(old).statusCode()).isEqualTo(200);
     assertThat(server.requestsHandedToWorkers()).isEqualTo(handed);
-    now = NOW.plus(Duration.ofHours(1)); // nothing written: only the clock moves
+    clock.advance(Duration.ofHours(1)); // nothing written: only the clock moves
     assertThat(get(old).statusCode()).isEqualTo(404);
   }
 
