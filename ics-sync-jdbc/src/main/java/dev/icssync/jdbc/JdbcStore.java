@@ -235,10 +235,25 @@ public final class JdbcStore implements Store {
   /** Feed ids per statement of {@link #feedsWithStates}: bounds the array bound to one statement. */
   private static final int FEEDS_WITH_STATES_CHUNK = 1000;
 
-  private static final String FEEDS_WITH_STATES_SQL = "SELECT f." + FEED_COLUMNS.replace(", ", ", f.")
-      + ", s." + Rows.STATE_COLUMNS.substring(Rows.STATE_COLUMNS.indexOf("feed_id")).replace(", ", ", s.")
+  private static final String FEEDS_WITH_STATES_COLUMNS = "SELECT f." + FEED_COLUMNS.replace(", ", ", f.")
+      + ", s." + Rows.STATE_COLUMNS.substring(Rows.STATE_COLUMNS.indexOf("feed_id")).replace(", ", ", s.");
+
+  /** H2: the tenant, then the ids as an array. */
+  static final String FEEDS_WITH_STATES_SQL = FEEDS_WITH_STATES_COLUMNS
       + " FROM icssync_feed f LEFT JOIN icssync_feed_state s ON s.tenant = f.tenant AND s.feed_id = f.id"
       + " WHERE f.tenant = ? AND f.id = ANY(?)";
+
+  /**
+   * PostgreSQL: the ids as an array, then the tenant. One primary-key probe per id: written as
+   * {@code f.id = ANY(?)}, the planner reads both tables sequentially and hashes them once a tenant
+   * has a few thousand feeds (its cost model prices a few hundred probes above a scan of a small
+   * table), about ten times the probes' time; the lateral subquery with its LIMIT cannot be turned
+   * into such a join.
+   */
+  static final String PG_FEEDS_WITH_STATES_SQL = FEEDS_WITH_STATES_COLUMNS
+      + " FROM unnest(?::text[]) AS k(id) CROSS JOIN LATERAL (SELECT * FROM icssync_feed f0"
+      + " WHERE f0.tenant = ? AND f0.id = k.id LIMIT 1) f"
+      + " LEFT JOIN icssync_feed_state s ON s.tenant = f.tenant AND s.feed_id = f.id";
 
   /**
    * One statement per thousand ids: the feeds joined with their states, the ids bound as one array
@@ -256,9 +271,9 @@ public final class JdbcStore implements Store {
       List<String> chunk = feedIds.subList(from, Math.min(feedIds.size(), from + FEEDS_WITH_STATES_CHUNK));
       query(primary, tenant, false, "read " + chunk.size() + " feeds with their states", c -> {
         boolean postgres = dialect(c).name().equals("postgresql");
-        try (PreparedStatement ps = prepare(c, FEEDS_WITH_STATES_SQL)) {
-          ps.setString(1, tenant);
-          ps.setArray(2, c.createArrayOf(postgres ? "text" : "VARCHAR", chunk.toArray()));
+        try (PreparedStatement ps = prepare(c, postgres ? PG_FEEDS_WITH_STATES_SQL : FEEDS_WITH_STATES_SQL)) {
+          ps.setString(postgres ? 2 : 1, tenant);
+          ps.setArray(postgres ? 1 : 2, c.createArrayOf(postgres ? "text" : "VARCHAR", chunk.toArray()));
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               Feed f = new Feed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

@@ -117,6 +117,32 @@ class PostgresPlanTest {
         ps -> ps.setString(1, "t5"))).contains("icssync_feed_active");
   }
 
+  @Test
+  void feedsWithStatesProbesThePrimaryKeysOfAFleetTenant() throws SQLException {
+    // a tenant with 20,000 feeds, analysed: with f.id = ANY(?) the planner hashed both tables after
+    // reading them whole, for every chunk of a fleet's sync
+    db.execute("INSERT INTO icssync_feed (tenant, id, property, source, url, poll_interval_ms, active, priority)"
+        + " SELECT 'fleet', 'feed' || g, 'p' || (g / 4), 'airbnb', 'https://example.com/' || g, 3600000, true, 0"
+        + " FROM generate_series(1, 20000) g");
+    db.execute("INSERT INTO icssync_feed_state (tenant, feed_id) SELECT 'fleet', 'feed' || g"
+        + " FROM generate_series(1, 20000) g");
+    db.execute("ANALYZE");
+    String[] ids = new String[256];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = "feed" + (i * 61 + 7);
+    }
+    try (Connection c = db.connect()) {
+      String plan = explain(JdbcStore.PG_FEEDS_WITH_STATES_SQL, false, ps -> {
+        ps.setArray(1, c.createArrayOf("text", ids));
+        ps.setString(2, "fleet");
+      });
+      assertThat(plan).contains("icssync_feed_pkey", "icssync_feed_state_pkey").doesNotContain("Seq Scan");
+    }
+    List<String> asked = List.of("feed5", "nope", "feed19999", "feed1");
+    assertThat(store.feedsWithStates("fleet", asked)).extracting(fs -> fs.feed().id())
+        .containsExactly("feed5", "feed19999", "feed1");
+  }
+
   @FunctionalInterface
   interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
