@@ -46,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  *       {@value #MAX_REMEMBERED} tokens, by hash) only while the store's
  *       {@link FeedStore#tokenRevision()} stays the same, that is only for a store that sees every
  *       write (the in-memory one); a database store, which another process may write, is read on
- *       every resolution. Expiry is checked on every resolution.
+ *       every resolution. Expiry is checked on every resolution. With such a store, the secrets of
+ *       those tokens are kept in this process's memory too (never in the store, never logged), with
+ *       their hashes, so that {@link #resolveIfRemembered} computes no SHA-256.
  * </ul>
  */
 public final class ExportTokens {
@@ -67,6 +69,15 @@ public final class ExportTokens {
   private final int maxRemembered;
   /** By token hash: what it opened at a store revision. */
   private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+  /**
+   * By secret: the hash of a token this object resolved (only those, so that unknown secrets cannot
+   * fill it), kept so that {@link #resolveIfRemembered} hashes nothing. A pure function of the
+   * secret, so it is never stale: what the hash opens is still checked against the store's revision
+   * and the clock on every resolution.
+   */
+  private final ConcurrentHashMap<String, String> hashes = new ConcurrentHashMap<>();
+  /** SHA-256 computations so far (tests: a remembered resolution computes none). */
+  private final java.util.concurrent.atomic.LongAdder digests = new java.util.concurrent.atomic.LongAdder();
 
   private record Remembered(Optional<ExportToken> token, long revision) {}
 
@@ -221,8 +232,8 @@ public final class ExportTokens {
     if (!isWellFormed(token)) {
       return Optional.empty();
     }
-    byte[] digest = digest(token);
-    String hash = HEX.formatHex(digest);
+    String known = hashes.get(token);
+    String hash = known != null ? known : HEX.formatHex(countedDigest(token));
     // read before the store: a write after this read changes the revision, so what is read below
     // is never remembered as newer than it is
     OptionalLong revision = store.tokenRevision();
@@ -242,14 +253,14 @@ public final class ExportTokens {
     ExportToken t = found.get();
     byte[] stored = t.hash().length() == 64 && isHex(t.hash()) ? HEX.parseHex(t.hash()) : new byte[32];
     // A store may look hashes up by prefix or case-insensitively; trust only an exact match.
-    if (!MessageDigest.isEqual(digest, stored) || !t.isValidAt(clock.instant())) {
+    if (!MessageDigest.isEqual(HEX.parseHex(hash), stored) || !t.isValidAt(clock.instant())) {
       return Optional.empty();
     }
     if (!propertyExists(t.tenant(), t.property())) {
       return Optional.empty();
     }
     if (revision.isPresent()) {
-      remember(hash, new Remembered(found, revision.getAsLong()));
+      remember(token, hash, new Remembered(found, revision.getAsLong()));
     }
     return found;
   }
@@ -266,18 +277,23 @@ public final class ExportTokens {
     if (!isWellFormed(token)) {
       return Optional.empty();
     }
+    // a secret this object never resolved (or no longer holds) has nothing remembered: no hash needed
+    String hash = hashes.get(token);
+    if (hash == null) {
+      return Optional.empty();
+    }
     OptionalLong revision = store.tokenRevision();
     if (revision.isEmpty()) {
       return Optional.empty();
     }
-    Remembered hit = remembered.get(HEX.formatHex(digest(token)));
+    Remembered hit = remembered.get(hash);
     if (hit == null || hit.revision() != revision.getAsLong() || hit.token().isEmpty()) {
       return Optional.empty();
     }
     return hit.token().get().isValidAt(clock.instant()) ? hit.token() : Optional.empty();
   }
 
-  private void remember(String hash, Remembered r) {
+  private void remember(String token, String hash, Remembered r) {
     // bounded: beyond the cap an arbitrary entry goes (it is read from the store again when asked)
     while (remembered.size() >= maxRemembered) {
       java.util.Iterator<String> it = remembered.keySet().iterator();
@@ -287,6 +303,24 @@ public final class ExportTokens {
       remembered.remove(it.next());
     }
     remembered.put(hash, r);
+    while (hashes.size() >= maxRemembered) {
+      java.util.Iterator<String> it = hashes.keySet().iterator();
+      if (!it.hasNext()) {
+        break;
+      }
+      hashes.remove(it.next());
+    }
+    hashes.put(token, hash);
+  }
+
+  /** SHA-256 computations of token secrets so far (tests). */
+  long digestsComputed() {
+    return digests.sum();
+  }
+
+  private byte[] countedDigest(String token) {
+    digests.increment();
+    return digest(token);
   }
 
   /** Resolutions held in memory now (tests). */

@@ -85,6 +85,32 @@ class ExportTokensMemoryTest {
   }
 
   @Test
+  void aRememberedTokenIsNotHashedAgainYetARevocationIsRefusedOnTheNextResolution() {
+    String t = tokens.create(TENANT, PROPERTY, "airbnb").token();
+    assertThat(tokens.resolve(t)).isPresent();
+    long hashed = tokens.digestsComputed();
+    for (int i = 0; i < 5; i++) {
+      assertThat(tokens.resolveIfRemembered(t)).isPresent();
+      assertThat(tokens.resolve(t)).isPresent();
+    }
+    assertThat(tokens.digestsComputed()).isEqualTo(hashed);
+
+    ExportTokens other = ExportTokens.create(store, clock, PurgeHook.none());
+    assertThat(other.revoke(TENANT, PROPERTY, "airbnb")).isEqualTo(1);
+    assertThat(tokens.resolveIfRemembered(t)).isEmpty();
+    assertThat(tokens.resolve(t)).isEmpty();
+  }
+
+  @Test
+  void aSecretNeverResolvedIsNotHashedByResolveIfRemembered() {
+    String t = tokens.create(TENANT, PROPERTY, "airbnb").token();
+    long hashed = tokens.digestsComputed();
+    assertThat(tokens.resolveIfRemembered(t)).isEmpty();
+    assertThat(tokens.resolveIfRemembered("A".repeat(ExportTokens.TOKEN_LENGTH))).isEmpty();
+    assertThat(tokens.digestsComputed()).isEqualTo(hashed);
+  }
+
+  @Test
   void resolveIfRememberedIsEmptyForATokenPastItsGrace() {
     String old = tokens.create(TENANT, PROPERTY, "airbnb").token();
     tokens.rotate(TENANT, PROPERTY, "airbnb", Duration.ofHours(1));
