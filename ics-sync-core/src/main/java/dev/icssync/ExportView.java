@@ -66,6 +66,8 @@ public final class ExportView {
   private final Privacy privacy;
   private final @Nullable String calendarName;
   private final boolean availabilityRules;
+  /** {@link #hashCode()}, computed at its first call (0 until then): a view keys look-ups on every export. */
+  private int hash;
 
   private ExportView(String tenant, String property, Set<EventKind> kinds, @Nullable String channel,
       int paddingDaysBefore, int paddingDaysAfter, Duration horizon, boolean placeholder,
@@ -294,7 +296,11 @@ public final class ExportView {
 
   @Override
   public boolean equals(@Nullable Object other) {
+    if (this == other) {
+      return true;
+    }
     return other instanceof ExportView o
+        && hashCode() == o.hashCode()
         && Objects.equals(tenant, o.tenant)
         && Objects.equals(property, o.property)
         && Objects.equals(kinds, o.kinds)
@@ -311,8 +317,13 @@ public final class ExportView {
 
   @Override
   public int hashCode() {
-    return Objects.hash(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
-        horizon, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
+    int h = hash;
+    if (h == 0) { // immutable, so racing threads compute the same value (as String does)
+      h = Objects.hash(tenant, property, kinds, channel, paddingDaysBefore, paddingDaysAfter,
+          horizon, placeholder, placeholderDate, privacy, calendarName, availabilityRules);
+      hash = h;
+    }
+    return h;
   }
 
   @Override

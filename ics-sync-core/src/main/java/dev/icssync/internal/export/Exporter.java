@@ -135,12 +135,41 @@ public final class Exporter {
     if (revision.isEmpty()) {
       return Optional.empty();
     }
-    KnownZone known = zones.get(new PropertyKey(view.tenant(), view.property()));
-    if (known == null || known.revision() != revision.getAsLong()) {
-      return Optional.empty();
+    long rev = revision.getAsLong();
+    java.time.Instant now = clock.instant();
+    DayKey day = dayKeys.get(view);
+    if (day == null || day.revision() != rev || now.isBefore(day.from()) || !now.isBefore(day.until())) {
+      KnownZone known = zones.get(new PropertyKey(view.tenant(), view.property()));
+      if (known == null || known.revision() != rev) {
+        return Optional.empty();
+      }
+      ZoneId zone = known.zone();
+      LocalDate today = LocalDate.ofInstant(now, zone);
+      day = new DayKey(rev, today.atStartOfDay(zone).toInstant(), today.plusDays(1).atStartOfDay(zone).toInstant(),
+          keyOf(view, zone, today));
+      if (dayKeys.size() >= MAX_KEYS) {
+        dayKeys.clear(); // the views still asked for come back at their next request
+      }
+      dayKeys.put(view, day);
+      dayKeysBuilt.increment();
     }
-    return cache.get(keyOf(view, known.zone(), LocalDate.now(clock.withZone(known.zone()))), view.tenant(),
-        view.property());
+    return cache.get(day.key(), view.tenant(), view.property());
+  }
+
+  /**
+   * For {@link #cached}: a view's cache key for the day under way in its property's zone, from
+   * {@code from} (inclusive) to {@code until}, while the store stays at {@code revision} (a zone
+   * change moves it). A request within that day and revision costs one look-up, no date arithmetic.
+   */
+  private record DayKey(long revision, java.time.Instant from, java.time.Instant until, String key) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<ExportView, DayKey> dayKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder dayKeysBuilt = new java.util.concurrent.atomic.LongAdder();
+
+  /** Day keys {@link #cached} has built so far (tests: a request within the same day builds none). */
+  public long dayKeysBuilt() {
+    return dayKeysBuilt.sum();
   }
 
   private String keyOf(ExportView view, ZoneId zone, LocalDate today) {
