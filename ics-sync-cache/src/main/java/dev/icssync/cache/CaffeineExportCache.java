@@ -85,6 +85,12 @@ final class CaffeineExportCache implements ExportCache {
     });
   }
 
+  /** A look-up is a Caffeine read in this process (its maintenance runs inline, no I/O). */
+  @Override
+  public boolean answersFromProcessMemory() {
+    return true;
+  }
+
   @Override
   public CacheStats stats() {
     var s = cache.stats();

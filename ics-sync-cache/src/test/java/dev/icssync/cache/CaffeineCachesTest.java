@@ -23,6 +23,12 @@ class CaffeineCachesTest {
   }
 
   @Test
+  void theExportCacheSaysItAnswersFromProcessMemory() {
+    assertThat(CaffeineCaches.exportCache().answersFromProcessMemory()).isTrue();
+    assertThat(ExportCache.none().answersFromProcessMemory()).isFalse();
+  }
+
+  @Test
   void exportsExpireAfterTheirTtl() {
     ExportCache cache = CaffeineCaches.exportCache(1_000_000, Duration.ofMinutes(5), clock);
     cache.put("k", "t", "p", body(10));

@@ -32,6 +32,17 @@ public interface ExportCache {
   /** Drops every cached view of the property. */
   void invalidate(String tenant, String property);
 
+  /**
+   * True when this cache lives in this process's memory, so that {@link #get(String, String, String)}
+   * of a cached render neither does I/O nor waits on anything that does: a server may then look an
+   * export up on a thread that must not block (an I/O thread) and fall back to a worker on a miss.
+   * The default is false: a remote cache (Redis) or a wrapper that cannot promise it is always asked
+   * where blocking is allowed. A wrapper of an in-process cache may forward its delegate's answer.
+   */
+  default boolean answersFromProcessMemory() {
+    return false;
+  }
+
   /** Cumulative statistics for metrics ({@link CacheStats#EMPTY} when the cache keeps none). */
   default CacheStats stats() {
     return CacheStats.EMPTY;

@@ -123,15 +123,12 @@ public final class ExportEndpoint {
   /**
    * True when a cached export can be answered with nothing that blocks: the store tells its token
    * revision (so it sees every write and lives in this process: an in-memory store) and the export
-   * cache is the in-process Caffeine one. A database store, a Redis cache or no cache: never.
+   * cache says it answers from process memory ({@link dev.icssync.spi.ExportCache#answersFromProcessMemory()},
+   * as the Caffeine one does). A database store, a Redis cache or no cache: never.
    */
   static boolean answersFromMemory(IcsSync.Settings settings) {
-    return settings.store().tokenRevision().isPresent()
-        && settings.exportCache().getClass().getName().equals(IN_MEMORY_EXPORT_CACHE);
+    return settings.store().tokenRevision().isPresent() && settings.exportCache().answersFromProcessMemory();
   }
-
-  /** The export cache of {@code CaffeineCaches.exportCache()} (ics-sync-cache), known by name: no dependency. */
-  static final String IN_MEMORY_EXPORT_CACHE = "dev.icssync.cache.CaffeineExportCache";
 
   /** True when this endpoint may answer cached exports from memory ({@link #answerFromMemory}). */
   boolean answersFromMemory() {

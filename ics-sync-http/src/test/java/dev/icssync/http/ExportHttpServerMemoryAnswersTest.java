@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.icssync.CalendarEvent;
 import dev.icssync.ExportToken;
+import dev.icssync.ExportedCalendar;
 import dev.icssync.FailureReason;
 import dev.icssync.Feed;
 import dev.icssync.IcsSync;
@@ -223,6 +224,58 @@ class ExportHttpServerMemoryAnswersTest {
   @Test
   void withoutAnInProcessExportCacheEveryRequestGoesToAWorker() throws Exception {
     IcsSync sync = sync(Store.inMemory(), ExportCache.none());
+    String token = sync.exportTokens().create("t1", "villa-7", "airbnb").token();
+    warm(token);
+    long handed = server.requestsHandedToWorkers();
+    assertThat(get(token).statusCode()).isEqualTo(200);
+    assertThat(server.requestsHandedToWorkers() - handed).isEqualTo(1);
+  }
+
+  /** A host's own in-process export cache: a map, saying so through the SPI. */
+  private static final class MapExportCache implements ExportCache {
+    private final ConcurrentHashMap<String, ExportedCalendar> map = new ConcurrentHashMap<>();
+    private final boolean saysInProcess;
+
+    MapExportCache(boolean saysInProcess) {
+      this.saysInProcess = saysInProcess;
+    }
+
+    @Override
+    public Optional<ExportedCalendar> get(String viewKey) {
+      return Optional.ofNullable(map.get(viewKey));
+    }
+
+    @Override
+    public void put(String viewKey, String tenant, String property, ExportedCalendar calendar) {
+      map.put(viewKey, calendar);
+    }
+
+    @Override
+    public void invalidate(String tenant, String property) {
+      map.clear();
+    }
+
+    @Override
+    public boolean answersFromProcessMemory() {
+      return saysInProcess;
+    }
+  }
+
+  @Test
+  void anyExportCacheThatAnswersFromProcessMemoryIsAskedOnTheIoThread() throws Exception {
+    IcsSync sync = sync(Store.inMemory(), new MapExportCache(true));
+    String token = sync.exportTokens().create("t1", "villa-7", "airbnb").token();
+    warm(token);
+    long handed = server.requestsHandedToWorkers();
+    assertThat(get(token).statusCode()).isEqualTo(200);
+    assertThat(server.requestsHandedToWorkers()).isEqualTo(handed);
+    assertThat(sync.exportTokens().revoke(token)).isTrue();
+    assertThat(get(token).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void anExportCacheThatDoesNotSaySoIsAskedByAWorker() throws Exception {
+    IcsSync sync = sync(Store.inMemory(), new MapExportCache(false));
     String token = sync.exportTokens().create("t1", "villa-7", "airbnb").token();
     warm(token);
     long handed = server.requestsHandedToWorkers();
