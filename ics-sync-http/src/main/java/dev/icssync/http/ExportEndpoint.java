@@ -108,7 +108,7 @@ public final class ExportEndpoint {
   /** True when cached exports may be answered from memory ({@link #answerFromMemory}). */
   private final boolean memory;
   /** For {@link #answerFromMemory}: the view a resolved token opens and its property's zone. */
-  private final ConcurrentHashMap<ExportToken, MemoryView> memoryViews = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, MemoryView> memoryViews = new ConcurrentHashMap<>(); // by token hash
 
   private ExportEndpoint(Builder b) {
     this.sync = b.sync;
@@ -133,6 +133,13 @@ public final class ExportEndpoint {
   /** True when this endpoint may answer cached exports from memory ({@link #answerFromMemory}). */
   boolean answersFromMemory() {
     return memory;
+  }
+
+  /** Prepared answers looked up by key in {@link #answerFromMemory} (tests: a steady export needs none). */
+  private final java.util.concurrent.atomic.LongAdder preparedLookups = new java.util.concurrent.atomic.LongAdder();
+
+  long preparedLookupsFromMemory() {
+    return preparedLookups.sum();
   }
 
   /** Rendered calendars whose answers are kept now (tests). */
@@ -334,12 +341,13 @@ public final class ExportEndpoint {
     }
     ExportView view;
     ExportedCalendar calendar;
+    java.util.OptionalLong revision;
+    ExportToken found;
     try {
       // read before the token: a write after this read moves the revision, so what is kept below
       // is never taken for newer than it is
-      java.util.OptionalLong revision = memory ? sync.settings().store().tokenRevision()
-          : java.util.OptionalLong.empty();
-      ExportToken found = tokens.resolve(token).orElse(null);
+      revision = memory ? sync.settings().store().tokenRevision() : java.util.OptionalLong.empty();
+      found = tokens.resolve(token).orElse(null);
       if (found == null) {
         return NOT_FOUND;
       }
@@ -348,15 +356,15 @@ public final class ExportEndpoint {
         throw new IllegalStateException("the view function returned a view of another property");
       }
       calendar = sync.export(view);
-      if (revision.isPresent()) {
-        rememberView(found, view, revision.getAsLong());
-      }
     } catch (RuntimeException e) {
       // The token is not in the message: only what the exception says about the store.
       log.warn("export failed: {}", e.toString(), e);
       return UNAVAILABLE;
     }
     Prepared prepared = prepared(view, calendar);
+    if (revision.isPresent()) {
+      rememberView(found, view, revision.getAsLong(), prepared);
+    }
     boolean gz = acceptsGzip(headers.values("Accept-Encoding"));
     if (notModified(headers, prepared)) {
       return gz ? prepared.notModifiedGzip : prepared.notModified;
@@ -396,7 +404,7 @@ public final class ExportEndpoint {
       if (found == null || revision.isEmpty()) {
         return null;
       }
-      MemoryView mv = memoryViews.get(found);
+      MemoryView mv = memoryViews.get(found.hash());
       if (mv == null || mv.revision != revision.getAsLong()) {
         return null;
       }
@@ -404,10 +412,14 @@ public final class ExportEndpoint {
       if (calendar == null) {
         return null;
       }
-      Prepared p = prepared.get(new PreparedKey(calendar.etag(), calendar.lastModified(), mv.view.tenant(),
-          mv.view.property()));
-      if (p == null || p.calendar != calendar) {
-        return null;
+      Prepared p = mv.prepared;
+      if (p.calendar != calendar) { // re-rendered since (a sync, the day's turn): prepared by answer()?
+        preparedLookups.increment();
+        p = prepared.get(new PreparedKey(calendar.etag(), calendar.lastModified(), mv.view.tenant(),
+            mv.view.property()));
+        if (p == null || p.calendar != calendar) {
+          return null;
+        }
       }
       boolean gz = acceptsGzip(headers.values("Accept-Encoding"));
       if (notModified(headers, p)) {
@@ -423,22 +435,25 @@ public final class ExportEndpoint {
     }
   }
 
-  /** What a token opened at a store revision, for {@link #answerFromMemory}. */
-  private record MemoryView(ExportView view, long revision) {}
+  /**
+   * What a token opened at a store revision, for {@link #answerFromMemory}, with the answers last
+   * prepared for it (used while the export cache still holds that very calendar).
+   */
+  private record MemoryView(ExportView view, long revision, Prepared prepared) {}
 
-  private void rememberView(ExportToken token, ExportView view, long revision) {
-    MemoryView known = memoryViews.get(token);
-    if (known != null && known.revision == revision && known.view.equals(view)) {
+  private void rememberView(ExportToken token, ExportView view, long revision, Prepared prepared) {
+    MemoryView known = memoryViews.get(token.hash());
+    if (known != null && known.revision == revision && known.prepared == prepared && known.view.equals(view)) {
       return;
     }
     while (memoryViews.size() >= maxPrepared) { // bounded like the prepared answers
-      java.util.Iterator<ExportToken> it = memoryViews.keySet().iterator();
+      java.util.Iterator<String> it = memoryViews.keySet().iterator();
       if (!it.hasNext()) {
         break;
       }
       memoryViews.remove(it.next());
     }
-    memoryViews.put(token, new MemoryView(view, revision));
+    memoryViews.put(token.hash(), new MemoryView(view, revision, prepared));
   }
 
   /** The answers of one rendered calendar of one property, built at its first request. */

@@ -126,8 +126,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With an in-memory store (one that tells its {@link dev.icssync.spi.FeedStore#tokenRevision()})
  * and an export cache that answers from process memory
- * ({@link dev.icssync.spi.ExportCache#answersFromProcessMemory()}: the Caffeine one does), such a request is answered on the I/O thread that read
- * it, without a hand-over to a worker, when everything it needs is in memory: the token's resolution
+ * ({@link dev.icssync.spi.ExportCache#answersFromProcessMemory()}: the Caffeine one does), such a
+ * request is answered on the I/O thread that read it, without a hand-over to a worker, when everything it needs is in memory: the token's resolution
  * at the store's current revision (still valid by the clock), the view the token opened at that
  * revision, the calendar in the export cache, and its prepared answer (gzip included, when asked).
  * Anything else (a first request, a revision moved by any token, feed or property write, a

@@ -44,6 +44,7 @@ class ExportHttpServerMemoryAnswersTest {
   private volatile String calendar = Fixtures.CALENDAR;
   private final HttpClient client = HttpClient.newHttpClient();
   private ExportHttpServer server;
+  private ExportEndpoint endpoint;
 
   @AfterEach
   void close() {
@@ -98,7 +99,8 @@ class ExportHttpServerMemoryAnswersTest {
         .fetcher(r -> calendar == null ? FetchResult.Failed.of(FailureReason.NETWORK, "offline")
             : FetchResult.Fetched.of(calendar.getBytes(StandardCharsets.UTF_8)))
         .build();
-    server = ExportHttpServer.builder(ExportEndpoint.builder(sync).build()).contextPath("/export").start();
+    endpoint = ExportEndpoint.builder(sync).build();
+    server = ExportHttpServer.builder(endpoint).contextPath("/export").start();
     return sync;
   }
 
@@ -138,6 +140,29 @@ class ExportHttpServerMemoryAnswersTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
     assertThat(server.requestsHandedToWorkers()).isEqualTo(handed);
+  }
+
+  @Test
+  void aSteadyExportIsAnsweredFromTheTokensOwnPreparedAnswersYetASyncIsServedOnTheNextRequest()
+      throws Exception {
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
+    IcsSync sync = sync(Store.inMemory(), CaffeineCaches.exportCache());
+    sync.syncFeed("t1", "airbnb-1");
+    String token = sync.exportTokens().create("t1", "villa-7", null).token();
+    warm(token);
+    long handed = server.requestsHandedToWorkers();
+    long lookups = endpoint.preparedLookupsFromMemory();
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(token).statusCode()).isEqualTo(200);
+    }
+    assertThat(server.requestsHandedToWorkers()).isEqualTo(handed);
+    assertThat(endpoint.preparedLookupsFromMemory()).isEqualTo(lookups);
+
+    calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:2@test\r\n"
+        + "DTSTART;VALUE=DATE:20260610\r\nDTEND;VALUE=DATE:20260614\r\nSUMMARY:Reserved\r\n"
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    sync.syncFeed("t1", "airbnb-1");
+    assertThat(get(token).body()).contains("BEGIN:VEVENT");
   }
 
   @Test
