@@ -147,7 +147,7 @@ final class ScalingReport {
     return sb.toString();
   }
 
-  private static String validationTable(List<Check> checks) {
+  static String validationTable(List<Check> checks) {
     if (checks.isEmpty()) {
       return "_Not checked: no load.json._\n";
     }
