@@ -31,9 +31,16 @@ import java.util.Map;
  * were not measured here (commit rate and WAL rate one primary sustains, NIC, connection limit) are
  * parameters with stated defaults.
  *
- * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000 and 10,000 feeds,
- * first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM had synced a
- * warm-up set) by {@link #validate}.
+ * <p>A cycle ({@code IcsSync.syncFeeds} over the feeds due) also has a fixed cost, whatever its size
+ * ({@link CycleCost}, measured by {@link UnitCostMeasurement} from cycles of two sizes): a worker pays
+ * it once per cycle, and a worker starts a cycle once per {@link Deployment#cyclePeriodSeconds} (or
+ * once per sync when it has fewer). At fleet scale it is a small share; on a cycle of 100 feeds it is
+ * most of the cost. A unit-costs.json without it (older) gives a purely per-sync model.
+ *
+ * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000, 10,000 and
+ * 100,000 feeds, first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM
+ * had synced a warm-up set) by {@link #validate}: each row predicted as fixed cost + N x cost per
+ * sync ({@link #predictCycle}). Neither term is fitted to those rows.
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.CapacityModel \

@@ -74,10 +74,32 @@ import org.jspecify.annotations.Nullable;
  * caches a fleet deployment uses (shared export cache, tenant limiter, host politeness) through a
  * counting relay and measures Redis commands, bytes and Redis server time per sync.
  *
+ * <p>Whose CPU is whose. The rig's threads are split: the feed server's ({@code feedServerCpuMs})
+ * and the byte-counting relay's ({@code relayCpuMs}; {@code rigCpuMs} is both). The model predicts
+ * the load test's JVM CPU as worker + feed server, since the load test's JVM serves its feeds too;
+ * it used to add the whole rig, relay included, and over-predicted the JVM CPU of the load test's
+ * warm 304 cycles at 10,000 and 100,000 feeds (by +35 to +84 %). The relay exists only here (the
+ * load test's fetcher talks to its feed server directly) and it weighs most on a 304: a thread per
+ * direction per connection, woken for a request of a few hundred bytes and an answer of about a
+ * hundred, a read and a write each way, so its CPU per sync is nearly the same for a 304 as for a
+ * body, while the worker's own CPU for a 304 is the smallest of all outcomes (a smoke run put the
+ * relay at about a third of the rig's CPU for a 304). The JIT compiler's CPU is left out of both
+ * the worker's and the cycles' figures (a start-up cost; the load test's warm rows carry little of it).
+ *
+ * <p>The fixed cost of a cycle. A cycle pays for more than its syncs: the chunked read-ahead of the
+ * feeds with their states, the last flush of held states, the prune, waking the worker threads and
+ * waiting for the slowest sync; on 100 feeds that is most of the cycle. It is measured apart from
+ * the outcomes' pass and apart from the load test's rows the model is checked against ({@link
+ * #cyclePass}): cycles of every outcome at two sizes (50 and 2,000 feeds; 20 and 200 with {@code
+ * --quick}), four of each, the engine wired as the load test wires it, straight to the feed server;
+ * per outcome a least-squares line through wall time, JVM CPU and backend CPU against the cycle's
+ * size gives the fixed cost per cycle (intercept) and the marginal cost per sync (slope), written to
+ * {@code cycleCosts} in unit-costs.json.
+ *
  * <pre>
  * java -Xms1g -Xmx1g -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.UnitCostMeasurement \
  *     [--quick] [--feeds 10000] [--warmup 20000] [--events 50] [--threads 16] [--redis redis://127.0.0.1:6379 | none] \
- *     [--redis-feeds 200] [--out ics-sync-bench/target/results]
+ *     [--redis-feeds 200] [--cycle-sizes 50,2000 | none] [--cycle-repetitions 4] [--out ics-sync-bench/target/results]
  * </pre>
  */
 public final class UnitCostMeasurement {

@@ -385,6 +385,15 @@ class CapacityModelTest {
   }
 
   @Test
+  void scalingMdShowsTheFixedCostOfACycleOrSaysItWasNotMeasured() {
+    String table = ScalingReport.cycleCostTable(withCycles(CYCLE));
+    assertThat(table).contains("| fixed wall time of a cycle (ms) | 40.0 | 40.0 | 40.0 | 40.0 |")
+        .contains("| fixed PostgreSQL CPU of a cycle (ms) | 20.0 |")
+        .contains("| wall time a sync adds (ms, 16 threads on this box) | 0.600 |");
+    assertThat(ScalingReport.cycleCostTable(COSTS)).contains("Not measured").contains("purely per sync");
+  }
+
+  @Test
   void intervalsReadAsUnitsOrIso() {
     assertThat(CapacityModel.parseDuration("15m")).isEqualTo(QUARTER);
     assertThat(CapacityModel.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
