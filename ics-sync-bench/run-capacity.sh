@@ -22,7 +22,8 @@
 #            feeds for the fixed cost of a cycle): writes
 #            ics-sync-bench/target/results/SCALING.quick.md, not SCALING.md
 #   --full   the figures: run it on a quiet machine (the load average is printed at start and end
-#            and recorded in SCALING.md); about 10 min on a 2-core machine
+#            and recorded in SCALING.md); about 10 min on a 2-core machine, and two or three more for
+#            the cycles of two sizes
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   LOAD_JSON (reuse this load.json), UNIT_COSTS (reuse this unit-costs.json), MODEL_ARGS (extra CapacityModel options, e.g. "--change-rate 0.05" or
 #   "--cycle-period 30s").
