@@ -67,7 +67,8 @@ import org.jspecify.annotations.Nullable;
  * apply saves the feed's state only if the stored generation is the apply's own (which locks the
  * state row), renames, upserts (rows whose columns are all unchanged are not written) and appends
  * the run, all or nothing. The states of 304s and unchanged bodies ({@link #saveStates}) are written
- * a batch per transaction (one statement on PostgreSQL), their runs as tally rows.
+ * a batch per transaction (one statement on PostgreSQL, one primary-key probe per state), their runs as
+ * tally rows.
  * {@link java.sql.SQLException}s are thrown as {@link StorageException} with the cause kept.
  *
  * <p>The host owns the {@link DataSource} and must bound the network: on pgjdbc set
