@@ -108,7 +108,7 @@ public final class SyncConfig {
     return historyRetention;
   }
 
-  /** The engine asks for a prune of the change log after every this many syncs it ran (default 1,000); the prune runs on the instance's own {@code ics-sync-prune} thread, one at a time, so no sync waits for it; 0 leaves pruning to the host ({@link IcsSync#pruneHistory()}). */
+  /** The engine asks for a prune of the change log after every this many syncs it ran (default 1,000; a not-modified or unchanged sync whose state is held for a batch counts with its batch, which appends one tally row per tenant, source and outcome, as one); the prune runs on the instance's own {@code ics-sync-prune} thread, one at a time, so no sync waits for it; 0 leaves pruning to the host ({@link IcsSync#pruneHistory()}). */
   public int pruneEverySyncs() {
     return pruneEverySyncs;
   }

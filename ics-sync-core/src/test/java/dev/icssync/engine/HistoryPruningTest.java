@@ -132,6 +132,43 @@ class HistoryPruningTest {
   }
 
   @Test
+  void heldStatesOfAFleetCountTowardThePruneByTheirBatchNotOneBySync() {
+    AtomicInteger calls = new AtomicInteger();
+    Store inner = Store.inMemory();
+    Store counting = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("pruneRuns")) {
+            calls.incrementAndGet();
+          }
+          try {
+            return method.invoke(inner, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    java.util.List<Feed> fleet = new java.util.ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      Feed f = Feed.builder("t1", "g" + i).property("p" + i).source("airbnb").url("https://example.test/g" + i + ".ics")
+          .build();
+      counting.saveFeed(f);
+      dev.icssync.FeedState begun = counting.beginSync("t1", f.id(), T0);
+      counting.apply(dev.icssync.spi.FeedApply.stateOnly(
+          begun.toBuilder().etag("\"v1\"").contentDigest("d").build(), null));
+      fleet.add(f);
+    }
+    try (IcsSync sync = engine(counting, 100)) {
+      // 250 syncs, every one a 304: their states go in one batch, one tally row; no prune is due
+      assertThat(sync.syncFeeds(fleet, dev.icssync.NextDue.IGNORE)).extracting(r -> r.outcome())
+          .containsOnly(SyncOutcome.NOT_MODIFIED);
+      await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 0);
+
+      // syncs that append a run each are counted one by one: the 99th after the batch asks for one
+      syncHourly(sync, 99);
+      await().untilAsserted(() -> assertThat(calls).hasValue(1));
+    }
+  }
+
+  @Test
   void withoutAutomaticPruningTheHostPrunes() {
     Store store = Store.inMemory();
     try (IcsSync sync = engine(store, 0)) {

@@ -1,11 +1,17 @@
 package dev.icssync.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.CalendarEvent;
+import dev.icssync.ChangeCounts;
 import dev.icssync.FeedState;
+import dev.icssync.SyncOutcome;
+import dev.icssync.SyncRun;
 import dev.icssync.spi.EventQuery;
 import dev.icssync.spi.FeedApply;
+import dev.icssync.spi.StateUpdate;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
 import java.sql.Connection;
@@ -13,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,16 +124,27 @@ class PostgresPlanTest {
         ps -> ps.setString(1, "t5"))).contains("icssync_feed_active");
   }
 
-  @Test
-  void feedsWithStatesProbesThePrimaryKeysOfAFleetTenant() throws SQLException {
-    // a tenant with 20,000 feeds, analysed: with f.id = ANY(?) the planner hashed both tables after
-    // reading them whole, for every chunk of a fleet's sync
+  private boolean fleetLoaded;
+
+  /** A tenant with 20,000 feeds and their states, analysed. */
+  private void loadFleet() {
+    if (fleetLoaded) {
+      return;
+    }
     db.execute("INSERT INTO icssync_feed (tenant, id, property, source, url, poll_interval_ms, active, priority)"
         + " SELECT 'fleet', 'feed' || g, 'p' || (g / 4), 'airbnb', 'https://example.com/' || g, 3600000, true, 0"
         + " FROM generate_series(1, 20000) g");
     db.execute("INSERT INTO icssync_feed_state (tenant, feed_id) SELECT 'fleet', 'feed' || g"
         + " FROM generate_series(1, 20000) g");
     db.execute("ANALYZE");
+    fleetLoaded = true;
+  }
+
+  @Test
+  void feedsWithStatesProbesThePrimaryKeysOfAFleetTenant() throws SQLException {
+    // with f.id = ANY(?) the planner hashed both tables after reading them whole, for every chunk
+    // of a fleet's sync
+    loadFleet();
     String[] ids = new String[256];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = "feed" + (i * 61 + 7);
@@ -141,6 +159,94 @@ class PostgresPlanTest {
     List<String> asked = List.of("feed5", "nope", "feed19999", "feed1");
     assertThat(store.feedsWithStates("fleet", asked)).extracting(fs -> fs.feed().id())
         .containsExactly("feed5", "feed19999", "feed1");
+  }
+
+  @Test
+  void savingABatchOfStatesProbesThePrimaryKeysOfAFleetTenant() throws SQLException {
+    // the fenced update joined the unnested batch to the states, and the tallies to the feeds: for
+    // a batch of 77 of 20,000 feeds the planner read and hashed both tables whole
+    loadFleet();
+    for (int size : new int[] {77, 1000}) {
+      List<StateUpdate> batch = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        FeedState read = FeedState.initial("fleet", "feed" + (i * 19 + 3));
+        FeedState checked = read.toBuilder().lastAttempt(Fixtures.T0).nextDue(Fixtures.T0.plusSeconds(3600)).build();
+        batch.add(new StateUpdate(read, checked, new SyncRun("r" + i, "fleet", read.feedId(), 0, Fixtures.T0,
+            Fixtures.T0.plusMillis(5), SyncOutcome.NOT_MODIFIED, null, ChangeCounts.NONE, "not modified")));
+      }
+      for (String planning : new String[] {"auto", "force_generic_plan"}) {
+        try (Connection c = db.connect()) {
+          java.sql.Array[] arrays = new java.sql.Array[30];
+          String plan = explain(c, "SELECT set_config('plan_cache_mode', '" + planning + "', true)",
+              JdbcStore.PG_SAVE_STATES_SQL, ps -> JdbcStore.bindSaveStates(c, ps, batch, arrays));
+          assertThat(plan).as("batch of %d, %s:%n%s", size, planning, plan)
+              .contains("icssync_feed_state_pkey", "icssync_feed_pkey").doesNotContain("Seq Scan", "Hash");
+        }
+      }
+    }
+  }
+
+  @Test
+  void savingTheStatesOfAFleetReadsNeitherTableWhole() throws SQLException {
+    loadFleet();
+    List<StateUpdate> batch = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      FeedState read = FeedState.initial("fleet", "feed" + (i * 17 + 11));
+      FeedState checked = read.toBuilder().etag("\"e" + i + "\"").lastAttempt(Fixtures.T0)
+          .nextDue(Fixtures.T0.plusSeconds(3600)).build();
+      batch.add(new StateUpdate(read, checked, new SyncRun("n" + i, "fleet", read.feedId(), 0, Fixtures.T0,
+          Fixtures.T0.plusMillis(5), SyncOutcome.NOT_MODIFIED, null, ChangeCounts.NONE, "not modified")));
+    }
+    // an idle backend reports its counters up to ten seconds late, one that ends at once: end the
+    // pool's, then save through connections of their own
+    ((HikariDataSource) db.dataSource()).getHikariPoolMXBean().softEvictConnections();
+    await().atMost(Duration.ofSeconds(60)).until(this::otherBackends, n -> n == 0);
+    long[] before = scans();
+    assertThat(JdbcStore.create(db.unpooled()).saveStates(batch)).isEqualTo(1000);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scans()[2]).isGreaterThanOrEqualTo(before[2] + 1000));
+    long[] after = scans();
+    assertThat(after[0]).as("sequential scans of icssync_feed_state").isEqualTo(before[0]);
+    assertThat(after[1]).as("sequential scans of icssync_feed").isEqualTo(before[1]);
+    assertThat(store.state("fleet", "feed11").etag()).isEqualTo("\"e0\"");
+  }
+
+  private long otherBackends() throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Sequential scans of the states and of the feeds, and updates of the states, as the statistics count them. */
+  private long[] scans() throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT (SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'icssync_feed_state'),"
+            + " (SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'icssync_feed'),"
+            + " (SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'icssync_feed_state')")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+    }
+  }
+
+  /** EXPLAIN of {@code sql} in a transaction of its own that the store's planner settings and {@code setup} began. */
+  private static String explain(Connection c, String setup, String sql, Binder binder) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.executeQuery(JdbcStore.PG_SAVE_STATES_PLANNER).close();
+      s.executeQuery(setup).close();
+    }
+    StringBuilder plan = new StringBuilder();
+    try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + sql)) {
+      binder.bind(ps);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(1)).append('\n');
+        }
+      }
+    }
+    c.rollback();
+    return plan.toString();
   }
 
   @FunctionalInterface

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The feeds of a sync of many, read again with their states a chunk at a time
  * ({@link FeedStore#feedsWithStates}, one statement per tenant of a chunk on a database): a chunk is
- * read when the first of its feeds is about to sync, so its states are at most a chunk's syncs old,
- * and forgotten when the last one has. The feed itself is read again too: one removed or changed
+ * read when the first of its feeds is about to sync or the second of the chunk before it is, so its
+ * states are at most two chunks' syncs old, and forgotten when the last one has. The feed itself is read again too: one removed or changed
  * since the list was read is synced as it is stored now.
  */
 public final class FeedPrefetch {
@@ -58,9 +58,11 @@ public final class FeedPrefetch {
   public @Nullable FeedWithState take(int index) {
     int c = index / chunk;
     Chunk ch = loaded(c);
-    if (index % chunk == chunk / 2 && c + 1 < chunks.length()) {
+    if (index % chunk == Math.min(1, chunk - 1) && c + 1 < chunks.length()) {
       // read the next chunk ahead, on this thread, while the others sync the rest of this one: the
-      // threads that reach the next chunk do not all wait for its read
+      // threads that reach the next chunk do not all wait for its read. From the second feed of a
+      // chunk on: read at its middle, on a busy database the read took longer than the other
+      // threads' syncs of the second half, and every worker waited for it at every chunk
       loaded(c + 1);
     }
     Feed f = feeds.get(index);

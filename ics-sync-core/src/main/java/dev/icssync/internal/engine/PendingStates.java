@@ -32,8 +32,11 @@ final class PendingStates {
   /** System.nanoTime() of the oldest update held, or Long.MIN_VALUE when none is. */
   private final AtomicLong oldest = new AtomicLong(Long.MIN_VALUE);
 
-  PendingStates(Store store) {
+  private final Runnable batchWritten;
+
+  PendingStates(Store store, Runnable batchWritten) {
     this.store = store;
+    this.batchWritten = batchWritten;
   }
 
   private static String key(String tenant, String feedId) {
@@ -84,6 +87,9 @@ final class PendingStates {
   private int write(List<StateUpdate> batch) {
     try {
       int saved = store.saveStates(batch);
+      if (saved > 0) {
+        batchWritten.run();
+      }
       if (saved < batch.size()) {
         log.debug("{} of {} held feed states were superseded by newer syncs", batch.size() - saved, batch.size());
       }

@@ -88,11 +88,12 @@ public final class SyncEngine {
   private final PendingStates pending;
   private final Object[] propertyLocks = new Object[64];
 
-  public SyncEngine(IcsSync.Settings settings) {
+  /** @param batchWritten told after each batch of held states is written (from the writing thread) */
+  public SyncEngine(IcsSync.Settings settings, Runnable batchWritten) {
     this.settings = settings;
     this.store = settings.store();
     this.profiles = new ProfileRegistry(settings.profiles());
-    this.pending = new PendingStates(store);
+    this.pending = new PendingStates(store, batchWritten);
     this.readingVersion = (ENGINE_VERSION * 1_000_003 + profiles.version()) & 0x7fffffff;
     for (int i = 0; i < propertyLocks.length; i++) {
       propertyLocks[i] = new Object();
