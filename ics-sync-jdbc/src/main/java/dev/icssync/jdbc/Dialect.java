@@ -41,10 +41,28 @@ interface Dialect {
   /**
    * Inserts or updates events of one feed (distinct keys), skipping rows whose every column is
    * unchanged, and returns how many rows were inserted or updated. Called with the feed's state row
-   * locked, so no other apply writes this feed's events meanwhile.
+   * locked, so no other apply writes this feed's events meanwhile. {@code hasEvents}: whether the
+   * feed has stored events, as read after the lock was taken, or null when not read.
    */
-  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity)
-      throws SQLException;
+  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity,
+      @Nullable Boolean hasEvents) throws SQLException;
+
+  /**
+   * Whether an apply's settings ({@link #begin}), its fenced state update (with its run) and, where
+   * {@link #probesStoredEvents} says so, the probe for the feed's stored events go to the database
+   * as one pipeline of statements: one round trip instead of three.
+   */
+  default boolean pipelinesApply() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #upsertEvents} of {@code rows} rows needs to know if the feed has stored events
+   * (it then takes them as {@code hasEvents}, or reads them itself when that is null).
+   */
+  default boolean probesStoredEvents(int rows, boolean rowLevelSecurity) {
+    return false;
+  }
 
   /** An insert-or-replace statement for {@code table}: parameters in {@code columns} order. */
   String upsertSql(String table, List<String> columns, List<String> keyColumns);

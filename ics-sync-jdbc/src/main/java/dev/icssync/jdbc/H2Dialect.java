@@ -108,8 +108,8 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
-      throws SQLException {
+  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls,
+      @Nullable Boolean hasEvents) throws SQLException {
     if (events.isEmpty()) {
       return 0;
     }
