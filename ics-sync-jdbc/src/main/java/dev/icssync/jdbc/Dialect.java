@@ -32,8 +32,12 @@ interface Dialect {
   void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
       throws SQLException;
 
-  /** Bumps the generation and the last attempt of a feed's state (creating it), returning the new state. */
-  FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException;
+  /**
+   * Bumps the generation and the last attempt of a feed's state (creating it), returning the new state.
+   * Where the dialect {@link #pipelinesSettings pipelines settings}, it sends those of {@code settings}
+   * with the bump (the transaction has not been begun).
+   */
+  FeedState beginSync(Connection c, Settings settings, String tenant, String feedId, Instant now) throws SQLException;
 
   /** Creates the initial state row of a feed when it has none (concurrency-safe). */
   void insertStateIfAbsent(Connection c, String tenant, String feedId) throws SQLException;
@@ -48,11 +52,13 @@ interface Dialect {
       @Nullable Boolean hasEvents) throws SQLException;
 
   /**
-   * Whether an apply's settings ({@link #begin}), its fenced state update (with its run) and, where
-   * {@link #probesStoredEvents} says so, the probe for the feed's stored events go to the database
-   * as one pipeline of statements: one round trip instead of three.
+   * Whether the settings of {@link #begin} travel with the first statement of an apply or a
+   * {@link #beginSync} (one round trip fewer each) instead of being sent on their own: an apply's
+   * settings, its fenced state update (with its run) and, where {@link #probesStoredEvents} says so,
+   * the probe for the feed's stored events go to the database together, one round trip instead of
+   * three.
    */
-  default boolean pipelinesApply() {
+  default boolean pipelinesSettings() {
     return false;
   }
 

@@ -301,7 +301,8 @@ public final class JdbcStore implements Store {
     Checks.nonBlank(tenant, "tenant");
     Checks.nonBlank(feedId, "feedId");
     Objects.requireNonNull(now, "now");
-    return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
+    return openedTransaction(tenant, false, "begin sync of feed " + feedId,
+        (c, d) -> d.beginSync(c, settings, tenant, feedId, now));
   }
 
   private static final String BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
@@ -319,18 +320,20 @@ public final class JdbcStore implements Store {
     Checks.nonBlank(tenant, "tenant");
     Checks.nonBlank(feedId, "feedId");
     Objects.requireNonNull(now, "now");
-    return Optional.ofNullable(write(tenant, "begin sync of feed " + feedId, c -> {
-      Dialect d = dialect();
-      if (d.name().equals("postgresql")) {
-        // one statement: the first sync inserts the row at generation 1, a later one bumps its own
-        try (PreparedStatement ps = c.prepareStatement(generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL)) {
-          Rows.setInstant(ps, 1, now, d);
-          ps.setString(2, tenant);
-          ps.setString(3, feedId);
+    return Optional.ofNullable(openedTransaction(tenant, false, "begin sync of feed " + feedId, (c, d) -> {
+      if (d.pipelinesSettings()) {
+        // one statement after the settings: the first sync inserts the row at generation 1, a later
+        // one bumps its own
+        try (PreparedStatement ps = c.prepareStatement(PostgresDialect.beginSql(settings, false) + "; "
+            + (generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL))) {
+          int i = PostgresDialect.bindBegin(ps, 1, settings, tenant, false);
+          Rows.setInstant(ps, i, now, d);
+          ps.setString(i + 1, tenant);
+          ps.setString(i + 2, feedId);
           if (generation != 0) {
-            ps.setLong(4, generation);
+            ps.setLong(i + 3, generation);
           }
-          try (ResultSet rs = ps.executeQuery()) {
+          try (ResultSet rs = PostgresDialect.afterSettings(ps)) {
             return rs.next() ? Rows.state(rs) : null;
           }
         }
@@ -377,7 +380,7 @@ public final class JdbcStore implements Store {
       byKey.put(e.key(), e);
     }
     List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
-    return applyTransaction(tenant, "apply to feed " + feedId, (c, d) -> {
+    return openedTransaction(tenant, true, "apply to feed " + feedId, (c, d) -> {
       // 1. the fencing check, the new state and the change log in one statement: the state update
       //    matches only the generation this apply holds and keeps the state row locked until commit.
       //    Where the dialect pipelines, the transaction's settings go before it and the probe for
@@ -385,7 +388,7 @@ public final class JdbcStore implements Store {
       boolean probe = d.probesStoredEvents(upserts.size(), settings.rowLevelSecurity());
       Boolean hasEvents = null;
       boolean saved;
-      if (d.pipelinesApply()) {
+      if (d.pipelinesSettings()) {
         Opening o = openApply(c, tenant, apply.state(), apply.run(), probe);
         saved = o.saved();
         hasEvents = o.hasEvents();
@@ -1218,21 +1221,24 @@ public final class JdbcStore implements Store {
     return transaction(ds, tenant, crossTenant, false, what, work);
   }
 
-  /** The work of an apply, given the dialect (which says whether the work sends the transaction's settings). */
+  /** Work in a transaction, given the dialect (which says whether the work sends the transaction's settings). */
   @FunctionalInterface
-  private interface ApplyWork<T> {
-    T run(Connection c, Dialect d) throws SQLException;
+  private interface OpeningWork<T> {
+    @Nullable T run(Connection c, Dialect d) throws SQLException;
   }
 
   /**
-   * The transaction of an apply on the primary. Where the dialect pipelines applies, the settings
-   * of {@link Dialect#begin} are not sent here: the work sends them with its first statement.
+   * A write transaction on the primary whose work sends the settings of {@link Dialect#begin} with
+   * its first statement where the dialect {@link Dialect#pipelinesSettings pipelines them} (an apply,
+   * a begin of a sync); elsewhere they are sent first, as for every transaction.
    */
-  private <T> T applyTransaction(String tenant, String what, ApplyWork<T> work) {
+  // NullAway: as for inTransaction, the type argument says whether the work may return null
+  @SuppressWarnings("NullAway")
+  private <T> T openedTransaction(String tenant, boolean apply, String what, OpeningWork<T> work) {
     try (Connection c = primary.getConnection()) {
       Dialect d = dialect(c);
-      if (!d.pipelinesApply()) {
-        return inTransaction(c, d, tenant, false, true, x -> work.run(x, d));
+      if (!d.pipelinesSettings()) {
+        return inTransaction(c, d, tenant, false, apply, x -> work.run(x, d));
       }
       c.setAutoCommit(false);
       try {

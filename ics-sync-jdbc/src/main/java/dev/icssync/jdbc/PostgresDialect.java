@@ -139,20 +139,35 @@ final class PostgresDialect implements Dialect {
     return i;
   }
 
+  /** One round trip: the transaction's settings, then the bump (committed synchronously by the caller). */
   @Override
-  public FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_feed_state AS s "
+  public FeedState beginSync(Connection c, Settings settings, String tenant, String feedId, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(beginSql(settings, false) + "; INSERT INTO icssync_feed_state AS s "
         + "(tenant, feed_id, last_attempt, generation) VALUES (?, ?, ?, 1) "
         + "ON CONFLICT (tenant, feed_id) DO UPDATE SET generation = s.generation + 1, "
         + "last_attempt = excluded.last_attempt RETURNING " + Rows.STATE_COLUMNS)) {
-      ps.setString(1, tenant);
-      ps.setString(2, feedId);
-      Rows.setInstant(ps, 3, now, this);
-      try (ResultSet rs = ps.executeQuery()) {
+      int i = bindBegin(ps, 1, settings, tenant, false);
+      ps.setString(i, tenant);
+      ps.setString(i + 1, feedId);
+      Rows.setInstant(ps, i + 2, now, this);
+      try (ResultSet rs = afterSettings(ps)) {
         rs.next();
         return Rows.state(rs);
       }
     }
+  }
+
+  /**
+   * Executes a statement of {@link #beginSql} followed by one that returns rows, sent together;
+   * returns the rows of the second.
+   */
+  static ResultSet afterSettings(PreparedStatement ps) throws SQLException {
+    ps.execute(); // the settings
+    if (!ps.getMoreResults()) {
+      throw new SQLException("the statement after the settings returned no rows");
+    }
+    return ps.getResultSet();
   }
 
   @Override
@@ -207,7 +222,7 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public boolean pipelinesApply() {
+  public boolean pipelinesSettings() {
     return true;
   }
 

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What an apply costs in round trips on PostgreSQL, counted (never timed) through a data source that
  * counts the statements executed and the commits. With many small feeds (an initial load of a fleet)
- * every round trip of an apply is paid once per feed: the transaction's settings, the fenced state
- * update with its run and the probe for stored events travel together as one round trip.
+ * every round trip of an apply and of the begin of its sync is paid once per feed: the transaction's
+ * settings, the fenced state update with its run and the probe for stored events travel together as
+ * one round trip, and the settings of a begin with its bump.
  */
 @Tag("postgres")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -95,6 +96,25 @@ class PostgresApplyRoundTripsTest {
     assertThat(result.eventRowsWritten()).isEqualTo(20);
     assertThat(executes.get()).as("statements executed").isEqualTo(2);
     assertThat(commits.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aBeginOfASyncIsOneStatementRoundTripAndOneCommit() {
+    executes.set(0);
+    commits.set(0);
+    FeedState first = store.beginSync(tenant, "f", Fixtures.T0);
+    assertThat(first.generation()).isEqualTo(1);
+    assertThat(executes.get()).as("statements executed").isEqualTo(1);
+    assertThat(commits.get()).isEqualTo(1);
+
+    executes.set(0);
+    commits.set(0);
+    assertThat(store.beginSync(tenant, "f", Fixtures.T0.plusSeconds(60), 1)).get()
+        .extracting(FeedState::generation).isEqualTo(2L);
+    assertThat(store.beginSync(tenant, "f", Fixtures.T0.plusSeconds(60), 1)).isEmpty();
+    assertThat(store.beginSync(tenant, "g", Fixtures.T0, 0)).get().extracting(FeedState::generation).isEqualTo(1L);
+    assertThat(executes.get()).as("statements executed").isEqualTo(3);
+    assertThat(commits.get()).isEqualTo(3);
   }
 
   @Test
