@@ -7,19 +7,26 @@
 #      them, as the unit costs are measured after a warm-up; SCALING.md names the cold rows it leaves
 #      out) (LOAD_JSON=path reuses a load.json instead, e.g. the one run-benchmarks.sh wrote);
 #   3. measures the unit costs of a sync by outcome (dev.icssync.bench.capacity.UnitCostMeasurement)
-#      into ics-sync-bench/target/results/unit-costs.json (UNIT_COSTS=path reuses a unit-costs.json
-#      instead, e.g. the one run-benchmarks.sh wrote);
+#      and the fixed cost of a cycle (cycles of 50 and 2,000 feeds per outcome, four of each: the
+#      intercept and slope of a line through cost against size; sizes none of the load test's rows
+#      have, so the model is not fitted to what it is checked against) into
+#      ics-sync-bench/target/results/unit-costs.json (UNIT_COSTS=path reuses a unit-costs.json
+#      instead, e.g. the one run-benchmarks.sh wrote; one without cycle costs gives the purely
+#      per-sync model);
 #   4. runs the model (dev.icssync.bench.capacity.CapacityModel): checks it against the scale rows,
 #      predicts 10,000 / 100,000 / 1,000,000 feeds at a 15-minute interval, writes SCALING.md and
 #      ics-sync-bench/target/results/capacity.json.
 #
 # Usage: ics-sync-bench/run-capacity.sh [--quick | --full]   (default --full)
-#   --quick  a check that everything runs (scale 100,1000; 200 feeds per outcome): writes
+#   --quick  a check that everything runs (scale 100,1000; 200 feeds per outcome; cycles of 20 and 200
+#            feeds for the fixed cost of a cycle): writes
 #            ics-sync-bench/target/results/SCALING.quick.md, not SCALING.md
 #   --full   the figures: run it on a quiet machine (the load average is printed at start and end
-#            and recorded in SCALING.md); about 10 min on a 2-core machine
+#            and recorded in SCALING.md); about 10 min on a 2-core machine, and two or three more for
+#            the cycles of two sizes
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
-#   LOAD_JSON (reuse this load.json), UNIT_COSTS (reuse this unit-costs.json), MODEL_ARGS (extra CapacityModel options, e.g. "--change-rate 0.05").
+#   LOAD_JSON (reuse this load.json), UNIT_COSTS (reuse this unit-costs.json), MODEL_ARGS (extra CapacityModel options, e.g. "--change-rate 0.05" or
+#   "--cycle-period 30s").
 # SCALING.md from the measurements of run-benchmarks.sh (its load.json and unit-costs.json; nothing is
 # measured twice, and SCALING.md agrees with BENCHMARKS.md):
 #   ics-sync-bench/run-benchmarks.sh --full

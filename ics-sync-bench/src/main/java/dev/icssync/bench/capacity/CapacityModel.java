@@ -31,9 +31,16 @@ import java.util.Map;
  * were not measured here (commit rate and WAL rate one primary sustains, NIC, connection limit) are
  * parameters with stated defaults.
  *
- * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000 and 10,000 feeds,
- * first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM had synced a
- * warm-up set) by {@link #validate}.
+ * <p>A cycle ({@code IcsSync.syncFeeds} over the feeds due) also has a fixed cost, whatever its size
+ * ({@link CycleCost}, measured by {@link UnitCostMeasurement} from cycles of two sizes): a worker pays
+ * it once per cycle, and a worker starts a cycle once per {@link Deployment#cyclePeriodSeconds} (or
+ * once per sync when it has fewer). At fleet scale it is a small share; on a cycle of 100 feeds it is
+ * most of the cost. A unit-costs.json without it (older) gives a purely per-sync model.
+ *
+ * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000, 10,000 and
+ * 100,000 feeds, first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM
+ * had synced a warm-up set) by {@link #validate}: each row predicted as fixed cost + N x cost per
+ * sync ({@link #predictCycle}). Neither term is fitted to those rows.
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.CapacityModel \
@@ -41,6 +48,7 @@ import java.util.Map;
  *     --load-json ics-sync-bench/target/results/capacity/load.json \
  *     [--feeds 10000,100000,1000000] [--interval 15m] [--change-rate 0.02] [--not-modified-share 0.5] \
  *     [--events 50] [--feeds-per-tenant 300] [--largest-host-share 0.4] [--host-latency-ms 300] \
+ *     [--cycle-period 10s] \
  *     [--out SCALING.md] [--json ics-sync-bench/target/results/capacity.json] [--command "..."]
  * </pre>
  */
@@ -99,13 +107,31 @@ public final class CapacityModel {
    * does not use but SCALING.md shows beside them ({@code extras}, by outcome and name).
    */
   record UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn,
-      Map<Outcome, Map<String, Double>> extras) {
+      Map<Outcome, Map<String, Double>> extras, Map<Outcome, CycleCost> perCycle) {
 
     static final List<String> EXTRAS = List.of("jitCpuMs", "syncThreadCpuMs", "connectionCheckouts",
-        "connectionHoldMs", "latencyMeanMs");
+        "connectionHoldMs", "latencyMeanMs", "relayCpuMs");
 
     UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn) {
-      this(eventsPerFeed, byOutcome, measuredOn, Map.of());
+      this(eventsPerFeed, byOutcome, measuredOn, Map.of(), Map.of());
+    }
+
+    UnitCosts(int eventsPerFeed, Map<Outcome, UnitCost> byOutcome, String measuredOn,
+        Map<Outcome, Map<String, Double>> extras) {
+      this(eventsPerFeed, byOutcome, measuredOn, extras, Map.of());
+    }
+
+    /** These costs with the fixed cost of a cycle, by outcome. */
+    UnitCosts withPerCycle(Map<Outcome, CycleCost> value) {
+      return new UnitCosts(eventsPerFeed, byOutcome, measuredOn, extras, value);
+    }
+
+    /**
+     * The fixed cost of a cycle of {@code outcome}, or {@link CycleCost#NONE} when the file has none
+     * (written before cycles of two sizes were measured: the model is then purely per sync, as it was).
+     */
+    CycleCost cycle(Outcome outcome) {
+      return perCycle.getOrDefault(outcome, CycleCost.NONE);
     }
 
     double extra(Outcome o, String name) {
@@ -167,8 +193,14 @@ public final class CapacityModel {
           }
         }
         extras.put(o, x);
+        if (n.has("relayCpuMs")) {
+          x.put("relayCpuMs", n.path("relayCpuMs").asDouble());
+        }
         JsonNode r = redis.path(o.key);
-        m.put(o, new UnitCost(n.path("workerCpuMs").asDouble(), n.path("rigCpuMs").asDouble(),
+        // the load test's JVM serves the feeds but has no byte-counting relay: only the feed server's
+        // share of the rig's CPU is the load test's (older files have the rig's CPU only, relay included)
+        double rig = n.has("feedServerCpuMs") ? n.path("feedServerCpuMs").asDouble() : n.path("rigCpuMs").asDouble();
+        m.put(o, new UnitCost(n.path("workerCpuMs").asDouble(), rig,
             n.path("dbCpuMs").asDouble(), n.path("statements").asDouble(), n.path("writeTransactions").asDouble(),
             n.path("pgTransactions").asDouble(), n.path("rowsWritten").asDouble(), n.path("walBytes").asDouble(),
             n.path("httpBytesIn").asDouble(), n.path("httpBytesOut").asDouble(), n.path("allocatedBytes").asDouble(),
@@ -179,7 +211,89 @@ public final class CapacityModel {
       String on = String.format(Locale.ROOT, "%s cores, %s, PostgreSQL %s, load average %s at start, %s",
           machine.path("cores").asText(), machine.path("java").asText(), machine.path("postgres").asText(),
           machine.path("loadAverageAtStart").asText(), root.path("startedAt").asText());
-      return new UnitCosts(setup.path("eventsPerFeed").asInt(50), m, on, extras);
+      return new UnitCosts(setup.path("eventsPerFeed").asInt(50), m, on, extras, CycleCost.read(root.path("cycleCosts")));
+    }
+  }
+
+  /**
+   * What a cycle ({@code IcsSync.syncFeeds} over N feeds of one outcome, the prune after it) costs
+   * besides its syncs, and the marginal cost of a sync within it, as {@link UnitCostMeasurement}
+   * measures them: cycles of two or more sizes, several of each, a least-squares line through cost
+   * against size per outcome; the intercept is the fixed cost of a cycle (the feeds' chunked
+   * read-ahead that a small cycle does not fill, the last flush of held states, the prune, waking the
+   * worker threads and waiting for the slowest), the slope the marginal cost of a sync. Milliseconds.
+   * The intercepts are read at zero or more: a negative one is the noise of two large numbers'
+   * difference, not a saving.
+   *
+   * @param fixedWallMs elapsed time of a cycle besides its syncs
+   * @param fixedJvmCpuMs CPU of the JVM that ran the cycle (engine and the rig's feed server, as the
+   *     load test's JVM: JIT compiler and byte-counting relays excluded) besides its syncs
+   * @param fixedWorkerCpuMs the same without the feed server: what a worker pays per cycle
+   * @param fixedDbCpuMs PostgreSQL backend CPU of a cycle besides its syncs
+   * @param perSyncWallMs elapsed time a sync adds to a cycle, at {@code threads} worker threads on
+   *     this box (the slope; worker, feed server and PostgreSQL share its cores)
+   * @param perSyncJvmCpuMs JVM CPU a sync adds (the slope: a cross-check of the per-sync costs)
+   * @param perSyncDbCpuMs backend CPU a sync adds (the slope)
+   * @param threads worker threads of the measured cycles (0: not measured)
+   */
+  record CycleCost(double fixedWallMs, double fixedJvmCpuMs, double fixedWorkerCpuMs, double fixedDbCpuMs,
+      double perSyncWallMs, double perSyncJvmCpuMs, double perSyncDbCpuMs, int threads) {
+
+    static final CycleCost NONE = new CycleCost(0, 0, 0, 0, 0, 0, 0, 0);
+
+    boolean measured() {
+      return threads > 0;
+    }
+
+    /** Reads {@code cycleCosts.outcomes} of unit-costs.json; empty when the file has none. */
+    static Map<Outcome, CycleCost> read(JsonNode cycleCosts) {
+      Map<Outcome, CycleCost> m = new EnumMap<>(Outcome.class);
+      int threads = cycleCosts.path("threads").asInt(0);
+      for (Outcome o : Outcome.values()) {
+        JsonNode n = cycleCosts.path("outcomes").path(o.key);
+        JsonNode fixed = n.path("fixed");
+        JsonNode slope = n.path("perSync");
+        if (!fixed.isObject() || !slope.isObject() || threads <= 0) {
+          continue;
+        }
+        m.put(o, new CycleCost(Math.max(0, fixed.path("wallMs").asDouble()),
+            Math.max(0, fixed.path("jvmCpuMs").asDouble()), Math.max(0, fixed.path("workerCpuMs").asDouble()),
+            Math.max(0, fixed.path("pgCpuMs").asDouble()), slope.path("wallMs").asDouble(),
+            slope.path("jvmCpuMs").asDouble(), slope.path("pgCpuMs").asDouble(), threads));
+      }
+      return m;
+    }
+  }
+
+  /**
+   * A least-squares line {@code y = intercept + slope x}: through cycle costs ({@code y}) against
+   * cycle sizes ({@code x}), the intercept is the fixed cost of a cycle and the slope the marginal
+   * cost of one sync. Needs two distinct sizes.
+   */
+  record Line(double intercept, double slope) {
+    static Line fit(double[] x, double[] y) {
+      if (x.length != y.length || x.length < 2) {
+        throw new IllegalArgumentException("a line needs two points or more, of as many sizes as costs");
+      }
+      double mx = 0;
+      double my = 0;
+      for (int i = 0; i < x.length; i++) {
+        mx += x[i];
+        my += y[i];
+      }
+      mx /= x.length;
+      my /= x.length;
+      double sxy = 0;
+      double sxx = 0;
+      for (int i = 0; i < x.length; i++) {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx) * (x[i] - mx);
+      }
+      if (sxx == 0) {
+        throw new IllegalArgumentException("a line needs cycles of two sizes or more");
+      }
+      double slope = sxy / sxx;
+      return new Line(my - slope * mx, slope);
     }
   }
 
@@ -257,21 +371,42 @@ public final class CapacityModel {
    * @param targetUtilization utilisation at which a resource counts as full (headroom for bursts)
    * @param dbRoundTripMs network round trip to the primary
    * @param commitFlushMs time a write commit waits for its WAL flush
+   * @param cyclePeriodSeconds how often a worker starts a cycle over the feeds due meanwhile (the
+   *     scheduler's polling interval, 10 s by default); a worker with fewer syncs than that runs a
+   *     cycle per sync. Each cycle pays the fixed cost of {@link CycleCost}
    */
   record Deployment(int workers, int coresPerWorker, int heapPerWorkerMb, int dbCores, int replicas, int partitions,
       int poolPerWorker, int maxConnections, double maxWriteCommitsPerSecond, double maxWalMBps, double nicMBps,
       double hostRequestsPerSecondPerWorker, double redisCores, double targetUtilization, double dbRoundTripMs,
-      double commitFlushMs) {
+      double commitFlushMs, double cyclePeriodSeconds) {
 
     static Deployment of(int workers, int coresPerWorker, int dbCores) {
       return new Deployment(workers, coresPerWorker, 2048, dbCores, 0, 1, 10, 500, 10_000, 100, 125, 10, 1, 0.7,
-          0.3, 1.0);
+          0.3, 1.0, 10);
     }
 
     Deployment with(int workersValue, int dbCoresValue, int replicasValue, int partitionsValue, int poolValue) {
       return new Deployment(workersValue, coresPerWorker, heapPerWorkerMb, dbCoresValue, replicasValue,
           partitionsValue, poolValue, maxConnections, maxWriteCommitsPerSecond, maxWalMBps, nicMBps,
-          hostRequestsPerSecondPerWorker, redisCores, targetUtilization, dbRoundTripMs, commitFlushMs);
+          hostRequestsPerSecondPerWorker, redisCores, targetUtilization, dbRoundTripMs, commitFlushMs,
+          cyclePeriodSeconds);
+    }
+
+    Deployment withCyclePeriod(double seconds) {
+      if (!(seconds > 0)) {
+        throw new IllegalArgumentException("cyclePeriodSeconds must be positive, was " + seconds);
+      }
+      return new Deployment(workers, coresPerWorker, heapPerWorkerMb, dbCores, replicas, partitions, poolPerWorker,
+          maxConnections, maxWriteCommitsPerSecond, maxWalMBps, nicMBps, hostRequestsPerSecondPerWorker, redisCores,
+          targetUtilization, dbRoundTripMs, commitFlushMs, seconds);
+    }
+
+    /**
+     * Cycles a worker runs per second: one per cycle period while it has at least one sync per
+     * period, else one per sync.
+     */
+    double cyclesPerSecondPerWorker(double syncsPerSecondPerWorker) {
+      return Math.min(1 / cyclePeriodSeconds, syncsPerSecondPerWorker);
     }
 
     /**
@@ -286,13 +421,15 @@ public final class CapacityModel {
       int w = Math.max(2, (int) Math.ceil(r * c.workerCpuMs() / 1000 / (coresPerWorker * targetUtilization)));
       for (int i = 0; i < 1000; i++) {
         Prediction p = predict(fleet, costs, with(w, dbCores, replicas, partitions, poolPerWorker));
-        if (p.heapMbPerWorker() <= heapPerWorkerMb * targetUtilization) {
+        if (p.heapMbPerWorker() <= heapPerWorkerMb * targetUtilization
+            && p.workerCores() <= w * coresPerWorker * targetUtilization) {
           break;
         }
         w++;
       }
+      double dbDemand = predict(fleet, costs, with(w, dbCores, replicas, partitions, poolPerWorker)).dbCores();
       int db = 4;
-      while (r * c.dbCpuMs() / 1000 > db * targetUtilization) {
+      while (dbDemand > db * targetUtilization) {
         db *= 2;
       }
       double perWorker = r / w;
@@ -333,7 +470,7 @@ public final class CapacityModel {
 
   /** What the model predicts for a fleet on a deployment. */
   record Prediction(Fleet fleet, Deployment deployment, UnitCost meanCost, double syncsPerSecond,
-      double syncsPerSecondPerWorker, double workerCores, double inFlightPerWorker, double heapMbPerWorker,
+      double syncsPerSecondPerWorker, double cyclesPerSecondPerWorker, double workerCores, double inFlightPerWorker, double heapMbPerWorker,
       double dbCores, double writeCommitsPerSecond, double pgTransactionsPerSecond, double statementsPerSecond,
       double rowsWrittenPerSecond, double walMBps, double connectionsPerWorkerBusy, int connectionsTotal,
       double ingressMBps, double egressMBps, double networkKBpsPerTenant, double busiestHostRequestsPerSecond,
@@ -361,18 +498,43 @@ public final class CapacityModel {
     }
   }
 
+  /**
+   * The fixed cost of a cycle of this fleet's mix of outcomes: each outcome's fixed cost weighted by
+   * its share of the syncs (a cycle of mixed outcomes is taken to cost what its outcomes' cycles cost
+   * in proportion: an approximation, as a cycle pays its fixed cost once).
+   */
+  static CycleCost meanCycleCost(Fleet fleet, UnitCosts costs) {
+    double wall = 0;
+    double jvm = 0;
+    double worker = 0;
+    double db = 0;
+    int threads = 0;
+    for (Map.Entry<Outcome, Double> e : fleet.mix().entrySet()) {
+      CycleCost k = costs.cycle(e.getKey());
+      wall += k.fixedWallMs() * e.getValue();
+      jvm += k.fixedJvmCpuMs() * e.getValue();
+      worker += k.fixedWorkerCpuMs() * e.getValue();
+      db += k.fixedDbCpuMs() * e.getValue();
+      threads = Math.max(threads, k.threads());
+    }
+    return new CycleCost(wall, jvm, worker, db, 0, 0, 0, threads);
+  }
+
   /** Predicts {@code fleet} on {@code d} from {@code costs}. */
   static Prediction predict(Fleet fleet, UnitCosts costs, Deployment d) {
     UnitCost c = fleet.meanCost(costs);
     double r = fleet.syncsPerSecond();
     double perWorker = r / d.workers();
-    double workerCores = r * c.workerCpuMs() / 1000;
+    // the fixed cost of a cycle, paid by every worker once per cycle on top of its syncs' costs
+    double cycles = d.cyclesPerSecondPerWorker(perWorker);
+    CycleCost k = meanCycleCost(fleet, costs);
+    double workerCores = r * c.workerCpuMs() / 1000 + d.workers() * cycles * k.fixedWorkerCpuMs() / 1000;
     double dbMs = d.dbMsPerSync(c);
     // Little's law: a sync is in flight while the host answers, while it computes and while it waits on the database
     double holdSeconds = fleet.hostLatency().toMillis() / 1000.0 + (c.workerCpuMs() + dbMs) / 1000;
     double inFlight = perWorker * holdSeconds;
     double heapMb = 256 + inFlight * c.heapBytes() / 1048576.0; // 256 MB: the engine, pools and caches at rest
-    double dbCores = r * c.dbCpuMs() / 1000;
+    double dbCores = r * c.dbCpuMs() / 1000 + d.workers() * cycles * k.fixedDbCpuMs() / 1000;
     double commits = r * c.writeTransactions();
     double wal = r * c.walBytes() / 1e6;
     double connBusy = perWorker * dbMs / 1000;
@@ -397,7 +559,7 @@ public final class CapacityModel {
     u.put(Resource.DB_CONNECTIONS, Math.max(connBusy * 2 * d.workers(), connections) / (double) d.maxConnections());
     u.put(Resource.REDIS_CPU, redisCpu / d.redisCores());
     u.put(Resource.WORKER_NETWORK, (ingress + egress) / d.workers() / d.nicMBps());
-    return new Prediction(fleet, d, c, r, perWorker, workerCores, inFlight, heapMb, dbCores, commits,
+    return new Prediction(fleet, d, c, r, perWorker, cycles, workerCores, inFlight, heapMb, dbCores, commits,
         r * c.pgTransactions(), r * c.statements(), r * c.rowsWritten(), wal, connBusy, connections, ingress, egress,
         perTenant, hostRps, redisOps, redisCpu, stored, stored / Math.max(1, d.partitions()), u);
   }
@@ -464,10 +626,9 @@ public final class CapacityModel {
   }
 
   /**
-   * Predicts the load test's own scale rows from the unit costs: the load test runs the worker, the
-   * feed server and PostgreSQL on one box of {@code cores} cores, so a cycle of N syncs is CPU-bound:
-   * wall time = N x (worker + feed server + backend CPU per sync) / cores; JVM CPU = N x (worker +
-   * feed server); PostgreSQL CPU = N x backend; rows = N x rows per sync.
+   * Predicts the load test's own scale rows from the unit costs. The load test runs the worker, the
+   * feed server and PostgreSQL on one box of {@code cores} cores; a cycle of N syncs of one outcome
+   * is predicted by {@link #predictCycle}.
    *
    * <p>The unit costs are a warm worker's (measured after a warm-up), so only the load test's warm
    * rows are compared with them: the rows whose {@code warm} is true. A load.json that marks no row
@@ -484,18 +645,52 @@ public final class CapacityModel {
         if (o == null || onlyWarm && !cycle.path("warm").asBoolean()) {
           continue;
         }
-        UnitCost c = costs.scaled(o, events);
-        double jvm = feeds * (c.workerCpuMs() + c.rigCpuMs()) / 1000;
-        double pg = feeds * c.dbCpuMs() / 1000;
+        CyclePrediction p = predictCycle(costs, o, feeds, events, cycle.path("concurrency").asInt(0), cores);
         JsonNode rows = cycle.path("dbRows");
         double measuredRows = rows.path("inserted").asDouble() + rows.path("updated").asDouble()
             + rows.path("deleted").asDouble();
-        out.add(new Check(feeds, cycle.path("cycle").asText(), o, cycle.path("seconds").asDouble(),
-            (jvm + pg) / cores, cycle.path("jvmCpuSeconds").asDouble(), jvm,
-            cycle.path("postgresCpuSeconds").asDouble(), pg, measuredRows, feeds * c.rowsWritten()));
+        out.add(new Check(feeds, cycle.path("cycle").asText(), o, cycle.path("seconds").asDouble(), p.seconds(),
+            cycle.path("jvmCpuSeconds").asDouble(), p.jvmCpuSeconds(), cycle.path("postgresCpuSeconds").asDouble(),
+            p.pgCpuSeconds(), measuredRows, p.rows()));
       }
     }
     return out;
+  }
+
+  /** A cycle of the load test as the model predicts it, in seconds and rows. */
+  record CyclePrediction(double seconds, double jvmCpuSeconds, double pgCpuSeconds, double rows) {}
+
+  /**
+   * One cycle of {@code feeds} syncs of {@code outcome} on one box of {@code cores} cores that runs
+   * worker, feed server and PostgreSQL (the load test's): the fixed cost of a cycle plus the
+   * marginal cost of each sync.
+   *
+   * <ul>
+   *   <li>JVM CPU = fixed JVM CPU of a cycle + N x (worker + feed server CPU per sync);
+   *   <li>PostgreSQL CPU = fixed backend CPU of a cycle + N x backend CPU per sync;
+   *   <li>wall time = fixed wall time of a cycle + N x the wall time a sync adds to a cycle, as
+   *       measured at the same worker threads ({@code concurrency}) on the same box; when the cycle
+   *       ran at other threads, or its feeds are of another size than the measured ones, or the unit
+   *       costs have no cycles of two sizes, the cycle is taken as CPU-bound: N x (JVM + PostgreSQL CPU
+   *       per sync) / cores on top of the fixed wall time;
+   *   <li>rows = N x rows per sync.
+   * </ul>
+   *
+   * Without measured cycle costs (an older unit-costs.json) the fixed terms are zero: the purely
+   * per-sync model of before.
+   */
+  static CyclePrediction predictCycle(UnitCosts costs, Outcome outcome, long feeds, int events, int concurrency,
+      int cores) {
+    UnitCost c = costs.scaled(outcome, events);
+    CycleCost k = costs.cycle(outcome);
+    double jvmPerSync = (c.workerCpuMs() + c.rigCpuMs()) / 1000;
+    double pgPerSync = c.dbCpuMs() / 1000;
+    boolean sameCycle = k.measured() && events == costs.eventsPerFeed()
+        && (concurrency <= 0 || concurrency == k.threads());
+    double wallPerSync = sameCycle ? k.perSyncWallMs() / 1000 : (jvmPerSync + pgPerSync) / cores;
+    return new CyclePrediction(k.fixedWallMs() / 1000 + feeds * wallPerSync,
+        k.fixedJvmCpuMs() / 1000 + feeds * jvmPerSync, k.fixedDbCpuMs() / 1000 + feeds * pgPerSync,
+        feeds * c.rowsWritten());
   }
 
   // ---------------------------------------------------------------------------------------- main
@@ -519,8 +714,8 @@ public final class CapacityModel {
       for (String s : a.getOrDefault("--feeds", "10000,100000,1000000").split(",")) {
         sizes.add(Long.parseLong(s.trim().replace("_", "")));
       }
-      Deployment shape = Deployment.of(2, Integer.parseInt(a.getOrDefault("--cores-per-worker", "4")),
-          4);
+      Deployment shape = Deployment.of(2, Integer.parseInt(a.getOrDefault("--cores-per-worker", "4")), 4)
+          .withCyclePeriod(parseDuration(a.getOrDefault("--cycle-period", "10s")).toMillis() / 1000.0);
       List<Prediction> predictions = new ArrayList<>();
       for (long feeds : sizes) {
         Fleet fleet = base.withFeeds(feeds);
@@ -563,6 +758,7 @@ public final class CapacityModel {
         throw new IllegalArgumentException("usage: CapacityModel [--unit-costs FILE] [--load-json FILE] [--feeds LIST]"
             + " [--interval 15m] [--change-rate X] [--not-modified-share X] [--new-feeds-per-day X] [--events N]"
             + " [--feeds-per-tenant N] [--largest-host-share X] [--host-latency-ms N] [--cores-per-worker N]"
+            + " [--cycle-period 10s]"
             + " [--out FILE] [--json FILE] [--command TEXT]; bad argument: " + args[i]);
       }
       m.put(args[i], args[++i]);

@@ -42,6 +42,7 @@ final class ScalingReport {
             load.path("machine").path("cores").asText(), load.path("machine").path("loadAverageAtStart").asText(),
             load.path("startedAt").asText()));
     parts.put("{{unitCosts}}", unitCostTable(costs));
+    parts.put("{{cycleCosts}}", cycleCostTable(costs));
     parts.put("{{warmRows}}", warmRows(load));
     parts.put("{{validation}}", validationTable(checks));
     parts.put("{{validationVerdict}}", verdict(checks));
@@ -85,12 +86,48 @@ final class ScalingReport {
     row(sb, costs, "Redis commands (with shared caches)", UnitCost::redisCommands, 2);
     row(sb, costs, "Redis server time (µs)", UnitCost::redisUsec, 1);
     row(sb, costs, "feed server CPU in the test rig (ms, not a production cost)", UnitCost::rigCpuMs, 3);
+    extraRow(sb, costs, "byte-counting relay CPU (ms, the measurement's own, not counted)", "relayCpuMs", 3);
     extraRow(sb, costs, "JIT compiler CPU during the cycle (ms, start-up cost, not modelled)", "jitCpuMs", 3);
     extraRow(sb, costs, "CPU on the calling thread alone (ms)", "syncThreadCpuMs", 3);
     extraRow(sb, costs, "connection checkouts", "connectionCheckouts", 2);
     extraRow(sb, costs, "connection held (ms, 16 threads on a shared box: queueing included)", "connectionHoldMs", 1);
     extraRow(sb, costs, "wall time per sync (ms, same caveat)", "latencyMeanMs", 1);
     return sb.toString();
+  }
+
+  /** The fixed cost of a cycle and the marginal cost of a sync in it, by outcome (or why there is none). */
+  static String cycleCostTable(UnitCosts costs) {
+    if (costs.perCycle().isEmpty()) {
+      return "_Not measured: this unit-costs.json has no cycles of two sizes (it was written before they were"
+          + " measured). The model is then purely per sync, and it predicts a small cycle too fast._\n";
+    }
+    List<Outcome> order = List.of(Outcome.FIRST_SYNC, Outcome.NOT_MODIFIED, Outcome.UNCHANGED_BODY, Outcome.CHANGED);
+    int threads = order.stream().mapToInt(o -> costs.cycle(o).threads()).max().orElse(0);
+    StringBuilder sb = new StringBuilder();
+    sb.append("| per cycle of one outcome | first sync | 304 | unchanged body | changed (one stay moved) |\n"
+        + "|---|---:|---:|---:|---:|\n");
+    cycleRow(sb, costs, order, "fixed wall time of a cycle (ms)", CapacityModel.CycleCost::fixedWallMs, 1);
+    cycleRow(sb, costs, order, "fixed JVM CPU of a cycle (ms, feed server included)",
+        CapacityModel.CycleCost::fixedJvmCpuMs, 1);
+    cycleRow(sb, costs, order, "fixed worker CPU of a cycle (ms)", CapacityModel.CycleCost::fixedWorkerCpuMs, 1);
+    cycleRow(sb, costs, order, "fixed PostgreSQL CPU of a cycle (ms)", CapacityModel.CycleCost::fixedDbCpuMs, 1);
+    cycleRow(sb, costs, order, "wall time a sync adds (ms, " + threads + " threads on this box)",
+        CapacityModel.CycleCost::perSyncWallMs, 3);
+    cycleRow(sb, costs, order, "JVM CPU a sync adds (ms; a cross-check of worker + feed server above)",
+        CapacityModel.CycleCost::perSyncJvmCpuMs, 3);
+    cycleRow(sb, costs, order, "PostgreSQL CPU a sync adds (ms; a cross-check)", CapacityModel.CycleCost::perSyncDbCpuMs,
+        3);
+    return sb.toString();
+  }
+
+  private static void cycleRow(StringBuilder sb, UnitCosts costs, List<Outcome> order, String label,
+      Function<CapacityModel.CycleCost, Double> f, int dp) {
+    sb.append("| ").append(label);
+    for (Outcome o : order) {
+      CapacityModel.CycleCost k = costs.cycle(o);
+      sb.append(" | ").append(k.measured() ? num(f.apply(k), dp) : "-");
+    }
+    sb.append(" |\n");
   }
 
   private static void row(StringBuilder sb, UnitCosts costs, String label, Function<UnitCost, Double> f, int dp) {
@@ -147,7 +184,7 @@ final class ScalingReport {
     return sb.toString();
   }
 
-  private static String validationTable(List<Check> checks) {
+  static String validationTable(List<Check> checks) {
     if (checks.isEmpty()) {
       return "_Not checked: no load.json._\n";
     }

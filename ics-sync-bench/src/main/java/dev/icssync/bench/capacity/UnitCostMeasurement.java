@@ -74,10 +74,32 @@ import org.jspecify.annotations.Nullable;
  * caches a fleet deployment uses (shared export cache, tenant limiter, host politeness) through a
  * counting relay and measures Redis commands, bytes and Redis server time per sync.
  *
+ * <p>Whose CPU is whose. The rig's threads are split: the feed server's ({@code feedServerCpuMs})
+ * and the byte-counting relay's ({@code relayCpuMs}; {@code rigCpuMs} is both). The model predicts
+ * the load test's JVM CPU as worker + feed server, since the load test's JVM serves its feeds too;
+ * it used to add the whole rig, relay included, and over-predicted the JVM CPU of the load test's
+ * warm 304 cycles at 10,000 and 100,000 feeds (by +35 to +84 %). The relay exists only here (the
+ * load test's fetcher talks to its feed server directly) and it weighs most on a 304: a thread per
+ * direction per connection, woken for a request of a few hundred bytes and an answer of about a
+ * hundred, a read and a write each way, so its CPU per sync is nearly the same for a 304 as for a
+ * body, while the worker's own CPU for a 304 is the smallest of all outcomes (a smoke run put the
+ * relay at about a third of the rig's CPU for a 304). The JIT compiler's CPU is left out of both
+ * the worker's and the cycles' figures (a start-up cost; the load test's warm rows carry little of it).
+ *
+ * <p>The fixed cost of a cycle. A cycle pays for more than its syncs: the chunked read-ahead of the
+ * feeds with their states, the last flush of held states, the prune, waking the worker threads and
+ * waiting for the slowest sync; on 100 feeds that is most of the cycle. It is measured apart from
+ * the outcomes' pass and apart from the load test's rows the model is checked against ({@link
+ * #cyclePass}): cycles of every outcome at two sizes (50 and 2,000 feeds; 20 and 200 with {@code
+ * --quick}), four of each, the engine wired as the load test wires it, straight to the feed server;
+ * per outcome a least-squares line through wall time, JVM CPU and backend CPU against the cycle's
+ * size gives the fixed cost per cycle (intercept) and the marginal cost per sync (slope), written to
+ * {@code cycleCosts} in unit-costs.json.
+ *
  * <pre>
  * java -Xms1g -Xmx1g -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.UnitCostMeasurement \
  *     [--quick] [--feeds 10000] [--warmup 20000] [--events 50] [--threads 16] [--redis redis://127.0.0.1:6379 | none] \
- *     [--redis-feeds 200] [--out ics-sync-bench/target/results]
+ *     [--redis-feeds 200] [--cycle-sizes 50,2000 | none] [--cycle-repetitions 4] [--out ics-sync-bench/target/results]
  * </pre>
  */
 public final class UnitCostMeasurement {
@@ -86,7 +108,7 @@ public final class UnitCostMeasurement {
   static final String[] OUTCOMES = {"firstSync", "notModified", "unchangedBody", "changed"};
 
   record Options(boolean quick, int feeds, int events, int threads, String redis, int redisFeeds, int warmup,
-      Path out) {
+      Path out, List<Integer> cycleSizes, int cycleRepetitions) {
     static Options parse(String... args) {
       boolean quick = List.of(args).contains("--quick");
       // the full run measures a warm worker, as a fleet's runs: 10,000 feeds per outcome after 20,000
@@ -99,6 +121,11 @@ public final class UnitCostMeasurement {
       int redisFeeds = quick ? 100 : 300;
       int warmup = quick ? 100 : 20_000;
       Path out = Path.of("ics-sync-bench/target/results");
+      // the fixed cost of a cycle: cycles of a small and a large size (the load test's smallest point
+      // is 100 feeds, its largest 100,000: these two sizes are neither, so the model is not fitted to
+      // the rows it is checked against), several of each, interleaved
+      List<Integer> cycleSizes = quick ? List.of(20, 200) : List.of(50, 2_000);
+      int cycleRepetitions = quick ? 2 : 4;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -110,12 +137,25 @@ public final class UnitCostMeasurement {
           case "--redis-feeds" -> redisFeeds = Integer.parseInt(args[++i]);
           case "--warmup" -> warmup = Integer.parseInt(args[++i]);
           case "--out" -> out = Path.of(args[++i]);
+          case "--cycle-sizes" -> cycleSizes = sizes(args[++i]);
+          case "--cycle-repetitions" -> cycleRepetitions = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: UnitCostMeasurement [--quick]"
               + " [--feeds N] [--events N] [--threads N] [--redis URI|none] [--redis-feeds N] [--warmup N]"
-              + " [--out DIR]");
+              + " [--cycle-sizes N,N | none] [--cycle-repetitions N] [--out DIR]");
         }
       }
-      return new Options(quick, feeds, events, threads, redis, redisFeeds, warmup, out);
+      if (!cycleSizes.isEmpty() && (cycleSizes.stream().distinct().count() < 2 || cycleRepetitions < 1)) {
+        throw new IllegalArgumentException("--cycle-sizes needs two sizes or more (or none), --cycle-repetitions one"
+            + " or more: the fixed cost of a cycle is the intercept of a line through cycles of different sizes");
+      }
+      return new Options(quick, feeds, events, threads, redis, redisFeeds, warmup, out, cycleSizes, cycleRepetitions);
+    }
+
+    private static List<Integer> sizes(String s) {
+      if (s.equals("none")) {
+        return List.of();
+      }
+      return java.util.Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
     }
   }
 
@@ -168,6 +208,9 @@ public final class UnitCostMeasurement {
         log("measuring %d feeds x %d events, %d threads", o.feeds(), o.events(), o.threads());
         result.put("outcomes", measureOutcomes(rig, e, o.feeds(), o.events(), o.threads(), "cap"));
       }
+      if (!o.cycleSizes().isEmpty()) {
+        result.put("cycleCosts", cyclePass(rig, o));
+      }
 
       if (!o.redis().equals("none")) {
         Map<String, Object> redis = redisPass(rig, o);
@@ -200,6 +243,115 @@ public final class UnitCostMeasurement {
     out.put("changed", e.measure(feeds, SyncOutcome.APPLIED));
     rig.bumpRevision();
     return out;
+  }
+
+  /** One timed cycle of {@link #cyclePass}, in seconds. */
+  record CycleSample(String outcome, int feeds, double seconds, double jvmCpuSeconds, double workerCpuSeconds,
+      double pgCpuSeconds, double jitCpuSeconds) {}
+
+  /**
+   * Cycles of every outcome at two sizes or more, {@code o.cycleRepetitions()} of each, the sizes
+   * interleaved so that both see the same machine; then a line through cost against size per
+   * outcome ({@link #fitCycles}). The engine is wired as the load test wires it (no relay, no
+   * counting data source) and its first round, at the largest size, is not measured (its HTTP
+   * connections and the pool's are new). The JVM is warm: this runs after the outcomes' pass.
+   */
+  static Map<String, Object> cyclePass(CapacityRig rig, Options o) throws IOException {
+    List<CycleSample> samples = new ArrayList<>();
+    int largest = o.cycleSizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    try (Engine e = new Engine(rig, o.threads(), null, false)) {
+      log("cycles of %s feeds, %d of each, to measure the fixed cost of a cycle", o.cycleSizes(), o.cycleRepetitions());
+      cycleSet(rig, e, largest, o.events(), null);
+      for (int rep = 0; rep < o.cycleRepetitions(); rep++) {
+        for (int size : o.cycleSizes()) {
+          cycleSet(rig, e, size, o.events(), samples);
+        }
+      }
+    } finally {
+      rig.truncate();
+    }
+    return fitCycles(samples, o.threads(), o.events(), o.cycleRepetitions());
+  }
+
+  /** A fresh set of {@code size} feeds through every outcome, one cycle each. */
+  private static void cycleSet(CapacityRig rig, Engine e, int size, int events, @Nullable List<CycleSample> out) {
+    rig.truncate();
+    rig.validators(true);
+    List<Feed> feeds = e.createFeeds("cycle", "c", size, events);
+    List<CycleSample> set = new ArrayList<>();
+    set.add(e.timeCycle("firstSync", feeds, SyncOutcome.APPLIED));
+    set.add(e.timeCycle("notModified", feeds, SyncOutcome.NOT_MODIFIED));
+    rig.validators(false);
+    set.add(e.timeCycle("unchangedBody", feeds, SyncOutcome.UNCHANGED));
+    rig.validators(true);
+    rig.bumpRevision();
+    set.add(e.timeCycle("changed", feeds, SyncOutcome.APPLIED));
+    if (out != null) {
+      out.addAll(set);
+      for (CycleSample c : set) {
+        log("  %-13s %5d syncs %8.3f s  jvm cpu %.3f s  pg cpu %.3f s", c.outcome(), c.feeds(), c.seconds(),
+            c.jvmCpuSeconds(), c.pgCpuSeconds());
+      }
+    }
+  }
+
+  /**
+   * Per outcome, least-squares lines through the cycles' wall time, JVM CPU (feed server included,
+   * as the load test's JVM), worker CPU (without it) and PostgreSQL CPU against their size: the
+   * intercept is the fixed cost of a cycle ({@code fixed}), the slope the marginal cost of a sync
+   * ({@code perSync}), both in milliseconds. PostgreSQL CPU is left out when it could not be read.
+   */
+  static Map<String, Object> fitCycles(List<CycleSample> samples, int threads, int events, int repetitions) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("threads", threads);
+    m.put("eventsPerFeed", events);
+    m.put("sizes", samples.stream().map(CycleSample::feeds).distinct().sorted().toList());
+    m.put("repetitions", repetitions);
+    m.put("method", "IcsSync.syncFeeds over N feeds of one outcome and the prune after it, engine wired as the load"
+        + " test wires it (no relay, no counting data source), after the outcomes' pass (warm JVM); per outcome a"
+        + " least-squares line through cost against N: fixed = intercept (ms per cycle), perSync = slope (ms per"
+        + " sync); JVM CPU is the process's without the JIT compiler threads, feed server included (as the load"
+        + " test's JVM), worker CPU without the feed server");
+    Map<String, Object> outcomes = new LinkedHashMap<>();
+    for (String key : OUTCOMES) {
+      List<CycleSample> of = samples.stream().filter(c -> c.outcome().equals(key)).toList();
+      if (of.stream().map(CycleSample::feeds).distinct().count() < 2) {
+        continue;
+      }
+      double[] x = of.stream().mapToDouble(CycleSample::feeds).toArray();
+      Map<String, Object> fixed = new LinkedHashMap<>();
+      Map<String, Object> perSync = new LinkedHashMap<>();
+      line(fixed, perSync, "wallMs", x, of.stream().mapToDouble(CycleSample::seconds).toArray());
+      line(fixed, perSync, "jvmCpuMs", x, of.stream().mapToDouble(CycleSample::jvmCpuSeconds).toArray());
+      line(fixed, perSync, "workerCpuMs", x, of.stream().mapToDouble(CycleSample::workerCpuSeconds).toArray());
+      double[] pg = of.stream().mapToDouble(CycleSample::pgCpuSeconds).toArray();
+      if (java.util.Arrays.stream(pg).noneMatch(Double::isNaN)) {
+        line(fixed, perSync, "pgCpuMs", x, pg);
+      }
+      Map<String, Object> n = new LinkedHashMap<>();
+      n.put("fixed", fixed);
+      n.put("perSync", perSync);
+      n.put("samples", of.stream().map(c -> {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("feeds", c.feeds());
+        sample.put("seconds", round(c.seconds(), 4));
+        sample.put("jvmCpuSeconds", round(c.jvmCpuSeconds(), 4));
+        sample.put("workerCpuSeconds", round(c.workerCpuSeconds(), 4));
+        sample.put("pgCpuSeconds", Double.isNaN(c.pgCpuSeconds()) ? null : round(c.pgCpuSeconds(), 4));
+        sample.put("jitCpuSeconds", round(c.jitCpuSeconds(), 4));
+        return sample;
+      }).toList());
+      outcomes.put(key, n);
+    }
+    m.put("outcomes", outcomes);
+    return m;
+  }
+
+  private static void line(Map<String, Object> fixed, Map<String, Object> perSync, String name, double[] feeds,
+      double[] seconds) {
+    CapacityModel.Line l = CapacityModel.Line.fit(feeds, seconds);
+    fixed.put(name, round(l.intercept() * 1e3, 3));
+    perSync.put(name, round(l.slope() * 1e3, 5));
   }
 
   private static @Nullable Map<String, Object> redisPass(CapacityRig rig, Options o) throws Exception {
@@ -252,10 +404,21 @@ public final class UnitCostMeasurement {
     final ThreadPoolExecutor workers;
     final LongAdder syncCpu = new LongAdder();
     @Nullable StatefulRedisConnection<String, String> redisStats;
+    /**
+     * Whether the engine is wired through the meters (the counting data source, the HTTP relay) or,
+     * as the load test wires it, straight to the pool and the feed server: the cycles of two sizes
+     * measure time and CPU only, and a relay would add its own hop to every request's wall time.
+     */
+    final boolean metered;
 
     Engine(CapacityRig rig, int threads, @Nullable RedisWiring redisWiring) throws IOException {
+      this(rig, threads, redisWiring, true);
+    }
+
+    Engine(CapacityRig rig, int threads, @Nullable RedisWiring redisWiring, boolean metered) throws IOException {
       this.rig = rig;
       this.threads = threads;
+      this.metered = metered;
       db = new CountingDataSource(rig.pool());
       URI feed = URI.create(rig.feedUrl("x", 1, 0, 1));
       http = new TcpMeter(new InetSocketAddress(feed.getHost(), feed.getPort()), false);
@@ -285,7 +448,7 @@ public final class UnitCostMeasurement {
       };
       IcsSync.Builder b = IcsSync.builder()
           .executor(workers)
-          .store(JdbcStore.builder(db.dataSource()).synchronousApplyCommit(true).build())
+          .store(JdbcStore.builder(metered ? db.dataSource() : rig.pool()).synchronousApplyCommit(true).build())
           // as the load test: a full history pruned as fast as it grows; but pruned here, at the end of
           // each cycle (pruneHistory()), not on the engine's own prune thread, so that a cycle's
           // counters hold its prune without waiting for a background thread
@@ -314,7 +477,10 @@ public final class UnitCostMeasurement {
       for (int i = 0; i < count; i++) {
         String id = prefix + i;
         int slot = i % channels;
-        String url = rig.feedUrl(id, events, slot, channels).replace(port, ":" + http.port() + "/");
+        String url = rig.feedUrl(id, events, slot, channels);
+        if (metered) {
+          url = url.replace(port, ":" + http.port() + "/");
+        }
         feeds.add(new Feed(id, tenant, prefix + "p" + (i / channels), CapacityRig.channels().get(slot), url,
             Duration.ofHours(1), true, 0));
       }
@@ -332,6 +498,39 @@ public final class UnitCostMeasurement {
       } finally {
         sync.pruneHistory();
       }
+    }
+
+    /**
+     * One cycle over {@code feeds} timed as the load test times its cycles (no statistics read, no
+     * pool closed around it): wall time, this JVM's CPU (JIT compiler and relays excluded; the feed
+     * server's threads included, as in the load test's JVM, and reported apart) and the backends' CPU.
+     * Every sync must end in {@code expected}.
+     */
+    CycleSample timeCycle(String outcome, List<Feed> feeds, SyncOutcome expected) {
+      System.gc();
+      Map<Long, long[]> rig0 = rigThreads();
+      long backend0 = backendCpuNanos();
+      long jit0 = jitNanos();
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      List<SyncReport> synced = sync.syncFeeds(feeds, NextDue.IGNORE);
+      sync.pruneHistory();
+      long wall = System.nanoTime() - t0;
+      long cpu = processCpuNanos() - cpu0;
+      long jit = Math.max(0, jitNanos() - jit0);
+      long backend1 = backendCpuNanos();
+      long[] rigDelta = minus(rigThreads(), rig0);
+      long wrong = synced.stream().filter(r -> r.outcome() != expected).count();
+      if (wrong > 0 || synced.size() != feeds.size()) {
+        throw new IllegalStateException("expected " + feeds.size() + " x " + expected + ", got " + synced.stream()
+            .map(SyncReport::outcome).collect(java.util.stream.Collectors.groupingBy(x -> x,
+                java.util.stream.Collectors.counting())));
+      }
+      long jvm = Math.max(0, cpu - jit - rigDelta[2]);
+      long feedServer = rigDelta[0] - rigDelta[2];
+      double pg = backend0 < 0 || backend1 < 0 ? Double.NaN : (backend1 - backend0) / 1e9;
+      return new CycleSample(outcome, feeds.size(), wall / 1e9,
+          jvm / 1e9, Math.max(0, jvm - feedServer) / 1e9, pg, jit / 1e9);
     }
 
     /** One measured cycle over {@code feeds}; every sync must end in {@code expected}. */
@@ -407,6 +606,11 @@ public final class UnitCostMeasurement {
       m.put("syncThreadCpuMs", round(threadCpuNanos / 1e6 / n, 4));
       m.put("jitCpuMs", round(jit / 1e6 / n, 4));
       m.put("rigCpuMs", round(rigDelta[0] / 1e6 / n, 4));
+      // the rig's CPU split: the feed server (the load test's JVM serves its feeds too, so the model
+      // adds it when it predicts the load test's JVM CPU) and the byte-counting relay, which exists
+      // only here (the load test's fetcher talks to its feed server directly)
+      m.put("feedServerCpuMs", round((rigDelta[0] - rigDelta[2]) / 1e6 / n, 4));
+      m.put("relayCpuMs", round(rigDelta[2] / 1e6 / n, 4));
       m.put("dbCpuMs", Double.isNaN(backend) ? null : round(backend * 1e3 / n, 4));
       m.put("statements", round((double) dbc.statements() / n, 3));
       m.put("batchedStatements", round((double) dbc.batchedStatements() / n, 3));
@@ -459,9 +663,9 @@ public final class UnitCostMeasurement {
         m.put("redisBytesIn", round((redisMeter.down.sum() - redisDown0) / (double) n, 1));
         m.put("redisUsec", round(usec / n, 2));
       }
-      log("  %-13s %5d syncs %7.2f s  cpu %.3f ms (rig %.3f)  db cpu %s ms  stmts %.2f  write tx %.2f  pg tx %.2f"
+      log("  %-13s %5d syncs %7.2f s  cpu %.3f ms (feed server %.3f, relay %.3f)  db cpu %s ms  stmts %.2f  write tx %.2f  pg tx %.2f"
               + "  rows %.2f  wal %.0f B  http %.0f/%.0f B%s", expected, n, wall / 1e9, m.get("workerCpuMs"),
-          m.get("rigCpuMs"), m.get("dbCpuMs"), m.get("statements"), m.get("writeTransactions"),
+          m.get("feedServerCpuMs"), m.get("relayCpuMs"), m.get("dbCpuMs"), m.get("statements"), m.get("writeTransactions"),
           m.get("pgTransactions"), m.get("rowsWritten"), m.get("walBytes"), m.get("httpBytesIn"),
           m.get("httpBytesOut"), redisMeter == null ? "" : "  redis " + m.get("redisCommands") + " cmds "
               + m.get("redisUsec") + " us");
@@ -655,30 +859,47 @@ public final class UnitCostMeasurement {
     return threadBean().getTotalThreadAllocatedBytes();
   }
 
-  /** CPU nanos and allocated bytes of the rig's live threads (feed server, relays), by thread id. */
+  /**
+   * CPU nanos and allocated bytes of the rig's live threads by thread id, and whether the thread is
+   * one of the byte-counting relays ({@link TcpMeter}: 1) or the feed server's (0).
+   */
   private static Map<Long, long[]> rigThreads() {
     com.sun.management.ThreadMXBean bean = threadBean();
     Map<Long, long[]> out = new HashMap<>();
-    List<String> prefixes = new ArrayList<>(CapacityRig.rigThreadPrefixes());
-    prefixes.add(TcpMeter.THREAD_PREFIX);
+    List<String> server = CapacityRig.rigThreadPrefixes();
     for (ThreadInfo t : bean.getThreadInfo(bean.getAllThreadIds())) {
-      if (t != null && prefixes.stream().anyMatch(p -> t.getThreadName().startsWith(p))) {
+      if (t == null) {
+        continue;
+      }
+      boolean relay = t.getThreadName().startsWith(TcpMeter.THREAD_PREFIX);
+      if (relay || server.stream().anyMatch(p -> t.getThreadName().startsWith(p))) {
         long id = t.getThreadId();
-        out.put(id, new long[] {Math.max(0, bean.getThreadCpuTime(id)), Math.max(0, bean.getThreadAllocatedBytes(id))});
+        out.put(id, new long[] {Math.max(0, bean.getThreadCpuTime(id)), Math.max(0, bean.getThreadAllocatedBytes(id)),
+            relay ? 1 : 0});
       }
     }
     return out;
   }
 
+  /**
+   * What the rig's threads spent between two {@link #rigThreads()}: CPU nanos of all of them,
+   * allocated bytes, CPU nanos of the relays alone. A relay thread that ended meanwhile is missed
+   * (they live as long as their connection: the client's pool keeps them).
+   */
   private static long[] minus(Map<Long, long[]> after, Map<Long, long[]> before) {
     long cpu = 0;
     long alloc = 0;
+    long relay = 0;
     for (Map.Entry<Long, long[]> e : after.entrySet()) {
-      long[] b = before.getOrDefault(e.getKey(), new long[2]);
-      cpu += e.getValue()[0] - b[0];
+      long[] b = before.getOrDefault(e.getKey(), new long[3]);
+      long d = e.getValue()[0] - b[0];
+      cpu += d;
       alloc += e.getValue()[1] - b[1];
+      if (e.getValue()[2] == 1) {
+        relay += d;
+      }
     }
-    return new long[] {cpu, alloc};
+    return new long[] {cpu, alloc, relay};
   }
 
   private static List<MemoryPoolMXBean> heapPools() {

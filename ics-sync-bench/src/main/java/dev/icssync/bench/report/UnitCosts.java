@@ -41,6 +41,15 @@ final class UnitCosts {
       new Cost("heap allocated", "allocatedBytes", Format::bytes),
       new Cost("heap per in-flight sync (bound)", "heapPerInFlightBytes", Format::bytes));
 
+  /** The fixed cost of a cycle and what a sync adds to it: fields are paths in an outcome's object. */
+  private static final List<Cost> CYCLE_COSTS = List.of(
+      new Cost("fixed wall time of a cycle", "fixed/wallMs", UnitCosts::millis),
+      new Cost("fixed JVM CPU of a cycle (feed server included)", "fixed/jvmCpuMs", UnitCosts::millis),
+      new Cost("fixed PostgreSQL CPU of a cycle", "fixed/pgCpuMs", UnitCosts::millis),
+      new Cost("wall time a sync adds", "perSync/wallMs", UnitCosts::millis),
+      new Cost("JVM CPU a sync adds", "perSync/jvmCpuMs", UnitCosts::millis),
+      new Cost("PostgreSQL CPU a sync adds", "perSync/pgCpuMs", UnitCosts::millis));
+
   private static final List<Cost> REDIS_COSTS = List.of(
       new Cost("Redis commands (round trips, at most)", "redisCommands", Format::number),
       new Cost("Redis bytes out", "redisBytesOut", Format::bytes),
@@ -81,6 +90,15 @@ final class UnitCosts {
     }
     table(md, root.path("outcomes"), COSTS);
     walSources(md, root.path("outcomes"));
+    JsonNode cycles = root.path("cycleCosts");
+    if (cycles.path("outcomes").isObject()) {
+      md.append("The fixed cost of a cycle (`IcsSync.syncFeeds` and the prune after it), besides its syncs: cycles of ")
+          .append(cycles.path("sizes").toString().replace(",", ", ")).append(" feeds per outcome, ")
+          .append(cycles.path("repetitions").asInt()).append(" of each, ").append(cycles.path("threads").asInt())
+          .append(" worker threads; per outcome the intercept (fixed) and slope (per sync) of a least-squares line"
+              + " through each cycle's cost against its size:\n\n");
+      table(md, cycles.path("outcomes"), CYCLE_COSTS);
+    }
     JsonNode redis = root.path("redis").path("outcomes");
     if (redis.isObject()) {
       md.append("With the Redis caches of a fleet deployment (shared export cache, tenant limiter, host "
@@ -102,7 +120,7 @@ final class UnitCosts {
     for (Cost c : costs) {
       md.append("| ").append(c.label()).append(" |");
       for (String o : OUTCOMES) {
-        JsonNode v = outcomes.path(o).path(c.field());
+        JsonNode v = outcomes.path(o).at("/" + c.field());
         md.append(' ').append(v.isNumber() ? c.format().apply(v.asDouble()) : "n/a").append(" |");
       }
       md.append('\n');

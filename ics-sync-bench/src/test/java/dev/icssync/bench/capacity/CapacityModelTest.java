@@ -1,11 +1,13 @@
 package dev.icssync.bench.capacity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.icssync.bench.capacity.CapacityModel.Check;
+import dev.icssync.bench.capacity.CapacityModel.CycleCost;
 import dev.icssync.bench.capacity.CapacityModel.Deployment;
 import dev.icssync.bench.capacity.CapacityModel.Fleet;
 import dev.icssync.bench.capacity.CapacityModel.Outcome;
@@ -16,7 +18,9 @@ import dev.icssync.bench.capacity.CapacityModel.UnitCosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -206,6 +210,187 @@ class CapacityModelTest {
     assertThat(nm.redisCommands()).isEqualTo(4.5);
     assertThat(nm.heapBytes()).as("no more than it allocates").isEqualTo(40_000);
     assertThat(costs.get(Outcome.CHANGED).redisCommands()).isZero();
+    assertThat(costs.perCycle()).as("no cycles of two sizes in this file: no fixed cost").isEmpty();
+    assertThat(costs.cycle(Outcome.NOT_MODIFIED).fixedWallMs()).isZero();
+  }
+
+  @Test
+  void theLoadTestsJvmIsPredictedWithTheFeedServerButNotTheRelay(@TempDir Path dir) throws Exception {
+    StringBuilder outcomes = new StringBuilder();
+    for (Outcome o : Outcome.values()) {
+      // a file that splits the rig's CPU: the relay's share is not the load test's
+      String split = o == Outcome.CHANGED ? "" : ", \"feedServerCpuMs\": 0.05, \"relayCpuMs\": 0.08";
+      outcomes.append(outcomes.length() == 0 ? "" : ",").append('"').append(o.key)
+          .append("\": {\"workerCpuMs\": 0.15, \"rigCpuMs\": 0.13").append(split).append('}');
+    }
+    Path file = dir.resolve("unit-costs.json");
+    Files.writeString(file, "{\"setup\": {\"eventsPerFeed\": 50}, \"outcomes\": {" + outcomes + "}}");
+    UnitCosts costs = UnitCosts.read(file);
+    assertThat(costs.get(Outcome.NOT_MODIFIED).rigCpuMs()).isEqualTo(0.05);
+    assertThat(costs.extra(Outcome.NOT_MODIFIED, "relayCpuMs")).isEqualTo(0.08);
+    assertThat(costs.get(Outcome.CHANGED).rigCpuMs()).as("an older file: the rig's CPU, as before").isEqualTo(0.13);
+    assertThat(CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 10_000, 50, 16, 2).jvmCpuSeconds())
+        .isCloseTo(10_000 * (0.15 + 0.05) / 1000, within(1e-9));
+  }
+
+  /** Fixed costs of a cycle: 40 ms of wall time, 30 ms of JVM CPU (25 of them the worker's), 20 ms of backend CPU. */
+  static final CycleCost CYCLE = new CycleCost(40, 30, 25, 20, 0.6, 0.55, 0.5, 16);
+
+  static UnitCosts withCycles(CycleCost k) {
+    Map<Outcome, CycleCost> m = new EnumMap<>(Outcome.class);
+    for (Outcome o : Outcome.values()) {
+      m.put(o, k);
+    }
+    return COSTS.withPerCycle(m);
+  }
+
+  @Test
+  void aSmallCycleIsPredictedSlowerPerFeedThanALargeOneWhenACycleHasAFixedCost() {
+    UnitCosts costs = withCycles(CYCLE);
+    CapacityModel.CyclePrediction small = CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 100, 50, 16, 2);
+    CapacityModel.CyclePrediction large = CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 10_000, 50, 16, 2);
+    assertThat(small.seconds() / 100).isGreaterThan(large.seconds() / 10_000);
+    assertThat(small.jvmCpuSeconds() / 100).isGreaterThan(large.jvmCpuSeconds() / 10_000);
+    assertThat(small.pgCpuSeconds() / 100).isGreaterThan(large.pgCpuSeconds() / 10_000);
+    // fixed + N x marginal: wall from the measured slope (same threads), CPU from the per-sync unit costs
+    assertThat(small.seconds()).isCloseTo(0.040 + 100 * 0.0006, within(1e-12));
+    assertThat(small.jvmCpuSeconds()).isCloseTo(0.030 + 100 * (0.5 + 0.1) / 1000, within(1e-12));
+    assertThat(small.pgCpuSeconds()).isCloseTo(0.020 + 100 * 0.5 / 1000, within(1e-12));
+    assertThat(small.rows()).isCloseTo(100 * 4, within(1e-9));
+
+    // at other threads than the measured cycles' the slope is not the load test's: CPU-bound, as before
+    CapacityModel.CyclePrediction other = CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 100, 50, 4, 2);
+    assertThat(other.seconds()).isCloseTo(0.040 + 100 * (0.6 + 0.5) / 1000 / 2, within(1e-12));
+
+    // without cycles of two sizes (an older unit-costs.json) the model is purely per sync, as it was
+    CapacityModel.CyclePrediction perSyncOnly = CapacityModel.predictCycle(COSTS, Outcome.NOT_MODIFIED, 100, 50, 16, 2);
+    CapacityModel.CyclePrediction perSyncLarge = CapacityModel.predictCycle(COSTS, Outcome.NOT_MODIFIED, 10_000, 50, 16,
+        2);
+    assertThat(perSyncOnly.seconds() / 100).isCloseTo(perSyncLarge.seconds() / 10_000, within(1e-12));
+    assertThat(perSyncOnly.seconds()).isCloseTo(100 * (0.6 + 0.5) / 1000 / 2, within(1e-12));
+  }
+
+  @Test
+  void aFleetOf100FeedsCostsMorePerSyncThanOneOf10000WhenACycleHasAFixedCost() {
+    UnitCosts costs = withCycles(CYCLE);
+    Deployment d = Deployment.of(2, 4, 4);
+    Prediction small = CapacityModel.predict(Fleet.of(100, QUARTER), costs, d);
+    Prediction large = CapacityModel.predict(Fleet.of(10_000, QUARTER), costs, d);
+    assertThat(small.workerCores() / small.syncsPerSecond()).isGreaterThan(large.workerCores() / large.syncsPerSecond());
+    assertThat(small.dbCores() / small.syncsPerSecond()).isGreaterThan(large.dbCores() / large.syncsPerSecond());
+
+    // 10,000 feeds every 900 s on 2 workers: 5.6 syncs/s each, a cycle every 10 s each, 25 ms of worker CPU a cycle
+    double r = 10_000 / 900.0;
+    UnitCost mean = Fleet.of(10_000, QUARTER).meanCost(costs);
+    assertThat(large.cyclesPerSecondPerWorker()).isCloseTo(0.1, within(1e-12));
+    assertThat(large.workerCores()).isCloseTo(r * mean.workerCpuMs() / 1000 + 2 * 0.1 * 0.025, within(1e-12));
+    assertThat(large.dbCores()).isCloseTo(r * mean.dbCpuMs() / 1000 + 2 * 0.1 * 0.020, within(1e-12));
+    // 100 feeds: 0.056 syncs/s per worker, fewer than one a period: every sync is a cycle of its own
+    assertThat(small.cyclesPerSecondPerWorker()).isCloseTo(100 / 900.0 / 2, within(1e-12));
+
+    // no fixed cost: the same cost per sync at every size
+    Prediction small0 = CapacityModel.predict(Fleet.of(100, QUARTER), COSTS, d);
+    Prediction large0 = CapacityModel.predict(Fleet.of(10_000, QUARTER), COSTS, d);
+    assertThat(small0.workerCores() / small0.syncsPerSecond())
+        .isCloseTo(large0.workerCores() / large0.syncsPerSecond(), within(1e-12));
+  }
+
+  @Test
+  void theFixedCostOfACycleIsTheInterceptOfALineThroughCyclesOfTwoSizes() {
+    // three cycles of 50 and three of 2,000 feeds, 30 ms + 0.2 ms a sync, noise that cancels in the mean
+    double[] x = {50, 50, 50, 2_000, 2_000, 2_000};
+    double[] y = new double[x.length];
+    double[] noise = {0.004, -0.004, 0, 0.05, -0.05, 0};
+    for (int i = 0; i < x.length; i++) {
+      y[i] = 0.030 + 0.0002 * x[i] + noise[i];
+    }
+    CapacityModel.Line l = CapacityModel.Line.fit(x, y);
+    assertThat(l.intercept()).isCloseTo(0.030, within(1e-12));
+    assertThat(l.slope()).isCloseTo(0.0002, within(1e-12));
+    assertThatThrownBy(() -> CapacityModel.Line.fit(new double[] {50, 50}, new double[] {1, 2}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two sizes");
+  }
+
+  @Test
+  void theCycleCostsMeasuredAreWhatTheModelReads(@TempDir Path dir) throws Exception {
+    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
+    for (String outcome : UnitCostMeasurement.OUTCOMES) {
+      for (int rep = 0; rep < 2; rep++) {
+        for (int n : new int[] {50, 2_000}) {
+          // 40 ms + 0.3 ms a sync of wall time, 12 + 0.25 of JVM CPU (10 + 0.2 the worker's), 8 + 0.1 of backend CPU
+          samples.add(new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
+              0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0));
+        }
+      }
+    }
+    // a negative intercept is noise: read as no fixed cost
+    samples.replaceAll(c -> c.outcome().equals("changed") ? new UnitCostMeasurement.CycleSample(c.outcome(), c.feeds(),
+        -0.005 + 0.0003 * c.feeds(), c.jvmCpuSeconds(), c.workerCpuSeconds(), c.pgCpuSeconds(), 0) : c);
+    Map<String, Object> cycleCosts = UnitCostMeasurement.fitCycles(samples, 16, 50, 2);
+    Path file = dir.resolve("unit-costs.json");
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("setup", Map.of("eventsPerFeed", 50));
+    Map<String, Object> outcomes = new LinkedHashMap<>();
+    for (String key : UnitCostMeasurement.OUTCOMES) {
+      outcomes.put(key, Map.of("workerCpuMs", 0.2));
+    }
+    root.put("outcomes", outcomes);
+    root.put("cycleCosts", cycleCosts);
+    new ObjectMapper().writeValue(file.toFile(), root);
+
+    UnitCosts costs = UnitCosts.read(file);
+    CycleCost nm = costs.cycle(Outcome.NOT_MODIFIED);
+    assertThat(nm.measured()).isTrue();
+    assertThat(nm.threads()).isEqualTo(16);
+    assertThat(nm.fixedWallMs()).isCloseTo(40, within(1e-3));
+    assertThat(nm.fixedJvmCpuMs()).isCloseTo(12, within(1e-3));
+    assertThat(nm.fixedWorkerCpuMs()).isCloseTo(10, within(1e-3));
+    assertThat(nm.fixedDbCpuMs()).isCloseTo(8, within(1e-3));
+    assertThat(nm.perSyncWallMs()).isCloseTo(0.3, within(1e-5));
+    assertThat(nm.perSyncJvmCpuMs()).isCloseTo(0.25, within(1e-5));
+    assertThat(nm.perSyncDbCpuMs()).isCloseTo(0.1, within(1e-5));
+    assertThat(costs.cycle(Outcome.CHANGED).fixedWallMs()).isZero();
+    assertThat(costs.cycle(Outcome.CHANGED).perSyncWallMs()).isCloseTo(0.3, within(1e-5));
+  }
+
+  @Test
+  void theValidationTableListsEveryRowWithItsErrors() throws Exception {
+    JsonNode load = new ObjectMapper().readTree("""
+        {"machine": {"cores": 2}, "scale": [
+          {"feeds": 100, "eventsPerFeed": 50, "cycles": [
+            {"cycle": "all 304", "warm": true, "concurrency": 16, "seconds": 0.125, "jvmCpuSeconds": 0.1,
+             "postgresCpuSeconds": 0.07, "dbRows": {"updated": 400}},
+            {"cycle": "unchanged body, no validators", "warm": true, "concurrency": 16, "seconds": 0.1,
+             "jvmCpuSeconds": 0.1, "postgresCpuSeconds": 0.07, "dbRows": {"updated": 100}}]},
+          {"feeds": 10000, "eventsPerFeed": 50, "cycles": [
+            {"cycle": "all 304", "warm": true, "concurrency": 16, "seconds": 6.0, "jvmCpuSeconds": 3.0,
+             "postgresCpuSeconds": 5.0, "dbRows": {"updated": 40000}}]}]}
+        """);
+    List<Check> checks = CapacityModel.validate(load, withCycles(CYCLE), 2);
+    assertThat(checks).hasSize(3);
+    // 100 x 304: wall 0.04 + 100 x 0.0006 = 0.10 s of 0.125 (-20 %), JVM 0.03 + 100 x 0.0006 = 0.09 s of 0.1 (-10 %)
+    assertThat(checks.get(0).predictedSeconds()).isCloseTo(0.1, within(1e-12));
+    assertThat(checks.get(0).predictedJvmCpu()).isCloseTo(0.09, within(1e-12));
+    String table = ScalingReport.validationTable(checks);
+    List<String> rows = table.lines().filter(l -> l.matches("\\| [0-9,]+ \\|.*")).toList();
+    assertThat(rows).hasSize(3);
+    assertThat(rows.get(0)).startsWith("| 100 | all 304 | 0.13 / 0.10 s | -20 % | 0.10 / 0.09 | -10 % |");
+    assertThat(rows.get(1)).startsWith("| 100 | unchanged body, no validators |");
+    // every row has an error for each of its four figures; one outside 25 % is bold
+    for (String row : rows) {
+      assertThat(row.split("%", -1)).hasSize(5);
+    }
+    assertThat(rows.get(0)).doesNotContain("**");
+    assertThat(rows.get(2)).startsWith("| 10,000 | all 304 |").contains("| **+101 %** |");
+  }
+
+  @Test
+  void scalingMdShowsTheFixedCostOfACycleOrSaysItWasNotMeasured() {
+    String table = ScalingReport.cycleCostTable(withCycles(CYCLE));
+    assertThat(table).contains("| fixed wall time of a cycle (ms) | 40.0 | 40.0 | 40.0 | 40.0 |")
+        .contains("| fixed PostgreSQL CPU of a cycle (ms) | 20.0 |")
+        .contains("| wall time a sync adds (ms, 16 threads on this box) | 0.600 |");
+    assertThat(ScalingReport.cycleCostTable(COSTS)).contains("Not measured").contains("purely per sync");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +22,11 @@ class UnitCostMeasurementTest {
   @Test
   void measuresEveryOutcomeAndTheModelReadsIt(@TempDir Path out) throws Exception {
     UnitCostMeasurement.Options o = UnitCostMeasurement.Options.parse("--feeds", "40", "--warmup", "8",
-        "--threads", "4", "--redis", "none", "--out", out.toString());
+        "--threads", "4", "--redis", "none", "--cycle-sizes", "4,12", "--cycle-repetitions", "2", "--out",
+        out.toString());
     Path file = UnitCostMeasurement.run(o, "--feeds 40");
-    JsonNode outcomes = new ObjectMapper().readTree(file.toFile()).path("outcomes");
+    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    JsonNode outcomes = root.path("outcomes");
 
     JsonNode first = outcomes.path("firstSync");
     assertThat(first.path("syncs").asInt()).isEqualTo(40);
@@ -45,11 +48,25 @@ class UnitCostMeasurementTest {
       assertThat(n.path("rowsWritten").asDouble()).as(key).isPositive();
       assertThat(n.path("httpBytesOut").asDouble()).as(key + ": the request line and headers").isGreaterThan(50);
       assertThat(n.path("allocatedBytes").asDouble()).as(key).isPositive();
+      // the rig's CPU split: what the load test's JVM also spends (its feed server) and what it does not (the relay)
+      assertThat(n.path("feedServerCpuMs").asDouble() + n.path("relayCpuMs").asDouble()).as(key)
+          .isCloseTo(n.path("rigCpuMs").asDouble(), org.assertj.core.api.Assertions.within(1e-3));
+
+      // cycles of 4 and 12 feeds, two of each: a line through them, its samples kept
+      JsonNode cycle = root.path("cycleCosts").path("outcomes").path(key);
+      assertThat(cycle.path("samples")).as(key).hasSize(4);
+      assertThat(cycle.path("samples").findValues("feeds")).extracting(JsonNode::asInt).containsOnly(4, 12);
+      for (String figure : List.of("wallMs", "jvmCpuMs", "workerCpuMs")) {
+        assertThat(cycle.path("fixed").path(figure).isNumber()).as(key + " " + figure).isTrue();
+        assertThat(cycle.path("perSync").path(figure).isNumber()).as(key + " " + figure).isTrue();
+      }
     }
+    assertThat(root.path("cycleCosts").path("threads").asInt()).isEqualTo(4);
 
     CapacityModel.UnitCosts costs = CapacityModel.UnitCosts.read(file);
     assertThat(costs.eventsPerFeed()).isEqualTo(50);
     assertThat(costs.get(CapacityModel.Outcome.FIRST_SYNC).rowsWritten())
         .isGreaterThan(costs.get(CapacityModel.Outcome.NOT_MODIFIED).rowsWritten());
+    assertThat(costs.cycle(CapacityModel.Outcome.NOT_MODIFIED).measured()).isTrue();
   }
 }

@@ -55,10 +55,27 @@ class UnitCostsTest {
         // Redis round trips
         .contains("| Redis commands (round trips, at most) | 6.00 | 4.00 | 4.00 | 6.00 |")
         .contains("| Redis server time | 3.50 µs | 3.50 µs | 3.50 µs | 3.50 µs |")
-        .doesNotContain("Not measured");
+        .doesNotContain("Not measured")
+        .doesNotContain("The fixed cost of a cycle"); // an older file: no cycles of two sizes
     // the Commands section points at it; the section comes after the load test's
     assertThat(md).contains("Unit costs: see [Unit costs of a sync, by outcome]");
     assertThat(md.indexOf("## Unit costs of a sync")).isGreaterThan(md.indexOf("## Load test"));
+  }
+
+  @Test
+  void theFixedCostOfACycleIsShownWhenTheFileHasIt() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) sample();
+    root.set("cycleCosts", new ObjectMapper().readTree("""
+        {"threads": 16, "sizes": [50, 2000], "repetitions": 4, "outcomes": {
+          "notModified": {"fixed": {"wallMs": 30, "jvmCpuMs": 12, "pgCpuMs": 6},
+                          "perSync": {"wallMs": 0.25, "jvmCpuMs": 0.2, "pgCpuMs": 0.1}}}}
+        """));
+
+    String md = render(Optional.of(root), COMMAND);
+
+    assertThat(md).contains("cycles of [50, 2000] feeds per outcome, 4 of each, 16 worker threads")
+        .contains("| fixed wall time of a cycle | n/a | 30.0 ms | n/a | n/a |")
+        .contains("| wall time a sync adds | n/a | 250 µs | n/a | n/a |");
   }
 
   @Test
