@@ -32,8 +32,12 @@ interface Dialect {
   void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
       throws SQLException;
 
-  /** Bumps the generation and the last attempt of a feed's state (creating it), returning the new state. */
-  FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException;
+  /**
+   * Bumps the generation and the last attempt of a feed's state (creating it), returning the new state.
+   * Where the dialect {@link #pipelinesSettings pipelines settings}, it sends those of {@code settings}
+   * with the bump (the transaction has not been begun).
+   */
+  FeedState beginSync(Connection c, Settings settings, String tenant, String feedId, Instant now) throws SQLException;
 
   /** Creates the initial state row of a feed when it has none (concurrency-safe). */
   void insertStateIfAbsent(Connection c, String tenant, String feedId) throws SQLException;
@@ -41,10 +45,30 @@ interface Dialect {
   /**
    * Inserts or updates events of one feed (distinct keys), skipping rows whose every column is
    * unchanged, and returns how many rows were inserted or updated. Called with the feed's state row
-   * locked, so no other apply writes this feed's events meanwhile.
+   * locked, so no other apply writes this feed's events meanwhile. {@code hasEvents}: whether the
+   * feed has stored events, as read after the lock was taken, or null when not read.
    */
-  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity)
-      throws SQLException;
+  int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rowLevelSecurity,
+      @Nullable Boolean hasEvents) throws SQLException;
+
+  /**
+   * Whether the settings of {@link #begin} travel with the first statement of an apply or a
+   * {@link #beginSync} (one round trip fewer each) instead of being sent on their own: an apply's
+   * settings, its fenced state update (with its run) and, where {@link #probesStoredEvents} says so,
+   * the probe for the feed's stored events go to the database together, one round trip instead of
+   * three.
+   */
+  default boolean pipelinesSettings() {
+    return false;
+  }
+
+  /**
+   * Whether {@link #upsertEvents} of {@code rows} rows needs to know if the feed has stored events
+   * (it then takes them as {@code hasEvents}, or reads them itself when that is null).
+   */
+  default boolean probesStoredEvents(int rows, boolean rowLevelSecurity) {
+    return false;
+  }
 
   /** An insert-or-replace statement for {@code table}: parameters in {@code columns} order. */
   String upsertSql(String table, List<String> columns, List<String> keyColumns);

@@ -62,7 +62,8 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException {
+  public FeedState beginSync(Connection c, Settings settings, String tenant, String feedId, Instant now)
+      throws SQLException {
     if (bump(c, tenant, feedId, now) == 0) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_feed_state "
           + "(tenant, feed_id, last_attempt, generation) VALUES (?, ?, ?, 1)")) {
@@ -108,8 +109,8 @@ final class H2Dialect implements Dialect {
   }
 
   @Override
-  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
-      throws SQLException {
+  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls,
+      @Nullable Boolean hasEvents) throws SQLException {
     if (events.isEmpty()) {
       return 0;
     }

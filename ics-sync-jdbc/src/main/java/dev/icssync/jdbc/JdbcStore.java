@@ -302,7 +302,8 @@ public final class JdbcStore implements Store {
     Checks.nonBlank(tenant, "tenant");
     Checks.nonBlank(feedId, "feedId");
     Objects.requireNonNull(now, "now");
-    return write(tenant, "begin sync of feed " + feedId, c -> dialect().beginSync(c, tenant, feedId, now));
+    return openedTransaction(tenant, false, "begin sync of feed " + feedId,
+        (c, d) -> d.beginSync(c, settings, tenant, feedId, now));
   }
 
   private static final String BEGIN_FROM_SQL = "UPDATE icssync_feed_state SET generation = generation + 1, "
@@ -320,18 +321,20 @@ public final class JdbcStore implements Store {
     Checks.nonBlank(tenant, "tenant");
     Checks.nonBlank(feedId, "feedId");
     Objects.requireNonNull(now, "now");
-    return Optional.ofNullable(write(tenant, "begin sync of feed " + feedId, c -> {
-      Dialect d = dialect();
-      if (d.name().equals("postgresql")) {
-        // one statement: the first sync inserts the row at generation 1, a later one bumps its own
-        try (PreparedStatement ps = c.prepareStatement(generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL)) {
-          Rows.setInstant(ps, 1, now, d);
-          ps.setString(2, tenant);
-          ps.setString(3, feedId);
+    return Optional.ofNullable(openedTransaction(tenant, false, "begin sync of feed " + feedId, (c, d) -> {
+      if (d.pipelinesSettings()) {
+        // one statement after the settings: the first sync inserts the row at generation 1, a later
+        // one bumps its own
+        try (PreparedStatement ps = c.prepareStatement(PostgresDialect.beginSql(settings, false) + "; "
+            + (generation == 0 ? PG_BEGIN_FIRST_SQL : PG_BEGIN_FROM_SQL))) {
+          int i = PostgresDialect.bindBegin(ps, 1, settings, tenant, false);
+          Rows.setInstant(ps, i, now, d);
+          ps.setString(i + 1, tenant);
+          ps.setString(i + 2, feedId);
           if (generation != 0) {
-            ps.setLong(4, generation);
+            ps.setLong(i + 3, generation);
           }
-          try (ResultSet rs = ps.executeQuery()) {
+          try (ResultSet rs = PostgresDialect.afterSettings(ps)) {
             return rs.next() ? Rows.state(rs) : null;
           }
         }
@@ -378,11 +381,22 @@ public final class JdbcStore implements Store {
       byKey.put(e.key(), e);
     }
     List<CalendarEvent> upserts = new ArrayList<>(byKey.values());
-    return transaction(primary, tenant, false, true, "apply to feed " + feedId, c -> {
-      Dialect d = dialect();
+    return openedTransaction(tenant, true, "apply to feed " + feedId, (c, d) -> {
       // 1. the fencing check, the new state and the change log in one statement: the state update
-      //    matches only the generation this apply holds and keeps the state row locked until commit
-      if (!saveStateAndRun(c, apply.state(), apply.run())) {
+      //    matches only the generation this apply holds and keeps the state row locked until commit.
+      //    Where the dialect pipelines, the transaction's settings go before it and the probe for
+      //    stored events after it, in the same round trip
+      boolean probe = d.probesStoredEvents(upserts.size(), settings.rowLevelSecurity());
+      Boolean hasEvents = null;
+      boolean saved;
+      if (d.pipelinesSettings()) {
+        Opening o = openApply(c, tenant, apply.state(), apply.run(), probe);
+        saved = o.saved();
+        hasEvents = o.hasEvents();
+      } else {
+        saved = saveStateAndRun(c, apply.state(), apply.run());
+      }
+      if (!saved) {
         FeedState stored = readState(c, tenant, feedId, true);
         if (stored == null) {
           d.insertStateIfAbsent(c, tenant, feedId);
@@ -396,9 +410,51 @@ public final class JdbcStore implements Store {
       // 2. renames (UID reissues), in order
       int rekeyed = rekey(c, apply.rekeys());
       // 3. upserts, skipping unchanged rows
-      int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity());
+      int written = d.upsertEvents(c, tenant, feedId, upserts, settings.rowLevelSecurity(), hasEvents);
       return new ApplyResult(written, rekeyed);
     });
+  }
+
+  /** What the opening round trip of a pipelined apply found: whether the fenced update matched, and the probe. */
+  private record Opening(boolean saved, @Nullable Boolean hasEvents) {}
+
+  /**
+   * The opening of an apply on PostgreSQL, one round trip: the transaction's settings, the fenced
+   * state update with its run, and (when {@code probe}) whether the feed has stored events, as three
+   * statements sent together. The probe runs after the update took the state row lock, with a
+   * snapshot of its own (READ COMMITTED), so it sees the events of an apply of this feed that
+   * committed while the update waited for that lock. If the update matched no row the probe is
+   * dropped: it was read without the lock.
+   */
+  private Opening openApply(Connection c, String tenant, FeedState s, @Nullable SyncRun run, boolean probe)
+      throws SQLException {
+    String sql = PostgresDialect.beginSql(settings, true) + "; " + stateAndRunSql(run)
+        + (probe ? "; " + PostgresDialect.HAS_EVENTS_SQL : "");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = PostgresDialect.bindBegin(ps, 1, settings, tenant, false);
+      i = bindState(ps, i, s);
+      if (run != null) {
+        bindRun(ps, i, run);
+        i += RUN_PARAMETERS;
+      }
+      if (probe) {
+        ps.setString(i, s.tenant());
+        ps.setString(i + 1, s.feedId());
+      }
+      ps.execute(); // the settings
+      if (ps.getMoreResults()) {
+        throw new SQLException("the fenced state update returned rows");
+      }
+      boolean saved = ps.getUpdateCount() == 1;
+      Boolean hasEvents = null;
+      if (probe && ps.getMoreResults()) {
+        try (ResultSet rs = ps.getResultSet()) {
+          rs.next();
+          hasEvents = rs.getBoolean(1);
+        }
+      }
+      return new Opening(saved, saved ? hasEvents : null);
+    }
   }
 
   // ------------------------------------------------------------------------------ batched states
@@ -721,27 +777,41 @@ public final class JdbcStore implements Store {
    */
   private boolean saveStateAndRun(Connection c, FeedState s, @Nullable SyncRun run) throws SQLException {
     Dialect d = dialect();
-    if (run == null || !d.supportsWritableCte()) {
-      try (PreparedStatement ps = c.prepareStatement(SAVE_STATE_SQL)) {
-        bindState(ps, 1, s);
-        if (ps.executeUpdate() != 1) {
-          return false;
+    if (d.supportsWritableCte()) {
+      try (PreparedStatement ps = c.prepareStatement(stateAndRunSql(run))) {
+        int i = bindState(ps, 1, s);
+        if (run != null) {
+          bindRun(ps, i, run);
         }
+        return ps.executeUpdate() == 1;
       }
-      if (run != null) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          bindRun(ps, 1, run);
-          ps.executeUpdate();
-        }
+    }
+    try (PreparedStatement ps = c.prepareStatement(SAVE_STATE_SQL)) {
+      bindState(ps, 1, s);
+      if (ps.executeUpdate() != 1) {
+        return false;
       }
-      return true;
     }
-    try (PreparedStatement ps = c.prepareStatement("WITH s AS (" + SAVE_STATE_SQL + " RETURNING 1) "
-        + "INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ") SELECT " + RUN_VALUES_TYPED + " FROM s")) {
-      bindRun(ps, bindState(ps, 1, s), run);
-      return ps.executeUpdate() == 1;
+    if (run != null) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_sync_run (" + RUN_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        bindRun(ps, 1, run);
+        ps.executeUpdate();
+      }
     }
+    return true;
+  }
+
+  /** Parameters of a run's values ({@link #bindRun}). */
+  private static final int RUN_PARAMETERS = 19;
+
+  /**
+   * Where the database has data-modifying WITH: the fenced state update, with the run inserted by
+   * the same statement when there is one (its update count is the saved states' then as well).
+   */
+  private static String stateAndRunSql(@Nullable SyncRun run) {
+    return run == null ? SAVE_STATE_SQL : "WITH s AS (" + SAVE_STATE_SQL + " RETURNING 1) "
+        + "INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ") SELECT " + RUN_VALUES_TYPED + " FROM s";
   }
 
   /** Binds the state update's parameters from {@code i}; returns the next index. */
@@ -1171,6 +1241,41 @@ public final class JdbcStore implements Store {
 
   private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, String what, Work<T> work) {
     return transaction(ds, tenant, crossTenant, false, what, work);
+  }
+
+  /** Work in a transaction, given the dialect (which says whether the work sends the transaction's settings). */
+  @FunctionalInterface
+  private interface OpeningWork<T> {
+    @Nullable T run(Connection c, Dialect d) throws SQLException;
+  }
+
+  /**
+   * A write transaction on the primary whose work sends the settings of {@link Dialect#begin} with
+   * its first statement where the dialect {@link Dialect#pipelinesSettings pipelines them} (an apply,
+   * a begin of a sync); elsewhere they are sent first, as for every transaction.
+   */
+  // NullAway: as for inTransaction, the type argument says whether the work may return null
+  @SuppressWarnings("NullAway")
+  private <T> T openedTransaction(String tenant, boolean apply, String what, OpeningWork<T> work) {
+    try (Connection c = primary.getConnection()) {
+      Dialect d = dialect(c);
+      if (!d.pipelinesSettings()) {
+        return inTransaction(c, d, tenant, false, apply, x -> work.run(x, d));
+      }
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c, d);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        rollback(c, e);
+        throw e;
+      } finally {
+        restoreAutoCommit(c);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
   }
 
   private <T> T transaction(DataSource ds, @Nullable String tenant, boolean crossTenant, boolean apply, String what,

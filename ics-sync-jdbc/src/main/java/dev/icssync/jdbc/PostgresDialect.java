@@ -113,35 +113,61 @@ final class PostgresDialect implements Dialect {
   @Override
   public void begin(Connection c, Settings settings, @Nullable String tenant, boolean crossTenant, boolean apply)
       throws SQLException {
-    boolean rls = settings.rowLevelSecurity();
-    String sql = "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)"
-        + (rls ? ", set_config('app.tenant_id', ?, true), set_config('app.cross_tenant', ?, true)" : "")
-        + (apply && !settings.synchronousApplyCommit() ? ", set_config('synchronous_commit', 'off', true)" : "");
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, Long.toString(settings.statementTimeout().toMillis()));
-      ps.setString(2, Long.toString(settings.lockTimeout().toMillis()));
-      if (rls) {
-        ps.setString(3, tenant == null ? "" : tenant);
-        ps.setString(4, crossTenant ? "on" : "off");
-      }
+    try (PreparedStatement ps = c.prepareStatement(beginSql(settings, apply))) {
+      bindBegin(ps, 1, settings, tenant, crossTenant);
       ps.executeQuery().close();
     }
   }
 
+  /** The settings statement of {@link #begin}; its parameters are bound by {@link #bindBegin}. */
+  static String beginSql(Settings settings, boolean apply) {
+    return "SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)"
+        + (settings.rowLevelSecurity() ? ", set_config('app.tenant_id', ?, true), set_config('app.cross_tenant', ?, true)"
+            : "")
+        + (apply && !settings.synchronousApplyCommit() ? ", set_config('synchronous_commit', 'off', true)" : "");
+  }
+
+  /** Binds the parameters of {@link #beginSql} from {@code i}; returns the next index. */
+  static int bindBegin(PreparedStatement ps, int i, Settings settings, @Nullable String tenant, boolean crossTenant)
+      throws SQLException {
+    ps.setString(i++, Long.toString(settings.statementTimeout().toMillis()));
+    ps.setString(i++, Long.toString(settings.lockTimeout().toMillis()));
+    if (settings.rowLevelSecurity()) {
+      ps.setString(i++, tenant == null ? "" : tenant);
+      ps.setString(i++, crossTenant ? "on" : "off");
+    }
+    return i;
+  }
+
+  /** One round trip: the transaction's settings, then the bump (committed synchronously by the caller). */
   @Override
-  public FeedState beginSync(Connection c, String tenant, String feedId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO icssync_feed_state AS s "
+  public FeedState beginSync(Connection c, Settings settings, String tenant, String feedId, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(beginSql(settings, false) + "; INSERT INTO icssync_feed_state AS s "
         + "(tenant, feed_id, last_attempt, generation) VALUES (?, ?, ?, 1) "
         + "ON CONFLICT (tenant, feed_id) DO UPDATE SET generation = s.generation + 1, "
         + "last_attempt = excluded.last_attempt RETURNING " + Rows.STATE_COLUMNS)) {
-      ps.setString(1, tenant);
-      ps.setString(2, feedId);
-      Rows.setInstant(ps, 3, now, this);
-      try (ResultSet rs = ps.executeQuery()) {
+      int i = bindBegin(ps, 1, settings, tenant, false);
+      ps.setString(i, tenant);
+      ps.setString(i + 1, feedId);
+      Rows.setInstant(ps, i + 2, now, this);
+      try (ResultSet rs = afterSettings(ps)) {
         rs.next();
         return Rows.state(rs);
       }
     }
+  }
+
+  /**
+   * Executes a statement of {@link #beginSql} followed by one that returns rows, sent together;
+   * returns the rows of the second.
+   */
+  static ResultSet afterSettings(PreparedStatement ps) throws SQLException {
+    ps.execute(); // the settings
+    if (!ps.getMoreResults()) {
+      throw new SQLException("the statement after the settings returned no rows");
+    }
+    return ps.getResultSet();
   }
 
   @Override
@@ -155,8 +181,8 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
-      throws SQLException {
+  public int upsertEvents(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls,
+      @Nullable Boolean hasEvents) throws SQLException {
     if (events.isEmpty()) {
       return 0;
     }
@@ -165,7 +191,7 @@ final class PostgresDialect implements Dialect {
       int n = events.size();
       if (n >= copyThreshold) {
         technique = PostgresUpsert.COPY;
-      } else if (n >= initialCopyThreshold && !rls && !hasEvents(c, tenant, feedId)) {
+      } else if (n >= initialCopyThreshold && !rls && !hasEvents(c, tenant, feedId, hasEvents)) {
         return (int) copyRows(c, COPY_DIRECT, tenant, feedId, events);
       } else {
         technique = PostgresUpsert.UNNEST;
@@ -173,7 +199,7 @@ final class PostgresDialect implements Dialect {
     }
     switch (technique) {
       case COPY:
-        return copy(c, tenant, feedId, events, rls);
+        return copy(c, tenant, feedId, events, rls, hasEvents);
       case BATCH:
         return batch(c, tenant, feedId, events);
       default:
@@ -183,6 +209,21 @@ final class PostgresDialect implements Dialect {
         }
         return written;
     }
+  }
+
+  /** The techniques that read whether the feed has stored events: every COPY. */
+  @Override
+  public boolean probesStoredEvents(int rows, boolean rls) {
+    return switch (upsert) {
+      case COPY -> rows > 0;
+      case AUTO -> rows >= copyThreshold || (rows >= initialCopyThreshold && !rls);
+      default -> false;
+    };
+  }
+
+  @Override
+  public boolean pipelinesSettings() {
+    return true;
   }
 
   private int unnest(Connection c, String tenant, String feedId, List<CalendarEvent> events) throws SQLException {
@@ -249,9 +290,9 @@ final class PostgresDialect implements Dialect {
    * security (COPY FROM does not apply policies), rows go through a session temporary table and one
    * {@code INSERT ... SELECT ... ON CONFLICT}.
    */
-  private int copy(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls)
-      throws SQLException {
-    boolean empty = !hasEvents(c, tenant, feedId);
+  private int copy(Connection c, String tenant, String feedId, List<CalendarEvent> events, boolean rls,
+      @Nullable Boolean hasEvents) throws SQLException {
+    boolean empty = !hasEvents(c, tenant, feedId, hasEvents);
     if (empty && !rls) {
       return (int) copyRows(c, COPY_DIRECT, tenant, feedId, events);
     }
@@ -265,9 +306,20 @@ final class PostgresDialect implements Dialect {
     }
   }
 
-  private static boolean hasEvents(Connection c, String tenant, String feedId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT EXISTS (SELECT 1 FROM icssync_event WHERE tenant = ? AND feed_id = ?)")) {
+  /**
+   * Whether the feed has stored events (a statement of its own; parameters tenant, feed). Read after
+   * the apply locked the feed's state row: read before, a concurrent apply of the feed could still
+   * add events.
+   */
+  static final String HAS_EVENTS_SQL = "SELECT EXISTS (SELECT 1 FROM icssync_event WHERE tenant = ? AND feed_id = ?)";
+
+  /** {@code known} when the apply's opening read it, else a statement of its own. */
+  private static boolean hasEvents(Connection c, String tenant, String feedId, @Nullable Boolean known)
+      throws SQLException {
+    if (known != null) {
+      return known;
+    }
+    try (PreparedStatement ps = c.prepareStatement(HAS_EVENTS_SQL)) {
       ps.setString(1, tenant);
       ps.setString(2, feedId);
       try (ResultSet rs = ps.executeQuery()) {

@@ -94,6 +94,17 @@ class PostgresPlanTest {
     })).contains("icssync_event_pkey").doesNotContain("Seq Scan");
   }
 
+  /** The probe an apply sends with its opening decides how its events are written: one index probe. */
+  @Test
+  void theProbeForAFeedsStoredEventsUsesThePrimaryKey() throws SQLException {
+    for (String feed : new String[] {"f9", "never-synced"}) {
+      assertThat(explain(PostgresDialect.HAS_EVENTS_SQL, false, ps -> {
+        ps.setString(1, "t5");
+        ps.setString(2, feed);
+      })).contains("icssync_event_pkey").doesNotContain("Seq Scan");
+    }
+  }
+
   @Test
   void smallTablesHaveIndexesForTheirQueries() throws SQLException {
     assertThat(explain(JdbcStore.STATE_FOR_UPDATE_SQL, true, ps -> {
