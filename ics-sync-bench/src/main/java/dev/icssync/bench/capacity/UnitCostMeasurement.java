@@ -11,6 +11,7 @@ import dev.icssync.SyncConfig;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncReport;
 import dev.icssync.bench.load.CapacityRig;
+import dev.icssync.bench.load.CpuProbes;
 import dev.icssync.bench.load.CountingDataSource;
 import dev.icssync.cache.RedisCaches;
 import dev.icssync.http.HttpFeedFetcher;
@@ -84,14 +85,19 @@ import org.jspecify.annotations.Nullable;
  * hundred, a read and a write each way, so its CPU per sync is nearly the same for a 304 as for a
  * body, while the worker's own CPU for a 304 is the smallest of all outcomes (a smoke run put the
  * relay at about a third of the rig's CPU for a 304). The JIT compiler's CPU is left out of both
- * the worker's and the cycles' figures (a start-up cost; the load test's warm rows carry little of it).
+ * the worker's and the cycles' figures (a start-up cost). The load test reads it apart with the same
+ * probe ({@link CpuProbes}) and the model compares its JVM CPU without it: its short warm-up leaves
+ * the compiler busy during its small cycles, where it was up to half of their JVM CPU. Both wait for
+ * the compiler to go idle before a timed cycle ({@link CpuProbes#awaitJitIdle}), and read the
+ * backends' CPU from {@code /proc/<pid>/schedstat} ({@code LoadDatabase.backendCpuNanos}).
  *
  * <p>The fixed cost of a cycle. A cycle pays for more than its syncs: the chunked read-ahead of the
  * feeds with their states, the last flush of held states, the prune, waking the worker threads and
  * waiting for the slowest sync; on 100 feeds that is most of the cycle. It is measured apart from
  * the outcomes' pass and apart from the load test's rows the model is checked against ({@link
  * #cyclePass}): cycles of every outcome at two sizes (50 and 2,000 feeds; 20 and 200 with {@code
- * --quick}), four of each, the engine wired as the load test wires it, straight to the feed server;
+ * --quick}), four of each, the engine wired as the load test wires it, straight to the feed server,
+ * its store behind the same counting data source as the load test's;
  * per outcome a least-squares line through wall time, JVM CPU and backend CPU against the cycle's
  * size gives the fixed cost per cycle (intercept) and the marginal cost per sync (slope), written to
  * {@code cycleCosts} in unit-costs.json.
@@ -308,7 +314,8 @@ public final class UnitCostMeasurement {
     m.put("sizes", samples.stream().map(CycleSample::feeds).distinct().sorted().toList());
     m.put("repetitions", repetitions);
     m.put("method", "IcsSync.syncFeeds over N feeds of one outcome and the prune after it, engine wired as the load"
-        + " test wires it (no relay, no counting data source), after the outcomes' pass (warm JVM); per outcome a"
+        + " test wires it (no relay, its store behind the same counting data source), timed as the load test times a"
+        + " cycle (JIT compiler idle first, its CPU left out), after the outcomes' pass (warm JVM); per outcome a"
         + " least-squares line through cost against N: fixed = intercept (ms per cycle), perSync = slope (ms per"
         + " sync); JVM CPU is the process's without the JIT compiler threads, feed server included (as the load"
         + " test's JVM), worker CPU without the feed server");
@@ -405,9 +412,10 @@ public final class UnitCostMeasurement {
     final LongAdder syncCpu = new LongAdder();
     @Nullable StatefulRedisConnection<String, String> redisStats;
     /**
-     * Whether the engine is wired through the meters (the counting data source, the HTTP relay) or,
-     * as the load test wires it, straight to the pool and the feed server: the cycles of two sizes
-     * measure time and CPU only, and a relay would add its own hop to every request's wall time.
+     * Whether the fetcher goes through the HTTP relay or, as the load test wires it, straight to the
+     * feed server: the cycles of two sizes measure time and CPU only, and a relay would add its own
+     * hop to every request's wall time. The store is behind the counting data source either way, as
+     * the load test's is.
      */
     final boolean metered;
 
@@ -448,7 +456,8 @@ public final class UnitCostMeasurement {
       };
       IcsSync.Builder b = IcsSync.builder()
           .executor(workers)
-          .store(JdbcStore.builder(metered ? db.dataSource() : rig.pool()).synchronousApplyCommit(true).build())
+          // behind the counting data source either way: the load test's store is behind one too
+          .store(JdbcStore.builder(db.dataSource()).synchronousApplyCommit(true).build())
           // as the load test: a full history pruned as fast as it grows; but pruned here, at the end of
           // each cycle (pruneHistory()), not on the engine's own prune thread, so that a cycle's
           // counters hold its prune without waiting for a background thread
@@ -508,6 +517,7 @@ public final class UnitCostMeasurement {
      */
     CycleSample timeCycle(String outcome, List<Feed> feeds, SyncOutcome expected) {
       System.gc();
+      CpuProbes.awaitJitIdle(CapacityRig.JIT_IDLE_WAIT_MS);
       Map<Long, long[]> rig0 = rigThreads();
       long backend0 = backendCpuNanos();
       long jit0 = jitNanos();
@@ -535,9 +545,7 @@ public final class UnitCostMeasurement {
 
     /** One measured cycle over {@code feeds}; every sync must end in {@code expected}. */
     Map<String, Object> measure(List<Feed> feeds, SyncOutcome expected) {
-      HikariDataSource pool = rig.pool();
       long[] rows0 = rig.flushAndCountRows();
-      awaitFullPool(pool);
       Map<String, Long> pg0 = pgStats();
       String lsn0 = lsn();
       Map<String, Long> redisCmds0 = redisMeter == null ? Map.of() : redisMeter.commands();
@@ -545,6 +553,7 @@ public final class UnitCostMeasurement {
       long redisUp0 = redisMeter == null ? 0 : redisMeter.up.sum();
       long redisDown0 = redisMeter == null ? 0 : redisMeter.down.sum();
       System.gc();
+      CpuProbes.awaitJitIdle(CapacityRig.JIT_IDLE_WAIT_MS);
       long live0 = heapUsed();
       resetPoolPeaks();
       CountingDataSource.Snapshot db0 = db.snapshot();
@@ -677,25 +686,9 @@ public final class UnitCostMeasurement {
      * nanosecond resolution; {@code /proc/<pid>/stat}'s clock ticks of 10 ms would be too coarse for
      * a millisecond per sync), or -1 when not readable (a remote server).
      */
+    /** The backends' on-CPU nanoseconds, read as the load test reads them; -1 when unreadable. */
     private long backendCpuNanos() {
-      long sum = 0;
-      boolean any = false;
-      try (Connection c = rig.connect(); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-              + " AND pid <> pg_backend_pid()")) {
-        while (rs.next()) {
-          try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(rs.getLong(1)), "schedstat"));
-            sum += Long.parseLong(stat.trim().split(" ")[0]);
-            any = true;
-          } catch (IOException | RuntimeException e) {
-            // gone, or not a local process
-          }
-        }
-      } catch (SQLException e) {
-        return -1;
-      }
-      return any ? sum : -1;
+      return rig.backendCpuNanos();
     }
 
     private Map<String, long[]> commandStats() {
@@ -807,48 +800,13 @@ public final class UnitCostMeasurement {
     return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
   }
 
-  private static void awaitFullPool(HikariDataSource pool) {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()
-        && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10); // the pool refills in the background after the eviction
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
   static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return 0;
+    return CpuProbes.processCpuNanos();
   }
 
-  /**
-   * On-CPU nanoseconds of the JIT compiler threads so far ({@code /proc/self/task/<tid>/schedstat} of
-   * the threads named {@code C1/C2 CompilerThread}; 0 where there is no {@code /proc}). They are
-   * invisible to the ThreadMXBean, and CompilationMXBean's time is elapsed, not CPU, time.
-   */
+  /** On-CPU nanoseconds of the JIT compiler threads so far, read as the load test reads them. */
   private static long jitNanos() {
-    long sum = 0;
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-      for (Path t : tasks.toList()) {
-        try {
-          String comm = Files.readString(t.resolve("comm")).trim();
-          if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-            sum += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split(" ")[0]);
-          }
-        } catch (IOException | RuntimeException e) {
-          // the thread ended
-        }
-      }
-    } catch (IOException e) {
-      return 0;
-    }
-    return sum;
+    return CpuProbes.jitCpuNanos();
   }
 
   private static com.sun.management.ThreadMXBean threadBean() {

@@ -29,6 +29,9 @@ public final class CapacityRig implements AutoCloseable {
     database = new LoadDatabase(poolSize, true);
   }
 
+  /** Most a timed cycle waits for the JIT compiler to go idle before it starts, as the load test's do. */
+  public static final long JIT_IDLE_WAIT_MS = Harness.JIT_IDLE_WAIT_MS;
+
   /** Channels of the feeds of one property, in slot order (as the load test uses them). */
   public static List<String> channels() {
     return Harness.CHANNELS;
@@ -88,8 +91,9 @@ public final class CapacityRig implements AutoCloseable {
 
   /**
    * Closes the pool's connections and waits until their backends exited, so that the statistics
-   * collector has every count of theirs (a backend reports at most once a second, and at exit).
-   * Returns the rows inserted + updated + deleted in the ics-sync tables so far.
+   * collector has every count of theirs (a backend reports at most once a second, and at exit), then
+   * until the pool has opened its connections again (as the load test counts its rows: {@code
+   * LoadDatabase.rowCounts}). Returns the rows inserted + updated + deleted in the ics-sync tables so far.
    */
   public long[] flushAndCountRows() {
     LoadDatabase.RowCounts rows = database.rowCounts();
@@ -99,6 +103,14 @@ public final class CapacityRig implements AutoCloseable {
   /** CPU seconds of the server processes of the database's current connections (NaN if unreadable). */
   public double backendCpuSeconds() {
     return database.backendCpuSeconds();
+  }
+
+  /**
+   * On-CPU nanoseconds of the server processes of the database's current connections, read as the load
+   * test reads them ({@code /proc/<pid>/schedstat}), or -1 when unreadable.
+   */
+  public long backendCpuNanos() {
+    return database.backendCpuNanos();
   }
 
   /** Runs {@code work} for every item on {@code threads} threads; results in item order. */

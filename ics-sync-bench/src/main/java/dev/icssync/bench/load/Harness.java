@@ -10,7 +10,6 @@ import dev.icssync.SyncReport;
 import dev.icssync.SyncTimings;
 import dev.icssync.http.HttpFeedFetcher;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -62,6 +61,12 @@ final class Harness implements AutoCloseable {
   private double peakBytesPerSecond;
   private String peakBytesCycle = "";
   private double peakMeanBytesPerSecond;
+
+  /**
+   * Most a timed cycle waits, before it starts, for the JIT compiler to finish what earlier work
+   * queued ({@link CpuProbes#awaitJitIdle}); the unit-cost measurement waits as long.
+   */
+  public static final long JIT_IDLE_WAIT_MS = 2_000;
 
   /** Syncs between two prunes of the run history by the engine. */
   static final int PRUNE_EVERY = 100;
@@ -134,9 +139,11 @@ final class Harness implements AutoCloseable {
     long nm0 = server.notModified.sum();
     Percentiles latency = new Percentiles();
     System.gc();
+    CpuProbes.awaitJitIdle(JIT_IDLE_WAIT_MS);
     heap.start();
     resources.start();
     double pg0 = database.backendCpuSeconds();
+    long jit0 = CpuProbes.jitCpuNanos();
     long cpu0 = jvmCpuNanos();
     long t0 = System.nanoTime();
     concurrency(concurrency);
@@ -149,6 +156,9 @@ final class Harness implements AutoCloseable {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
+    // the JIT compiler's share of it, apart: a start-up cost that the unit costs leave out (the load
+    // test's small cycles run while the compiler still works through the paths the warm-up ran)
+    double jitCpu = Math.max(0, CpuProbes.jitCpuNanos() - jit0) / 1e9;
     double pgCpu = database.backendCpuSeconds() - pg0;
     double sampledPeak = heap.sampledPeakMb();
     double poolPeak = heap.poolPeakMb();
@@ -170,7 +180,7 @@ final class Harness implements AutoCloseable {
     }
     return new Cycle(name, feeds.size(), eventsPerFeed, concurrency, seconds, reports, latency,
         server.ok.sum() - ok0, server.notModified.sum() - nm0, rows, sampledPeak, poolPeak, afterGc, jvmCpu, pgCpu,
-        syncRunRows, used);
+        syncRunRows, used, jitCpu);
   }
 
   /**
@@ -197,12 +207,9 @@ final class Harness implements AutoCloseable {
     return m;
   }
 
-  /** CPU time of this JVM (every thread: workers, feed server, pool, GC). */
+  /** CPU time of this JVM (every thread: workers, feed server, pool, GC, JIT compiler). */
   static long jvmCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return 0;
+    return CpuProbes.processCpuNanos();
   }
 
   /** Runs {@code work} for every item on {@code threads} threads; results in item order. */
@@ -271,7 +278,7 @@ final class Harness implements AutoCloseable {
   record Cycle(String name, int feeds, int eventsPerFeed, int concurrency, double seconds, List<Outcome> reports,
       Percentiles latency, long http200, long http304, LoadDatabase.@Nullable RowCounts rows, double sampledPeakMb,
       double poolPeakMb, double afterGcPeakMb, double jvmCpuSeconds, double pgCpuSeconds, long syncRunRows,
-      ResourceProbe.Figures resources) {
+      ResourceProbe.Figures resources, double jitCpuSeconds) {
 
     double feedsPerSecond() {
       return feeds / seconds;
@@ -359,8 +366,10 @@ final class Harness implements AutoCloseable {
       m.put("syncRunRows", syncRunRows);
       m.put("perSync", latency.toJson());
       m.put("phaseMeansMs", phaseMeansMs());
-      m.put("jvmCpuSeconds", Json.round(jvmCpuSeconds, 2));
-      m.put("postgresCpuSeconds", Double.isNaN(pgCpuSeconds) ? null : Json.round(pgCpuSeconds, 2));
+      m.put("jvmCpuSeconds", Json.round(jvmCpuSeconds, 3));
+      // the JIT compiler threads' part of jvmCpuSeconds (on-CPU time, /proc/self/task/*/schedstat)
+      m.put("jitCpuSeconds", Json.round(jitCpuSeconds, 3));
+      m.put("postgresCpuSeconds", Double.isNaN(pgCpuSeconds) ? null : Json.round(pgCpuSeconds, 3));
       m.put("peakHeapMb", Json.round(sampledPeakMb, 1));
       m.put("poolPeakHeapMb", Json.round(poolPeakMb, 1));
       m.put("liveHeapAfterGcMb", Json.round(afterGcPeakMb, 1));

@@ -105,8 +105,10 @@ final class LoadDatabase implements AutoCloseable {
         commits = rs.getLong(1);
       }
       CountingDataSource.Snapshot sent = counting.snapshot();
-      return new RowCounts(byTable, commits, counting.statementsWithoutCopies(), sent.writeCheckouts(),
+      RowCounts counts = new RowCounts(byTable, commits, counting.statementsWithoutCopies(), sent.writeCheckouts(),
           sent.checkouts());
+      awaitFullPool();
+      return counts;
     } catch (SQLException e) {
       throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -116,32 +118,58 @@ final class LoadDatabase implements AutoCloseable {
   }
 
   /**
+   * Waits (up to 10 s) until the pool has refilled in the background after {@link #rowCounts} closed
+   * its connections: a cycle timed right after a count would otherwise open its pool's connections
+   * (a backend's start-up, the driver's handshake) inside its own timed span, a cost of the count,
+   * not of the syncs, and one a long-running worker does not pay per cycle.
+   */
+  void awaitFullPool() {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (pool.getHikariPoolMXBean().getTotalConnections() < pool.getMaximumPoolSize()
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
    * CPU seconds used so far by the server processes of this database's current connections (Linux
-   * {@code /proc}, local server only; NaN when unreadable). Compare two readings around a phase while
-   * the pool keeps its connections.
+   * {@code /proc/<pid>/schedstat}, local server only; NaN when unreadable). Compare two readings around
+   * a phase while the pool keeps its connections.
    */
   double backendCpuSeconds() {
-    List<Long> pids = new ArrayList<>();
+    long nanos = backendCpuNanos();
+    return nanos < 0 ? Double.NaN : nanos / 1e9;
+  }
+
+  /**
+   * On-CPU nanoseconds so far of the server processes of this database's current connections but the
+   * one asking ({@link CpuProbes#onCpuNanos}), or -1 when there are some and none is readable (not a
+   * local server).
+   */
+  long backendCpuNanos() {
+    long sum = 0;
+    int backends = 0;
+    int readable = 0;
     try (Connection c = db.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
             + " AND pid <> pg_backend_pid()")) {
       while (rs.next()) {
-        pids.add(rs.getLong(1));
+        backends++;
+        long nanos = CpuProbes.onCpuNanos(rs.getLong(1));
+        if (nanos >= 0) { // else gone, or not a local process
+          sum += nanos;
+          readable++;
+        }
       }
     } catch (SQLException e) {
-      return Double.NaN;
+      return -1;
     }
-    double sum = 0;
-    for (long pid : pids) {
-      try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks
-      } catch (java.io.IOException | RuntimeException e) {
-        // gone, or not a local process
-      }
-    }
-    return sum;
+    return backends > 0 && readable == 0 ? -1 : sum; // no backend at all (the pool refilling): none used
   }
 
   String serverVersion() {

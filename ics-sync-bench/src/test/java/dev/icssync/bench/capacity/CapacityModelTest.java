@@ -160,6 +160,27 @@ class CapacityModelTest {
   }
 
   @Test
+  void validationComparesTheLoadTestsJvmCpuWithoutItsJitCompilerAsTheUnitCostsCountIt() throws Exception {
+    // the unit costs leave the JIT compiler threads' CPU out of the worker's; the load test's small
+    // cycles run while the compiler is still busy, and it reads that CPU apart (jitCpuSeconds)
+    JsonNode load = new ObjectMapper().readTree("""
+        {"machine": {"cores": 2}, "scale": [{"feeds": 1000, "eventsPerFeed": 50, "cycles": [
+          {"cycle": "all 304", "warm": true, "seconds": 1.0, "jvmCpuSeconds": 0.9, "jitCpuSeconds": 0.3,
+           "postgresCpuSeconds": 0.4, "dbRows": {"updated": 1000}},
+          {"cycle": "all 304 #2", "warm": true, "seconds": 1.0, "jvmCpuSeconds": 0.6,
+           "postgresCpuSeconds": 0.4, "dbRows": {"updated": 1000}}]}]}
+        """);
+    List<Check> checks = CapacityModel.validate(load, COSTS, 2);
+    assertThat(checks).hasSize(2);
+    assertThat(checks.get(0).measuredJvmCpu()).isCloseTo(0.6, within(1e-12));
+    assertThat(checks.get(0).predictedJvmCpu()).isCloseTo(0.6, within(1e-12));
+    assertThat(checks.get(0).measuredJitCpu()).isCloseTo(0.3, within(1e-12));
+    // a load.json from before the JIT was read apart: nothing taken off
+    assertThat(checks.get(1).measuredJvmCpu()).isCloseTo(0.6, within(1e-12));
+    assertThat(checks.get(1).measuredJitCpu()).isZero();
+  }
+
+  @Test
   void validationComparesOnlyTheWarmRowsWhenTheLoadTestMarksThem() throws Exception {
     JsonNode load = new ObjectMapper().readTree("""
         {"machine": {"cores": 2}, "scale": [
@@ -374,7 +395,7 @@ class CapacityModelTest {
     String table = ScalingReport.validationTable(checks);
     List<String> rows = table.lines().filter(l -> l.matches("\\| [0-9,]+ \\|.*")).toList();
     assertThat(rows).hasSize(3);
-    assertThat(rows.get(0)).startsWith("| 100 | all 304 | 0.13 / 0.10 s | -20 % | 0.10 / 0.09 | -10 % |");
+    assertThat(rows.get(0)).startsWith("| 100 | all 304 | 0.13 / 0.10 s | -20 % | 0.100 / 0.090 | -10 % | 0.000 |");
     assertThat(rows.get(1)).startsWith("| 100 | unchanged body, no validators |");
     // every row has an error for each of its four figures; one outside 25 % is bold
     for (String row : rows) {

@@ -142,6 +142,9 @@ class LoadTestQuickTest {
       }
       assertThat((long) db.get("statements")).isPositive(); // batched across feeds, maybe fewer than feeds
     }
+    // the JIT compiler's share of each cycle's JVM CPU, read apart (the capacity model leaves it out)
+    assertThat(cycles).allSatisfy(c -> assertThat(((Number) c.get("jitCpuSeconds")).doubleValue())
+        .isNotNegative().isLessThanOrEqualTo(((Number) c.get("jvmCpuSeconds")).doubleValue() + 0.02));
     // the run history stays flat: pruned by the engine every Harness.PRUNE_EVERY syncs
     assertThat(cycles).allSatisfy(c -> assertThat((long) c.get("syncRunRows"))
         .isBetween(1L, (long) feeds + Harness.PRUNE_EVERY));
