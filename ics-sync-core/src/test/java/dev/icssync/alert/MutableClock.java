@@ -6,14 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-final class MutableClock extends Clock {
+/**
+ * A UTC clock a test moves by hand, for the tests of this module: the contract kit's
+ * {@code dev.icssync.tck.time.MutableClock} is out of their reach (the kit depends on this module).
+ */
+public final class MutableClock extends Clock {
   private Instant now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
   }
 

@@ -14,9 +14,6 @@ import dev.icssync.SyncReport;
 import dev.icssync.spi.FetchResult;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.time.MutableClock;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +61,12 @@ abstract class HistoryRetentionTest {
   void setUpDatabase() {
     db = openDatabase();
     JdbcStore.migrate(db.dataSource());
-    store = JdbcStore.create(countingDeletes(db.dataSource()));
+    // records the row count of every DELETE from the run table
+    store = JdbcStore.create(CountingDataSource.wrap(db.dataSource(), (sql, method, result) -> {
+      if (method.equals("executeUpdate") && sql != null && sql.startsWith("DELETE FROM icssync_sync_run")) {
+        deleteBatches.add((Integer) result);
+      }
+    }));
   }
 
   @AfterAll
@@ -193,44 +194,4 @@ abstract class HistoryRetentionTest {
       }
     }
   }
-
-  /** The data source, recording the row count of every DELETE from the run table. */
-  private DataSource countingDeletes(DataSource target) {
-    return proxy(DataSource.class, target, (method, result, args) -> {
-      if (result instanceof Connection c) {
-        return proxy(Connection.class, c, (m2, r2, a2) -> {
-          if (r2 instanceof PreparedStatement ps && m2.getName().equals("prepareStatement")
-              && String.valueOf(a2[0]).startsWith("DELETE FROM icssync_sync_run")) {
-            return proxy(PreparedStatement.class, ps, (m3, r3, a3) -> {
-              if (m3.getName().equals("executeUpdate")) {
-                deleteBatches.add((Integer) r3);
-              }
-              return r3;
-            });
-          }
-          return r2;
-        });
-      }
-      return result;
-    });
-  }
-
-  @FunctionalInterface
-  interface After {
-    Object apply(java.lang.reflect.Method method, Object result, Object[] args);
-  }
-
-  private static <T> T proxy(Class<T> type, T target, After after) {
-    InvocationHandler h = (p, method, args) -> {
-      Object result;
-      try {
-        result = method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      return after.apply(method, result, args == null ? new Object[0] : args);
-    };
-    return type.cast(Proxy.newProxyInstance(HistoryRetentionTest.class.getClassLoader(), new Class<?>[] {type}, h));
-  }
-
 }

@@ -11,20 +11,15 @@ import dev.icssync.spi.ApplyResult;
 import dev.icssync.spi.FeedApply;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +47,7 @@ class PostgresApplyRoundTripsTest {
   void setUp() {
     db = TestDatabases.postgres("jdbc_apply_round_trips");
     JdbcStore.migrate(db.dataSource());
-    store = JdbcStore.create(counting(db.pool(2)));
+    store = JdbcStore.create(CountingDataSource.counting(db.pool(2), commits, executes, sql -> true));
   }
 
   @AfterAll
@@ -194,56 +189,5 @@ class PostgresApplyRoundTripsTest {
         return rs.getLong(1);
       }
     }
-  }
-
-  // ----------------------------------------------------------------- a data source that counts
-
-  private DataSource counting(DataSource target) {
-    return proxy(DataSource.class, target, (method, result, args) -> {
-      if (result instanceof Connection c) {
-        return proxy(Connection.class, c, (m2, r2, a2) -> {
-          if (m2.getName().equals("commit")) {
-            commits.incrementAndGet();
-          }
-          if (r2 instanceof PreparedStatement ps) {
-            return proxy(PreparedStatement.class, ps, (m3, r3, a3) -> {
-              if (m3.getName().startsWith("execute")) {
-                executes.incrementAndGet();
-              }
-              return r3;
-            });
-          }
-          if (r2 instanceof Statement st) {
-            return proxy(Statement.class, st, (m3, r3, a3) -> {
-              if (m3.getName().startsWith("execute")) {
-                executes.incrementAndGet();
-              }
-              return r3;
-            });
-          }
-          return r2;
-        });
-      }
-      return result;
-    });
-  }
-
-  @FunctionalInterface
-  private interface After {
-    Object apply(java.lang.reflect.Method method, Object result, Object[] args) throws Throwable;
-  }
-
-  private static <T> T proxy(Class<T> type, T target, After after) {
-    InvocationHandler h = (p, method, args) -> {
-      Object result;
-      try {
-        result = method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      return after.apply(method, result, args == null ? new Object[0] : args);
-    };
-    return type.cast(Proxy.newProxyInstance(PostgresApplyRoundTripsTest.class.getClassLoader(),
-        new Class<?>[] {type}, h));
   }
 }

@@ -14,15 +14,11 @@ import dev.icssync.spi.StateUpdate;
 import dev.icssync.tck.db.TestDatabase;
 import dev.icssync.tck.db.TestDatabases;
 import dev.icssync.tck.time.MutableClock;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +56,8 @@ class PostgresNotModifiedWritesTest {
   void setUp() {
     db = TestDatabases.postgres("jdbc_not_modified_writes");
     JdbcStore.migrate(db.dataSource());
-    store = JdbcStore.create(counting(db.pool(4)));
+    store = JdbcStore.create(
+        CountingDataSource.counting(db.pool(4), commits, writes, sql -> sql != null && isWrite(sql)));
   }
 
   @AfterAll
@@ -177,61 +173,11 @@ class PostgresNotModifiedWritesTest {
     }
   }
 
-  // ----------------------------------------------------------------- a data source that counts
+  // ----------------------------------------------------------------- what the data source counts
 
   private static boolean isWrite(String sql) {
     String s = sql.stripLeading().toUpperCase(Locale.ROOT);
     return s.startsWith("INSERT") || s.startsWith("UPDATE") || s.startsWith("DELETE") || s.startsWith("MERGE")
         || s.startsWith("WITH") || s.startsWith("COPY");
-  }
-
-  private DataSource counting(DataSource target) {
-    return proxy(DataSource.class, target, (method, result, args) -> {
-      if (result instanceof Connection c) {
-        return proxy(Connection.class, c, (m2, r2, a2) -> {
-          if (m2.getName().equals("commit")) {
-            commits.incrementAndGet();
-          }
-          if (r2 instanceof PreparedStatement ps && m2.getName().equals("prepareStatement")
-              && isWrite(String.valueOf(a2[0]))) {
-            return proxy(PreparedStatement.class, ps, (m3, r3, a3) -> {
-              if (m3.getName().startsWith("execute")) {
-                writes.incrementAndGet();
-              }
-              return r3;
-            });
-          }
-          if (r2 instanceof Statement st && !(r2 instanceof PreparedStatement)) {
-            return proxy(Statement.class, st, (m3, r3, a3) -> {
-              if (m3.getName().startsWith("execute") && a3.length > 0 && isWrite(String.valueOf(a3[0]))) {
-                writes.incrementAndGet();
-              }
-              return r3;
-            });
-          }
-          return r2;
-        });
-      }
-      return result;
-    });
-  }
-
-  @FunctionalInterface
-  private interface After {
-    Object apply(java.lang.reflect.Method method, Object result, Object[] args) throws Throwable;
-  }
-
-  private static <T> T proxy(Class<T> type, T target, After after) {
-    InvocationHandler h = (p, method, args) -> {
-      Object result;
-      try {
-        result = method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-      return after.apply(method, result, args == null ? new Object[0] : args);
-    };
-    return type.cast(Proxy.newProxyInstance(PostgresNotModifiedWritesTest.class.getClassLoader(),
-        new Class<?>[] {type}, h));
   }
 }
