@@ -37,6 +37,11 @@ final class BenchDatabase implements AutoCloseable {
   private final Path dir;
 
   BenchDatabase(String target, boolean synchronousApplyCommit) {
+    this(target, synchronousApplyCommit, 0);
+  }
+
+  /** {@code connections}: the store's own pool of that many connections, or 0 for the database's shared one. */
+  BenchDatabase(String target, boolean synchronousApplyCommit, int connections) {
     String technique = "auto";
     boolean partitioned = false;
     Path tmp = null;
@@ -65,7 +70,7 @@ final class BenchDatabase implements AutoCloseable {
     if (partitioned) {
       db.execute(resource("db/icssync/optional/postgresql_partition_events_by_tenant.sql"));
     }
-    store = JdbcStore.builder(db.dataSource()).synchronousApplyCommit(synchronousApplyCommit)
+    store = JdbcStore.builder(connections > 0 ? db.pool(connections) : db.dataSource()).synchronousApplyCommit(synchronousApplyCommit)
         .postgresUpsert(JdbcStore.PostgresUpsert.valueOf(technique.toUpperCase(java.util.Locale.ROOT))).build();
     store.feeds("warm-up"); // detect the dialect now
   }

@@ -3,7 +3,12 @@ package dev.icssync.bench.jdbc;
 import dev.icssync.CalendarEvent;
 import dev.icssync.FeedState;
 import dev.icssync.spi.FeedApply;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,6 +51,14 @@ public class JdbcStoreLoadBenchmark {
   @Param({"100", "1"})
   public int feeds;
 
+  /**
+   * Feeds loaded at once: 1 applies them one after the other; 10 is the engine's default
+   * {@code SyncConfig#parallelism}, the number of syncs (each its beginSync and apply, on a connection
+   * of its own) that a first sync of many feeds runs side by side.
+   */
+  @Param({"10", "1"})
+  public int concurrency;
+
   /** PostgreSQL: {@code JdbcStore.Builder#synchronousApplyCommit}. */
   @Param({"true"})
   public boolean synchronousApplyCommit;
@@ -53,10 +66,14 @@ public class JdbcStoreLoadBenchmark {
   private BenchDatabase database;
   private List<List<CalendarEvent>> events;
 
+  private ExecutorService pool;
+
   @Setup(Level.Trial)
   public void setUp() {
-    database = new BenchDatabase(target, synchronousApplyCommit);
+    int threads = Math.max(1, Math.min(concurrency, feeds));
+    database = new BenchDatabase(target, synchronousApplyCommit, threads > 1 ? threads : 0);
     events = BenchDatabase.events(feeds, EVENTS / feeds);
+    pool = Executors.newFixedThreadPool(threads);
   }
 
   @Setup(Level.Invocation)
@@ -66,22 +83,38 @@ public class JdbcStoreLoadBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    pool.shutdownNow();
     database.close();
   }
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public int initialLoad() {
+  public int initialLoad() throws InterruptedException, ExecutionException {
     int written = 0;
-    for (List<CalendarEvent> feed : events) {
-      CalendarEvent first = feed.get(0);
-      FeedState s = database.store.beginSync(first.tenant(), first.feedId(), BenchDatabase.T0);
-      written += database.store.apply(new FeedApply(first.tenant(), first.feedId(), List.of(), feed, s, null))
-          .eventRowsWritten();
+    if (concurrency == 1 || feeds == 1) {
+      for (List<CalendarEvent> feed : events) {
+        written += load(feed);
+      }
+    } else {
+      List<Future<Integer>> loads = new ArrayList<>(events.size());
+      for (List<CalendarEvent> feed : events) {
+        loads.add(pool.submit(() -> load(feed)));
+      }
+      for (Future<Integer> f : loads) {
+        written += f.get();
+      }
     }
     if (written != EVENTS) {
       throw new IllegalStateException("wrote " + written + " rows, expected " + EVENTS);
     }
     return written;
+  }
+
+  /** A first sync's two writes: the fence, then the apply (each its own transaction). */
+  private int load(List<CalendarEvent> feed) {
+    CalendarEvent first = feed.get(0);
+    FeedState s = database.store.beginSync(first.tenant(), first.feedId(), BenchDatabase.T0);
+    return database.store.apply(new FeedApply(first.tenant(), first.feedId(), List.of(), feed, s, null))
+        .eventRowsWritten();
   }
 }

@@ -366,15 +366,30 @@ final class Goals {
         Format.number(ours.opsPerSecond()), Format.number(bare.opsPerSecond())), goal, ratio >= 0.8);
   }
 
+  /**
+   * The figure is the load as the engine runs it: its default {@code parallelism} of 10 syncs side by
+   * side (JdbcStoreLoadBenchmark concurrency=10); the same load one feed at a time is shown beside it.
+   * A result without the parameter ran one feed at a time.
+   */
   private static Goal initialLoad(List<JmhResult> jmh) {
     String figure = "PostgreSQL initial load, 100 feeds x 1,000 events";
     String goal = ">= 100,000 rows/s";
-    JmhResult r = first(jmh, x -> x.className().equals("JdbcStoreLoadBenchmark") && x.method().equals("initialLoad")
-        && "postgres-auto".equals(x.params().get("target")) && x.param("feeds") == 100);
-    if (r == null) {
-      return Goal.notMeasured(figure, goal, "no JdbcStoreLoadBenchmark target=postgres-auto feeds=100 in jmh.json");
+    JmhResult parallel = initialLoad(jmh, "10");
+    JmhResult sequential = initialLoad(jmh, "1");
+    if (parallel == null) {
+      return Goal.notMeasured(figure, goal,
+          "no JdbcStoreLoadBenchmark target=postgres-auto feeds=100 concurrency=10 in jmh.json");
     }
-    return Goal.of(figure, Format.number(r.opsPerSecond()) + " rows/s", goal, r.opsPerSecond() >= 100_000);
+    Goal g = Goal.of(figure, Format.number(parallel.opsPerSecond()) + " rows/s (10 feeds at once, the engine's"
+        + " default parallelism)", goal, parallel.opsPerSecond() >= 100_000);
+    return sequential == null ? g
+        : g.withContext("one feed at a time: " + Format.number(sequential.opsPerSecond()) + " rows/s");
+  }
+
+  private static @Nullable JmhResult initialLoad(List<JmhResult> jmh, String concurrency) {
+    return first(jmh, x -> x.className().equals("JdbcStoreLoadBenchmark") && x.method().equals("initialLoad")
+        && "postgres-auto".equals(x.params().get("target")) && x.param("feeds") == 100
+        && concurrency.equals(x.params().getOrDefault("concurrency", "1")));
   }
 
   private static List<Goal> conflicts(List<JmhResult> jmh) {

@@ -95,11 +95,14 @@ public final class Suites {
 
   static Suite jdbcLoad() {
     return new Suite("JDBC apply: initial load (PostgreSQL and H2)", "JdbcStoreLoadBenchmark",
-        "Initial load of 100,000 events into empty tables, split over `feeds` feeds (one apply, one "
-            + "transaction per feed); one operation = one row written. PostgreSQL is the local server.",
+        "Initial load of 100,000 events into empty tables, split over `feeds` feeds (a first sync's two "
+            + "transactions per feed: beginSync, the fence, then one apply), `concurrency` feeds at once on "
+            + "connections of their own (10: the engine's default parallelism; 1: one after the other); one "
+            + "operation = one row written. PostgreSQL is the local server.",
         Map.of("initialLoad", "initial load"), Map.of(),
         "rows/s", "row", r -> 1, Set.of("synchronousApplyCommit"),
-        Map.of("target", v -> v, "feeds", v -> count(v) + (v.equals("1") ? " feed" : " feeds")),
+        Map.of("target", v -> v, "feeds", v -> count(v) + (v.equals("1") ? " feed" : " feeds"),
+            "concurrency", v -> v.equals("1") ? "one at a time" : v + " at once"),
         List.of(new MinRate(">= 100,000 rows/s on PostgreSQL (issue 5)",
             r -> r.ours().params().getOrDefault("target", "").startsWith("postgres"), 100_000)));
   }
