@@ -2,7 +2,6 @@ package dev.icssync.bench.capacity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.icssync.Feed;
 import dev.icssync.HistoryRetention;
 import dev.icssync.IcsSync;
@@ -519,16 +518,16 @@ public final class UnitCostMeasurement {
       System.gc();
       CpuProbes.awaitJitIdle(CapacityRig.JIT_IDLE_WAIT_MS);
       Map<Long, long[]> rig0 = rigThreads();
-      long backend0 = backendCpuNanos();
-      long jit0 = jitNanos();
-      long cpu0 = processCpuNanos();
+      long backend0 = rig.backendCpuNanos();
+      long jit0 = CpuProbes.jitCpuNanos();
+      long cpu0 = CpuProbes.processCpuNanos();
       long t0 = System.nanoTime();
       List<SyncReport> synced = sync.syncFeeds(feeds, NextDue.IGNORE);
       sync.pruneHistory();
       long wall = System.nanoTime() - t0;
-      long cpu = processCpuNanos() - cpu0;
-      long jit = Math.max(0, jitNanos() - jit0);
-      long backend1 = backendCpuNanos();
+      long cpu = CpuProbes.processCpuNanos() - cpu0;
+      long jit = Math.max(0, CpuProbes.jitCpuNanos() - jit0);
+      long backend1 = rig.backendCpuNanos();
       long[] rigDelta = minus(rigThreads(), rig0);
       long wrong = synced.stream().filter(r -> r.outcome() != expected).count();
       if (wrong > 0 || synced.size() != feeds.size()) {
@@ -563,10 +562,10 @@ public final class UnitCostMeasurement {
       long ok0 = rig.responses200();
       long nm0 = rig.responses304();
       Map<Long, long[]> rigThreads0 = rigThreads();
-      long backend0 = backendCpuNanos();
-      long jit0 = jitNanos();
+      long backend0 = rig.backendCpuNanos();
+      long jit0 = CpuProbes.jitCpuNanos();
       long alloc0 = totalAllocated();
-      long cpu0 = processCpuNanos();
+      long cpu0 = CpuProbes.processCpuNanos();
       long t0 = System.nanoTime();
       LongAdder latency = new LongAdder();
       long syncCpu0 = syncCpu.sum();
@@ -583,10 +582,10 @@ public final class UnitCostMeasurement {
       // the prune of the runs the cycle made old
       sync.pruneHistory();
       long wall = System.nanoTime() - t0;
-      long cpu = processCpuNanos() - cpu0;
+      long cpu = CpuProbes.processCpuNanos() - cpu0;
       long alloc = totalAllocated() - alloc0;
-      long jit = Math.max(0, jitNanos() - jit0);
-      long backend1 = backendCpuNanos();
+      long jit = Math.max(0, CpuProbes.jitCpuNanos() - jit0);
+      long backend1 = rig.backendCpuNanos();
       double backend = backend0 < 0 || backend1 < 0 ? Double.NaN : (backend1 - backend0) / 1e9;
       long[] rigDelta = minus(rigThreads(), rigThreads0);
       double poolPeak = poolPeakBytes();
@@ -679,16 +678,6 @@ public final class UnitCostMeasurement {
           m.get("httpBytesOut"), redisMeter == null ? "" : "  redis " + m.get("redisCommands") + " cmds "
               + m.get("redisUsec") + " us");
       return m;
-    }
-
-    /**
-     * On-CPU nanoseconds of the backends of this database's connections ({@code /proc/<pid>/schedstat},
-     * nanosecond resolution; {@code /proc/<pid>/stat}'s clock ticks of 10 ms would be too coarse for
-     * a millisecond per sync), or -1 when not readable (a remote server).
-     */
-    /** The backends' on-CPU nanoseconds, read as the load test reads them; -1 when unreadable. */
-    private long backendCpuNanos() {
-      return rig.backendCpuNanos();
     }
 
     private Map<String, long[]> commandStats() {
@@ -798,15 +787,6 @@ public final class UnitCostMeasurement {
 
   private static long delta(Map<String, Long> a, Map<String, Long> b, String key) {
     return b.getOrDefault(key, 0L) - a.getOrDefault(key, 0L);
-  }
-
-  static long processCpuNanos() {
-    return CpuProbes.processCpuNanos();
-  }
-
-  /** On-CPU nanoseconds of the JIT compiler threads so far, read as the load test reads them. */
-  private static long jitNanos() {
-    return CpuProbes.jitCpuNanos();
   }
 
   private static com.sun.management.ThreadMXBean threadBean() {

@@ -70,8 +70,8 @@ final class BenchDatabase implements AutoCloseable {
     if (partitioned) {
       db.execute(resource("db/icssync/optional/postgresql_partition_events_by_tenant.sql"));
     }
-    store = JdbcStore.builder(connections > 0 ? db.pool(connections) : db.dataSource()).synchronousApplyCommit(synchronousApplyCommit)
-        .postgresUpsert(JdbcStore.PostgresUpsert.valueOf(technique.toUpperCase(java.util.Locale.ROOT))).build();
+    store = JdbcStore.builder(connections > 0 ? db.pool(connections) : db.dataSource())
+        .synchronousApplyCommit(synchronousApplyCommit).postgresUpsert(JdbcStore.PostgresUpsert.valueOf(technique.toUpperCase(java.util.Locale.ROOT))).build();
     store.feeds("warm-up"); // detect the dialect now
   }
 

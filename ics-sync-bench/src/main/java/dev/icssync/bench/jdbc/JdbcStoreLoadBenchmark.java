@@ -66,11 +66,13 @@ public class JdbcStoreLoadBenchmark {
   private BenchDatabase database;
   private List<List<CalendarEvent>> events;
 
+  /** Feeds loaded side by side: {@code concurrency}, at most {@code feeds}. */
+  private int threads;
   private ExecutorService pool;
 
   @Setup(Level.Trial)
   public void setUp() {
-    int threads = Math.max(1, Math.min(concurrency, feeds));
+    threads = Math.max(1, Math.min(concurrency, feeds));
     database = new BenchDatabase(target, synchronousApplyCommit, threads > 1 ? threads : 0);
     events = BenchDatabase.events(feeds, EVENTS / feeds);
     pool = Executors.newFixedThreadPool(threads);
@@ -91,7 +93,7 @@ public class JdbcStoreLoadBenchmark {
   @OperationsPerInvocation(EVENTS)
   public int initialLoad() throws InterruptedException, ExecutionException {
     int written = 0;
-    if (concurrency == 1 || feeds == 1) {
+    if (threads == 1) {
       for (List<CalendarEvent> feed : events) {
         written += load(feed);
       }

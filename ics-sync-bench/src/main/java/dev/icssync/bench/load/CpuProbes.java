@@ -36,7 +36,7 @@ public final class CpuProbes {
         try {
           String comm = Files.readString(t.resolve("comm")).trim();
           if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
-            sum += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split(" ")[0]);
+            sum += schedstatNanos(t);
           }
         } catch (IOException | RuntimeException e) {
           // the thread ended
@@ -77,9 +77,14 @@ public final class CpuProbes {
   /** On-CPU nanoseconds of local process {@code pid} so far, or -1 when it is gone or not readable. */
   static long onCpuNanos(long pid) {
     try {
-      return Long.parseLong(Files.readString(Path.of("/proc", Long.toString(pid), "schedstat")).trim().split(" ")[0]);
+      return schedstatNanos(Path.of("/proc", Long.toString(pid)));
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /** The first field of {@code dir/schedstat}: time spent on the CPU, in nanoseconds. */
+  private static long schedstatNanos(Path dir) throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve("schedstat")).trim().split(" ")[0]);
   }
 }

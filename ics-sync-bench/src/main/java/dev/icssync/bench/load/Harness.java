@@ -144,7 +144,7 @@ final class Harness implements AutoCloseable {
     resources.start();
     double pg0 = database.backendCpuSeconds();
     long jit0 = CpuProbes.jitCpuNanos();
-    long cpu0 = jvmCpuNanos();
+    long cpu0 = CpuProbes.processCpuNanos();
     long t0 = System.nanoTime();
     concurrency(concurrency);
     // as a host syncs a fleet: feeds and states read in chunks, a 304's state written in a batch
@@ -155,7 +155,7 @@ final class Harness implements AutoCloseable {
       reports.add(Outcome.of(r));
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double jvmCpu = (jvmCpuNanos() - cpu0) / 1e9;
+    double jvmCpu = (CpuProbes.processCpuNanos() - cpu0) / 1e9;
     // the JIT compiler's share of it, apart: a start-up cost that the unit costs leave out (the load
     // test's small cycles run while the compiler still works through the paths the warm-up ran)
     double jitCpu = Math.max(0, CpuProbes.jitCpuNanos() - jit0) / 1e9;
@@ -205,11 +205,6 @@ final class Harness implements AutoCloseable {
         + " 10 ms); bandwidth: feed body bytes the feed server sent per second while one tenant's feeds"
         + " synced (the largest one-second window and the largest mean of a cycle), measured, not limited");
     return m;
-  }
-
-  /** CPU time of this JVM (every thread: workers, feed server, pool, GC, JIT compiler). */
-  static long jvmCpuNanos() {
-    return CpuProbes.processCpuNanos();
   }
 
   /** Runs {@code work} for every item on {@code threads} threads; results in item order. */
