@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +43,6 @@ import picocli.CommandLine.Model.CommandSpec;
     "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar (an empty or blank body, or",
     "a calendar cut off before END:VCALENDAR, included) or could not be read."})
 final class CheckCommand implements Callable<Integer> {
-  private static final Pattern URL = Pattern.compile("(?is)^(https?|webcals?)://.*");
-
   @Spec
   @Nullable CommandSpec spec;
 
@@ -103,7 +100,7 @@ final class CheckCommand implements Callable<Integer> {
     byte[] body;
     @Nullable Charset charset = null;
     try {
-      if (URL.matcher(input).matches()) {
+      if (isUrl(input)) {
         try (HttpFeedFetcher fetcher = Database.fetcher(allowHosts, limit)) {
           FetchResult r = fetcher.fetch(FetchRequest.unconditional(feed));
           if (r instanceof FetchResult.Failed failed) {
@@ -176,26 +173,33 @@ final class CheckCommand implements Callable<Integer> {
       JsonOutput.print(out, shownSource, rows, parsed.diagnostics());
     } else {
       Map<dev.icssync.EventKind, Integer> byKind = new EnumMap<>(dev.icssync.EventKind.class);
-      rows.forEach(r -> byKind.merge(r.n.kind(), 1, Integer::sum));
+      // loops, not lambdas: this path links no call site (see isUrl)
+      for (Row r : rows) {
+        Integer n = byKind.get(r.n.kind());
+        byKind.put(r.n.kind(), n == null ? 1 : n + 1);
+      }
       StringBuilder kinds = new StringBuilder();
-      byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(v).append(' ')
-          .append(lower(k)));
+      for (Map.Entry<dev.icssync.EventKind, Integer> k : byKind.entrySet()) {
+        kinds.append(kinds.length() == 0 ? "" : ", ").append(k.getValue()).append(' ').append(lower(k.getKey()));
+      }
       out.println(TerminalText.line(shown()));
       out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : TerminalText.line(shownSource))
           + (parsed.prodId() == null ? "" : ", PRODID " + TerminalText.line(parsed.prodId())));
       out.println("  " + rows.size() + " events" + (kinds.length() == 0 ? "" : " (" + kinds + ")")
           + (dropped == 0 ? "" : ", " + dropped + " dropped by the profile")
           + ", " + parsed.diagnostics().size() + " diagnostics");
-      StringBuilder line = new StringBuilder(128);
+      // the table goes to the writer as one text, not a write per row
+      String eol = System.lineSeparator();
+      StringBuilder table = new StringBuilder(rows.size() * 96);
       for (Row r : rows) { // as printf("  %-24s %-24s %-11s %-9s %s%n"), without a Formatter per line
-        line.setLength(0);
-        line.append("  ");
-        padded(line, bound(r.range, true), 24);
-        padded(line, bound(r.range, false), 24);
-        padded(line, lower(r.n.kind()), 11);
-        padded(line, lower(r.n.status()), 9);
-        out.print(line.append(TerminalText.line(r.n.summary())).append(System.lineSeparator()));
+        table.append("  ");
+        padded(table, bound(r.range, true), 24);
+        padded(table, bound(r.range, false), 24);
+        padded(table, lower(r.n.kind()), 11);
+        padded(table, lower(r.n.status()), 9);
+        table.append(TerminalText.line(r.n.summary())).append(eol);
       }
+      out.print(table);
       for (Diagnostic d : parsed.diagnostics()) {
         out.println("  line " + d.line() + ": " + TerminalText.line(d.message()));
       }
@@ -244,16 +248,44 @@ final class CheckCommand implements Callable<Integer> {
   private ChannelProfile profile(ParseResult parsed) {
     if (source != null) {
       String s = source.trim().toLowerCase(Locale.ROOT);
-      return ChannelProfiles.builtIns().stream().filter(p -> p.source().equals(s)).findFirst()
-          .orElse(ChannelProfiles.generic());
+      for (ChannelProfile p : ChannelProfiles.builtIns()) {
+        if (p.source().equals(s)) {
+          return p;
+        }
+      }
+      return ChannelProfiles.generic();
     }
     String sampleUid = parsed.events().isEmpty() ? "" : parsed.events().get(0).uid();
     return ChannelProfiles.detect(parsed.prodId(), sampleUid).orElse(ChannelProfiles.generic());
   }
 
+  /**
+   * Whether {@code input} is a URL the fetcher takes: it starts with {@code http://}, {@code https://},
+   * {@code webcal://} or {@code webcals://}, the scheme in any ASCII case. A test by hand, not a regular
+   * expression: the first pattern a process compiles links the JDK's method-handle machinery, which costs
+   * {@code check} of a file more than reading and parsing a small feed.
+   */
+  static boolean isUrl(String input) {
+    int end = input.indexOf("://");
+    return end > 0 && end <= 7 && switch (asciiLower(input, end)) {
+      case "http", "https", "webcal", "webcals" -> true;
+      default -> false;
+    };
+  }
+
+  /** The first {@code n} characters of {@code s} with ASCII capitals lowered (and no other change). */
+  private static String asciiLower(String s, int n) {
+    char[] c = new char[n];
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      c[i] = ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : ch;
+    }
+    return new String(c);
+  }
+
   /** The input as it may be printed: anything URL-like is redacted, a file path is not a secret. */
   private String shown() {
-    return URL.matcher(input).matches() || input.contains("://") || input.contains("?")
+    return isUrl(input) || input.contains("://") || input.contains("?")
         ? dev.icssync.Redaction.url(input) : input;
   }
 

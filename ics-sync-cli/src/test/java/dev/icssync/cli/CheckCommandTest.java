@@ -73,6 +73,16 @@ class CheckCommandTest {
     return names;
   }
 
+  /** What the command fetches rather than reads as a file: the schemes of the old pattern {@code (?is)^(https?|webcals?)://.*}. */
+  @Test
+  void urlsAreTheFetchersSchemesInAnyAsciiCaseAndNothingElse() {
+    assertThat(List.of("http://h/f.ics", "https://h/f.ics", "webcal://h/f.ics", "webcals://h/f.ics", "HTTPS://h",
+        "WebCal://h/a\nb", "hTtP://")).allMatch(CheckCommand::isUrl);
+    assertThat(List.of("feed.ics", "/tmp/http://x", " http://h", "ftp://h/f.ics", "http:/h", "https//h", "://h",
+        "xhttp://h", "httpſ://h", "HTTP\u0130://h", "webcalss://h", "file:///tmp/f.ics", "C:\\feeds\\f.ics"))
+        .noneMatch(CheckCommand::isUrl);
+  }
+
   @Test
   void jsonContractOfAnAirbnbFeed() throws IOException {
     Cli r = Cli.run("check", write("airbnb.ics", AIRBNB).toString(), "--json");

@@ -52,6 +52,24 @@ class ColdStartTest {
     assertThat(picocliModel(loaded)).as("picocli's command model (FastPath parses check's options)").isEmpty();
   }
 
+  /**
+   * The first lambda, regular expression or VarHandle of a process sets up the JDK's method-handle
+   * machinery (it spins classes at run time), which cost {@code check} of a small feed more than
+   * reading and parsing it; the short commands' own code and what it calls use none.
+   */
+  @Test
+  void theShortCommandsLinkNoLambdaRegularExpressionOrVarHandle() throws Exception {
+    Path feed = dir.resolve("feed.ics");
+    Files.writeString(feed, CheckCommandTest.AIRBNB);
+    for (List<String> args : List.of(List.of("--version"), List.of("check", feed.toString()))) {
+      List<String> loaded = loadedClasses(args.toArray(String[]::new));
+      assertThat(loaded).as(String.join(" ", args)).contains("dev.icssync.cli.IcsSyncCli")
+          .doesNotContain("java.lang.invoke.LambdaMetafactory", "java.lang.invoke.InnerClassLambdaMetafactory",
+              "java.util.regex.Pattern", "java.lang.invoke.VarHandles")
+          .noneMatch(c -> c.contains("$$Lambda"));
+    }
+  }
+
   /** picocli's parser and command model; two exception types the verifier of IcsSyncCli loads are not. */
   private static List<String> picocliModel(List<String> loaded) {
     return loaded.stream().filter(c -> c.equals("picocli.CommandLine") || c.startsWith("picocli.CommandLine$Model")

@@ -103,7 +103,7 @@ public final class IcalParser {
           "feed is larger than " + options.maxBytes() + " bytes (maxBytes)");
     }
     List<ParsedEvent> events = new ArrayList<>();
-    CalendarReader reader = new CalendarReader(options, events::add);
+    CalendarReader reader = new CalendarReader(options, new Appender(events));
     reader.read(Input.open(body, options.charset(), options.maxLineLength()));
     return result(reader, events, body.length);
   }
@@ -128,7 +128,7 @@ public final class IcalParser {
   /** Parses a stream into a list (the stream is read to its end, not closed). */
   public ParseResult parse(InputStream in) {
     List<ParsedEvent> events = new ArrayList<>();
-    return parse(in, events::add, events);
+    return parse(in, new Appender(events), events);
   }
 
   /**
@@ -159,6 +159,24 @@ public final class IcalParser {
       throw p;
     }
     return result(reader, events, counter[0]);
+  }
+
+  /**
+   * Adds each event to a list: a class, not {@code list::add}, so that parsing into a list links no
+   * call site (the first lambda of a process sets up the JDK's method-handle machinery, which costs a
+   * short command more than parsing a small feed).
+   */
+  private static final class Appender implements Consumer<ParsedEvent> {
+    private final List<ParsedEvent> list;
+
+    Appender(List<ParsedEvent> list) {
+      this.list = list;
+    }
+
+    @Override
+    public void accept(ParsedEvent e) {
+      list.add(e);
+    }
   }
 
   private static ParseResult result(CalendarReader reader, List<ParsedEvent> events, long bytes) {

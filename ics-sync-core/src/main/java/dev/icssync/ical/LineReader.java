@@ -5,9 +5,6 @@ import dev.icssync.ParseFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineReader {
   private static final int CHUNK = 16 * 1024;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   private static final long CRS = 0x0d0d0d0d0d0d0d0dL;
@@ -176,7 +172,7 @@ final class LineReader {
   /** Index of the first CR or LF in {@code b[p, lim)}, or lim; eight bytes at a time. */
   private static int scan(byte[] b, int p, int lim) {
     while (p + 8 <= lim) {
-      long x = (long) LONGS.get(b, p);
+      long x = Text.longAt(b, p);
       long cr = x ^ CRS;
       long lf = x ^ LFS;
       long z = (((cr - ONES) & ~cr) | ((lf - ONES) & ~lf)) & HIGHS;

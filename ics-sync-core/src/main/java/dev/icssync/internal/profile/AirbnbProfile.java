@@ -41,11 +41,6 @@ public final class AirbnbProfile implements ChannelProfile {
   private static final String[] BLOCK_UIDS = {"7f662ec65913-", "6fec1092d3fa-"};
   private static final String[] RESERVATION_WORDS = {"reserved", "reservation"};
   private static final String[] BLOCK_WORDS = {"not available", "unavailable", "blocked"};
-  /** {@code <listing-id>-<hex>-<hex>@airbnb.com}, the UIDs of merged feeds. */
-  private static final Pattern MERGED_UID =
-      Pattern.compile("(\\d{3,20})-[0-9a-fA-F]+-[0-9a-fA-F]+@airbnb\\.com");
-  /** {@code <listing-id> Reserved}, {@code <listing-id> Not available}. */
-  private static final Pattern MERGED_SUMMARY = Pattern.compile("(\\d{3,20})\\s.*");
 
   @Override
   public String source() {
@@ -86,14 +81,25 @@ public final class AirbnbProfile implements ChannelProfile {
     return n;
   }
 
+  /**
+   * The patterns of merged feeds, compiled when the first availability rule is named: most feeds have
+   * none, and compiling a pattern at start-up costs a short command (check) a few milliseconds.
+   */
+  private static final class Merged {
+    /** {@code <listing-id>-<hex>-<hex>@airbnb.com}, the UIDs of merged feeds. */
+    static final Pattern UID = Pattern.compile("(\\d{3,20})-[0-9a-fA-F]+-[0-9a-fA-F]+@airbnb\\.com");
+    /** {@code <listing-id> Reserved}, {@code <listing-id> Not available}. */
+    static final Pattern SUMMARY = Pattern.compile("(\\d{3,20})\\s.*");
+  }
+
   /** The rule's name, with the listing of a merged feed when the event names one. */
   private static String qualified(String rule, ParsedEvent e) {
-    Matcher m = MERGED_UID.matcher(e.uid());
+    Matcher m = Merged.UID.matcher(e.uid());
     if (m.matches()) {
       return rule + ":" + m.group(1);
     }
     String s = e.summary();
-    if (s != null && (m = MERGED_SUMMARY.matcher(s.strip())).matches()) {
+    if (s != null && (m = Merged.SUMMARY.matcher(s.strip())).matches()) {
       return rule + ":" + m.group(1);
     }
     return rule;
