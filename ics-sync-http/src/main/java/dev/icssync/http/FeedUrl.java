@@ -38,12 +38,13 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
       uri = new URI(text);
     } catch (URISyntaxException e) {
       try {
-        uri = new URI(escapeIllegal(text));
+        text = escapeIllegal(text);
+        uri = new URI(text);
       } catch (URISyntaxException e2) {
         throw new InvalidUrlException("malformed URL");
       }
     }
-    return of(uri, true);
+    return of(uri, text, true);
   }
 
   /** Resolves a redirect Location against this URL; user info in the Location is dropped. */
@@ -58,10 +59,17 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
         throw new InvalidUrlException("malformed redirect location");
       }
     }
-    return of(target, false);
+    return of(target, null, false);
   }
 
-  private static FeedUrl of(URI uri, boolean credentialsAllowed) throws InvalidUrlException {
+  /**
+   * The URL to request from a parsed one; {@code text} is the string {@code uri} was parsed from, or
+   * null. A feed's URL is parsed on every poll, a "not modified" one included, so when the canonical
+   * form is that very string (lower-case host, no default port, no user info, ASCII: what nearly every
+   * channel's URL is) its one parse is the result, not two more.
+   */
+  private static FeedUrl of(URI uri, @Nullable String text, boolean credentialsAllowed)
+      throws InvalidUrlException {
     String scheme = uri.getScheme();
     if (scheme == null) {
       throw new InvalidUrlException("URL has no scheme");
@@ -109,6 +117,10 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
     if (uri.getRawQuery() != null) {
       sb.append('?').append(uri.getRawQuery());
     }
+    if (text != null && authorization == null && isAscii(text) && sb.length() == text.length()
+        && text.contentEquals(sb)) {
+      return new FeedUrl(uri, canonical, null);
+    }
     try {
       // non-ASCII path or query characters (which URI tolerates) go out percent-encoded as UTF-8
       return new FeedUrl(new URI(new URI(sb.toString()).toASCIIString()), canonical, authorization);
@@ -131,7 +143,7 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
     String authority = url.substring(start, end);
     int at = authority.lastIndexOf('@');
     String hostPort = authority.substring(at + 1);
-    if (hostPort.chars().allMatch(c -> c < 0x80) || hostPort.startsWith("[")) {
+    if (isAscii(hostPort) || hostPort.startsWith("[")) {
       return url;
     }
     int colon = hostPort.lastIndexOf(':');
@@ -144,6 +156,15 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
     } catch (IllegalArgumentException e) {
       return url; // URI parsing then reports the URL as malformed
     }
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String decode(String s) {

@@ -22,14 +22,16 @@ final class RedirectPolicy {
   record Refusal(FailureReason reason, String message) implements Step {}
 
   private final int maxRedirects;
-  private final Set<String> visited = new HashSet<>();
+  private final FeedUrl start;
+  /** The URLs of the chain so far, made at the first redirect (most fetches have none). */
+  private @Nullable Set<String> visited;
   private int hops;
   private boolean permanentSoFar = true;
   private @Nullable FeedUrl permanentTarget;
 
   RedirectPolicy(int maxRedirects, FeedUrl start) {
     this.maxRedirects = maxRedirects;
-    visited.add(start.uri().toString());
+    this.start = start;
   }
 
   static boolean isRedirect(int status) {
@@ -59,7 +61,13 @@ final class RedirectPolicy {
       return new Refusal(
           FailureReason.REDIRECT, "https to http downgrade refused: " + current + " -> " + next);
     }
-    if (!visited.add(next.uri().toString())) {
+    Set<String> seen = visited;
+    if (seen == null) {
+      seen = new HashSet<>();
+      seen.add(start.uri().toString());
+      visited = seen;
+    }
+    if (!seen.add(next.uri().toString())) {
       return new Refusal(FailureReason.REDIRECT, "redirect loop at " + next);
     }
     hops++;

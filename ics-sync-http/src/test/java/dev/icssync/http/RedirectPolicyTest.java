@@ -70,4 +70,18 @@ class RedirectPolicyTest {
     assertThat(FeedUrl.parse("https://cal.example.com/a b.ics?x=|").uri().toString())
         .isEqualTo("https://cal.example.com/a%20b.ics?x=%7C");
   }
+
+  @Test
+  void aRedirectBackToTheStartOrToItselfIsALoop() throws Exception {
+    FeedUrl start = FeedUrl.parse("https://cal.example.com/a.ics");
+    RedirectPolicy toItself = new RedirectPolicy(5, start);
+    assertThat(((RedirectPolicy.Refusal) toItself.next(start, 302, "/a.ics")).message()).contains("loop");
+
+    RedirectPolicy back = new RedirectPolicy(5, start);
+    FeedUrl b = ((RedirectPolicy.Follow) back.next(start, 302, "https://cal.example.com/b.ics")).url();
+    FeedUrl c = ((RedirectPolicy.Follow) back.next(b, 302, "https://CAL.example.com:443/c.ics")).url();
+    assertThat(((RedirectPolicy.Refusal) back.next(c, 302, "https://cal.example.com/a.ics")).message())
+        .contains("loop");
+    assertThat(back.hops()).isEqualTo(2);
+  }
 }
