@@ -14,6 +14,8 @@ import java.util.Set;
  * @param scale feed counts of the scale curve (50 events per feed)
  * @param notModifiedCycles all-304 cycles per scale point (each beside a bare client cycle) up to
  *     10,000 feeds; larger points run at most {@link #HUGE_NOT_MODIFIED_CYCLES}
+ * @param notModifiedWarmups untimed pairs of an all-304 cycle and a bare client cycle before the
+ *     timed ones, at a point with the bare client: both sides' code compiled before the clock starts
  * @param sweepEvents events per feed of the events-per-feed sweep
  * @param sweepFeeds feeds of the events-per-feed sweep
  * @param threads worker threads of the scale cycles
@@ -38,6 +40,7 @@ record LoadOptions(
     String mode,
     List<Integer> scale,
     int notModifiedCycles,
+    int notModifiedWarmups,
     List<Integer> sweepEvents,
     int sweepFeeds,
     int threads,
@@ -73,6 +76,7 @@ record LoadOptions(
 
   static final String USAGE = String.join("\n",
       "usage: LoadTest [--quick | --full] [--scale 100,1000,10000] [--huge] [--cycles-304 N] [--sweep 10,50,200]",
+      "                [--warmup-304 N]",
       "                [--sweep-feeds N]",
       "                [--threads N] [--rounds N] [--warmup N] [--samples N] [--memory-events N]",
       "                [--memory-heap 128m] [--memory-series 64m,80m,96m,112m] [--memory-full-gc-ms N]",
@@ -85,6 +89,8 @@ record LoadOptions(
       "                   run-benchmarks.sh --full gives the JVM -Xmx2g for it)",
       "  --cycles-304 N   all-304 cycles per scale point, each beside a bare Apache client (default 5;",
       "                   points above 10,000 feeds run at most 3)",
+      "  --warmup-304 N   untimed pairs (an all-304 cycle, a bare client cycle) before the timed ones, so",
+      "                   that both sides are compiled when the clock starts (default 3; quick 1)",
       "  --sweep LIST     events per feed of the sweep; --sweep-feeds its feed count",
       "  --threads N      worker threads of the scale cycles (default 16)",
       "  --rounds N       measured rounds of the seed load test (default 5); --warmup N rounds before (2)",
@@ -112,6 +118,7 @@ record LoadOptions(
     List<Integer> scale = quick ? List.of(100, 400) : List.of(100, 1_000, 10_000);
     boolean huge = false;
     int notModifiedCycles = 5;
+    int notModifiedWarmups = quick ? 1 : 3;
     List<Integer> sweep = quick ? List.of(10, 50) : List.of(10, 50, 200);
     int sweepFeeds = quick ? 100 : 1_000;
     int threads = 16;
@@ -133,6 +140,7 @@ record LoadOptions(
         case "--scale" -> scale = ints(args[++i]);
         case "--huge" -> huge = true;
         case "--cycles-304" -> notModifiedCycles = Integer.parseInt(args[++i]);
+        case "--warmup-304" -> notModifiedWarmups = Integer.parseInt(args[++i]);
         case "--sweep" -> sweep = ints(args[++i]);
         case "--sweep-feeds" -> sweepFeeds = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -164,7 +172,7 @@ record LoadOptions(
       }
     }
     if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5 || notModifiedCycles < 1 || memoryFullGcMs < 0
-        || warmupFeeds < 0) {
+        || warmupFeeds < 0 || notModifiedWarmups < 0) {
       throw new IllegalArgumentException("--threads, --rounds and --cycles-304 must be positive, --warmup not"
           + " negative, --samples at least 5\n" + USAGE);
     }
@@ -173,7 +181,7 @@ record LoadOptions(
       more.add(HUGE);
       scale = List.copyOf(more);
     }
-    return new LoadOptions(mode, scale, notModifiedCycles, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
+    return new LoadOptions(mode, scale, notModifiedCycles, notModifiedWarmups, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
         memoryEvents, memoryHeap, memorySeries, memoryFullGcMs, warmupFeeds, syncCommit, out, Set.copyOf(parts));
   }
 

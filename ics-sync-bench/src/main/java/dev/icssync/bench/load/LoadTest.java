@@ -464,7 +464,16 @@ public final class LoadTest {
     }
     Map<String, Object> vsBare = null;
     if (bare != null) {
-      // ours and the bare client take turns, so that both see the same machine and the same warm JIT
+      // ours and the bare client take turns, so that both see the same machine and the same warm JIT;
+      // untimed pairs first: neither side's first cycles at this size (still compiling, the bare
+      // client's very first) are its steady state
+      for (int i = 0; i < o.notModifiedWarmups(); i++) {
+        Harness.Cycle w = h.cycle("all 304, warm-up", list, events, o.threads(), false);
+        warmth.notModified += feeds;
+        BareClient.Result b = bare.cycle(list, o.threads());
+        log("  %6d x %3d %-30s %8.2f s (bare client %.2f s), not measured", feeds, events, "all 304 warm-up pair",
+            w.seconds(), b.seconds());
+      }
       int n = o.notModifiedCycles(feeds);
       double[] ours = new double[n];
       double[] peer = new double[n];
@@ -483,6 +492,7 @@ public final class LoadTest {
         peer[i] = b.seconds();
       }
       vsBare = notModifiedVsBare(feeds, o.threads(), ours, peer);
+      vsBare.put("warmupPairs", o.notModifiedWarmups());
       costs.put("notModified", Json.round(median(ours) * 1000 / feeds, 4));
     }
     h.server.mode(FeedServer.Mode.NO_VALIDATORS);
