@@ -228,7 +228,8 @@ public final class LoadReport {
     sb.append("The same conditional GETs (If-None-Match and If-Modified-Since) to the same feed server from the"
         + " same number of threads, by a bare pooled Apache HttpClient 5 classic client (no SSRF guard, no"
         + " gate, no database), taking turns with our cycles"
-        + (warmupPairs(points) > 0 ? " after " + warmupPairs(points) + " untimed pairs of the two (both compiled"
+        + (warmupPairs(points) > 0 ? " after " + warmupPairs(points) + " untimed pair" + (warmupPairs(points) == 1 ? "" : "s")
+            + " of the two (both compiled"
             + " before the clock starts)" : "")
         + ". Ratio: the bare client's time over ours (1: as fast as the bare client).\n\n");
     sb.append("| feeds | threads | cycles | ours (median) | bare client (median) | ours ÷ bare | goal | |\n"

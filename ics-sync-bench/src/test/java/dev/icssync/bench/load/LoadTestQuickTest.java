@@ -58,6 +58,9 @@ class LoadTestQuickTest {
     // the bare client did the same conditional GETs, once beside each of our all-304 cycles
     Map<String, Object> vsBare = (Map<String, Object>) scale.get(0).get("notModifiedVsBare");
     assertThat(vsBare.get("cycles")).isEqualTo(3);
+    // after an untimed pair of the two (not among the cycles above)
+    assertThat(vsBare.get("warmupPairs")).isEqualTo(1);
+    assertThat(Files.readString(r.markdown(), StandardCharsets.UTF_8)).contains("after 1 untimed pair of the two");
     assertThat((List<Object>) vsBare.get("bareSeconds")).hasSize(3);
     assertThat((double) vsBare.get("ratio")).isPositive();
     assertThat(vsBare).doesNotContainKey("goal"); // the goal is the 10,000-feed point's
