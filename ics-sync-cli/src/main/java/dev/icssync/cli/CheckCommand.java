@@ -15,12 +15,12 @@ import dev.icssync.http.HttpFeedFetcher;
 import dev.icssync.spi.ChannelProfile;
 import dev.icssync.spi.FetchRequest;
 import dev.icssync.spi.FetchResult;
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -43,6 +43,10 @@ import picocli.CommandLine.Model.CommandSpec;
     "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar (an empty or blank body, or",
     "a calendar cut off before END:VCALENDAR, included) or could not be read."})
 final class CheckCommand implements Callable<Integer> {
+  /** The table's names of kinds and statuses, by ordinal: lowered once, not once per row. */
+  private static final String[] KINDS = lower(dev.icssync.EventKind.values());
+  private static final String[] STATUSES = lower(dev.icssync.EventStatus.values());
+
   @Spec
   @Nullable CommandSpec spec;
 
@@ -113,15 +117,22 @@ final class CheckCommand implements Callable<Integer> {
           charset = fetched.charset();
         }
       } else {
-        Path file = Path.of(input);
-        if (Files.isRegularFile(file) && Files.size(file) > limit) {
+        // java.io, not java.nio.file: a file channel loads NIO's native library and some thirty
+        // classes, a start-up cost of its own for a command that reads one file
+        File file = new File(input);
+        if (file.isFile() && file.length() > limit) {
           return fail(out, err, "TOO_LARGE", "feed is larger than " + limit + " bytes, the fetcher's limit (--max-bytes "
               + "raises it): " + input);
         }
-        body = Files.readAllBytes(file);
+        try (FileInputStream in = new FileInputStream(file)) {
+          body = in.readAllBytes();
+        } catch (FileNotFoundException e) {
+          if (!file.exists()) {
+            return fail(out, err, "IO", "no such file: " + shown());
+          }
+          return fail(out, err, "IO", "cannot read " + shown() + ": " + reason(e));
+        }
       }
-    } catch (NoSuchFileException e) {
-      return fail(out, err, "IO", "no such file: " + shown());
     } catch (IOException e) {
       return fail(out, err, "IO", "cannot read " + shown() + ": "
           + String.valueOf(e.getMessage()).replace(input, shown()));
@@ -195,8 +206,8 @@ final class CheckCommand implements Callable<Integer> {
         table.append("  ");
         padded(table, bound(r.range, true), 24);
         padded(table, bound(r.range, false), 24);
-        padded(table, lower(r.n.kind()), 11);
-        padded(table, lower(r.n.status()), 9);
+        padded(table, KINDS[r.n.kind().ordinal()], 11);
+        padded(table, STATUSES[r.n.status().ordinal()], 9);
         table.append(TerminalText.line(r.n.summary())).append(eol);
       }
       out.print(table);
@@ -205,6 +216,13 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     return IcsSyncCli.OK;
+  }
+
+  /** Why a file could not be opened: {@code Is a directory} of {@code "/tmp (Is a directory)"}. */
+  private static String reason(FileNotFoundException e) {
+    String m = String.valueOf(e.getMessage());
+    int open = m.lastIndexOf(" (");
+    return open >= 0 && m.endsWith(")") ? m.substring(open + 2, m.length() - 1) : "cannot be opened";
   }
 
   /** {@code 10485760}, {@code 512k} or {@code 20m} (binary units). */
@@ -296,6 +314,14 @@ final class CheckCommand implements Callable<Integer> {
       err.println("ics-sync: " + type.toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + TerminalText.line(message));
     }
     return IcsSyncCli.NOT_A_CALENDAR;
+  }
+
+  private static String[] lower(Enum<?>[] values) {
+    String[] names = new String[values.length];
+    for (int i = 0; i < values.length; i++) {
+      names[i] = lower(values[i]);
+    }
+    return names;
   }
 
   /** As {@link Json#lower}, without loading Json (and Jackson with it) for the text output. */

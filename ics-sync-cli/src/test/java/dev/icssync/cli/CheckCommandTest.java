@@ -220,6 +220,21 @@ class CheckCommandTest {
   }
 
   @Test
+  void aDirectoryOrAnUnreadableFileSaysWhyInOneLine() throws IOException {
+    Cli r = Cli.run("check", dir.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("ics-sync: io: cannot read " + dir + ": Is a directory");
+
+    Path locked = write("locked.ics", AIRBNB);
+    if (locked.toFile().setReadable(false) && !Files.isReadable(locked)) { // root reads whatever the mode says
+      Cli denied = Cli.run("check", locked.toString(), "--json");
+      assertThat(denied.status()).isEqualTo(2);
+      assertThat(denied.json().get("error").get("message").asText())
+          .isEqualTo("cannot read " + locked + ": Permission denied");
+    }
+  }
+
+  @Test
   void urlIsFetchedOnlyFromAnAllowedHost() {
     try (FeedServer server = new FeedServer().put("/cal.ics", AIRBNB).put("/login", "<html>login</html>")) {
       Cli refused = Cli.run("check", server.url("/cal.ics"), "--json");
