@@ -43,7 +43,7 @@ import picocli.CommandLine.Model.CommandSpec;
     "Exit status 0 when it parsed (diagnostics allowed), 2 when it is not a calendar (an empty or blank body, or",
     "a calendar cut off before END:VCALENDAR, included) or could not be read."})
 final class CheckCommand implements Callable<Integer> {
-  /** The table's names of kinds and statuses, by ordinal: lowered once, not once per row. */
+  /** The output's names of kinds and statuses, by ordinal: lowered once, not once per row. */
   private static final String[] KINDS = lower(dev.icssync.EventKind.values());
   private static final String[] STATUSES = lower(dev.icssync.EventStatus.values());
 
@@ -191,7 +191,8 @@ final class CheckCommand implements Callable<Integer> {
       }
       StringBuilder kinds = new StringBuilder();
       for (Map.Entry<dev.icssync.EventKind, Integer> k : byKind.entrySet()) {
-        kinds.append(kinds.length() == 0 ? "" : ", ").append(k.getValue()).append(' ').append(lower(k.getKey()));
+        kinds.append(kinds.length() == 0 ? "" : ", ").append(k.getValue()).append(' ')
+            .append(KINDS[k.getKey().ordinal()]);
       }
       out.println(TerminalText.line(shown()));
       out.println("  source: " + (shownSource == null ? "unknown (generic reading)" : TerminalText.line(shownSource))

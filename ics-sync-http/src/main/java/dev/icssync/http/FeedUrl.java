@@ -117,9 +117,8 @@ record FeedUrl(URI uri, String host, @Nullable String authorization) {
     if (uri.getRawQuery() != null) {
       sb.append('?').append(uri.getRawQuery());
     }
-    if (text != null && authorization == null && isAscii(text) && sb.length() == text.length()
-        && text.contentEquals(sb)) {
-      return new FeedUrl(uri, canonical, null);
+    if (text != null && text.contentEquals(sb) && isAscii(text)) {
+      return new FeedUrl(uri, canonical, authorization);
     }
     try {
       // non-ASCII path or query characters (which URI tolerates) go out percent-encoded as UTF-8

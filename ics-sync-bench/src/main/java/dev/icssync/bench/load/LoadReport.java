@@ -224,13 +224,13 @@ public final class LoadReport {
     if (points.stream().noneMatch(p -> p.get("notModifiedVsBare") != null)) {
       return;
     }
+    int pairs = warmupPairs(points);
     sb.append("#### All-304 cycle beside a bare Apache HttpClient 5\n\n");
     sb.append("The same conditional GETs (If-None-Match and If-Modified-Since) to the same feed server from the"
         + " same number of threads, by a bare pooled Apache HttpClient 5 classic client (no SSRF guard, no"
         + " gate, no database), taking turns with our cycles"
-        + (warmupPairs(points) > 0 ? " after " + warmupPairs(points) + " untimed pair" + (warmupPairs(points) == 1 ? "" : "s")
-            + " of the two (both compiled"
-            + " before the clock starts)" : "")
+        + (pairs > 0 ? " after " + pairs + " untimed pair" + (pairs == 1 ? "" : "s")
+            + " of the two (both compiled before the clock starts)" : "")
         + ". Ratio: the bare client's time over ours (1: as fast as the bare client).\n\n");
     sb.append("| feeds | threads | cycles | ours (median) | bare client (median) | ours ÷ bare | goal | |\n"
         + "|---:|---:|---:|---:|---:|---:|---|---|\n");
