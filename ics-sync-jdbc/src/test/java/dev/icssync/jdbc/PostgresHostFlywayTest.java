@@ -46,7 +46,8 @@ class PostgresHostFlywayTest {
           "0|<< Flyway Baseline >>|BASELINE|<< Flyway Baseline >>|true",
           "1|schema|SQL|V1__schema.sql|true",
           "2|sync run statistics|SQL|V2__sync_run_statistics.sql|true",
-          "3|batched state writes|SQL|V3__batched_state_writes.sql|true");
+          "3|batched state writes|SQL|V3__batched_state_writes.sql|true",
+          "4|feed state fillfactor|SQL|V4__feed_state_fillfactor.sql|true");
       assertThat(columns(ds, "icssync_")).isNotEmpty();
       // the host's side is untouched: history, table definitions, rows
       assertThat(history(ds, "flyway_schema_history")).isEqualTo(hostHistory);

@@ -163,6 +163,67 @@ class PostgresNotModifiedWritesTest {
     }
   }
 
+  /**
+   * A feed's state is rewritten at every poll, so the states table must not grow with polls: each
+   * page keeps room for the new version of its rows (fillfactor), the update stays on the page
+   * (a heap-only tuple, no index entry) and the page's dead versions are pruned as it is read, with
+   * no vacuum. Autovacuum is off for the table here, so that only that can keep it flat; without
+   * the room, every round writes each row's new version onto a new page at the table's end.
+   */
+  @Test
+  void roundsOfNotModifiedStatesKeepTheStatesTableFlatWithoutVacuum() throws SQLException {
+    int feeds = 600;
+    try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+        "ALTER TABLE icssync_feed_state SET (autovacuum_enabled = false)")) {
+      ps.execute();
+    }
+    try {
+      for (int i = 0; i < feeds; i++) {
+        store.saveFeed(new Feed("g" + i, tenant, "villa" + i, "airbnb", "https://example.test/g" + i + ".ics",
+            Duration.ofMinutes(15), true, 0));
+      }
+      try (IcsSync sync = IcsSync.builder().store(store).fetcher(CHANNEL).clock(clock).build()) {
+        assertThat(sync.syncTenant(tenant, NextDue.IGNORE)).extracting(SyncReport::outcome)
+            .containsOnly(SyncOutcome.APPLIED);
+      }
+      long afterFirst = 0;
+      for (int round = 0; round <= 10; round++) {
+        Instant at = Instant.parse("2026-03-01T11:00:00Z").plus(Duration.ofMinutes(15L * round));
+        List<StateUpdate> updates = new ArrayList<>(feeds);
+        for (int i = 0; i < feeds; i++) {
+          FeedState read = store.state(tenant, "g" + i);
+          FeedState next = FeedState.builder().tenant(tenant).feedId(read.feedId()).etag("\"v-" + i + "\"")
+              .lastModified("Sun, 01 Mar 2026 10:00:00 GMT").contentDigest("sha256-" + "d".repeat(64))
+              .parserVersion(3).lastAttempt(at).lastSuccess(at).consecutiveFailures(0)
+              .nextDue(at.plus(Duration.ofMinutes(15))).generation(read.generation()).build();
+          updates.add(new StateUpdate(read, next, null));
+        }
+        assertThat(store.saveStates(updates)).isEqualTo(feeds);
+        if (round == 0) {
+          afterFirst = statesTableBytes();
+        }
+      }
+      long afterEleven = statesTableBytes();
+      // ten more versions of every row: flat, within a few pages of what one version takes
+      assertThat(afterEleven).as("icssync_feed_state bytes after 11 rounds of %d states (%d after the first)",
+          feeds, afterFirst).isLessThanOrEqualTo(afterFirst + afterFirst / 2);
+    } finally {
+      try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+          "ALTER TABLE icssync_feed_state RESET (autovacuum_enabled)")) {
+        ps.execute();
+      }
+    }
+  }
+
+  private long statesTableBytes() throws SQLException {
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_relation_size('icssync_feed_state')");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private long count(String sql) throws SQLException {
     try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, tenant);
