@@ -371,8 +371,7 @@ final class ScalingReport {
           num(c.dbCpuMs(), 3), num(c.statements(), 1));
       case DB_WAL -> String.format(Locale.ROOT, "Each sync writes %s bytes of WAL, mostly applied events and the"
               + " batched state updates (heap-only: `icssync_feed_state` keeps room on its pages and no indexed"
-              + " column changes).%n%n**Proposal.** Write only the state columns that changed, and the tally rows"
-              + " of a batch's runs in the same statement as its states.",
+              + " column changes).%n%n**Proposal.** Write only the state columns that changed.",
           num(c.walBytes(), 0));
       case DB_CONNECTIONS -> String.format(Locale.ROOT, "A sync holds a connection about %s ms (statements, commit"
               + " flushes, backend CPU).%n%n**Proposal.** One checkout per apply instead of one per step (fence,"
