@@ -224,11 +224,14 @@ final class AddressClassifier {
     if (label.isEmpty()) {
       return false;
     }
-    String l = label.toLowerCase(Locale.ROOT);
-    if (l.startsWith("0x")) {
-      return l.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0);
+    boolean hex = label.length() >= 2 && label.charAt(0) == '0' && (label.charAt(1) == 'x' || label.charAt(1) == 'X');
+    for (int i = hex ? 2 : 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      if (hex ? Character.digit(c, 16) < 0 : c < '0' || c > '9') {
+        return false;
+      }
     }
-    return l.chars().allMatch(c -> c >= '0' && c <= '9');
+    return true;
   }
 
   private static long parsePart(String part) throws UnknownHostException {
