@@ -16,6 +16,7 @@ import dev.icssync.IcsSyncException.ConfigurationException;
 import dev.icssync.IcsSyncException.StaleGenerationException;
 import dev.icssync.IcsSyncException.StorageException;
 import dev.icssync.PropertySettings;
+import dev.icssync.Quarantine;
 import dev.icssync.SyncOutcome;
 import dev.icssync.SyncRun;
 import dev.icssync.spi.ApplyResult;
@@ -584,46 +585,95 @@ public final class JdbcStore implements Store {
       "int4", "text", "int8", "text", "int8", "int4", "text", "int4", "int8", "text", "int4", "int4", "int8", "text",
       "int8", "int4", "text", "int4", "text", "int8", "int8", "int8"};
 
-  /** Binds {@code batch} to {@link #PG_SAVE_STATES_SQL}, one array per column, kept in {@code arrays} to free. */
+  /**
+   * Binds {@code batch} to {@link #PG_SAVE_STATES_SQL}, one array per column, kept in {@code arrays} to free.
+   * Each column's array is filled straight from the states (one pass per batch, no row of boxed values
+   * per state): a batch of 500 is 15,000 elements, bound for every round of polls.
+   */
   static void bindSaveStates(Connection c, PreparedStatement ps, List<StateUpdate> batch, java.sql.Array[] arrays)
       throws SQLException {
     int n = batch.size();
-    String[] types = SAVE_STATES_TYPES;
-    Object[][] cols = new Object[types.length][];
-    for (int k = 0; k < cols.length; k++) {
-      cols[k] = switch (types[k]) {
-        case "text" -> new String[n];
-        case "int4" -> new Integer[n];
-        default -> new Long[n];
-      };
-    }
+    String[] tenant = new String[n];
+    String[] feedId = new String[n];
+    String[] etag = new String[n];
+    String[] lastModified = new String[n];
+    String[] digest = new String[n];
+    Integer[] parserVersion = new Integer[n];
+    Long[] lastAttempt = new Long[n];
+    Long[] lastSuccess = new Long[n];
+    Integer[] failures = new Integer[n];
+    String[] lastError = new String[n];
+    Long[] nextDue = new Long[n];
+    String[] qReason = new String[n];
+    Long[] qSince = new Long[n];
+    Integer[] qPending = new Integer[n];
+    String[] qDigest = new String[n];
+    Integer[] qConfirmations = new Integer[n];
+    Long[] generation = new Long[n];
+    String[] eDigest = new String[n];
+    Integer[] eParserVersion = new Integer[n];
+    Integer[] eFailures = new Integer[n];
+    Long[] eLastSuccess = new Long[n];
+    String[] eqReason = new String[n];
+    Long[] eqSince = new Long[n];
+    Integer[] eqPending = new Integer[n];
+    String[] eqDigest = new String[n];
+    Integer[] eqConfirmations = new Integer[n];
+    String[] outcome = new String[n];
+    Long[] started = new Long[n];
+    Long[] finished = new Long[n];
+    Long[] bytes = new Long[n];
     for (int i = 0; i < n; i++) {
       StateUpdate u = batch.get(i);
       FeedState s = u.state();
       FeedState e = u.expected();
-      Object[] v = {s.tenant(), s.feedId(), s.etag(), s.lastModified(), s.contentDigest(), s.parserVersion(),
-          micros(s.lastAttempt()), micros(s.lastSuccess()), s.consecutiveFailures(), s.lastError(), micros(s.nextDue()),
-          s.quarantine() == null ? null : s.quarantine().reason(),
-          s.quarantine() == null ? null : micros(s.quarantine().since()),
-          s.quarantine() == null ? null : s.quarantine().pendingCancellations(),
-          s.quarantine() == null ? null : s.quarantine().resultDigest(),
-          s.quarantine() == null ? null : s.quarantine().confirmations(),
-          e.generation(), e.contentDigest(), e.parserVersion(), e.consecutiveFailures(), micros(e.lastSuccess()),
-          e.quarantine() == null ? null : e.quarantine().reason(),
-          e.quarantine() == null ? null : micros(e.quarantine().since()),
-          e.quarantine() == null ? null : e.quarantine().pendingCancellations(),
-          e.quarantine() == null ? null : e.quarantine().resultDigest(),
-          e.quarantine() == null ? null : e.quarantine().confirmations(),
-          u.run() == null ? null : u.run().outcome().name(),
-          u.run() == null ? null : micros(u.run().startedAt()),
-          u.run() == null ? null : micros(u.run().finishedAt()),
-          u.run() == null ? null : u.run().bytes()};
-      for (int k = 0; k < v.length; k++) {
-        cols[k][i] = v[k];
+      tenant[i] = s.tenant();
+      feedId[i] = s.feedId();
+      etag[i] = s.etag();
+      lastModified[i] = s.lastModified();
+      digest[i] = s.contentDigest();
+      parserVersion[i] = s.parserVersion();
+      lastAttempt[i] = micros(s.lastAttempt());
+      lastSuccess[i] = micros(s.lastSuccess());
+      failures[i] = s.consecutiveFailures();
+      lastError[i] = s.lastError();
+      nextDue[i] = micros(s.nextDue());
+      Quarantine q = s.quarantine();
+      if (q != null) {
+        qReason[i] = q.reason();
+        qSince[i] = micros(q.since());
+        qPending[i] = q.pendingCancellations();
+        qDigest[i] = q.resultDigest();
+        qConfirmations[i] = q.confirmations();
+      }
+      generation[i] = e.generation();
+      eDigest[i] = e.contentDigest();
+      eParserVersion[i] = e.parserVersion();
+      eFailures[i] = e.consecutiveFailures();
+      eLastSuccess[i] = micros(e.lastSuccess());
+      Quarantine eq = e.quarantine();
+      if (eq != null) {
+        eqReason[i] = eq.reason();
+        eqSince[i] = micros(eq.since());
+        eqPending[i] = eq.pendingCancellations();
+        eqDigest[i] = eq.resultDigest();
+        eqConfirmations[i] = eq.confirmations();
+      }
+      SyncRun run = u.run();
+      if (run != null) {
+        outcome[i] = run.outcome().name();
+        started[i] = micros(run.startedAt());
+        finished[i] = micros(run.finishedAt());
+        bytes[i] = run.bytes();
       }
     }
+    // in the order of PG_SAVE_STATES_SQL's parameters and SAVE_STATES_TYPES
+    Object[][] cols = {tenant, feedId, etag, lastModified, digest, parserVersion, lastAttempt, lastSuccess, failures,
+        lastError, nextDue, qReason, qSince, qPending, qDigest, qConfirmations, generation, eDigest, eParserVersion,
+        eFailures, eLastSuccess, eqReason, eqSince, eqPending, eqDigest, eqConfirmations, outcome, started, finished,
+        bytes};
     for (int k = 0; k < cols.length; k++) {
-      arrays[k] = c.createArrayOf(types[k], cols[k]);
+      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[k], cols[k]);
       ps.setArray(k + 1, arrays[k]);
     }
   }
