@@ -638,27 +638,13 @@ public final class JdbcStore implements Store {
       failures[i] = s.consecutiveFailures();
       lastError[i] = s.lastError();
       nextDue[i] = micros(s.nextDue());
-      Quarantine q = s.quarantine();
-      if (q != null) {
-        qReason[i] = q.reason();
-        qSince[i] = micros(q.since());
-        qPending[i] = q.pendingCancellations();
-        qDigest[i] = q.resultDigest();
-        qConfirmations[i] = q.confirmations();
-      }
+      putQuarantine(s.quarantine(), i, qReason, qSince, qPending, qDigest, qConfirmations);
       generation[i] = e.generation();
       eDigest[i] = e.contentDigest();
       eParserVersion[i] = e.parserVersion();
       eFailures[i] = e.consecutiveFailures();
       eLastSuccess[i] = micros(e.lastSuccess());
-      Quarantine eq = e.quarantine();
-      if (eq != null) {
-        eqReason[i] = eq.reason();
-        eqSince[i] = micros(eq.since());
-        eqPending[i] = eq.pendingCancellations();
-        eqDigest[i] = eq.resultDigest();
-        eqConfirmations[i] = eq.confirmations();
-      }
+      putQuarantine(e.quarantine(), i, eqReason, eqSince, eqPending, eqDigest, eqConfirmations);
       SyncRun run = u.run();
       if (run != null) {
         outcome[i] = run.outcome().name();
@@ -675,6 +661,18 @@ public final class JdbcStore implements Store {
     for (int k = 0; k < cols.length; k++) {
       arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[k], cols[k]);
       ps.setArray(k + 1, arrays[k]);
+    }
+  }
+
+  /** Element {@code i} of a quarantine's five columns; left null when there is none. */
+  private static void putQuarantine(@Nullable Quarantine q, int i, String[] reason, Long[] since, Integer[] pending,
+      String[] digest, Integer[] confirmations) {
+    if (q != null) {
+      reason[i] = q.reason();
+      since[i] = micros(q.since());
+      pending[i] = q.pendingCancellations();
+      digest[i] = q.resultDigest();
+      confirmations[i] = q.confirmations();
     }
   }
 
