@@ -797,10 +797,13 @@ public final class IcsSync implements AutoCloseable {
 
     /**
      * Keeps each tenant's feed bytes under {@code bytesPerSecond}, shared by every thread of this
-     * instance (a token bucket per tenant, one second of burst): a tenant's fetches wait for the bytes
-     * it already fetched to be paid for at that rate, so they slow down and never fail for it. Bodies
-     * count as the fetcher returns them; a 304 costs nothing. 0, the default, is no limit. The limit
-     * holds within this instance: several processes each keep to it on their own.
+     * instance (a token bucket per tenant that saves nothing up: no burst after an idle spell): a
+     * tenant's fetches wait for the bytes it already fetched to be paid for at that rate, so they slow
+     * down and never fail for it. In any stretch of time a tenant fetches at most the rate's bytes plus
+     * the bodies already under way, one per fetching thread. Bodies count as the fetcher returns
+     * them; a 304 costs nothing. 0, the default, is no limit. The limit holds within this instance:
+     * for one limit across several processes, leave this at 0 and wrap the fetcher with
+     * {@code RedisCaches.tenantBandwidth} (module ics-sync-cache).
      *
      * <pre>{@code
      * IcsSync.builder().store(store).fetcher(fetcher).tenantBandwidth(10_000_000).build(); // 10 MB/s a tenant

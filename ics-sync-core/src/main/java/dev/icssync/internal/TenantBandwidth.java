@@ -9,13 +9,14 @@ import java.util.function.LongSupplier;
 
 /**
  * A fetcher that keeps each tenant's feed bytes under a rate, shared by every thread that fetches
- * through it (one instance per {@code IcsSync}: all its workers). A token bucket per tenant, of
- * {@code bytesPerSecond} tokens a second and as many at most (one second of burst): a fetch first
- * waits while its tenant's bucket is in debt, then its body's bytes are taken from the bucket, which
- * may go into debt by that much. So a tenant's fetches slow down to the rate, and none fails for it;
- * the bytes fetched by a tenant up to any time {@code t} stay below
- * {@code bytesPerSecond * (t + 1 s) + one body per fetching thread}. Bodies count as the fetcher
- * returns them (decoded); a 304 or a failure costs nothing.
+ * through it (one instance per {@code IcsSync}: all its workers). A token bucket per tenant that
+ * refills at {@code bytesPerSecond} and saves nothing up (no burst: a tenant idle for an hour gets
+ * no more than the rate when it starts again): a fetch first waits while its tenant's bucket is in
+ * debt, then its body's bytes are taken from the bucket, which goes into debt by that much. So a
+ * tenant's fetches slow down to the rate, and none fails for it; the bytes fetched by a tenant in
+ * any stretch of time {@code t} stay below {@code bytesPerSecond * t + one body per fetching
+ * thread} (the bodies of fetches that were already under way). Bodies count as the fetcher returns
+ * them (decoded); a 304 or a failure costs nothing.
  */
 public final class TenantBandwidth implements FeedFetcher {
   /** Waits: {@link Thread#sleep} in production, a clock that moves in tests. */
@@ -66,20 +67,19 @@ public final class TenantBandwidth implements FeedFetcher {
     }
   }
 
-  /** One tenant's tokens, in bytes; negative is debt. */
+  /** One tenant's tokens, in bytes: zero, or negative for debt. */
   private final class Bucket {
     private double tokens;
     private long last;
 
     Bucket(long now) {
-      this.tokens = bytesPerSecond;
       this.last = now;
     }
 
     private void refill(long now) {
       long elapsed = now - last;
       if (elapsed > 0) {
-        tokens = Math.min(bytesPerSecond, tokens + elapsed * (bytesPerSecond / 1e9));
+        tokens = Math.min(0, tokens + elapsed * (bytesPerSecond / 1e9));
         last = now;
       }
     }

@@ -49,16 +49,30 @@ class TenantBandwidthTest {
   }
 
   @Test
-  void aTenantsBytesOverAStretchStayWithinTheRateAndOneSecondOfBurst() {
+  void aTenantsBytesOverAStretchStayWithinTheRateWithoutBurst() {
     TenantBandwidth fetcher = limited();
     long start = nanos.get();
     for (int i = 0; i < 200; i++) { // 20 MB at 1 MB/s
       assertThat(fetcher.fetch(request("t1"))).isInstanceOf(FetchResult.Fetched.class);
-      // at every point: bytes <= rate x (elapsed + 1 s of burst) + the body just fetched (+1: rounding)
-      assertThat((double) fetchedT1.get()).isLessThanOrEqualTo(RATE * (secondsSince(start) + 1) + BODY + 1);
+      // at every point: bytes <= rate x elapsed + the body just fetched (+1: rounding)
+      assertThat((double) fetchedT1.get()).isLessThanOrEqualTo(RATE * secondsSince(start) + BODY + 1);
     }
-    // slowed down to the rate, not below it: 20 MB took about 19 s (one second came as burst)
-    assertThat(secondsSince(start)).isBetween(18.5, 19.5);
+    // slowed down to the rate, not below it: 20 MB took about 20 s (the first body went at once)
+    assertThat(secondsSince(start)).isBetween(19.5, 20.5);
+  }
+
+  @Test
+  void anIdleTenantSavesNothingUpForABurst() {
+    TenantBandwidth fetcher = limited();
+    fetcher.fetch(request("t1"));
+    nanos.addAndGet(3_600_000_000_000L); // an hour without a fetch
+    long start = nanos.get();
+    long before = fetchedT1.get();
+    for (int i = 0; i < 11; i++) { // 1.1 MB at 1 MB/s: the first body at once, the other ten paid for
+      fetcher.fetch(request("t1"));
+    }
+    assertThat(fetchedT1.get() - before).isEqualTo(11L * BODY);
+    assertThat(secondsSince(start)).isBetween(0.99, 1.01);
   }
 
   @Test
@@ -80,7 +94,7 @@ class TenantBandwidthTest {
     }
     // 4 workers x 50 x 100 kB = 20 MB: the same stretch as one worker, less at most one body each
     assertThat(fetchedT1).hasValue(20_000_000);
-    assertThat((double) fetchedT1.get()).isLessThanOrEqualTo(RATE * (secondsSince(start) + 1) + 4 * BODY + 1);
+    assertThat((double) fetchedT1.get()).isLessThanOrEqualTo(RATE * secondsSince(start) + 4 * BODY + 1);
   }
 
   @Test
@@ -90,11 +104,9 @@ class TenantBandwidthTest {
       fetcher.fetch(request("t1"));
     }
     long waited = waitedNanos.get();
-    for (int i = 0; i < 10; i++) { // t2's first MB is its burst: no wait
-      fetcher.fetch(request("t2"));
-    }
+    fetcher.fetch(request("t2")); // t2 owes nothing: its fetch goes at once
     assertThat(waitedNanos.get()).isEqualTo(waited);
-    assertThat(fetchedT2).hasValue(1_000_000);
+    assertThat(fetchedT2).hasValue(BODY);
   }
 
   @Test
