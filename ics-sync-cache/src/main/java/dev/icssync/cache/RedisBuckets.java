@@ -25,14 +25,22 @@ final class RedisBuckets {
   private volatile @Nullable ProxyManager<byte[]> proxies;
   private volatile @Nullable Object proxiesConnection;
 
+  /** Buckets of {@code capacity} tokens, refilled by as many over {@code per}. */
   RedisBuckets(RedisLink link, String namespace, long capacity, Duration per, Duration timeout) {
+    this(link, namespace, capacity, capacity, per, timeout);
+  }
+
+  /** Buckets of {@code capacity} tokens, refilled by {@code refill} over {@code per}. */
+  RedisBuckets(RedisLink link, String namespace, long capacity, long refill, Duration per, Duration timeout) {
     this.link = link;
     this.namespace = namespace;
     this.timeout = timeout;
     this.config = BucketConfiguration.builder()
-        .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, per))
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(refill, per))
         .build();
-    this.local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(per.multipliedBy(2))
+    // a bucket in debt must outlive its debt: forgotten, the debt would be forgiven
+    Duration keep = per.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? per.multipliedBy(2) : Duration.ofMinutes(1);
+    this.local = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(keep)
         .executor(Runnable::run).build();
   }
 
@@ -54,6 +62,37 @@ final class RedisBuckets {
 
   private Bucket localBucket(String id) {
     return local.get(id, k -> Bucket.builder().addLimit(config.getBandwidths()[0]).build());
+  }
+
+  /**
+   * Nanoseconds until the bucket holds a token again (0 when it holds one now): how long a caller
+   * waits while the bucket is in debt.
+   */
+  long nanosUntilToken(String id) {
+    Optional<ProxyManager<byte[]>> p = proxies();
+    if (p.isPresent()) {
+      try {
+        return p.get().getProxy(link.key(namespace + id), () -> config).estimateAbilityToConsume(1)
+            .getNanosToWaitForRefill();
+      } catch (RuntimeException e) {
+        link.failed("bucket", e);
+      }
+    }
+    return localBucket(id).estimateAbilityToConsume(1).getNanosToWaitForRefill();
+  }
+
+  /** Takes {@code tokens} whatever the bucket holds: it goes into debt by what it lacks. */
+  void takeIgnoringLimit(String id, long tokens) {
+    Optional<ProxyManager<byte[]>> p = proxies();
+    if (p.isPresent()) {
+      try {
+        p.get().getProxy(link.key(namespace + id), () -> config).consumeIgnoringRateLimits(tokens);
+        return;
+      } catch (RuntimeException e) {
+        link.failed("bucket", e);
+      }
+    }
+    localBucket(id).consumeIgnoringRateLimits(tokens);
   }
 
   /** Takes a token now, or says no. */

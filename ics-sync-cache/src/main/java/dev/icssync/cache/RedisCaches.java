@@ -110,6 +110,31 @@ public final class RedisCaches implements AutoCloseable {
     return new PoliteFetcher(delegate, buckets, maxWait, per.dividedBy(requests));
   }
 
+  /**
+   * Wraps a fetcher so that all workers together keep each tenant's feed bytes under
+   * {@code bytesPerSecond}: the limit of {@code IcsSync.Builder#tenantBandwidth}, shared through Redis
+   * instead of held per instance (leave the engine's own limit at 0 when using this one). A Bucket4j
+   * token bucket per tenant, refilled at the rate and saving nothing up: a fetch waits while its
+   * tenant's bucket is in debt, then its body's bytes are taken, into debt. So a tenant's fetches slow
+   * down to the rate across every worker and none fails for it; in any stretch of time the tenant
+   * fetches at most the rate's bytes plus the bodies already under way, one per fetching thread of all
+   * workers. A 304 or a failure takes nothing. While Redis is unreachable each instance keeps the
+   * limit on its own.
+   *
+   * <pre>{@code
+   * FeedFetcher fetcher = redis.tenantBandwidth(HttpFeedFetcher.create(), 10_000_000); // 10 MB/s a tenant
+   * }</pre>
+   *
+   * @throws ConfigurationException when {@code bytesPerSecond} is not positive
+   */
+  public FeedFetcher tenantBandwidth(FeedFetcher delegate, long bytesPerSecond) {
+    Objects.requireNonNull(delegate, "delegate");
+    Checks.positive(bytesPerSecond, "bytesPerSecond");
+    RedisBuckets buckets = new RedisBuckets(link, "bw:tenant:" + bytesPerSecond + ":", 1, bytesPerSecond,
+        Duration.ofSeconds(1), timeout);
+    return new SharedTenantBandwidth(delegate, buckets);
+  }
+
   /** True when Redis answered the last attempt (may try to connect now). */
   public boolean isAvailable() {
     return link.isAvailable();

@@ -219,6 +219,7 @@ public class IcsSyncAutoConfiguration {
     FeedFetcher engineFetcher = fetcher;
     SyncLimiter engineLimiter = limiter.getIfAvailable();
     RedisCaches shared = Classes.present(context, "dev.icssync.cache.RedisCaches") ? redis.getIfAvailable() : null;
+    long bandwidth = properties.getSync().getTenantBandwidth().toBytes();
     if (shared != null) {
       IcsSyncProperties.Redis r = properties.getRedis();
       if (r.getHostLimit() > 0) {
@@ -227,6 +228,10 @@ public class IcsSyncAutoConfiguration {
       if (engineLimiter == null && r.getTenantLimit() > 0) {
         engineLimiter = shared.tenantLimiter(r.getTenantLimit(), r.getTenantLimitWindow());
       }
+      if (bandwidth > 0) { // one limit for every instance sharing the Redis, not one per instance
+        engineFetcher = shared.tenantBandwidth(engineFetcher, bandwidth);
+        bandwidth = 0;
+      }
     }
     IcsSync.Builder b = IcsSync.builder()
         .store(engineStore)
@@ -234,7 +239,7 @@ public class IcsSyncAutoConfiguration {
         .config(config)
         .conflictPolicy(conflictPolicy)
         .exportCache(exportCache)
-        .tenantBandwidth(properties.getSync().getTenantBandwidth().toBytes());
+        .tenantBandwidth(bandwidth);
     listeners.orderedStream().forEach(b::listener);
     profiles.orderedStream().forEach(b::profile);
     purgeHook.ifAvailable(b::purgeHook);

@@ -279,8 +279,9 @@ public class IcsSyncProperties implements Validator {
      */
     private List<String> sourcePriority = new ArrayList<>();
     /**
-     * Bytes a second each tenant's feeds may fetch, shared by every sync thread of this instance;
-     * fetches slow down to it and never fail for it. 0: no limit.
+     * Bytes a second each tenant's feeds may fetch, shared by every sync thread of this instance, or
+     * by every instance sharing the Redis when {@code ics-sync.redis.uri} is set; fetches slow down to
+     * it and never fail for it. 0: no limit.
      */
     private DataSize tenantBandwidth = DataSize.ofBytes(0);
 

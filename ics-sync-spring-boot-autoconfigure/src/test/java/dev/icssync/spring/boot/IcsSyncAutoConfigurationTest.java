@@ -290,6 +290,17 @@ class IcsSyncAutoConfigurationTest {
   }
 
   @Test
+  void withRedisTheTenantBandwidthIsOneLimitSharedByEveryInstance() {
+    runner.withPropertyValues("ics-sync.redis.uri=redis://127.0.0.1:6379",
+        "ics-sync.redis.key-prefix=icssync:boot-test:" + UUID.randomUUID() + ":",
+        "ics-sync.sync.tenant-bandwidth=10MB").run(context -> {
+          // the shared limit through Redis, and not the instance's own on top of it (bytes counted once)
+          assertThat(context.getBean(IcsSync.class).settings().fetcher())
+              .extracting(f -> f.getClass().getSimpleName()).isEqualTo("SharedTenantBandwidth");
+        });
+  }
+
+  @Test
   void applicationEngineReplacesOursAndIsStillServed() {
     IcsSync own = IcsSync.builder().store(Store.inMemory()).fetcher(request -> new FetchResult.NotModified(null, null, null)).build();
     runner.withBean(IcsSync.class, () -> own).run(context -> {
