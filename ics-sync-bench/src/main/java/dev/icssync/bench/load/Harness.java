@@ -203,7 +203,10 @@ final class Harness implements AutoCloseable {
     m.put("bandwidthMet", peakBytesPerSecond < SEED_MAX_TENANT_BYTES_PER_SECOND);
     m.put("note", "connections: one worker JVM, the pool's maximum and the most in use at once (sampled every"
         + " 10 ms); bandwidth: feed body bytes the feed server sent per second while one tenant's feeds"
-        + " synced (the largest one-second window and the largest mean of a cycle), measured, not limited");
+        + " synced (the largest one-second window and the largest mean of a cycle), first with no limit set"
+        + " (the cycles above), then with the tenant limited to the seed's rate, shared by two workers through"
+        + " Redis (RedisCaches.tenantBandwidth), whose promise is: in any second, at most the limit plus the"
+        + " bodies already under way, one per fetching thread");
     return m;
   }
 

@@ -34,7 +34,11 @@ import java.util.Set;
  *     bodies) before a point's warm rows while the JVM has synced fewer than that of each kind (0: none)
  * @param synchronousApplyCommit JdbcStore's synchronousApplyCommit (default true, the store's default)
  * @param out directory of load.json and load.md
- * @param parts the parts to run: seed, latency, scale, sweep, memory
+ * @param bandwidthFeeds feeds (200 events each) of the tenant whose bandwidth is limited in the
+ *     bandwidth part
+ * @param bandwidthLimit the limit of that tenant, bytes a second (default the seed's 10 MB/s)
+ * @param redisUri the Redis through which the bandwidth part's two workers share the limit
+ * @param parts the parts to run: seed, latency, scale, sweep, memory, bandwidth
  */
 record LoadOptions(
     String mode,
@@ -56,6 +60,9 @@ record LoadOptions(
     int warmupFeeds,
     boolean synchronousApplyCommit,
     Path out,
+    int bandwidthFeeds,
+    long bandwidthLimit,
+    String redisUri,
     Set<String> parts) {
 
   /** The 100,000-feed point that {@code --huge} adds to the scale curve. */
@@ -68,7 +75,7 @@ record LoadOptions(
     return feeds > 10_000 ? Math.min(notModifiedCycles, HUGE_NOT_MODIFIED_CYCLES) : notModifiedCycles;
   }
 
-  static final List<String> ALL_PARTS = List.of("seed", "latency", "scale", "sweep", "memory");
+  static final List<String> ALL_PARTS = List.of("seed", "latency", "scale", "sweep", "memory", "bandwidth");
 
   boolean runs(String part) {
     return parts.contains(part);
@@ -81,7 +88,8 @@ record LoadOptions(
       "                [--threads N] [--rounds N] [--warmup N] [--samples N] [--memory-events N]",
       "                [--memory-heap 128m] [--memory-series 64m,80m,96m,112m] [--memory-full-gc-ms N]",
       "                [--warmup-feeds N]",
-      "                [--async-commit] [--parts seed,latency,scale,sweep,memory] [--out DIR]",
+      "                [--bandwidth-feeds N] [--bandwidth-limit BYTES] [--redis URI]",
+      "                [--async-commit] [--parts seed,latency,scale,sweep,memory,bandwidth] [--out DIR]",
       "  --quick          smoke run (small sizes, < 1 min)",
       "  --full           the whole run (default): scale 100,1000,10000, sweep 10,50,200 at 1,000 feeds",
       "  --scale LIST     feed counts of the scale curve",
@@ -103,6 +111,10 @@ record LoadOptions(
       "                   set along the sync (default 250; 0 skips)",
       "  --warmup-feeds N the scale curve warms the JVM with a warm-up set of N feeds (first sync, 304s,",
       "                   unchanged bodies) before a point's warm rows (default 2000, quick 100; 0: none)",
+      "  --bandwidth-feeds N  feeds of 200 events of the tenant whose bandwidth is limited to the seed's",
+      "                   10 MB/s, shared by two workers through Redis (default 600; quick 60)",
+      "  --bandwidth-limit BYTES  that limit, bytes a second (default 10000000)",
+      "  --redis URI      the Redis of that limit (default redis://127.0.0.1:6379)",
       "  --async-commit   JdbcStore.synchronousApplyCommit(false)",
       "  --parts LIST     run only these parts (default all)",
       "  --out DIR        where load.json and load.md go (default ics-sync-bench/target/results)");
@@ -132,6 +144,9 @@ record LoadOptions(
     int warmupFeeds = quick ? 100 : 2_000;
     boolean syncCommit = true;
     Path out = Path.of("ics-sync-bench", "target", "results");
+    int bandwidthFeeds = quick ? 60 : 600;
+    long bandwidthLimit = (long) Harness.SEED_MAX_TENANT_BYTES_PER_SECOND;
+    String redisUri = "redis://127.0.0.1:6379";
     Set<String> parts = new LinkedHashSet<>(ALL_PARTS);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -158,6 +173,9 @@ record LoadOptions(
         case "--warmup-feeds" -> warmupFeeds = Integer.parseInt(args[++i]);
         case "--async-commit" -> syncCommit = false;
         case "--out" -> out = Path.of(args[++i]);
+        case "--bandwidth-feeds" -> bandwidthFeeds = Integer.parseInt(args[++i]);
+        case "--bandwidth-limit" -> bandwidthLimit = Long.parseLong(args[++i]);
+        case "--redis" -> redisUri = args[++i];
         case "--parts" -> {
           parts = new LinkedHashSet<>();
           for (String part : args[++i].split(",")) {
@@ -172,9 +190,9 @@ record LoadOptions(
       }
     }
     if (threads < 1 || rounds < 1 || warmup < 0 || samples < 5 || notModifiedCycles < 1 || memoryFullGcMs < 0
-        || warmupFeeds < 0 || notModifiedWarmups < 0) {
+        || warmupFeeds < 0 || notModifiedWarmups < 0 || bandwidthFeeds < 1 || bandwidthLimit < 1) {
       throw new IllegalArgumentException("--threads, --rounds and --cycles-304 must be positive, --warmup not"
-          + " negative, --samples at least 5\n" + USAGE);
+          + " negative, --samples at least 5, --bandwidth-feeds and --bandwidth-limit positive\n" + USAGE);
     }
     if (huge && !scale.contains(HUGE)) {
       List<Integer> more = new ArrayList<>(scale);
@@ -182,7 +200,8 @@ record LoadOptions(
       scale = List.copyOf(more);
     }
     return new LoadOptions(mode, scale, notModifiedCycles, notModifiedWarmups, sweep, sweepFeeds, threads, 50, 100, rounds, warmup, samples,
-        memoryEvents, memoryHeap, memorySeries, memoryFullGcMs, warmupFeeds, syncCommit, out, Set.copyOf(parts));
+        memoryEvents, memoryHeap, memorySeries, memoryFullGcMs, warmupFeeds, syncCommit, out, bandwidthFeeds, bandwidthLimit, redisUri,
+        Set.copyOf(parts));
   }
 
   private static List<Integer> ints(String list) {

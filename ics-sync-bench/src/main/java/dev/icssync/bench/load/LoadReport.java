@@ -312,11 +312,26 @@ public final class LoadReport {
     sb.append(String.format(Locale.ROOT, "| database connections per worker: pool maximum / most in use (%s) | %s / %s"
             + " | < %s | %s |%n", r.get("poolPeakActiveCycle"), r.get("poolMax"), r.get("poolPeakActive"),
         r.get("connectionLimit"), Boolean.TRUE.equals(r.get("connectionsMet")) ? "met" : "**not met**"));
-    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, largest one-second window (%s) | %s"
-            + " | < %s | %s |%n", r.get("tenantPeakCycle"), rate(r.get("tenantPeakBytesPerSecond")),
-        rate(r.get("bandwidthLimitBytesPerSecond")), Boolean.TRUE.equals(r.get("bandwidthMet")) ? "met" : "**not met**"));
-    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, largest mean of a cycle | %s | | |%n",
-        rate(r.get("tenantMeanBytesPerSecondMax"))));
+    Map<String, Object> limited = (Map<String, Object>) r.get("limited");
+    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, no limit set, largest one-second window"
+            + " (%s) | %s | | %s |%n", r.get("tenantPeakCycle"), rate(r.get("tenantPeakBytesPerSecond")),
+        limited != null ? "measured, not limited"
+            : Boolean.TRUE.equals(r.get("bandwidthMet")) ? "met" : "**not met**"));
+    sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant, no limit set, largest mean of a cycle"
+        + " | %s | | |%n", rate(r.get("tenantMeanBytesPerSecondMax"))));
+    if (limited != null) {
+      long inFlight = ((Number) limited.get("workers")).longValue() * ((Number) limited.get("threadsPerWorker")).longValue();
+      sb.append(String.format(Locale.ROOT, "| feed bytes per second of one tenant limited to %s (`tenantBandwidth`),"
+              + " %s workers x %s threads sharing it %s (%s x %s unchanged bodies, %s in %s s): largest one-second"
+              + " window / mean | %s / %s | %s: the limit + %d bodies of %s under way | %s |%n",
+          rate(limited.get("limitBytesPerSecond")), limited.get("workers"), limited.get("threadsPerWorker"),
+          Boolean.TRUE.equals(limited.get("sharedThroughRedis")) ? "through Redis"
+              : "through nothing (Redis unreachable: a limit per worker)",
+          num(limited.get("feeds")), limited.get("eventsPerFeed"), bytes(limited.get("feedBytes")),
+          limited.get("seconds"), rate(limited.get("peakBytesPerSecond")), rate(limited.get("meanBytesPerSecond")),
+          rate(limited.get("allowedBytesPerSecond")), inFlight, bytes(limited.get("bodyBytes")),
+          Boolean.TRUE.equals(limited.get("met")) ? "met" : "**not met**"));
+    }
     sb.append('\n').append(r.get("note")).append(".\n\n");
   }
 
@@ -342,6 +357,12 @@ public final class LoadReport {
       return "-";
     }
     return String.format(Locale.ROOT, "%.2f MB/s", ((Number) bytesPerSecond).doubleValue() / 1e6);
+  }
+
+  /** Bytes in MB, or in kB below one MB. */
+  private static String bytes(Object v) {
+    double d = ((Number) v).doubleValue();
+    return d >= 1e6 ? String.format(Locale.ROOT, "%.1f MB", d / 1e6) : String.format(Locale.ROOT, "%.1f kB", d / 1e3);
   }
 
   /** A heap figure in MB, or a dash when no collection ran (the probe saw none). */

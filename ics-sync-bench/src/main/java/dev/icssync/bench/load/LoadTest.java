@@ -165,7 +165,16 @@ public final class LoadTest {
         log("memory: one sync of a %d-event feed under -Xmx%s", o.memoryEvents(), o.memoryHeap());
         result.put("memory", memory(h, o));
       }
-      result.put("resourceLimits", h.resourceLimits());
+      Map<String, Object> limits = h.resourceLimits();
+      if (o.runs("bandwidth")) {
+        log("bandwidth: one tenant limited to %.2f MB/s, shared by %d workers through Redis", o.bandwidthLimit() / 1e6,
+            BandwidthLimit.WORKERS);
+        Map<String, Object> limited = BandwidthLimit.run(h, o.bandwidthFeeds(), 200,
+            Math.max(1, o.threads() / (2 * BandwidthLimit.WORKERS)), o.bandwidthLimit(), o.redisUri());
+        limits.put("limited", limited);
+        limits.put("bandwidthMet", limited.get("met"));
+      }
+      result.put("resourceLimits", limits);
     }
     result.put("totalSeconds", Json.round((System.nanoTime() - started) / 1e9, 1));
     Files.createDirectories(o.out());

@@ -58,10 +58,13 @@ final class Format {
     return (u == 0 ? String.format(Locale.ROOT, "%,.0f", v) : number(v)) + " " + units[u];
   }
 
-  /** A duration given in seconds, in ns, µs, ms or s. */
+  /** A duration given in seconds, in ns, µs, ms or s (a negative one, such as a fitted intercept, alike). */
   static String duration(double seconds) {
     if (Double.isNaN(seconds) || Double.isInfinite(seconds)) {
       return "n/a";
+    }
+    if (seconds < 0) {
+      return "-" + duration(-seconds);
     }
     if (seconds >= 1) {
       return number(seconds) + " s";

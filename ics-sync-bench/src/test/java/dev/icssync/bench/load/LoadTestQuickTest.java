@@ -24,7 +24,8 @@ class LoadTestQuickTest {
   void quickRunWritesSaneResults(@TempDir Path out) throws Exception {
     LoadOptions o = LoadOptions.parse("--quick", "--scale", "60", "--cycles-304", "3", "--sweep", "10,40", "--sweep-feeds", "30",
         "--rounds", "1", "--warmup", "0", "--samples", "15", "--memory-events", "3000",
-        "--memory-full-gc-ms", "20", "--out", out.toString());
+        "--memory-full-gc-ms", "20", "--bandwidth-feeds", "20",
+        "--bandwidth-limit", "200000", "--out", out.toString());
     LoadTest.Result r = LoadTest.run(o, "--quick");
 
     assertThat(r.json()).isEqualTo(out.resolve("load.json"));
@@ -82,9 +83,20 @@ class LoadTestQuickTest {
     assertThat((int) limits.get("poolPeakActive")).isBetween(1, (int) limits.get("poolMax"));
     assertThat(limits.get("connectionsMet")).isEqualTo(true);
     assertThat((double) limits.get("tenantPeakBytesPerSecond")).isPositive();
+    // and limited (here to 200 kB/s: 20 bodies of 27 kB take seconds), shared by two workers: the promise held
+    // in every one-second window (the limit plus the bodies under way)
+    Map<String, Object> limited = (Map<String, Object>) limits.get("limited");
+    assertThat(limited.get("feeds")).isEqualTo(20);
+    assertThat((long) limited.get("feedBytes")).isPositive();
+    assertThat((double) limited.get("peakBytesPerSecond")).isPositive()
+        .isLessThanOrEqualTo((double) limited.get("allowedBytesPerSecond"));
+    assertThat((double) limited.get("seconds")).isGreaterThan(1); // windows of a whole second
+    assertThat(limited.get("met")).isEqualTo(true);
+    assertThat(limits.get("bandwidthMet")).isEqualTo(true);
     assertThat(Files.readString(r.markdown(), StandardCharsets.UTF_8)).contains("#### Resource limits of the seed",
         "#### All-304 cycle beside a bare Apache HttpClient 5", "#### Run history over the cycles",
-        "#### Cost per feed along the scale curve", "#### Cold start");
+        "#### Cost per feed along the scale curve", "#### Cold start",
+        "| feed bytes per second of one tenant limited to 0.20 MB/s (`tenantBandwidth`), 2 workers x 4 threads");
 
     Map<String, Object> memory = (Map<String, Object>) tree.get("memory");
     assertThat(memory.get("success")).isEqualTo(true);
