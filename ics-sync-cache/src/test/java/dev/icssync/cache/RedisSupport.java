@@ -42,6 +42,21 @@ final class RedisSupport {
     return "icssync:test:" + UUID.randomUUID().toString().substring(0, 13) + ":";
   }
 
+  /** An instance under {@code prefix} (with {@code more} of its builder), connected before it is returned. */
+  static RedisCaches connected(String prefix, java.util.function.UnaryOperator<RedisCaches.Builder> more) {
+    RedisCaches redis = more.apply(RedisCaches.builder(URI).keyPrefix(prefix)).build();
+    awaitAvailable(redis);
+    return redis;
+  }
+
+  /** Closes the instances and deletes every key under their prefix. */
+  static void closeAll(String prefix, RedisCaches... instances) {
+    for (RedisCaches r : instances) {
+      r.close();
+    }
+    deleteAll(prefix);
+  }
+
   /** Deletes every key under the prefix. */
   static void deleteAll(String prefix) {
     RedisClient client = RedisClient.create(URI);

@@ -36,18 +36,14 @@ class RedisTenantBandwidthTest {
   void setUp() {
     RedisSupport.requireRedis();
     prefix = RedisSupport.uniquePrefix();
-    a = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build();
-    b = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).build();
-    RedisSupport.awaitAvailable(a);
-    RedisSupport.awaitAvailable(b);
+    a = RedisSupport.connected(prefix, x -> x);
+    b = RedisSupport.connected(prefix, x -> x);
   }
 
   @AfterEach
   void tearDown() {
-    if (a != null) {
-      a.close();
-      b.close();
-      RedisSupport.deleteAll(prefix);
+    if (b != null) {
+      RedisSupport.closeAll(prefix, a, b);
     }
   }
 

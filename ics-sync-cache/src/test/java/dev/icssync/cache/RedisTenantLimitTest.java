@@ -28,18 +28,14 @@ class RedisTenantLimitTest {
   void setUp() {
     RedisSupport.requireRedis();
     prefix = RedisSupport.uniquePrefix();
-    a = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).clock(clock).build();
-    b = RedisCaches.builder(RedisSupport.URI).keyPrefix(prefix).clock(clock).build();
-    RedisSupport.awaitAvailable(a);
-    RedisSupport.awaitAvailable(b);
+    a = RedisSupport.connected(prefix, x -> x.clock(clock));
+    b = RedisSupport.connected(prefix, x -> x.clock(clock));
   }
 
   @AfterEach
   void tearDown() {
-    if (a != null) {
-      a.close();
-      b.close();
-      RedisSupport.deleteAll(prefix);
+    if (b != null) {
+      RedisSupport.closeAll(prefix, a, b);
     }
   }
 
