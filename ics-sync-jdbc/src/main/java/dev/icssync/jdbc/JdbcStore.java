@@ -476,8 +476,15 @@ public final class JdbcStore implements Store {
   private static final String PG_MICROS = "timestamptz 'epoch' + interval '1 microsecond' * ";
 
   /**
-   * PostgreSQL: a whole batch in one statement. The updates arrive as arrays (one per column),
-   * the fenced UPDATE returns the feeds it saved, and the runs of those are kept as one tally row per
+   * PostgreSQL: a whole batch in one statement. The updates arrive as arrays (one per column) in two
+   * sets: {@code x}, the states written whole, and {@code y}, the states of which only the times
+   * change (a poll's usual result: see {@link #onlyTimesChange}), which bind and write three columns
+   * and are fenced by the same conditions, the unchanged ones compared with the state they keep. The
+   * fence's "no failure, no quarantine" is compared with columns of {@code y} (a materialised CTE,
+   * so they stay join conditions): as conditions on the states alone, the planner reckoned, before
+   * the states were first analysed, that one state would pass them, and scanned every state once per
+   * batch instead of probing the primary key once per update. The
+   * fenced UPDATEs return the feeds they saved, and the runs of those are kept as one tally row per
    * tenant, source and outcome (feed_id '', syncs = how many runs it stands for).
    */
   static final String PG_SAVE_STATES_SQL = "WITH x AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], "
@@ -493,14 +500,25 @@ public final class JdbcStore implements Store {
       + "quarantine_confirmations = x.qc FROM x WHERE s.tenant = x.tenant AND s.feed_id = x.feed_id AND "
       + STILL_CURRENT.replace("x.e_ls", PG_MICROS + "x.e_ls").replace("x.e_qs", PG_MICROS + "x.e_qs")
       + " RETURNING s.tenant, s.feed_id, x.outcome, x.started, x.finished, x.bytes), "
+      + "y AS MATERIALIZED (SELECT *, 0 AS cf, 5 AS no_q FROM unnest(?::text[], ?::text[], ?::text[], ?::int4[], "
+      + "?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::text[], ?::int8[], ?::int8[], ?::int8[]) AS y0(tenant, "
+      + "feed_id, digest, pv, la, ls, nd, gen, e_ls, outcome, started, finished, bytes)), "
+      + "v AS (UPDATE icssync_feed_state s SET last_attempt = " + PG_MICROS + "y.la, last_success = " + PG_MICROS
+      + "y.ls, next_due = " + PG_MICROS + "y.nd FROM y WHERE s.tenant = y.tenant AND s.feed_id = y.feed_id AND "
+      + "s.generation = y.gen AND s.content_digest IS NOT DISTINCT FROM y.digest AND s.parser_version = y.pv "
+      + "AND s.consecutive_failures = y.cf AND s.last_success IS NOT DISTINCT FROM " + PG_MICROS + "y.e_ls "
+      + "AND num_nulls(s.quarantine_reason, s.quarantine_since, s.quarantine_pending, s.quarantine_digest, "
+      + "s.quarantine_confirmations) = y.no_q "
+      + "RETURNING s.tenant, s.feed_id, y.outcome, y.started, y.finished, y.bytes), "
+      + "w AS (SELECT * FROM u UNION ALL SELECT * FROM v), "
       + "t AS (INSERT INTO icssync_sync_run (" + RUN_COLUMNS + ", source, syncs) "
-      + "SELECT u.tenant, '', gen_random_uuid()::text, 0, " + PG_MICROS + "MIN(u.started), " + PG_MICROS
-      + "MAX(u.finished), u.outcome, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "
-      + "COUNT(*) || ' syncs: ' || lower(replace(u.outcome, '_', ' ')), SUM(u.bytes), "
-      + "CAST(AVG(u.finished - u.started) / 1000 AS int8), COALESCE(f.source, ''), COUNT(*) "
-      + "FROM u LEFT JOIN icssync_feed f ON f.tenant = u.tenant AND f.id = u.feed_id "
-      + "WHERE u.outcome IS NOT NULL GROUP BY u.tenant, f.source, u.outcome RETURNING 1) "
-      + "SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM t)";
+      + "SELECT w.tenant, '', gen_random_uuid()::text, 0, " + PG_MICROS + "MIN(w.started), " + PG_MICROS
+      + "MAX(w.finished), w.outcome, NULL, 0, 0, 0, 0, 0, 0, 0, 0, "
+      + "COUNT(*) || ' syncs: ' || lower(replace(w.outcome, '_', ' ')), SUM(w.bytes), "
+      + "CAST(AVG(w.finished - w.started) / 1000 AS int8), COALESCE(f.source, ''), COUNT(*) "
+      + "FROM w LEFT JOIN icssync_feed f ON f.tenant = w.tenant AND f.id = w.feed_id "
+      + "WHERE w.outcome IS NOT NULL GROUP BY w.tenant, f.source, w.outcome RETURNING 1) "
+      + "SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM t)";
 
   /**
    * Sent before {@link #PG_SAVE_STATES_SQL} in its transaction: join only by nested loops, so that
@@ -580,18 +598,52 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** The element types of the arrays bound to {@link #PG_SAVE_STATES_SQL}, in order. */
+  /** The element types of the arrays bound to {@link #PG_SAVE_STATES_SQL}, in order: {@code x}'s, then {@code y}'s. */
   private static final String[] SAVE_STATES_TYPES = {"text", "text", "text", "text", "text", "int4", "int8", "int8",
       "int4", "text", "int8", "text", "int8", "int4", "text", "int4", "int8", "text", "int4", "int4", "int8", "text",
-      "int8", "int4", "text", "int4", "text", "int8", "int8", "int8"};
+      "int8", "int4", "text", "int4", "text", "int8", "int8", "int8",
+      "text", "text", "text", "int4", "int8", "int8", "int8", "int8", "int8", "text", "int8", "int8", "int8"};
+
+  /** How many arrays {@link #bindSaveStates} binds. */
+  static final int SAVE_STATES_ARRAYS = SAVE_STATES_TYPES.length;
 
   /**
-   * Binds {@code batch} to {@link #PG_SAVE_STATES_SQL}, one array per column, kept in {@code arrays} to free.
-   * Each column's array is filled straight from the states (one pass per batch, no row of boxed values
-   * per state): a batch of 500 is 15,000 elements, bound for every round of polls.
+   * Whether {@code u} changes only the state's times (last attempt, last success, next due), with no
+   * failure and no quarantine before or after: a 304, or a body with the digest already stored, from
+   * a feed in good health. Such an update is written by {@link #PG_SAVE_STATES_SQL}'s {@code y} part.
+   */
+  static boolean onlyTimesChange(StateUpdate u) {
+    FeedState s = u.state();
+    FeedState e = u.expected();
+    return s.consecutiveFailures() == 0 && e.consecutiveFailures() == 0 && s.quarantine() == null
+        && e.quarantine() == null && s.parserVersion() == e.parserVersion()
+        && Objects.equals(s.contentDigest(), e.contentDigest()) && Objects.equals(s.etag(), e.etag())
+        && Objects.equals(s.lastModified(), e.lastModified()) && Objects.equals(s.lastError(), e.lastError());
+  }
+
+  /**
+   * Binds {@code batch} to {@link #PG_SAVE_STATES_SQL}, one array per column, kept in {@code arrays} to free:
+   * the updates that change only times ({@link #onlyTimesChange}) to the thirteen arrays of its {@code y}
+   * part, the others to the thirty of its {@code x} part. Each column's array is filled straight from the
+   * states (one pass per batch, no row of boxed values per state).
    */
   static void bindSaveStates(Connection c, PreparedStatement ps, List<StateUpdate> batch, java.sql.Array[] arrays)
       throws SQLException {
+    List<StateUpdate> whole = new ArrayList<>();
+    List<StateUpdate> times = new ArrayList<>(batch.size());
+    for (StateUpdate u : batch) {
+      (onlyTimesChange(u) ? times : whole).add(u);
+    }
+    Object[][] x = wholeStateColumns(whole);
+    Object[][] y = timesColumns(times);
+    for (int k = 0; k < SAVE_STATES_TYPES.length; k++) {
+      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[k], k < x.length ? x[k] : y[k - x.length]);
+      ps.setArray(k + 1, arrays[k]);
+    }
+  }
+
+  /** The columns of {@link #PG_SAVE_STATES_SQL}'s {@code x} part, in the order of its parameters. */
+  private static Object[][] wholeStateColumns(List<StateUpdate> batch) {
     int n = batch.size();
     String[] tenant = new String[n];
     String[] feedId = new String[n];
@@ -645,22 +697,56 @@ public final class JdbcStore implements Store {
       eFailures[i] = e.consecutiveFailures();
       eLastSuccess[i] = micros(e.lastSuccess());
       putQuarantine(e.quarantine(), i, eqReason, eqSince, eqPending, eqDigest, eqConfirmations);
-      SyncRun run = u.run();
-      if (run != null) {
-        outcome[i] = run.outcome().name();
-        started[i] = micros(run.startedAt());
-        finished[i] = micros(run.finishedAt());
-        bytes[i] = run.bytes();
-      }
+      putRun(u.run(), i, outcome, started, finished, bytes);
     }
-    // in the order of PG_SAVE_STATES_SQL's parameters and SAVE_STATES_TYPES
-    Object[][] cols = {tenant, feedId, etag, lastModified, digest, parserVersion, lastAttempt, lastSuccess, failures,
-        lastError, nextDue, qReason, qSince, qPending, qDigest, qConfirmations, generation, eDigest, eParserVersion,
-        eFailures, eLastSuccess, eqReason, eqSince, eqPending, eqDigest, eqConfirmations, outcome, started, finished,
-        bytes};
-    for (int k = 0; k < cols.length; k++) {
-      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[k], cols[k]);
-      ps.setArray(k + 1, arrays[k]);
+    return new Object[][] {tenant, feedId, etag, lastModified, digest, parserVersion, lastAttempt, lastSuccess,
+        failures, lastError, nextDue, qReason, qSince, qPending, qDigest, qConfirmations, generation, eDigest,
+        eParserVersion, eFailures, eLastSuccess, eqReason, eqSince, eqPending, eqDigest, eqConfirmations, outcome,
+        started, finished, bytes};
+  }
+
+  /** The columns of {@link #PG_SAVE_STATES_SQL}'s {@code y} part, in the order of its parameters. */
+  private static Object[][] timesColumns(List<StateUpdate> batch) {
+    int n = batch.size();
+    String[] tenant = new String[n];
+    String[] feedId = new String[n];
+    String[] digest = new String[n];
+    Integer[] parserVersion = new Integer[n];
+    Long[] lastAttempt = new Long[n];
+    Long[] lastSuccess = new Long[n];
+    Long[] nextDue = new Long[n];
+    Long[] generation = new Long[n];
+    Long[] eLastSuccess = new Long[n];
+    String[] outcome = new String[n];
+    Long[] started = new Long[n];
+    Long[] finished = new Long[n];
+    Long[] bytes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StateUpdate u = batch.get(i);
+      FeedState s = u.state();
+      tenant[i] = s.tenant();
+      feedId[i] = s.feedId();
+      digest[i] = s.contentDigest();
+      parserVersion[i] = s.parserVersion();
+      lastAttempt[i] = micros(s.lastAttempt());
+      lastSuccess[i] = micros(s.lastSuccess());
+      nextDue[i] = micros(s.nextDue());
+      generation[i] = u.expected().generation();
+      eLastSuccess[i] = micros(u.expected().lastSuccess());
+      putRun(u.run(), i, outcome, started, finished, bytes);
+    }
+    return new Object[][] {tenant, feedId, digest, parserVersion, lastAttempt, lastSuccess, nextDue, generation,
+        eLastSuccess, outcome, started, finished, bytes};
+  }
+
+  /** Element {@code i} of a run's four tally columns; left null when there is none. */
+  private static void putRun(@Nullable SyncRun run, int i, String[] outcome, Long[] started, Long[] finished,
+      Long[] bytes) {
+    if (run != null) {
+      outcome[i] = run.outcome().name();
+      started[i] = micros(run.startedAt());
+      finished[i] = micros(run.finishedAt());
+      bytes[i] = run.bytes();
     }
   }
 

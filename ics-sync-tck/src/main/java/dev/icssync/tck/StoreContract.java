@@ -65,6 +65,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The contract of {@link Store}: what the core relies on from every storage adapter. Extend it in
@@ -993,6 +995,20 @@ public abstract class StoreContract {
   }
 
   /**
+   * What a poll of a feed writes: a 304 with new validators, or one that keeps the validators it sent
+   * (a store may write the latter's times alone, and must fence it all the same).
+   */
+  enum Poll {
+    NEW_VALIDATORS, SAME_VALIDATORS;
+
+    FeedState of(FeedState read, Instant at) {
+      return this == NEW_VALIDATORS ? notModified(read, at)
+          : read.toBuilder().lastAttempt(at).lastSuccess(at).consecutiveFailures(0).lastError(null)
+              .nextDue(at.plusSeconds(900)).build();
+    }
+  }
+
+  /**
    * {@link Store#saveStates}: the one write of a 304 or an unchanged body, batched across feeds and
    * fenced by the state the sync read before fetching (never by a new generation).
    */
@@ -1024,7 +1040,30 @@ public abstract class StoreContract {
     }
 
     @Test
-    void aStaleWorkersBatchedStateCannotOverwriteANewerGenerationsState() {
+    void statesWhoseTimesAloneChangeAreSavedBesideStatesThatChangeMore() {
+      FeedState a = synced("f1", "d1");
+      FeedState b = synced("f2", "d2");
+      FeedState cBegun = begin(feed(tenant, "f3", "villa7"), T0);
+      FeedState cRead = FeedState.builder().tenant(tenant).feedId("f3").etag("\"e1\"").contentDigest("d3").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(2).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(cBegun.generation()).build();
+      apply(cRead);
+      FeedState a2 = Poll.SAME_VALIDATORS.of(a, T0.plusSeconds(1000));
+      FeedState b2 = Poll.NEW_VALIDATORS.of(b, T0.plusSeconds(1001));
+      FeedState c2 = Poll.SAME_VALIDATORS.of(cRead, T0.plusSeconds(1002)); // clears the failures
+
+      int saved = store.saveStates(List.of(new StateUpdate(a, a2, run(tenant, "f1", a.generation(),
+          T0.plusSeconds(1000), "not modified")), new StateUpdate(b, b2, null), new StateUpdate(cRead, c2, null)));
+
+      assertThat(saved).isEqualTo(3);
+      assertThat(store.state(tenant, "f1")).isEqualTo(a2);
+      assertThat(store.state(tenant, "f2")).isEqualTo(b2);
+      assertThat(store.state(tenant, "f3")).isEqualTo(c2);
+      assertThat(c2.consecutiveFailures()).isZero();
+      assertThat(c2.lastError()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Poll.class)
+    void aStaleWorkersBatchedStateCannotOverwriteANewerGenerationsState(Poll poll) {
       FeedState read = synced("f1", "d1");
       FeedState other = synced("f2", "d2");
       // another worker begins and applies a changed body after this one read the state
@@ -1032,41 +1071,44 @@ public abstract class StoreContract {
       FeedState applied = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e9\"").contentDigest("d9").parserVersion(7).lastAttempt(newer.lastAttempt()).lastSuccess(T0.plusSeconds(6)).consecutiveFailures(0).nextDue(T0.plusSeconds(906)).generation(newer.generation()).build();
       apply(applied);
 
-      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(7)), null),
-          new StateUpdate(other, notModified(other, T0.plusSeconds(7)), null)));
+      int saved = store.saveStates(List.of(new StateUpdate(read, poll.of(read, T0.plusSeconds(7)), null),
+          new StateUpdate(other, poll.of(other, T0.plusSeconds(7)), null)));
 
       assertThat(saved).isEqualTo(1);
       assertThat(store.state(tenant, "f1")).isEqualTo(applied);
-      assertThat(store.state(tenant, "f2")).isEqualTo(notModified(other, T0.plusSeconds(7)));
+      assertThat(store.state(tenant, "f2")).isEqualTo(poll.of(other, T0.plusSeconds(7)));
     }
 
-    @Test
-    void aStaleWorkersBatchedStateCannotUnholdAQuarantinedFeed() {
+    @ParameterizedTest
+    @EnumSource(Poll.class)
+    void aStaleWorkersBatchedStateCannotUnholdAQuarantinedFeed(Poll poll) {
       // a sync of another worker began before this one read the state, and quarantines the feed after
+      // (holding its result back: the last success stays, only the quarantine tells the states apart)
       FeedState begun = begin(feed(tenant, "f1", "villa7"), T0);
       FeedState read = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(900)).generation(begun.generation()).build();
       apply(read);
-      FeedState held = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0.plusSeconds(2)).consecutiveFailures(0).nextDue(T0.plusSeconds(902)).quarantine(new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0)).generation(begun.generation()).build();
+      FeedState held = FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(0).nextDue(T0.plusSeconds(902)).quarantine(new Quarantine("feed came back empty", T0.plusSeconds(2), 5, "q1", 0)).generation(begun.generation()).build();
       apply(held);
 
-      int saved = store.saveStates(List.of(new StateUpdate(read, notModified(read, T0.plusSeconds(3)), null)));
+      int saved = store.saveStates(List.of(new StateUpdate(read, poll.of(read, T0.plusSeconds(3)), null)));
 
       assertThat(saved).isZero();
       assertThat(store.state(tenant, "f1")).isEqualTo(held);
       assertThat(store.state(tenant, "f1").isQuarantined()).isTrue();
     }
 
-    @Test
-    void aStateIsNotSavedAfterAFailureOrAReset() {
+    @ParameterizedTest
+    @EnumSource(Poll.class)
+    void aStateIsNotSavedAfterAFailureOrAReset(Poll poll) {
       FeedState failedRead = synced("f1", "d1");
       apply(FeedState.builder().tenant(tenant).feedId("f1").etag("\"e1\"").contentDigest("d1").parserVersion(7).lastAttempt(T0).lastSuccess(T0).consecutiveFailures(1).lastError("NETWORK: reset").nextDue(T0.plusSeconds(60)).generation(failedRead.generation()).build());
       FeedState resetRead = synced("f2", "d2");
       FeedState reset = resetRead.withoutValidators();
       apply(reset);
 
-      int saved = store.saveStates(List.of(new StateUpdate(failedRead, notModified(failedRead, T0.plusSeconds(3)),
+      int saved = store.saveStates(List.of(new StateUpdate(failedRead, poll.of(failedRead, T0.plusSeconds(3)),
           run(tenant, "f1", failedRead.generation(), T0.plusSeconds(3), "not modified")),
-          new StateUpdate(resetRead, notModified(resetRead, T0.plusSeconds(3)), null)));
+          new StateUpdate(resetRead, poll.of(resetRead, T0.plusSeconds(3)), null)));
 
       assertThat(saved).isZero();
       assertThat(store.state(tenant, "f1").consecutiveFailures()).isEqualTo(1);
@@ -1074,12 +1116,13 @@ public abstract class StoreContract {
       assertThat(store.runs(tenant, "f1", 10)).isEmpty();
     }
 
-    @Test
-    void aFeedWithoutAStoredStateIsSkipped() {
+    @ParameterizedTest
+    @EnumSource(Poll.class)
+    void aFeedWithoutAStoredStateIsSkipped(Poll poll) {
       store.saveFeed(feed(tenant, "f1", "villa7"));
       FeedState initial = FeedState.initial(tenant, "f1");
 
-      int saved = store.saveStates(List.of(new StateUpdate(initial, notModified(initial, T0), null)));
+      int saved = store.saveStates(List.of(new StateUpdate(initial, poll.of(initial, T0), null)));
 
       assertThat(saved).isZero();
       assertThat(store.state(tenant, "f1")).isEqualTo(initial);
