@@ -200,7 +200,6 @@ final class Harness implements AutoCloseable {
     m.put("tenantPeakCycle", peakBytesCycle);
     m.put("tenantMeanBytesPerSecondMax", Json.round(peakMeanBytesPerSecond, 0));
     m.put("bandwidthLimitBytesPerSecond", SEED_MAX_TENANT_BYTES_PER_SECOND);
-    m.put("bandwidthMet", peakBytesPerSecond < SEED_MAX_TENANT_BYTES_PER_SECOND);
     m.put("note", "connections: one worker JVM, the pool's maximum and the most in use at once (sampled every"
         + " 10 ms); bandwidth: feed body bytes the feed server sent per second while one tenant's feeds"
         + " synced (the largest one-second window and the largest mean of a cycle), first with no limit set"
