@@ -64,48 +64,44 @@ final class RedisBuckets {
     return local.get(id, k -> Bucket.builder().addLimit(config.getBandwidths()[0]).build());
   }
 
+  /** An operation on one bucket, which may throw {@code X}. */
+  @FunctionalInterface
+  private interface BucketOp<T, X extends Exception> {
+    T apply(Bucket bucket) throws X;
+  }
+
+  /**
+   * Runs {@code op} on the bucket {@code id} kept in Redis, or on its in-process twin while Redis is
+   * unreachable or fails the call (the failure is reported to the link).
+   */
+  private <T, X extends Exception> T onBucket(String id, BucketOp<T, X> op) throws X {
+    Optional<ProxyManager<byte[]>> p = proxies();
+    if (p.isPresent()) {
+      try {
+        return op.apply(p.get().getProxy(link.key(namespace + id), () -> config));
+      } catch (RuntimeException e) {
+        link.failed("bucket", e);
+      }
+    }
+    return op.apply(localBucket(id));
+  }
+
   /**
    * Nanoseconds until the bucket holds a token again (0 when it holds one now): how long a caller
    * waits while the bucket is in debt.
    */
   long nanosUntilToken(String id) {
-    Optional<ProxyManager<byte[]>> p = proxies();
-    if (p.isPresent()) {
-      try {
-        return p.get().getProxy(link.key(namespace + id), () -> config).estimateAbilityToConsume(1)
-            .getNanosToWaitForRefill();
-      } catch (RuntimeException e) {
-        link.failed("bucket", e);
-      }
-    }
-    return localBucket(id).estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    return onBucket(id, b -> b.estimateAbilityToConsume(1).getNanosToWaitForRefill());
   }
 
   /** Takes {@code tokens} whatever the bucket holds: it goes into debt by what it lacks. */
   void takeIgnoringLimit(String id, long tokens) {
-    Optional<ProxyManager<byte[]>> p = proxies();
-    if (p.isPresent()) {
-      try {
-        p.get().getProxy(link.key(namespace + id), () -> config).consumeIgnoringRateLimits(tokens);
-        return;
-      } catch (RuntimeException e) {
-        link.failed("bucket", e);
-      }
-    }
-    localBucket(id).consumeIgnoringRateLimits(tokens);
+    onBucket(id, b -> b.consumeIgnoringRateLimits(tokens));
   }
 
   /** Takes a token now, or says no. */
   boolean tryConsume(String id) {
-    Optional<ProxyManager<byte[]>> p = proxies();
-    if (p.isPresent()) {
-      try {
-        return p.get().getProxy(link.key(namespace + id), () -> config).tryConsume(1);
-      } catch (RuntimeException e) {
-        link.failed("bucket", e);
-      }
-    }
-    return localBucket(id).tryConsume(1);
+    return onBucket(id, b -> b.tryConsume(1));
   }
 
   /** Waits up to {@code maxWait} for a token; false when none came in time. */
@@ -113,15 +109,6 @@ final class RedisBuckets {
     if (maxWait.isZero()) {
       return tryConsume(id);
     }
-    Optional<ProxyManager<byte[]>> p = proxies();
-    if (p.isPresent()) {
-      try {
-        return p.get().getProxy(link.key(namespace + id), () -> config).asBlocking()
-            .tryConsume(1, maxWait);
-      } catch (RuntimeException e) {
-        link.failed("bucket", e);
-      }
-    }
-    return localBucket(id).asBlocking().tryConsume(1, maxWait);
+    return onBucket(id, b -> b.asBlocking().tryConsume(1, maxWait));
   }
 }

@@ -582,7 +582,7 @@ public final class JdbcStore implements Store {
     try (PreparedStatement ps = c.prepareStatement(PG_SAVE_STATES_PLANNER)) {
       ps.executeQuery().close();
     }
-    java.sql.Array[] arrays = new java.sql.Array[SAVE_STATES_TYPES.length];
+    java.sql.Array[] arrays = new java.sql.Array[SAVE_STATES_ARRAYS];
     try (PreparedStatement ps = c.prepareStatement(PG_SAVE_STATES_SQL)) {
       bindSaveStates(c, ps, batch, arrays);
       try (ResultSet rs = ps.executeQuery()) {
@@ -598,14 +598,20 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** The element types of the arrays bound to {@link #PG_SAVE_STATES_SQL}, in order: {@code x}'s, then {@code y}'s. */
+  /** The element types of the arrays bound to {@link #PG_SAVE_STATES_SQL}'s {@code x} part, in order. */
   private static final String[] SAVE_STATES_TYPES = {"text", "text", "text", "text", "text", "int4", "int8", "int8",
       "int4", "text", "int8", "text", "int8", "int4", "text", "int4", "int8", "text", "int4", "int4", "int8", "text",
-      "int8", "int4", "text", "int4", "text", "int8", "int8", "int8",
-      "text", "text", "text", "int4", "int8", "int8", "int8", "int8", "int8", "text", "int8", "int8", "int8"};
+      "int8", "int4", "text", "int4", "text", "int8", "int8", "int8"};
+
+  /**
+   * The columns of {@code x} that {@link #PG_SAVE_STATES_SQL}'s {@code y} part binds, in the order of its
+   * parameters: tenant, feed id, digest, parser version, last attempt, last success, next due, generation,
+   * expected last success, and the run's outcome, start, end and bytes.
+   */
+  private static final int[] TIMES_COLUMNS = {0, 1, 4, 5, 6, 7, 10, 16, 20, 26, 27, 28, 29};
 
   /** How many arrays {@link #bindSaveStates} binds. */
-  static final int SAVE_STATES_ARRAYS = SAVE_STATES_TYPES.length;
+  static final int SAVE_STATES_ARRAYS = SAVE_STATES_TYPES.length + TIMES_COLUMNS.length;
 
   /**
    * Whether {@code u} changes only the state's times (last attempt, last success, next due), with no
@@ -624,8 +630,8 @@ public final class JdbcStore implements Store {
   /**
    * Binds {@code batch} to {@link #PG_SAVE_STATES_SQL}, one array per column, kept in {@code arrays} to free:
    * the updates that change only times ({@link #onlyTimesChange}) to the thirteen arrays of its {@code y}
-   * part, the others to the thirty of its {@code x} part. Each column's array is filled straight from the
-   * states (one pass per batch, no row of boxed values per state).
+   * part ({@link #TIMES_COLUMNS} of their columns), the others to the thirty of its {@code x} part. Each
+   * column's array is filled straight from the states (one pass per batch, no row of boxed values per state).
    */
   static void bindSaveStates(Connection c, PreparedStatement ps, List<StateUpdate> batch, java.sql.Array[] arrays)
       throws SQLException {
@@ -634,16 +640,22 @@ public final class JdbcStore implements Store {
     for (StateUpdate u : batch) {
       (onlyTimesChange(u) ? times : whole).add(u);
     }
-    Object[][] x = wholeStateColumns(whole);
-    Object[][] y = timesColumns(times);
-    for (int k = 0; k < SAVE_STATES_TYPES.length; k++) {
-      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[k], k < x.length ? x[k] : y[k - x.length]);
+    Object[][] x = stateColumns(whole);
+    Object[][] y = stateColumns(times);
+    int k = 0;
+    for (int col = 0; col < SAVE_STATES_TYPES.length; col++, k++) {
+      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[col], x[col]);
       ps.setArray(k + 1, arrays[k]);
+    }
+    for (int col : TIMES_COLUMNS) {
+      arrays[k] = c.createArrayOf(SAVE_STATES_TYPES[col], y[col]);
+      ps.setArray(k + 1, arrays[k]);
+      k++;
     }
   }
 
   /** The columns of {@link #PG_SAVE_STATES_SQL}'s {@code x} part, in the order of its parameters. */
-  private static Object[][] wholeStateColumns(List<StateUpdate> batch) {
+  private static Object[][] stateColumns(List<StateUpdate> batch) {
     int n = batch.size();
     String[] tenant = new String[n];
     String[] feedId = new String[n];
@@ -697,57 +709,18 @@ public final class JdbcStore implements Store {
       eFailures[i] = e.consecutiveFailures();
       eLastSuccess[i] = micros(e.lastSuccess());
       putQuarantine(e.quarantine(), i, eqReason, eqSince, eqPending, eqDigest, eqConfirmations);
-      putRun(u.run(), i, outcome, started, finished, bytes);
+      SyncRun run = u.run();
+      if (run != null) {
+        outcome[i] = run.outcome().name();
+        started[i] = micros(run.startedAt());
+        finished[i] = micros(run.finishedAt());
+        bytes[i] = run.bytes();
+      }
     }
     return new Object[][] {tenant, feedId, etag, lastModified, digest, parserVersion, lastAttempt, lastSuccess,
         failures, lastError, nextDue, qReason, qSince, qPending, qDigest, qConfirmations, generation, eDigest,
         eParserVersion, eFailures, eLastSuccess, eqReason, eqSince, eqPending, eqDigest, eqConfirmations, outcome,
         started, finished, bytes};
-  }
-
-  /** The columns of {@link #PG_SAVE_STATES_SQL}'s {@code y} part, in the order of its parameters. */
-  private static Object[][] timesColumns(List<StateUpdate> batch) {
-    int n = batch.size();
-    String[] tenant = new String[n];
-    String[] feedId = new String[n];
-    String[] digest = new String[n];
-    Integer[] parserVersion = new Integer[n];
-    Long[] lastAttempt = new Long[n];
-    Long[] lastSuccess = new Long[n];
-    Long[] nextDue = new Long[n];
-    Long[] generation = new Long[n];
-    Long[] eLastSuccess = new Long[n];
-    String[] outcome = new String[n];
-    Long[] started = new Long[n];
-    Long[] finished = new Long[n];
-    Long[] bytes = new Long[n];
-    for (int i = 0; i < n; i++) {
-      StateUpdate u = batch.get(i);
-      FeedState s = u.state();
-      tenant[i] = s.tenant();
-      feedId[i] = s.feedId();
-      digest[i] = s.contentDigest();
-      parserVersion[i] = s.parserVersion();
-      lastAttempt[i] = micros(s.lastAttempt());
-      lastSuccess[i] = micros(s.lastSuccess());
-      nextDue[i] = micros(s.nextDue());
-      generation[i] = u.expected().generation();
-      eLastSuccess[i] = micros(u.expected().lastSuccess());
-      putRun(u.run(), i, outcome, started, finished, bytes);
-    }
-    return new Object[][] {tenant, feedId, digest, parserVersion, lastAttempt, lastSuccess, nextDue, generation,
-        eLastSuccess, outcome, started, finished, bytes};
-  }
-
-  /** Element {@code i} of a run's four tally columns; left null when there is none. */
-  private static void putRun(@Nullable SyncRun run, int i, String[] outcome, Long[] started, Long[] finished,
-      Long[] bytes) {
-    if (run != null) {
-      outcome[i] = run.outcome().name();
-      started[i] = micros(run.startedAt());
-      finished[i] = micros(run.finishedAt());
-      bytes[i] = run.bytes();
-    }
   }
 
   /** Element {@code i} of a quarantine's five columns; left null when there is none. */
