@@ -44,6 +44,7 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
@@ -140,7 +141,9 @@ import org.slf4j.LoggerFactory;
  * the only ones the connection manager connects to. No proxy is used (a proxy would resolve names
  * itself and defeat the guard), cookies are off (a shared client must not carry one tenant's
  * cookies to another's feed) and Apache's own redirect, retry, decompression and authentication
- * handling are off: this class does each of them under its own rules.
+ * handling are off: this class does each of them under its own rules. Apache's protocol step, which
+ * serves its authentication alone, is replaced by one that only checks the request ({@code
+ * PlainProtocolExec}), so a poll does not pay for parsing its path into an authentication scope.
  *
  * <p>Threads: the calling thread waits for each response with the fetch's remaining deadline, so a
  * fetch never outlives its bound; responses are read by a small pool of I/O reactor threads ({@code
@@ -277,6 +280,7 @@ public final class HttpFeedFetcher implements FeedFetcher, AutoCloseable {
             .disableContentCompression()
             .disableCookieManagement()
             .disableAuthCaching()
+            .replaceExecInterceptor(ChainElement.PROTOCOL.name(), new PlainProtocolExec())
             .evictExpiredConnections()
             .evictIdleConnections(CONNECTION_IDLE)
             .build();

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,12 +32,21 @@ final class PendingStates {
   private final Map<String, StateUpdate> pending = new ConcurrentHashMap<>();
   /** System.nanoTime() of the oldest update held, or Long.MIN_VALUE when none is. */
   private final AtomicLong oldest = new AtomicLong(Long.MIN_VALUE);
+  /** Whether an adding thread is flushing ({@link #add}); an explicit {@link #flush()} does not wait for it. */
+  private final AtomicBoolean flushing = new AtomicBoolean();
 
   private final Runnable batchWritten;
 
+  private final long maxAgeNanos;
+
   PendingStates(Store store, Runnable batchWritten) {
+    this(store, batchWritten, MAX_AGE_NANOS);
+  }
+
+  PendingStates(Store store, Runnable batchWritten, long maxAgeNanos) {
     this.store = store;
     this.batchWritten = batchWritten;
+    this.maxAgeNanos = maxAgeNanos;
   }
 
   private static String key(String tenant, String feedId) {
@@ -52,23 +62,47 @@ final class PendingStates {
     return u != null && u.stillCurrent(stored) ? u.state() : stored;
   }
 
-  /** Holds an update (replacing an older one of the same feed), flushing when the batch is full or old. */
+  /**
+   * Holds an update (replacing an older one of the same feed), flushing when the batch is full or old.
+   * One adding thread flushes at a time; the others go on adding meanwhile, so the next flush finds a
+   * full batch again. (When every adding thread flushed, the held states were split among them: a
+   * 10,000-feed round of not-modified polls wrote about a hundred batches of some ninety states
+   * instead of twenty of five hundred.)
+   */
   void add(StateUpdate update) {
     pending.put(key(update.state().tenant(), update.state().feedId()), update);
     long now = System.nanoTime();
     oldest.compareAndSet(Long.MIN_VALUE, now);
     long first = oldest.get();
-    if (pending.size() >= MAX_BATCH || (first != Long.MIN_VALUE && now - first >= MAX_AGE_NANOS)) {
-      flush();
+    boolean old = first != Long.MIN_VALUE && now - first >= maxAgeNanos;
+    if ((old || pending.size() >= MAX_BATCH) && flushing.compareAndSet(false, true)) {
+      try {
+        flush(!old);
+      } finally {
+        flushing.set(false);
+      }
     }
   }
 
   /** Writes every held update, in batches of at most {@link #MAX_BATCH}; returns how many were saved. */
   int flush() {
-    oldest.set(Long.MIN_VALUE);
+    return flush(false);
+  }
+
+  /**
+   * Writes the held updates in batches of at most {@link #MAX_BATCH}: all of them, or with {@code
+   * fullBatches} only while a whole batch is held (the rest wait for the next one, or their age).
+   */
+  private int flush(boolean fullBatches) {
+    if (!fullBatches) {
+      oldest.set(Long.MIN_VALUE);
+    }
     int saved = 0;
     List<StateUpdate> batch = new ArrayList<>(Math.min(pending.size(), MAX_BATCH));
     for (Iterator<String> it = pending.keySet().iterator(); it.hasNext(); ) {
+      if (fullBatches && batch.isEmpty() && pending.size() < MAX_BATCH) {
+        break;
+      }
       @Nullable StateUpdate u = pending.remove(it.next());
       if (u != null) {
         batch.add(u);
