@@ -40,7 +40,9 @@ import java.util.Map;
  * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000, 10,000 and
  * 100,000 feeds, first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM
  * had synced a warm-up set) by {@link #validate}: each row predicted as fixed cost + N x cost per
- * sync ({@link #predictCycle}). Neither term is fitted to those rows.
+ * sync ({@link #predictCycle}), plus what a cycle pays when it starts on new database connections,
+ * as every counted row of the load test does (measured apart: {@link CycleCost#freshWallMs}). None
+ * of the terms is fitted to those rows.
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.CapacityModel \
@@ -235,11 +237,24 @@ public final class CapacityModel {
    * @param perSyncJvmCpuMs JVM CPU a sync adds (the slope: a cross-check of the per-sync costs)
    * @param perSyncDbCpuMs backend CPU a sync adds (the slope)
    * @param threads worker threads of the measured cycles (0: not measured)
+   * @param freshWallMs elapsed time a cycle adds when it starts on new database connections (empty
+   *     catalogue caches and prepared statements in every backend), as each of the load test's
+   *     counted cycles does; a worker's connections live on from cycle to cycle, so a fleet does not pay it
+   * @param freshJvmCpuMs JVM CPU the same adds
+   * @param freshDbCpuMs PostgreSQL backend CPU the same adds
    */
   record CycleCost(double fixedWallMs, double fixedJvmCpuMs, double fixedWorkerCpuMs, double fixedDbCpuMs,
-      double perSyncWallMs, double perSyncJvmCpuMs, double perSyncDbCpuMs, int threads) {
+      double perSyncWallMs, double perSyncJvmCpuMs, double perSyncDbCpuMs, int threads, double freshWallMs,
+      double freshJvmCpuMs, double freshDbCpuMs) {
 
     static final CycleCost NONE = new CycleCost(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Without a cost of new connections (a unit-costs.json that did not measure one). */
+    CycleCost(double fixedWallMs, double fixedJvmCpuMs, double fixedWorkerCpuMs, double fixedDbCpuMs,
+        double perSyncWallMs, double perSyncJvmCpuMs, double perSyncDbCpuMs, int threads) {
+      this(fixedWallMs, fixedJvmCpuMs, fixedWorkerCpuMs, fixedDbCpuMs, perSyncWallMs, perSyncJvmCpuMs,
+          perSyncDbCpuMs, threads, 0, 0, 0);
+    }
 
     boolean measured() {
       return threads > 0;
@@ -256,10 +271,14 @@ public final class CapacityModel {
         if (!fixed.isObject() || !slope.isObject() || threads <= 0) {
           continue;
         }
+        // absent (an older file): zero; below zero: the noise of a difference, not a saving
+        JsonNode fresh = n.path("freshConnections");
         m.put(o, new CycleCost(Math.max(0, fixed.path("wallMs").asDouble()),
             Math.max(0, fixed.path("jvmCpuMs").asDouble()), Math.max(0, fixed.path("workerCpuMs").asDouble()),
             Math.max(0, fixed.path("pgCpuMs").asDouble()), slope.path("wallMs").asDouble(),
-            slope.path("jvmCpuMs").asDouble(), slope.path("pgCpuMs").asDouble(), threads));
+            slope.path("jvmCpuMs").asDouble(), slope.path("pgCpuMs").asDouble(), threads,
+            Math.max(0, fresh.path("wallMs").asDouble(0)), Math.max(0, fresh.path("jvmCpuMs").asDouble(0)),
+            Math.max(0, fresh.path("pgCpuMs").asDouble(0))));
       }
       return m;
     }
@@ -637,6 +656,10 @@ public final class CapacityModel {
    * <p>The unit costs are a warm worker's (measured after a warm-up), so only the load test's warm
    * rows are compared with them: the rows whose {@code warm} is true. A load.json that marks no row
    * (an older load test) has every row compared.
+   *
+   * <p>Every row the load test reports started on new database connections: it counts each cycle's
+   * rows from the statistics collector, and closes the pool's connections first so that each backend
+   * hands its counts in. Each row is predicted with that cost ({@code freshConnections}).
    */
   static List<Check> validate(JsonNode load, UnitCosts costs, int cores) {
     List<Check> out = new ArrayList<>();
@@ -649,7 +672,7 @@ public final class CapacityModel {
         if (o == null || onlyWarm && !cycle.path("warm").asBoolean()) {
           continue;
         }
-        CyclePrediction p = predictCycle(costs, o, feeds, events, cycle.path("concurrency").asInt(0), cores);
+        CyclePrediction p = predictCycle(costs, o, feeds, events, cycle.path("concurrency").asInt(0), cores, true);
         JsonNode rows = cycle.path("dbRows");
         double measuredRows = rows.path("inserted").asDouble() + rows.path("updated").asDouble()
             + rows.path("deleted").asDouble();
@@ -684,10 +707,21 @@ public final class CapacityModel {
    * </ul>
    *
    * Without measured cycle costs (an older unit-costs.json) the fixed terms are zero: the purely
-   * per-sync model of before.
+   * per-sync model of before. The cycle runs on warm connections; see {@link #predictCycle(UnitCosts,
+   * Outcome, long, int, int, int, boolean)} for one that starts on new ones.
    */
   static CyclePrediction predictCycle(UnitCosts costs, Outcome outcome, long feeds, int events, int concurrency,
       int cores) {
+    return predictCycle(costs, outcome, feeds, events, concurrency, cores, false);
+  }
+
+  /**
+   * {@link #predictCycle(UnitCosts, Outcome, long, int, int, int)}, and with {@code freshConnections}
+   * the cycle starts on new database connections, as each of the load test's counted cycles does:
+   * the measured cost of that ({@link CycleCost#freshWallMs} and the rest) is added.
+   */
+  static CyclePrediction predictCycle(UnitCosts costs, Outcome outcome, long feeds, int events, int concurrency,
+      int cores, boolean freshConnections) {
     UnitCost c = costs.scaled(outcome, events);
     CycleCost k = costs.cycle(outcome);
     double jvmPerSync = (c.workerCpuMs() + c.rigCpuMs()) / 1000;
@@ -695,8 +729,10 @@ public final class CapacityModel {
     boolean sameCycle = k.measured() && events == costs.eventsPerFeed()
         && (concurrency <= 0 || concurrency == k.threads());
     double wallPerSync = sameCycle ? k.perSyncWallMs() / 1000 : (jvmPerSync + pgPerSync) / cores;
-    return new CyclePrediction(k.fixedWallMs() / 1000 + feeds * wallPerSync,
-        k.fixedJvmCpuMs() / 1000 + feeds * jvmPerSync, k.fixedDbCpuMs() / 1000 + feeds * pgPerSync,
+    double fresh = freshConnections ? 1 : 0;
+    return new CyclePrediction((k.fixedWallMs() + fresh * k.freshWallMs()) / 1000 + feeds * wallPerSync,
+        (k.fixedJvmCpuMs() + fresh * k.freshJvmCpuMs()) / 1000 + feeds * jvmPerSync,
+        (k.fixedDbCpuMs() + fresh * k.freshDbCpuMs()) / 1000 + feeds * pgPerSync,
         feeds * c.rowsWritten());
   }
 

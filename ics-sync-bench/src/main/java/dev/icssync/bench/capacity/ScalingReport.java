@@ -117,6 +117,12 @@ final class ScalingReport {
         CapacityModel.CycleCost::perSyncJvmCpuMs, 3);
     cycleRow(sb, costs, order, "PostgreSQL CPU a sync adds (ms; a cross-check)", CapacityModel.CycleCost::perSyncDbCpuMs,
         3);
+    cycleRow(sb, costs, order, "wall time a cycle on new connections adds (ms; the load test's counted cycles)",
+        CapacityModel.CycleCost::freshWallMs, 1);
+    cycleRow(sb, costs, order, "JVM CPU a cycle on new connections adds (ms)", CapacityModel.CycleCost::freshJvmCpuMs,
+        1);
+    cycleRow(sb, costs, order, "PostgreSQL CPU a cycle on new connections adds (ms)",
+        CapacityModel.CycleCost::freshDbCpuMs, 1);
     return sb.toString();
   }
 

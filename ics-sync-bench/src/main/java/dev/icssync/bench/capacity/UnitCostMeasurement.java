@@ -250,9 +250,18 @@ public final class UnitCostMeasurement {
     return out;
   }
 
-  /** One timed cycle of {@link #cyclePass}, in seconds. */
+  /**
+   * One timed cycle of {@link #cyclePass}, in seconds; {@code fresh}: started on new database
+   * connections, as the load test's counted cycles are.
+   */
   record CycleSample(String outcome, int feeds, double seconds, double jvmCpuSeconds, double workerCpuSeconds,
-      double pgCpuSeconds, double jitCpuSeconds) {}
+      double pgCpuSeconds, double jitCpuSeconds, boolean fresh) {
+
+    CycleSample(String outcome, int feeds, double seconds, double jvmCpuSeconds, double workerCpuSeconds,
+        double pgCpuSeconds, double jitCpuSeconds) {
+      this(outcome, feeds, seconds, jvmCpuSeconds, workerCpuSeconds, pgCpuSeconds, jitCpuSeconds, false);
+    }
+  }
 
   /**
    * Cycles of every outcome at two sizes or more, {@code o.cycleRepetitions()} of each, the sizes
@@ -260,17 +269,27 @@ public final class UnitCostMeasurement {
    * outcome ({@link #fitCycles}). The engine is wired as the load test wires it (no relay, no
    * counting data source) and its first round, at the largest size, is not measured (its HTTP
    * connections and the pool's are new). The JVM is warm: this runs after the outcomes' pass.
+   *
+   * <p>Each repetition also runs a set at the smallest size whose every cycle starts on new database
+   * connections ({@link CapacityRig#flushAndCountRows}, as the load test counts the rows of every
+   * cycle it reports: it closes the pool's connections first, so that each backend hands in its
+   * statistics). A new backend has empty catalogue caches and no prepared statements, and the driver
+   * looks up the array types again; a cycle of 10,000 feeds hardly notices, one of 100 does. The
+   * difference from the same size's cycles on warm connections is {@code freshConnections}.
    */
   static Map<String, Object> cyclePass(CapacityRig rig, Options o) throws IOException {
     List<CycleSample> samples = new ArrayList<>();
     int largest = o.cycleSizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    int smallest = o.cycleSizes().stream().mapToInt(Integer::intValue).min().orElseThrow();
     try (Engine e = new Engine(rig, o.threads(), null, false)) {
-      log("cycles of %s feeds, %d of each, to measure the fixed cost of a cycle", o.cycleSizes(), o.cycleRepetitions());
-      cycleSet(rig, e, largest, o.events(), null);
+      log("cycles of %s feeds, %d of each, to measure the fixed cost of a cycle; %d feeds on new connections too",
+          o.cycleSizes(), o.cycleRepetitions(), smallest);
+      cycleSet(rig, e, largest, o.events(), null, false);
       for (int rep = 0; rep < o.cycleRepetitions(); rep++) {
         for (int size : o.cycleSizes()) {
-          cycleSet(rig, e, size, o.events(), samples);
+          cycleSet(rig, e, size, o.events(), samples, false);
         }
+        cycleSet(rig, e, smallest, o.events(), samples, true);
       }
     } finally {
       rig.truncate();
@@ -278,24 +297,28 @@ public final class UnitCostMeasurement {
     return fitCycles(samples, o.threads(), o.events(), o.cycleRepetitions());
   }
 
-  /** A fresh set of {@code size} feeds through every outcome, one cycle each. */
-  private static void cycleSet(CapacityRig rig, Engine e, int size, int events, @Nullable List<CycleSample> out) {
+  /**
+   * A new set of {@code size} feeds through every outcome, one cycle each; with {@code fresh}, each
+   * cycle starts on new database connections.
+   */
+  private static void cycleSet(CapacityRig rig, Engine e, int size, int events, @Nullable List<CycleSample> out,
+      boolean fresh) {
     rig.truncate();
     rig.validators(true);
     List<Feed> feeds = e.createFeeds("cycle", "c", size, events);
     List<CycleSample> set = new ArrayList<>();
-    set.add(e.timeCycle("firstSync", feeds, SyncOutcome.APPLIED));
-    set.add(e.timeCycle("notModified", feeds, SyncOutcome.NOT_MODIFIED));
+    set.add(e.timeCycle("firstSync", feeds, SyncOutcome.APPLIED, fresh));
+    set.add(e.timeCycle("notModified", feeds, SyncOutcome.NOT_MODIFIED, fresh));
     rig.validators(false);
-    set.add(e.timeCycle("unchangedBody", feeds, SyncOutcome.UNCHANGED));
+    set.add(e.timeCycle("unchangedBody", feeds, SyncOutcome.UNCHANGED, fresh));
     rig.validators(true);
     rig.bumpRevision();
-    set.add(e.timeCycle("changed", feeds, SyncOutcome.APPLIED));
+    set.add(e.timeCycle("changed", feeds, SyncOutcome.APPLIED, fresh));
     if (out != null) {
       out.addAll(set);
       for (CycleSample c : set) {
-        log("  %-13s %5d syncs %8.3f s  jvm cpu %.3f s  pg cpu %.3f s", c.outcome(), c.feeds(), c.seconds(),
-            c.jvmCpuSeconds(), c.pgCpuSeconds());
+        log("  %-13s %5d syncs %8.3f s  jvm cpu %.3f s  pg cpu %.3f s%s", c.outcome(), c.feeds(), c.seconds(),
+            c.jvmCpuSeconds(), c.pgCpuSeconds(), fresh ? "  (new connections)" : "");
       }
     }
   }
@@ -305,22 +328,27 @@ public final class UnitCostMeasurement {
    * as the load test's JVM), worker CPU (without it) and PostgreSQL CPU against their size: the
    * intercept is the fixed cost of a cycle ({@code fixed}), the slope the marginal cost of a sync
    * ({@code perSync}), both in milliseconds. PostgreSQL CPU is left out when it could not be read.
+   * The lines go through the cycles on warm connections only; the cycles on new ones give {@code
+   * freshConnections}: their mean less the mean of the same size's cycles on warm connections.
    */
   static Map<String, Object> fitCycles(List<CycleSample> samples, int threads, int events, int repetitions) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("threads", threads);
     m.put("eventsPerFeed", events);
-    m.put("sizes", samples.stream().map(CycleSample::feeds).distinct().sorted().toList());
+    m.put("sizes", samples.stream().filter(c -> !c.fresh()).map(CycleSample::feeds).distinct().sorted().toList());
     m.put("repetitions", repetitions);
     m.put("method", "IcsSync.syncFeeds over N feeds of one outcome and the prune after it, engine wired as the load"
         + " test wires it (no relay, its store behind the same counting data source), timed as the load test times a"
         + " cycle (JIT compiler idle first, its CPU left out), after the outcomes' pass (warm JVM); per outcome a"
         + " least-squares line through cost against N: fixed = intercept (ms per cycle), perSync = slope (ms per"
         + " sync); JVM CPU is the process's without the JIT compiler threads, feed server included (as the load"
-        + " test's JVM), worker CPU without the feed server");
+        + " test's JVM), worker CPU without the feed server; freshConnections = the mean of cycles of the smallest"
+        + " size started on new database connections (as the load test's counted cycles start) less the mean of"
+        + " that size's cycles on warm ones");
     Map<String, Object> outcomes = new LinkedHashMap<>();
     for (String key : OUTCOMES) {
-      List<CycleSample> of = samples.stream().filter(c -> c.outcome().equals(key)).toList();
+      List<CycleSample> all = samples.stream().filter(c -> c.outcome().equals(key)).toList();
+      List<CycleSample> of = all.stream().filter(c -> !c.fresh()).toList();
       if (of.stream().map(CycleSample::feeds).distinct().count() < 2) {
         continue;
       }
@@ -337,7 +365,28 @@ public final class UnitCostMeasurement {
       Map<String, Object> n = new LinkedHashMap<>();
       n.put("fixed", fixed);
       n.put("perSync", perSync);
-      n.put("samples", of.stream().map(c -> {
+      List<CycleSample> fresh = all.stream().filter(CycleSample::fresh).toList();
+      if (!fresh.isEmpty()) {
+        int size = fresh.get(0).feeds();
+        List<CycleSample> warm = of.stream().filter(c -> c.feeds() == size).toList();
+        if (!warm.isEmpty() && fresh.stream().allMatch(c -> c.feeds() == size)) {
+          Map<String, Object> f = new LinkedHashMap<>();
+          f.put("feeds", size);
+          f.put("cycles", fresh.size());
+          f.put("wallMs", round(1e3 * (mean(fresh, CycleSample::seconds) - mean(warm, CycleSample::seconds)), 3));
+          f.put("jvmCpuMs", round(1e3 * (mean(fresh, CycleSample::jvmCpuSeconds)
+              - mean(warm, CycleSample::jvmCpuSeconds)), 3));
+          f.put("workerCpuMs", round(1e3 * (mean(fresh, CycleSample::workerCpuSeconds)
+              - mean(warm, CycleSample::workerCpuSeconds)), 3));
+          double pgFresh = mean(fresh, CycleSample::pgCpuSeconds);
+          double pgWarm = mean(warm, CycleSample::pgCpuSeconds);
+          if (!Double.isNaN(pgFresh) && !Double.isNaN(pgWarm)) {
+            f.put("pgCpuMs", round(1e3 * (pgFresh - pgWarm), 3));
+          }
+          n.put("freshConnections", f);
+        }
+      }
+      n.put("samples", all.stream().map(c -> {
         Map<String, Object> sample = new LinkedHashMap<>();
         sample.put("feeds", c.feeds());
         sample.put("seconds", round(c.seconds(), 4));
@@ -345,12 +394,17 @@ public final class UnitCostMeasurement {
         sample.put("workerCpuSeconds", round(c.workerCpuSeconds(), 4));
         sample.put("pgCpuSeconds", Double.isNaN(c.pgCpuSeconds()) ? null : round(c.pgCpuSeconds(), 4));
         sample.put("jitCpuSeconds", round(c.jitCpuSeconds(), 4));
+        sample.put("freshConnections", c.fresh());
         return sample;
       }).toList());
       outcomes.put(key, n);
     }
     m.put("outcomes", outcomes);
     return m;
+  }
+
+  private static double mean(List<CycleSample> samples, java.util.function.ToDoubleFunction<CycleSample> f) {
+    return samples.stream().mapToDouble(f).average().orElse(Double.NaN);
   }
 
   private static void line(Map<String, Object> fixed, Map<String, Object> perSync, String name, double[] feeds,
@@ -514,7 +568,10 @@ public final class UnitCostMeasurement {
      * server's threads included, as in the load test's JVM, and reported apart) and the backends' CPU.
      * Every sync must end in {@code expected}.
      */
-    CycleSample timeCycle(String outcome, List<Feed> feeds, SyncOutcome expected) {
+    CycleSample timeCycle(String outcome, List<Feed> feeds, SyncOutcome expected, boolean fresh) {
+      if (fresh) {
+        rig.flushAndCountRows();
+      }
       System.gc();
       CpuProbes.awaitJitIdle(CapacityRig.JIT_IDLE_WAIT_MS);
       Map<Long, long[]> rig0 = rigThreads();
@@ -539,7 +596,7 @@ public final class UnitCostMeasurement {
       long feedServer = rigDelta[0] - rigDelta[2];
       double pg = backend0 < 0 || backend1 < 0 ? Double.NaN : (backend1 - backend0) / 1e9;
       return new CycleSample(outcome, feeds.size(), wall / 1e9,
-          jvm / 1e9, Math.max(0, jvm - feedServer) / 1e9, pg, jit / 1e9);
+          jvm / 1e9, Math.max(0, jvm - feedServer) / 1e9, pg, jit / 1e9, fresh);
     }
 
     /** One measured cycle over {@code feeds}; every sync must end in {@code expected}. */

@@ -333,6 +333,73 @@ class CapacityModelTest {
   }
 
   @Test
+  void cyclesOnNewConnectionsAreMeasuredApartAndAddedToTheLoadTestsRowsOnly(@TempDir Path dir) throws Exception {
+    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
+    for (String outcome : UnitCostMeasurement.OUTCOMES) {
+      for (int rep = 0; rep < 2; rep++) {
+        for (int n : new int[] {50, 2_000}) {
+          samples.add(new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
+              0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0));
+        }
+        // on new connections at 50 feeds: 15 ms more wall time, 4 of JVM CPU (3 the worker's), 11 of backend
+        // CPU; the two cycles differ by +-2 ms, which the mean cancels
+        double noise = rep == 0 ? 0.002 : -0.002;
+        samples.add(new UnitCostMeasurement.CycleSample(outcome, 50, 0.055 + 0.0003 * 50 + noise,
+            0.016 + 0.00025 * 50, 0.013 + 0.0002 * 50, 0.019 + 0.0001 * 50 + noise, 0, true));
+      }
+    }
+    Map<String, Object> cycleCosts = UnitCostMeasurement.fitCycles(samples, 16, 50, 2);
+    // the lines go through the cycles on warm connections alone: the same intercepts as without them
+    assertThat(cycleCosts.get("sizes")).isEqualTo(List.of(50, 2_000));
+    Path file = dir.resolve("unit-costs.json");
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("setup", Map.of("eventsPerFeed", 50));
+    Map<String, Object> outcomes = new LinkedHashMap<>();
+    for (String key : UnitCostMeasurement.OUTCOMES) {
+      outcomes.put(key, Map.of("workerCpuMs", 0.2, "dbCpuMs", 0.1));
+    }
+    root.put("outcomes", outcomes);
+    root.put("cycleCosts", cycleCosts);
+    new ObjectMapper().writeValue(file.toFile(), root);
+
+    UnitCosts costs = UnitCosts.read(file);
+    CycleCost nm = costs.cycle(Outcome.NOT_MODIFIED);
+    assertThat(nm.fixedWallMs()).isCloseTo(40, within(1e-3));
+    assertThat(nm.fixedDbCpuMs()).isCloseTo(8, within(1e-3));
+    assertThat(nm.freshWallMs()).isCloseTo(15, within(1e-3));
+    assertThat(nm.freshJvmCpuMs()).isCloseTo(4, within(1e-3));
+    assertThat(nm.freshDbCpuMs()).isCloseTo(11, within(1e-3));
+
+    CapacityModel.CyclePrediction warm = CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 100, 50, 16, 2);
+    CapacityModel.CyclePrediction fresh = CapacityModel.predictCycle(costs, Outcome.NOT_MODIFIED, 100, 50, 16, 2, true);
+    assertThat(fresh.seconds() - warm.seconds()).isCloseTo(0.015, within(1e-9));
+    assertThat(fresh.jvmCpuSeconds() - warm.jvmCpuSeconds()).isCloseTo(0.004, within(1e-9));
+    assertThat(fresh.pgCpuSeconds() - warm.pgCpuSeconds()).isCloseTo(0.011, within(1e-9));
+    assertThat(fresh.rows()).isEqualTo(warm.rows());
+
+    // the load test's rows are predicted on new connections
+    Map<String, Object> cycle = new LinkedHashMap<>();
+    cycle.put("cycle", "all 304");
+    cycle.put("warm", true);
+    cycle.put("concurrency", 16);
+    cycle.put("seconds", 0.1);
+    JsonNode load = new ObjectMapper().valueToTree(Map.of("scale",
+        List.of(Map.of("feeds", 100, "eventsPerFeed", 50, "cycles", List.of(cycle)))));
+    List<CapacityModel.Check> checks = CapacityModel.validate(load, costs, 2);
+    assertThat(checks).hasSize(1);
+    assertThat(checks.get(0).predictedSeconds()).isCloseTo(fresh.seconds(), within(1e-9));
+
+    // a file without cycles on new connections (an older one): nothing added
+    samples.removeIf(UnitCostMeasurement.CycleSample::fresh);
+    root.put("cycleCosts", UnitCostMeasurement.fitCycles(samples, 16, 50, 2));
+    new ObjectMapper().writeValue(file.toFile(), root);
+    UnitCosts older = UnitCosts.read(file);
+    assertThat(older.cycle(Outcome.NOT_MODIFIED).freshWallMs()).isZero();
+    assertThat(CapacityModel.predictCycle(older, Outcome.NOT_MODIFIED, 100, 50, 16, 2, true).seconds())
+        .isCloseTo(warm.seconds(), within(1e-9));
+  }
+
+  @Test
   void theCycleCostsMeasuredAreWhatTheModelReads(@TempDir Path dir) throws Exception {
     List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
     for (String outcome : UnitCostMeasurement.OUTCOMES) {

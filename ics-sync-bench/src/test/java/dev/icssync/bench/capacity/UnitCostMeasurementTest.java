@@ -52,10 +52,18 @@ class UnitCostMeasurementTest {
       assertThat(n.path("feedServerCpuMs").asDouble() + n.path("relayCpuMs").asDouble()).as(key)
           .isCloseTo(n.path("rigCpuMs").asDouble(), org.assertj.core.api.Assertions.within(1e-3));
 
-      // cycles of 4 and 12 feeds, two of each: a line through them, its samples kept
+      // cycles of 4 and 12 feeds, two of each: a line through them, its samples kept; and two of 4
+      // feeds started on new connections, their difference from the warm ones apart
       JsonNode cycle = root.path("cycleCosts").path("outcomes").path(key);
-      assertThat(cycle.path("samples")).as(key).hasSize(4);
+      assertThat(cycle.path("samples")).as(key).hasSize(6);
       assertThat(cycle.path("samples").findValues("feeds")).extracting(JsonNode::asInt).containsOnly(4, 12);
+      assertThat(cycle.path("samples").findValues("freshConnections")).extracting(JsonNode::asBoolean)
+          .containsExactlyInAnyOrder(false, false, false, false, true, true);
+      assertThat(cycle.path("freshConnections").path("feeds").asInt()).as(key).isEqualTo(4);
+      assertThat(cycle.path("freshConnections").path("cycles").asInt()).as(key).isEqualTo(2);
+      for (String figure : List.of("wallMs", "jvmCpuMs", "workerCpuMs")) {
+        assertThat(cycle.path("freshConnections").path(figure).isNumber()).as(key + " " + figure).isTrue();
+      }
       for (String figure : List.of("wallMs", "jvmCpuMs", "workerCpuMs")) {
         assertThat(cycle.path("fixed").path(figure).isNumber()).as(key + " " + figure).isTrue();
         assertThat(cycle.path("perSync").path(figure).isNumber()).as(key + " " + figure).isTrue();
