@@ -332,14 +332,36 @@ class CapacityModelTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two sizes");
   }
 
+  /**
+   * A cycle on warm connections: 40 ms + 0.3 ms a sync of wall time, 12 + 0.25 of JVM CPU (10 + 0.2 the worker's),
+   * 8 + 0.1 of backend CPU.
+   */
+  private static UnitCostMeasurement.CycleSample warmCycle(String outcome, int n) {
+    return new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
+        0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0);
+  }
+
+  /** A unit-costs.json of 50-event feeds: {@code perSync} for every outcome, and these cycle costs. */
+  private static void writeUnitCosts(Path file, Map<String, Object> perSync, Map<String, Object> cycleCosts)
+      throws java.io.IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("setup", Map.of("eventsPerFeed", 50));
+    Map<String, Object> outcomes = new LinkedHashMap<>();
+    for (String key : UnitCostMeasurement.OUTCOMES) {
+      outcomes.put(key, perSync);
+    }
+    root.put("outcomes", outcomes);
+    root.put("cycleCosts", cycleCosts);
+    new ObjectMapper().writeValue(file.toFile(), root);
+  }
+
   @Test
   void cyclesOnNewConnectionsAreMeasuredApartAndAddedToTheLoadTestsRowsOnly(@TempDir Path dir) throws Exception {
     List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
     for (String outcome : UnitCostMeasurement.OUTCOMES) {
       for (int rep = 0; rep < 2; rep++) {
         for (int n : new int[] {50, 2_000}) {
-          samples.add(new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
-              0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0));
+          samples.add(warmCycle(outcome, n));
         }
         // on new connections at 50 feeds: 15 ms more wall time, 4 of JVM CPU (3 the worker's), 11 of backend
         // CPU; the two cycles differ by +-2 ms, which the mean cancels
@@ -352,15 +374,8 @@ class CapacityModelTest {
     // the lines go through the cycles on warm connections alone: the same intercepts as without them
     assertThat(cycleCosts.get("sizes")).isEqualTo(List.of(50, 2_000));
     Path file = dir.resolve("unit-costs.json");
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("setup", Map.of("eventsPerFeed", 50));
-    Map<String, Object> outcomes = new LinkedHashMap<>();
-    for (String key : UnitCostMeasurement.OUTCOMES) {
-      outcomes.put(key, Map.of("workerCpuMs", 0.2, "dbCpuMs", 0.1));
-    }
-    root.put("outcomes", outcomes);
-    root.put("cycleCosts", cycleCosts);
-    new ObjectMapper().writeValue(file.toFile(), root);
+    Map<String, Object> perSync = Map.of("workerCpuMs", 0.2, "dbCpuMs", 0.1);
+    writeUnitCosts(file, perSync, cycleCosts);
 
     UnitCosts costs = UnitCosts.read(file);
     CycleCost nm = costs.cycle(Outcome.NOT_MODIFIED);
@@ -391,8 +406,7 @@ class CapacityModelTest {
 
     // a file without cycles on new connections (an older one): nothing added
     samples.removeIf(UnitCostMeasurement.CycleSample::fresh);
-    root.put("cycleCosts", UnitCostMeasurement.fitCycles(samples, 16, 50, 2));
-    new ObjectMapper().writeValue(file.toFile(), root);
+    writeUnitCosts(file, perSync, UnitCostMeasurement.fitCycles(samples, 16, 50, 2));
     UnitCosts older = UnitCosts.read(file);
     assertThat(older.cycle(Outcome.NOT_MODIFIED).freshWallMs()).isZero();
     assertThat(CapacityModel.predictCycle(older, Outcome.NOT_MODIFIED, 100, 50, 16, 2, true).seconds())
@@ -405,9 +419,7 @@ class CapacityModelTest {
     for (String outcome : UnitCostMeasurement.OUTCOMES) {
       for (int rep = 0; rep < 2; rep++) {
         for (int n : new int[] {50, 2_000}) {
-          // 40 ms + 0.3 ms a sync of wall time, 12 + 0.25 of JVM CPU (10 + 0.2 the worker's), 8 + 0.1 of backend CPU
-          samples.add(new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
-              0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0));
+          samples.add(warmCycle(outcome, n));
         }
       }
     }
@@ -416,15 +428,7 @@ class CapacityModelTest {
         -0.005 + 0.0003 * c.feeds(), c.jvmCpuSeconds(), c.workerCpuSeconds(), c.pgCpuSeconds(), 0) : c);
     Map<String, Object> cycleCosts = UnitCostMeasurement.fitCycles(samples, 16, 50, 2);
     Path file = dir.resolve("unit-costs.json");
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("setup", Map.of("eventsPerFeed", 50));
-    Map<String, Object> outcomes = new LinkedHashMap<>();
-    for (String key : UnitCostMeasurement.OUTCOMES) {
-      outcomes.put(key, Map.of("workerCpuMs", 0.2));
-    }
-    root.put("outcomes", outcomes);
-    root.put("cycleCosts", cycleCosts);
-    new ObjectMapper().writeValue(file.toFile(), root);
+    writeUnitCosts(file, Map.of("workerCpuMs", 0.2), cycleCosts);
 
     UnitCosts costs = UnitCosts.read(file);
     CycleCost nm = costs.cycle(Outcome.NOT_MODIFIED);

@@ -26,29 +26,13 @@ class PendingStatesTest {
     return new StateUpdate(read, read.toBuilder().etag("\"e" + i + "\"").build(), null);
   }
 
-  @Test
-  void oneAddingThreadWritesAtATimeAndItsBatchesAreFull() throws Exception {
-    CountDownLatch firstWriteStarted = new CountDownLatch(1);
-    CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-    AtomicInteger writing = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    List<Integer> batches = new CopyOnWriteArrayList<>();
+  /** A store in memory that runs {@code before} with each batch {@code saveStates} is given, before saving it. */
+  private static Store onSaveStates(SaveHook before) {
     Store inner = Store.inMemory();
-    Store store = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
+    return (Store) Proxy.newProxyInstance(PendingStatesTest.class.getClassLoader(), new Class<?>[] {Store.class},
         (proxy, method, args) -> {
           if (method.getName().equals("saveStates")) {
-            int now = writing.incrementAndGet();
-            mostAtOnce.accumulateAndGet(now, Math::max);
-            try {
-              batches.add(((List<?>) args[0]).size());
-              if (batches.size() == 1) {
-                firstWriteStarted.countDown();
-                // a slow database: the other syncs go on adding while this batch is written
-                assertThat(releaseFirstWrite.await(60, TimeUnit.SECONDS)).isTrue();
-              }
-            } finally {
-              writing.decrementAndGet();
-            }
+            before.accept((List<?>) args[0]);
           }
           try {
             return method.invoke(inner, args);
@@ -56,6 +40,34 @@ class PendingStatesTest {
             throw e.getCause();
           }
         });
+  }
+
+  @FunctionalInterface
+  private interface SaveHook {
+    void accept(List<?> batch) throws Exception;
+  }
+
+  @Test
+  void oneAddingThreadWritesAtATimeAndItsBatchesAreFull() throws Exception {
+    CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+    AtomicInteger writing = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    Store store = onSaveStates(batch -> {
+      int now = writing.incrementAndGet();
+      mostAtOnce.accumulateAndGet(now, Math::max);
+      try {
+        batches.add(batch.size());
+        if (batches.size() == 1) {
+          firstWriteStarted.countDown();
+          // a slow database: the other syncs go on adding while this batch is written
+          assertThat(releaseFirstWrite.await(60, TimeUnit.SECONDS)).isTrue();
+        }
+      } finally {
+        writing.decrementAndGet();
+      }
+    });
     PendingStates pending = new PendingStates(store, () -> { }, Long.MAX_VALUE);
     int batch = PendingStates.MAX_BATCH;
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -93,18 +105,7 @@ class PendingStatesTest {
   @Test
   void anAddingThreadLeavesLessThanABatchForLaterUnlessTheOldestIsOld() {
     List<Integer> batches = new CopyOnWriteArrayList<>();
-    Store inner = Store.inMemory();
-    Store store = (Store) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Store.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("saveStates")) {
-            batches.add(((List<?>) args[0]).size());
-          }
-          try {
-            return method.invoke(inner, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    Store store = onSaveStates(batch -> batches.add(batch.size()));
     PendingStates young = new PendingStates(store, () -> { }, Long.MAX_VALUE);
     for (int i = 0; i < PendingStates.MAX_BATCH - 1; i++) {
       young.add(update(i));
