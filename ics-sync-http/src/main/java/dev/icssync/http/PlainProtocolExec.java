@@ -19,7 +19,7 @@ import org.apache.hc.core5.net.URIAuthority;
  * parses and normalises the request path into an authentication scope and looks up the exchange
  * state of the target and the proxy. The fetcher uses neither Apache's authentication (it is turned
  * off; a feed URL's user info becomes an {@code Authorization} header the fetcher sets itself) nor a
- * proxy, so that work bought nothing and was about a tenth of a not-modified poll's thread time.
+ * proxy, so that work, done on every poll, bought nothing.
  *
  * <p>What is kept of Apache's step: {@code CONNECT} is refused, a request gets the route's scheme
  * and authority when it has none, a request whose authority carries user info is refused, and a

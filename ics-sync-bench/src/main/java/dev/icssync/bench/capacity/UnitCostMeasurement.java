@@ -373,16 +373,10 @@ public final class UnitCostMeasurement {
           Map<String, Object> f = new LinkedHashMap<>();
           f.put("feeds", size);
           f.put("cycles", fresh.size());
-          f.put("wallMs", round(1e3 * (mean(fresh, CycleSample::seconds) - mean(warm, CycleSample::seconds)), 3));
-          f.put("jvmCpuMs", round(1e3 * (mean(fresh, CycleSample::jvmCpuSeconds)
-              - mean(warm, CycleSample::jvmCpuSeconds)), 3));
-          f.put("workerCpuMs", round(1e3 * (mean(fresh, CycleSample::workerCpuSeconds)
-              - mean(warm, CycleSample::workerCpuSeconds)), 3));
-          double pgFresh = mean(fresh, CycleSample::pgCpuSeconds);
-          double pgWarm = mean(warm, CycleSample::pgCpuSeconds);
-          if (!Double.isNaN(pgFresh) && !Double.isNaN(pgWarm)) {
-            f.put("pgCpuMs", round(1e3 * (pgFresh - pgWarm), 3));
-          }
+          putDifference(f, "wallMs", fresh, warm, CycleSample::seconds);
+          putDifference(f, "jvmCpuMs", fresh, warm, CycleSample::jvmCpuSeconds);
+          putDifference(f, "workerCpuMs", fresh, warm, CycleSample::workerCpuSeconds);
+          putDifference(f, "pgCpuMs", fresh, warm, CycleSample::pgCpuSeconds);
           n.put("freshConnections", f);
         }
       }
@@ -401,6 +395,18 @@ public final class UnitCostMeasurement {
     }
     m.put("outcomes", outcomes);
     return m;
+  }
+
+  /**
+   * {@code name}: the mean of {@code figure} over {@code fresh} less its mean over {@code warm}, in
+   * milliseconds; left out when a figure could not be read (NaN, as PostgreSQL CPU may be).
+   */
+  private static void putDifference(Map<String, Object> into, String name, List<CycleSample> fresh,
+      List<CycleSample> warm, java.util.function.ToDoubleFunction<CycleSample> figure) {
+    double d = mean(fresh, figure) - mean(warm, figure);
+    if (!Double.isNaN(d)) {
+      into.put(name, round(1e3 * d, 3));
+    }
   }
 
   private static double mean(List<CycleSample> samples, java.util.function.ToDoubleFunction<CycleSample> f) {

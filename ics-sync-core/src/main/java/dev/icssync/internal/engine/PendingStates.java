@@ -65,9 +65,8 @@ final class PendingStates {
   /**
    * Holds an update (replacing an older one of the same feed), flushing when the batch is full or old.
    * One adding thread flushes at a time; the others go on adding meanwhile, so the next flush finds a
-   * full batch again. (When every adding thread flushed, the held states were split among them: a
-   * 10,000-feed round of not-modified polls wrote about a hundred batches of some ninety states
-   * instead of twenty of five hundred.)
+   * full batch again. (When every adding thread flushed, a slow write let the others drain the next
+   * batch around it in parts, written at the same time.)
    */
   void add(StateUpdate update) {
     pending.put(key(update.state().tenant(), update.state().feedId()), update);
