@@ -125,7 +125,8 @@ class CliPostgresTest {
 
       String merged = ok("export", "--db", db, "--tenant", "t1", "--property", "villa").out();
       assertThat(merged).startsWith("BEGIN:VCALENDAR").contains(today.plusDays(10).format(DAY))
-          .contains(today.plusDays(13).format(DAY)).doesNotContain("4821");
+          .contains(today.plusDays(13).format(DAY));
+      assertThat(Cli.withoutGeneratedValues(merged)).doesNotContain("4821");
       String forAirbnb = ok("export", "--db", db, "--tenant", "t1", "--property", "villa", "--channel", "airbnb")
           .out();
       assertThat(forAirbnb).contains(today.plusDays(13).format(DAY)).doesNotContain(today.plusDays(10).format(DAY));

@@ -39,8 +39,8 @@ class DemoCommandTest {
     Path forAirbnb = dir.resolve("villa-azul-for-airbnb.ics");
     assertThat(forAirbnb).exists();
     String ics = Files.readString(forAirbnb, StandardCharsets.UTF_8);
-    assertThat(ics).startsWith("BEGIN:VCALENDAR").doesNotContain("Jane").doesNotContain("4821")
-        .doesNotContain("HMABCDE");
+    assertThat(ics).startsWith("BEGIN:VCALENDAR").doesNotContain("Jane").doesNotContain("HMABCDE");
+    assertThat(Cli.withoutGeneratedValues(ics)).doesNotContain("4821");
     for (String p : new String[] {"villa-azul", "casa-sol"}) {
       for (String c : new String[] {"", "-for-airbnb", "-for-booking", "-for-vrbo"}) {
         assertThat(dir.resolve(p + c + ".ics")).exists();
