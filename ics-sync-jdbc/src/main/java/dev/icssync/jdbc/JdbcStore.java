@@ -1172,14 +1172,28 @@ public final class JdbcStore implements Store {
   }
 
   // the prune of the change log (package-private: the tests read them)
+  /** The newest run: a later prune looks at the feeds of the runs appended after it. */
+  static final String PRUNE_NEWEST_SQL = "SELECT MAX(seq) FROM icssync_sync_run";
   /**
    * The last seq that finished before the cutoff: the walk ends there. Reads only the entries of the
-   * finished_at index before the cutoff, that is what the prune deletes (and the few runs kept by
-   * keepRuns), so it is small except on the first prune of a grown table. OFFSET 0 keeps the
-   * subquery whole: flattened, PostgreSQL walks the primary key backwards through every younger run.
+   * finished_at index before the cutoff: what the prune deletes, and the runs kept by keepRuns,
+   * which is why only a full walk asks it (see {@link #pruneRuns}). OFFSET 0 keeps the subquery
+   * whole: flattened, PostgreSQL walks the primary key backwards through every younger run.
    */
   static final String PRUNE_BOUND_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
       + "WHERE finished_at < ? OFFSET 0) b";
+  /**
+   * The same, among the runs that finished since the last prune's cutoff: the entries between the two
+   * cutoffs (the runs that have come of age since).
+   */
+  static final String PRUNE_BOUND_SINCE_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
+      + "WHERE finished_at >= ? AND finished_at < ? OFFSET 0) b";
+  /**
+   * The same, among the runs appended since the last prune started (a primary-key range): one that
+   * finished before the last cutoff but was appended after that prune (a worker's clock behind).
+   */
+  static final String PRUNE_BOUND_NEW_SQL = "SELECT MAX(seq) FROM (SELECT seq, finished_at FROM icssync_sync_run "
+      + "WHERE seq > ? AND seq <= ? OFFSET 0) n WHERE n.finished_at < ?";
   /** The end of the next batch: the seq of at most batchSize rows after the last batch. */
   static final String PRUNE_NEXT_SQL = "SELECT MAX(seq) FROM (SELECT seq FROM icssync_sync_run "
       + "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) b";
@@ -1187,6 +1201,38 @@ public final class JdbcStore implements Store {
   static final String PRUNE_DELETE_SQL = "DELETE FROM icssync_sync_run r WHERE r.seq > ? AND r.seq <= ? "
       + "AND r.finished_at < ? AND r.seq < (SELECT k.seq FROM icssync_sync_run k "
       + "WHERE k.tenant = r.tenant AND k.feed_id = r.feed_id ORDER BY k.seq DESC LIMIT 1 OFFSET ?)";
+  /**
+   * PostgreSQL: deletes at most a batch of the runs up to the walked seq that the runs in (from, to]
+   * pushed out of their feed's newest keepRuns, once finished before the cutoff. Driven by the new
+   * runs' feeds (the laterals probe the (tenant, feed_id, seq) index per feed: the feed's keepRuns-th
+   * newest run, then its older runs), never by the history they join; the array is built once, so
+   * the DELETE probes the primary key.
+   */
+  static final String PG_PRUNE_DISPLACED_SQL = "DELETE FROM icssync_sync_run WHERE seq = ANY(ARRAY("
+      + "SELECT o.seq FROM (SELECT DISTINCT tenant, feed_id FROM icssync_sync_run WHERE seq > ? AND seq <= ?) n "
+      + "CROSS JOIN LATERAL (SELECT k.seq FROM icssync_sync_run k WHERE k.tenant = n.tenant AND k.feed_id = n.feed_id "
+      + "ORDER BY k.seq DESC LIMIT 1 OFFSET ?) t "
+      + "CROSS JOIN LATERAL (SELECT o.seq FROM icssync_sync_run o WHERE o.tenant = n.tenant AND o.feed_id = n.feed_id "
+      + "AND o.seq < t.seq AND o.seq <= ? AND o.finished_at < ? LIMIT ?) o LIMIT ?))";
+  /** H2: the same deletion, written without LATERAL. */
+  static final String H2_PRUNE_DISPLACED_SQL = "DELETE FROM icssync_sync_run WHERE seq IN (SELECT o.seq "
+      + "FROM icssync_sync_run o WHERE o.seq <= ? AND o.finished_at < ? AND EXISTS (SELECT 1 FROM icssync_sync_run n "
+      + "WHERE n.tenant = o.tenant AND n.feed_id = o.feed_id AND n.seq > ? AND n.seq <= ?) AND o.seq < (SELECT k.seq "
+      + "FROM icssync_sync_run k WHERE k.tenant = o.tenant AND k.feed_id = o.feed_id ORDER BY k.seq DESC LIMIT 1 "
+      + "OFFSET ?) LIMIT ?)";
+
+  /** Every this many prunes of one store, a prune walks the whole history again (see {@link #pruneRuns}). */
+  static final int PRUNE_FULL_WALK_EVERY = 32;
+
+  /** What this store's prunes have done so far, under {@link #pruneLock}; see {@link #pruneRuns}. */
+  private final Object pruneLock = new Object();
+  private @Nullable HistoryRetention prunedWith;
+  private @Nullable Instant prunedCutoff;
+  /** Every run up to this seq was walked by a prune of this store (the walk's last bound). */
+  private long prunedThrough = Long.MIN_VALUE;
+  /** The newest run when the last prune of this store started. */
+  private long prunedSeen = Long.MIN_VALUE;
+  private int prunesSinceFullWalk;
 
   /**
    * Walks the runs in primary-key order up to the newest one that finished before the cutoff, a
@@ -1194,41 +1240,75 @@ public final class JdbcStore implements Store {
    * (a lookup by key range and one DELETE by key range): only the old rows being deleted are locked,
    * never the rows that applies append meanwhile, and no statement scans the whole table. Across
    * tenants (with row-level security the transaction reads all tenants).
+   *
+   * <p>A prune does not walk again what an earlier prune of this store walked. What that walk kept
+   * and had finished before the cutoff was kept as one of its feed's newest {@code keepRuns} runs,
+   * and only leaves them when its feed appends a run. So a later prune walks only the runs that
+   * finished between the two cutoffs, and for the feeds that appended runs since the last prune
+   * started, deletes the older runs those pushed out (an index probe per feed). Without this, every
+   * prune read every run each feed keeps ({@code keepRuns} per feed: ten million rows for a million
+   * feeds), however little had changed. A run a walk passed while it had not yet finished before the
+   * cutoff (a worker's clock behind another's), or that committed behind the walk, waits for the
+   * next full walk: the first prune of a store, one with another retention or an earlier cutoff, and
+   * every {@value #PRUNE_FULL_WALK_EVERY}th.
    */
   @Override
   public long pruneRuns(HistoryRetention retention, Instant now) {
     Objects.requireNonNull(retention, "retention");
     Instant cutoff = retention.cutoff(now);
-    Long bound = query(primary, null, true, "find prunable sync runs", c -> {
-      try (PreparedStatement ps = prepare(c, PRUNE_BOUND_SQL)) {
-        Rows.setInstant(ps, 1, cutoff, dialect());
-        try (ResultSet rs = ps.executeQuery()) {
+    synchronized (pruneLock) {
+      Instant since = prunedCutoff;
+      boolean full = since == null || !Objects.equals(retention, prunedWith) || cutoff.isBefore(since)
+          || prunesSinceFullWalk >= PRUNE_FULL_WALK_EVERY - 1;
+      long walked = full ? Long.MIN_VALUE : prunedThrough;
+      long seen = full ? Long.MIN_VALUE : prunedSeen;
+      long[] ends = query(primary, null, true, "find prunable sync runs", c -> {
+        long newest;
+        try (PreparedStatement ps = prepare(c, PRUNE_NEWEST_SQL); ResultSet rs = ps.executeQuery()) {
           rs.next();
-          long max = rs.getLong(1);
-          return rs.wasNull() ? null : max;
-        }
-      }
-    });
-    if (bound == null) {
-      return 0;
-    }
-    long deleted = 0;
-    long from = Long.MIN_VALUE;
-    while (true) {
-      long start = from;
-      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
-        long to;
-        try (PreparedStatement ps = prepare(c, PRUNE_NEXT_SQL)) {
-          ps.setLong(1, start);
-          ps.setLong(2, bound);
-          ps.setInt(3, retention.batchSize());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            to = rs.getLong(1);
-            if (rs.wasNull()) {
-              return null;
-            }
+          newest = rs.getLong(1);
+          if (rs.wasNull()) {
+            return null;
           }
+        }
+        long bound;
+        if (full) {
+          bound = pruneBound(c, PRUNE_BOUND_SQL, cutoff);
+        } else {
+          bound = Math.max(pruneBound(c, PRUNE_BOUND_SINCE_SQL, Objects.requireNonNull(since), cutoff),
+              pruneBound(c, PRUNE_BOUND_NEW_SQL, seen, newest, cutoff));
+        }
+        return new long[] {newest, Math.min(bound, newest)};
+      });
+      if (ends == null) {
+        return 0; // no run at all
+      }
+      long deleted = 0;
+      if (!full && ends[0] > seen && walked > Long.MIN_VALUE) {
+        deleted += pruneDisplaced(retention, cutoff, walked, seen, ends[0]);
+      }
+      if (ends[1] > walked) {
+        deleted += pruneWalk(retention, cutoff, walked, ends[1]);
+      }
+      prunedWith = retention;
+      prunedCutoff = cutoff;
+      prunedThrough = Math.max(walked, ends[1]);
+      prunedSeen = ends[0];
+      prunesSinceFullWalk = full ? 0 : prunesSinceFullWalk + 1;
+      return deleted;
+    }
+  }
+
+  /** Deletes what finished before the cutoff and is not among its feed's newest runs, in (from, bound]. */
+  private long pruneWalk(HistoryRetention retention, Instant cutoff, long from, long bound) {
+    long deleted = 0;
+    long next = from;
+    while (true) {
+      long start = next;
+      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
+        Long to = pruneNext(c, start, bound, retention.batchSize());
+        if (to == null) {
+          return null;
         }
         try (PreparedStatement ps = prepare(c, PRUNE_DELETE_SQL)) {
           ps.setLong(1, start);
@@ -1241,8 +1321,86 @@ public final class JdbcStore implements Store {
       if (batch == null) {
         return deleted;
       }
-      from = batch[0];
+      next = batch[0];
       deleted += batch[1];
+    }
+  }
+
+  /**
+   * For the feeds of the runs in (seen, newest], a batch of runs at a time, deletes their runs up to
+   * {@code walked} that finished before the cutoff and are no longer among the feed's newest: at
+   * most a batch of rows per transaction.
+   */
+  private long pruneDisplaced(HistoryRetention retention, Instant cutoff, long walked, long seen, long newest) {
+    long deleted = 0;
+    long next = seen;
+    boolean postgres = dialect().name().equals("postgresql");
+    while (true) {
+      long start = next;
+      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
+        Long to = pruneNext(c, start, newest, retention.batchSize());
+        if (to == null) {
+          return null;
+        }
+        try (PreparedStatement ps = prepare(c, postgres ? PG_PRUNE_DISPLACED_SQL : H2_PRUNE_DISPLACED_SQL)) {
+          if (postgres) {
+            ps.setLong(1, start);
+            ps.setLong(2, to);
+            ps.setInt(3, retention.keepRuns() - 1);
+            ps.setLong(4, walked);
+            Rows.setInstant(ps, 5, cutoff, dialect());
+            ps.setInt(6, retention.batchSize());
+            ps.setInt(7, retention.batchSize());
+          } else {
+            ps.setLong(1, walked);
+            Rows.setInstant(ps, 2, cutoff, dialect());
+            ps.setLong(3, start);
+            ps.setLong(4, to);
+            ps.setInt(5, retention.keepRuns() - 1);
+            ps.setInt(6, retention.batchSize());
+          }
+          int n = ps.executeUpdate();
+          // a full batch may have left more of these feeds' runs: the same new runs once more
+          return new long[] {n < retention.batchSize() ? to : start, n};
+        }
+      });
+      if (batch == null) {
+        return deleted;
+      }
+      next = batch[0];
+      deleted += batch[1];
+    }
+  }
+
+  /** The seq one of the bound queries finds for {@code params} (longs and instants), or Long.MIN_VALUE for none. */
+  private long pruneBound(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql)) {
+      for (int i = 0; i < params.length; i++) {
+        if (params[i] instanceof Instant t) {
+          Rows.setInstant(ps, i + 1, t, dialect());
+        } else {
+          ps.setLong(i + 1, (Long) params[i]);
+        }
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long seq = rs.getLong(1);
+        return rs.wasNull() ? Long.MIN_VALUE : seq;
+      }
+    }
+  }
+
+  /** The seq that ends the next batch of at most {@code size} runs in (from, bound], or null. */
+  private @Nullable Long pruneNext(Connection c, long from, long bound, int size) throws SQLException {
+    try (PreparedStatement ps = prepare(c, PRUNE_NEXT_SQL)) {
+      ps.setLong(1, from);
+      ps.setLong(2, bound);
+      ps.setInt(3, size);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long to = rs.getLong(1);
+        return rs.wasNull() ? null : to;
+      }
     }
   }
 

@@ -82,6 +82,10 @@ abstract class HistoryRetentionTest {
   }
 
   private IcsSync engine(int pruneEverySyncs) {
+    return engine(store, pruneEverySyncs);
+  }
+
+  private IcsSync engine(JdbcStore store, int pruneEverySyncs) {
     for (int i = 0; i < FEEDS; i++) {
       store.saveFeed(Feed.builder(tenant, "f" + i).property("villa" + i).source("airbnb").url("https://example.test/f" + i + ".ics").build());
     }
@@ -166,6 +170,84 @@ abstract class HistoryRetentionTest {
       for (int f = 0; f < FEEDS; f++) {
         assertThat(store.runs(tenant, "f" + f, 100)).hasSize(RETENTION.keepRuns());
       }
+    }
+  }
+
+  @Test
+  void aPruneDoesNotWalkAgainTheRunsAnEarlierPruneKept() throws SQLException {
+    // a store of its own: its prunes start from nothing walked (the class's store prunes in every test)
+    List<Integer> deletes = new CopyOnWriteArrayList<>();
+    JdbcStore own = JdbcStore.create(CountingDataSource.wrap(db.dataSource(), (sql, method, result) -> {
+      if (method.equals("executeUpdate") && sql != null && sql.startsWith("DELETE FROM icssync_sync_run")) {
+        deletes.add((Integer) result);
+      }
+    }));
+    try (IcsSync sync = engine(own, 0)) {
+      for (int cycle = 0; cycle < 30; cycle++) {
+        sync.syncTenant(tenant, NextDue.IGNORE);
+        clock.advance(POLL);
+      }
+      clock.advance(Duration.ofDays(30));
+      sync.pruneHistory();
+      // every feed keeps its newest ten runs, all of them older than the day kept
+      assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns());
+      deletes.clear();
+
+      // nothing appended since: nothing to walk (a walk of the kept runs is a DELETE per batch of 7)
+      assertThat(sync.pruneHistory()).isZero();
+      assertThat(deletes).isEmpty();
+
+      // one feed appends a run: its oldest run leaves, and only its runs are looked at
+      sync.syncFeed(tenant, "f0");
+      Instant appended = clock.instant();
+      clock.advance(POLL);
+      assertThat(sync.pruneHistory()).isEqualTo(1);
+      assertThat(deletes).containsExactly(1);
+      assertThat(store.runs(tenant, "f0", 100)).hasSize(RETENTION.keepRuns())
+          .first().satisfies(r -> assertThat(r.finishedAt()).isEqualTo(appended));
+      assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns());
+
+      // the runs a walk passed while they were younger than the day are pruned once old
+      deletes.clear();
+      for (int cycle = 0; cycle < 30; cycle++) {
+        sync.syncTenant(tenant, NextDue.IGNORE);
+        clock.advance(POLL);
+        sync.pruneHistory();
+      }
+      // 24 runs a feed in the last day, none older beyond the newest ten
+      assertThat(runRows()).isEqualTo(FEEDS * 24);
+      assertThat(deletes).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BATCH));
+    }
+  }
+
+  @Test
+  void aRunAWalkPassedWhileYoungIsLeftToTheNextFullWalk() throws SQLException {
+    JdbcStore own = JdbcStore.create(db.dataSource());
+    try (IcsSync sync = engine(own, 0)) {
+      for (int cycle = 0; cycle < 30; cycle++) {
+        sync.syncTenant(tenant, NextDue.IGNORE);
+        clock.advance(POLL);
+      }
+      // f0's first run stamped by a clock a day ahead: younger than the runs appended after it
+      db.execute("UPDATE icssync_sync_run SET finished_at = TIMESTAMP WITH TIME ZONE '"
+          + clock.instant().atOffset(ZoneOffset.UTC) + "' WHERE seq = (SELECT MIN(seq) FROM icssync_sync_run"
+          + " WHERE tenant = '" + tenant + "' AND feed_id = 'f0')");
+      // (counted on this tenant's rows: the store's prunes cross tenants, other tests' included)
+      // the first prune walks the six old cycles; the stamped run among them is young, so kept
+      own.pruneRuns(RETENTION, clock.instant());
+      assertThat(runRows()).isEqualTo(FEEDS * 24 + 1);
+      clock.advance(Duration.ofDays(2));
+      // every run but each feed's newest ten is old now: the walk deletes those it had not passed
+      own.pruneRuns(RETENTION, clock.instant());
+      assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns() + 1);
+      for (int prune = 3; prune < JdbcStore.PRUNE_FULL_WALK_EVERY + 1; prune++) {
+        own.pruneRuns(RETENTION, clock.instant());
+        assertThat(runRows()).as("prune %d", prune).isEqualTo(FEEDS * RETENTION.keepRuns() + 1);
+      }
+      // the full walk, every PRUNE_FULL_WALK_EVERY prunes, finds it
+      own.pruneRuns(RETENTION, clock.instant());
+      assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns());
+      assertThat(own.runs(tenant, "f0", 100)).hasSize(RETENTION.keepRuns());
     }
   }
 

@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -309,6 +310,47 @@ class PostgresPlanTest {
   @FunctionalInterface
   interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  @Test
+  void aPruneAfterTheFirstReadsTheNewRunsAndTheirFeedsNotTheHistory() throws SQLException {
+    // a fleet's history: 20,000 feeds with two runs each, one an hour, analysed
+    db.execute("INSERT INTO icssync_sync_run (tenant, feed_id, run_id, generation, started_at, finished_at, outcome,"
+        + " seen, created, updated, cancelled, reinstated, unchanged, uid_reissued, held_back, message)"
+        + " SELECT 'history', 'feed' || (g % 20000), 'r' || g, 1, ts, ts, 'APPLIED', 0, 0, 0, 0, 0, 0, 0, 0, ''"
+        + " FROM generate_series(1, 40000) g, LATERAL (SELECT TIMESTAMPTZ '2026-01-01 00:00:00+00'"
+        + " + g * INTERVAL '1 second' AS ts) t");
+    db.execute("ANALYZE icssync_sync_run");
+    long newest;
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT MAX(seq) FROM icssync_sync_run")) {
+      rs.next();
+      newest = rs.getLong(1);
+    }
+    long seen = newest - 1000;
+    java.sql.Timestamp cutoff = java.sql.Timestamp.from(Instant.parse("2026-01-01T10:00:00Z"));
+    java.sql.Timestamp since = java.sql.Timestamp.from(Instant.parse("2026-01-01T09:00:00Z"));
+    // the feeds of the last 1,000 runs, each probed through the feed index: never the 40,000 rows
+    assertThat(explain(JdbcStore.PG_PRUNE_DISPLACED_SQL, false, ps -> {
+      ps.setLong(1, seen);
+      ps.setLong(2, newest);
+      ps.setInt(3, 9);
+      ps.setLong(4, seen);
+      ps.setTimestamp(5, cutoff);
+      ps.setInt(6, 1000);
+      ps.setInt(7, 1000);
+    })).contains("icssync_sync_run_feed", "icssync_sync_run_pkey").doesNotContain("Seq Scan", "Hash Join");
+    // the bounds of the walk: the runs appended since (a key range), and those come of age since
+    assertThat(explain(JdbcStore.PRUNE_BOUND_NEW_SQL, false, ps -> {
+      ps.setLong(1, seen);
+      ps.setLong(2, newest);
+      ps.setTimestamp(3, cutoff);
+    })).contains("icssync_sync_run_pkey").doesNotContain("Seq Scan");
+    assertThat(explain(JdbcStore.PRUNE_BOUND_SINCE_SQL, false, ps -> {
+      ps.setTimestamp(1, since);
+      ps.setTimestamp(2, cutoff);
+    })).contains("icssync_sync_run_finished").doesNotContain("Seq Scan");
+    db.execute("DELETE FROM icssync_sync_run WHERE tenant = 'history'");
   }
 
   private String explain(String sql, boolean noSeqScan, Binder binder) throws SQLException {
