@@ -180,8 +180,7 @@ public final class IcsSync implements AutoCloseable {
    * {@link #counted} for a sync whose state may be held for a batch: a not-modified or unchanged
    * one appends no run of its own (its batch appends one tally row per tenant, source and outcome,
    * counted by {@link #countWrittenBatch}). Counted one by one, an all-304 round of a fleet asked
-   * for a prune every {@code pruneEverySyncs} syncs, each a walk of the whole change log, while the
-   * log hardly grew.
+   * for a prune every {@code pruneEverySyncs} syncs while the log hardly grew.
    */
   private SyncReport countedBatched(SyncReport report) {
     if (report.outcome() != SyncOutcome.NOT_MODIFIED && report.outcome() != SyncOutcome.UNCHANGED) {
