@@ -62,11 +62,7 @@ abstract class HistoryRetentionTest {
     db = openDatabase();
     JdbcStore.migrate(db.dataSource());
     // records the row count of every DELETE from the run table
-    store = JdbcStore.create(CountingDataSource.wrap(db.dataSource(), (sql, method, result) -> {
-      if (method.equals("executeUpdate") && sql != null && sql.startsWith("DELETE FROM icssync_sync_run")) {
-        deleteBatches.add((Integer) result);
-      }
-    }));
+    store = countingDeletes(deleteBatches);
   }
 
   @AfterAll
@@ -137,10 +133,7 @@ abstract class HistoryRetentionTest {
   @Test
   void aHostPrunesOnDemandWhenTheEngineDoesNot() throws SQLException {
     try (IcsSync sync = engine(0)) {
-      for (int cycle = 0; cycle < 60; cycle++) {
-        sync.syncTenant(tenant, NextDue.IGNORE);
-        clock.advance(POLL);
-      }
+      syncHourly(sync, 60);
       assertThat(runRows()).isEqualTo(FEEDS * 60);
       assertThat(deleteBatches).isEmpty();
 
@@ -158,10 +151,7 @@ abstract class HistoryRetentionTest {
   @Test
   void aFeedThatStoppedPollingKeepsItsLastRuns() throws SQLException {
     try (IcsSync sync = engine(0)) {
-      for (int cycle = 0; cycle < 30; cycle++) {
-        sync.syncTenant(tenant, NextDue.IGNORE);
-        clock.advance(POLL);
-      }
+      syncHourly(sync, 30);
       clock.advance(Duration.ofDays(30));
 
       sync.pruneHistory();
@@ -177,16 +167,9 @@ abstract class HistoryRetentionTest {
   void aPruneDoesNotWalkAgainTheRunsAnEarlierPruneKept() throws SQLException {
     // a store of its own: its prunes start from nothing walked (the class's store prunes in every test)
     List<Integer> deletes = new CopyOnWriteArrayList<>();
-    JdbcStore own = JdbcStore.create(CountingDataSource.wrap(db.dataSource(), (sql, method, result) -> {
-      if (method.equals("executeUpdate") && sql != null && sql.startsWith("DELETE FROM icssync_sync_run")) {
-        deletes.add((Integer) result);
-      }
-    }));
+    JdbcStore own = countingDeletes(deletes);
     try (IcsSync sync = engine(own, 0)) {
-      for (int cycle = 0; cycle < 30; cycle++) {
-        sync.syncTenant(tenant, NextDue.IGNORE);
-        clock.advance(POLL);
-      }
+      syncHourly(sync, 30);
       clock.advance(Duration.ofDays(30));
       sync.pruneHistory();
       // every feed keeps its newest ten runs, all of them older than the day kept
@@ -224,10 +207,7 @@ abstract class HistoryRetentionTest {
   void aRunAWalkPassedWhileYoungIsLeftToTheNextFullWalk() throws SQLException {
     JdbcStore own = JdbcStore.create(db.dataSource());
     try (IcsSync sync = engine(own, 0)) {
-      for (int cycle = 0; cycle < 30; cycle++) {
-        sync.syncTenant(tenant, NextDue.IGNORE);
-        clock.advance(POLL);
-      }
+      syncHourly(sync, 30);
       // f0's first run stamped by a clock a day ahead: younger than the runs appended after it
       db.execute("UPDATE icssync_sync_run SET finished_at = TIMESTAMP WITH TIME ZONE '"
           + clock.instant().atOffset(ZoneOffset.UTC) + "' WHERE seq = (SELECT MIN(seq) FROM icssync_sync_run"
@@ -248,6 +228,23 @@ abstract class HistoryRetentionTest {
       own.pruneRuns(RETENTION, clock.instant());
       assertThat(runRows()).isEqualTo(FEEDS * RETENTION.keepRuns());
       assertThat(own.runs(tenant, "f0", 100)).hasSize(RETENTION.keepRuns());
+    }
+  }
+
+  /** A store over the test database that adds the row count of every DELETE from the run table to {@code deletes}. */
+  private JdbcStore countingDeletes(List<Integer> deletes) {
+    return JdbcStore.create(CountingDataSource.wrap(db.dataSource(), (sql, method, result) -> {
+      if (method.equals("executeUpdate") && sql != null && sql.startsWith("DELETE FROM icssync_sync_run")) {
+        deletes.add((Integer) result);
+      }
+    }));
+  }
+
+  /** {@code cycles} rounds of the tenant's feeds, an hour apart. */
+  private void syncHourly(IcsSync sync, int cycles) {
+    for (int cycle = 0; cycle < cycles; cycle++) {
+      sync.syncTenant(tenant, NextDue.IGNORE);
+      clock.advance(POLL);
     }
   }
 
