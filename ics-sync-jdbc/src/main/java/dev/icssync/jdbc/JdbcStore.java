@@ -1248,7 +1248,7 @@ public final class JdbcStore implements Store {
    * started, deletes the older runs those pushed out (an index probe per feed). Without this, every
    * prune read every run each feed keeps ({@code keepRuns} per feed: ten million rows for a million
    * feeds), however little had changed. A run a walk passed while it had not yet finished before the
-   * cutoff (a worker's clock behind another's), or that committed behind the walk, waits for the
+   * cutoff (a worker's clock ahead of another's), or that committed behind the walk, waits for the
    * next full walk: the first prune of a store, one with another retention or an earlier cutoff, and
    * every {@value #PRUNE_FULL_WALK_EVERY}th.
    */
