@@ -1214,12 +1214,12 @@ public final class JdbcStore implements Store {
       + "ORDER BY k.seq DESC LIMIT 1 OFFSET ?) t "
       + "CROSS JOIN LATERAL (SELECT o.seq FROM icssync_sync_run o WHERE o.tenant = n.tenant AND o.feed_id = n.feed_id "
       + "AND o.seq < t.seq AND o.seq <= ? AND o.finished_at < ? LIMIT ?) o LIMIT ?))";
-  /** H2: the same deletion, written without LATERAL. */
+  /** H2: the same deletion, written without LATERAL; its parameters are the first six of PostgreSQL's, in order. */
   static final String H2_PRUNE_DISPLACED_SQL = "DELETE FROM icssync_sync_run WHERE seq IN (SELECT o.seq "
-      + "FROM icssync_sync_run o WHERE o.seq <= ? AND o.finished_at < ? AND EXISTS (SELECT 1 FROM icssync_sync_run n "
-      + "WHERE n.tenant = o.tenant AND n.feed_id = o.feed_id AND n.seq > ? AND n.seq <= ?) AND o.seq < (SELECT k.seq "
-      + "FROM icssync_sync_run k WHERE k.tenant = o.tenant AND k.feed_id = o.feed_id ORDER BY k.seq DESC LIMIT 1 "
-      + "OFFSET ?) LIMIT ?)";
+      + "FROM icssync_sync_run o WHERE EXISTS (SELECT 1 FROM icssync_sync_run n WHERE n.tenant = o.tenant "
+      + "AND n.feed_id = o.feed_id AND n.seq > ? AND n.seq <= ?) AND o.seq < (SELECT k.seq FROM icssync_sync_run k "
+      + "WHERE k.tenant = o.tenant AND k.feed_id = o.feed_id ORDER BY k.seq DESC LIMIT 1 OFFSET ?) "
+      + "AND o.seq <= ? AND o.finished_at < ? LIMIT ?)";
 
   /** Every this many prunes of one store, a prune walks the whole history again (see {@link #pruneRuns}). */
   static final int PRUNE_FULL_WALK_EVERY = 32;
@@ -1263,20 +1263,16 @@ public final class JdbcStore implements Store {
       long walked = full ? Long.MIN_VALUE : prunedThrough;
       long seen = full ? Long.MIN_VALUE : prunedSeen;
       long[] ends = query(primary, null, true, "find prunable sync runs", c -> {
-        long newest;
-        try (PreparedStatement ps = prepare(c, PRUNE_NEWEST_SQL); ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          newest = rs.getLong(1);
-          if (rs.wasNull()) {
-            return null;
-          }
+        long newest = seqOf(c, PRUNE_NEWEST_SQL);
+        if (newest == Long.MIN_VALUE) {
+          return null;
         }
         long bound;
         if (full) {
-          bound = pruneBound(c, PRUNE_BOUND_SQL, cutoff);
+          bound = seqOf(c, PRUNE_BOUND_SQL, cutoff);
         } else {
-          bound = Math.max(pruneBound(c, PRUNE_BOUND_SINCE_SQL, Objects.requireNonNull(since), cutoff),
-              pruneBound(c, PRUNE_BOUND_NEW_SQL, seen, newest, cutoff));
+          bound = Math.max(seqOf(c, PRUNE_BOUND_SINCE_SQL, Objects.requireNonNull(since), cutoff),
+              seqOf(c, PRUNE_BOUND_NEW_SQL, seen, newest, cutoff));
         }
         return new long[] {newest, Math.min(bound, newest)};
       });
@@ -1306,8 +1302,8 @@ public final class JdbcStore implements Store {
     while (true) {
       long start = next;
       long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
-        Long to = pruneNext(c, start, bound, retention.batchSize());
-        if (to == null) {
+        long to = seqOf(c, PRUNE_NEXT_SQL, start, bound, (long) retention.batchSize());
+        if (to == Long.MIN_VALUE) {
           return null;
         }
         try (PreparedStatement ps = prepare(c, PRUNE_DELETE_SQL)) {
@@ -1338,26 +1334,19 @@ public final class JdbcStore implements Store {
     while (true) {
       long start = next;
       long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
-        Long to = pruneNext(c, start, newest, retention.batchSize());
-        if (to == null) {
+        long to = seqOf(c, PRUNE_NEXT_SQL, start, newest, (long) retention.batchSize());
+        if (to == Long.MIN_VALUE) {
           return null;
         }
         try (PreparedStatement ps = prepare(c, postgres ? PG_PRUNE_DISPLACED_SQL : H2_PRUNE_DISPLACED_SQL)) {
+          ps.setLong(1, start);
+          ps.setLong(2, to);
+          ps.setInt(3, retention.keepRuns() - 1);
+          ps.setLong(4, walked);
+          Rows.setInstant(ps, 5, cutoff, dialect());
+          ps.setInt(6, retention.batchSize());
           if (postgres) {
-            ps.setLong(1, start);
-            ps.setLong(2, to);
-            ps.setInt(3, retention.keepRuns() - 1);
-            ps.setLong(4, walked);
-            Rows.setInstant(ps, 5, cutoff, dialect());
-            ps.setInt(6, retention.batchSize());
-            ps.setInt(7, retention.batchSize());
-          } else {
-            ps.setLong(1, walked);
-            Rows.setInstant(ps, 2, cutoff, dialect());
-            ps.setLong(3, start);
-            ps.setLong(4, to);
-            ps.setInt(5, retention.keepRuns() - 1);
-            ps.setInt(6, retention.batchSize());
+            ps.setInt(7, retention.batchSize()); // the outer LIMIT, over all the feeds
           }
           int n = ps.executeUpdate();
           // a full batch may have left more of these feeds' runs: the same new runs once more
@@ -1372,8 +1361,11 @@ public final class JdbcStore implements Store {
     }
   }
 
-  /** The seq one of the bound queries finds for {@code params} (longs and instants), or Long.MIN_VALUE for none. */
-  private long pruneBound(Connection c, String sql, Object... params) throws SQLException {
+  /**
+   * The one seq a prune statement reads ({@code MAX(seq)} of some runs) for {@code params} (longs and
+   * instants, in order), or Long.MIN_VALUE when there is none.
+   */
+  private long seqOf(Connection c, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql)) {
       for (int i = 0; i < params.length; i++) {
         if (params[i] instanceof Instant t) {
@@ -1386,20 +1378,6 @@ public final class JdbcStore implements Store {
         rs.next();
         long seq = rs.getLong(1);
         return rs.wasNull() ? Long.MIN_VALUE : seq;
-      }
-    }
-  }
-
-  /** The seq that ends the next batch of at most {@code size} runs in (from, bound], or null. */
-  private @Nullable Long pruneNext(Connection c, long from, long bound, int size) throws SQLException {
-    try (PreparedStatement ps = prepare(c, PRUNE_NEXT_SQL)) {
-      ps.setLong(1, from);
-      ps.setLong(2, bound);
-      ps.setInt(3, size);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        long to = rs.getLong(1);
-        return rs.wasNull() ? null : to;
       }
     }
   }
