@@ -1297,29 +1297,15 @@ public final class JdbcStore implements Store {
 
   /** Deletes what finished before the cutoff and is not among its feed's newest runs, in (from, bound]. */
   private long pruneWalk(HistoryRetention retention, Instant cutoff, long from, long bound) {
-    long deleted = 0;
-    long next = from;
-    while (true) {
-      long start = next;
-      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
-        long to = seqOf(c, PRUNE_NEXT_SQL, start, bound, (long) retention.batchSize());
-        if (to == Long.MIN_VALUE) {
-          return null;
-        }
-        try (PreparedStatement ps = prepare(c, PRUNE_DELETE_SQL)) {
-          ps.setLong(1, start);
-          ps.setLong(2, to);
-          Rows.setInstant(ps, 3, cutoff, dialect());
-          ps.setInt(4, retention.keepRuns() - 1);
-          return new long[] {to, ps.executeUpdate()};
-        }
-      });
-      if (batch == null) {
-        return deleted;
+    return pruneInBatches(from, bound, retention.batchSize(), (c, start, to) -> {
+      try (PreparedStatement ps = prepare(c, PRUNE_DELETE_SQL)) {
+        ps.setLong(1, start);
+        ps.setLong(2, to);
+        Rows.setInstant(ps, 3, cutoff, dialect());
+        ps.setInt(4, retention.keepRuns() - 1);
+        return new long[] {to, ps.executeUpdate()};
       }
-      next = batch[0];
-      deleted += batch[1];
-    }
+    });
   }
 
   /**
@@ -1328,36 +1314,49 @@ public final class JdbcStore implements Store {
    * most a batch of rows per transaction.
    */
   private long pruneDisplaced(HistoryRetention retention, Instant cutoff, long walked, long seen, long newest) {
-    long deleted = 0;
-    long next = seen;
     boolean postgres = dialect().name().equals("postgresql");
+    return pruneInBatches(seen, newest, retention.batchSize(), (c, start, to) -> {
+      try (PreparedStatement ps = prepare(c, postgres ? PG_PRUNE_DISPLACED_SQL : H2_PRUNE_DISPLACED_SQL)) {
+        ps.setLong(1, start);
+        ps.setLong(2, to);
+        ps.setInt(3, retention.keepRuns() - 1);
+        ps.setLong(4, walked);
+        Rows.setInstant(ps, 5, cutoff, dialect());
+        ps.setInt(6, retention.batchSize());
+        if (postgres) {
+          ps.setInt(7, retention.batchSize()); // the outer LIMIT, over all the feeds
+        }
+        int n = ps.executeUpdate();
+        // a full batch may have left more of these feeds' runs: the same new runs once more
+        return new long[] {n < retention.batchSize() ? to : start, n};
+      }
+    });
+  }
+
+  /** One DELETE of a prune over the runs in (start, to]: where the next batch starts, and the rows deleted. */
+  @FunctionalInterface
+  private interface PruneBatch {
+    long[] delete(Connection c, long start, long to) throws SQLException;
+  }
+
+  /**
+   * Runs {@code batch} over (from, bound] a batch of at most {@code batchSize} runs at a time, each in a
+   * short transaction of its own with the lookup of its end; returns the rows deleted.
+   */
+  private long pruneInBatches(long from, long bound, int batchSize, PruneBatch batch) {
+    long deleted = 0;
+    long next = from;
     while (true) {
       long start = next;
-      long[] batch = transaction(primary, null, true, "prune sync runs", c -> {
-        long to = seqOf(c, PRUNE_NEXT_SQL, start, newest, (long) retention.batchSize());
-        if (to == Long.MIN_VALUE) {
-          return null;
-        }
-        try (PreparedStatement ps = prepare(c, postgres ? PG_PRUNE_DISPLACED_SQL : H2_PRUNE_DISPLACED_SQL)) {
-          ps.setLong(1, start);
-          ps.setLong(2, to);
-          ps.setInt(3, retention.keepRuns() - 1);
-          ps.setLong(4, walked);
-          Rows.setInstant(ps, 5, cutoff, dialect());
-          ps.setInt(6, retention.batchSize());
-          if (postgres) {
-            ps.setInt(7, retention.batchSize()); // the outer LIMIT, over all the feeds
-          }
-          int n = ps.executeUpdate();
-          // a full batch may have left more of these feeds' runs: the same new runs once more
-          return new long[] {n < retention.batchSize() ? to : start, n};
-        }
+      long[] done = transaction(primary, null, true, "prune sync runs", c -> {
+        long to = seqOf(c, PRUNE_NEXT_SQL, start, bound, (long) batchSize);
+        return to == Long.MIN_VALUE ? null : batch.delete(c, start, to);
       });
-      if (batch == null) {
+      if (done == null) {
         return deleted;
       }
-      next = batch[0];
-      deleted += batch[1];
+      next = done[0];
+      deleted += done[1];
     }
   }
 
