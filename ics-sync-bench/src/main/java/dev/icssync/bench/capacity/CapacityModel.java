@@ -40,9 +40,9 @@ import java.util.Map;
  * <p>Checked against the load test's warm scale rows ({@code load.json}: 100, 1,000, 10,000 and
  * 100,000 feeds, first-sync, all-304 and unchanged-body cycles on this one box, measured once the JVM
  * had synced a warm-up set) by {@link #validate}: each row predicted as fixed cost + N x cost per
- * sync ({@link #predictCycle}), plus what a cycle pays when it starts on new database connections,
- * as every counted row of the load test does (measured apart: {@link CycleCost#freshWallMs}). None
- * of the terms is fitted to those rows.
+ * sync ({@link #predictCycle}), plus what a cycle pays when it starts on new database connections
+ * where the load test's counted rows did (a server older than PostgreSQL 15; measured apart: {@link
+ * CycleCost#freshWallMs}). None of the terms is fitted to those rows.
  *
  * <pre>
  * java -cp ics-sync-bench/target/benchmarks.jar dev.icssync.bench.capacity.CapacityModel \
@@ -657,13 +657,16 @@ public final class CapacityModel {
    * rows are compared with them: the rows whose {@code warm} is true. A load.json that marks no row
    * (an older load test) has every row compared.
    *
-   * <p>Every row the load test reports started on new database connections: it counts each cycle's
-   * rows from the statistics collector, and closes the pool's connections first so that each backend
-   * hands its counts in. Each row is predicted with that cost ({@code freshConnections}).
+   * <p>The load test counts each cycle's rows from the statistics collector. On PostgreSQL 15 and
+   * later each pooled backend hands its counts in on demand and stays open ({@code machine}'s {@code
+   * rowCountsKeepConnections} is true), and every row ran on warm connections. Otherwise (an older
+   * server, or an older load.json without the field) it closed the pool's connections first, every
+   * row started on new ones, and each row is predicted with that cost ({@code freshConnections}).
    */
   static List<Check> validate(JsonNode load, UnitCosts costs, int cores) {
     List<Check> out = new ArrayList<>();
     boolean onlyWarm = marksWarmRows(load);
+    boolean freshConnections = !load.path("machine").path("rowCountsKeepConnections").asBoolean(false);
     for (JsonNode point : load.path("scale")) {
       long feeds = point.path("feeds").asLong();
       int events = point.path("eventsPerFeed").asInt(costs.eventsPerFeed());
@@ -672,7 +675,8 @@ public final class CapacityModel {
         if (o == null || onlyWarm && !cycle.path("warm").asBoolean()) {
           continue;
         }
-        CyclePrediction p = predictCycle(costs, o, feeds, events, cycle.path("concurrency").asInt(0), cores, true);
+        CyclePrediction p = predictCycle(costs, o, feeds, events, cycle.path("concurrency").asInt(0), cores,
+            freshConnections);
         JsonNode rows = cycle.path("dbRows");
         double measuredRows = rows.path("inserted").asDouble() + rows.path("updated").asDouble()
             + rows.path("deleted").asDouble();

@@ -27,6 +27,8 @@ final class LoadDatabase implements AutoCloseable {
   final JdbcStore store;
   /** What the store sent (see {@link CountingDataSource}). */
   final CountingDataSource counting;
+  /** Whether the server flushes a backend's statistics on demand ({@code pg_stat_force_next_flush}, 15+). */
+  private final boolean forceFlush;
 
   LoadDatabase(int poolSize, boolean synchronousApplyCommit) {
     db = TestDatabases.postgres("load");
@@ -38,6 +40,7 @@ final class LoadDatabase implements AutoCloseable {
     JdbcStore.migrate(pool);
     counting = new CountingDataSource(pool);
     store = JdbcStore.builder(counting.dataSource()).synchronousApplyCommit(synchronousApplyCommit).build();
+    forceFlush = count("SELECT current_setting('server_version_num')::int") >= 150000;
   }
 
   /** Deletes every row of {@code tenant} from the ics-sync tables (a warm-up set, once it has done its work). */
@@ -63,12 +66,59 @@ final class LoadDatabase implements AutoCloseable {
 
   /**
    * Rows inserted, updated and deleted in the ics-sync tables so far, as the statistics collector
-   * counts them. A backend reports its counts at commit at most once a second, and at exit: the
-   * pool's connections are closed first (the pool opens new ones on demand) so the counts are
-   * complete. The commits are {@code xact_commit} of {@code pg_stat_database} (this database only; the
-   * few statements of this count add about three).
+   * counts them, read on warm connections: every pooled connection is held at once and asked to hand
+   * its pending counts in ({@code pg_stat_force_next_flush()}, PostgreSQL 15 and later), and stays in
+   * the pool. A long-running worker's connections live from cycle to cycle, with their catalogue
+   * caches and server-prepared statements, and a timed cycle after a count runs on them as a worker's
+   * would. On an older server, where a backend reports only at commit at most once a second and at
+   * exit, this is {@link #rowCountsOnNewConnections()}. The commits are {@code xact_commit} of {@code
+   * pg_stat_database} (this database only; the statements of the count and the pool's validation
+   * queries add a few dozen).
    */
   RowCounts rowCounts() {
+    if (!forceFlush) {
+      return rowCountsOnNewConnections();
+    }
+    int size = pool.getMaximumPoolSize();
+    List<Connection> held = new ArrayList<>(size);
+    try {
+      for (int i = 0; i < size; i++) {
+        held.add(pool.getConnection());
+      }
+      for (Connection c : held) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_stat_force_next_flush()");
+        }
+        if (!c.getAutoCommit()) {
+          c.commit(); // the flush happens when the backend next goes idle
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("flushing the pool's statistics: " + e.getMessage(), e);
+    } finally {
+      for (Connection c : held) {
+        try {
+          c.close();
+        } catch (SQLException e) {
+          // returned to the pool or dropped by it: the count goes on
+        }
+      }
+    }
+    return readCounts();
+  }
+
+  /** Whether {@link #rowCounts()} keeps the pool's connections (the server can flush statistics on demand). */
+  boolean rowCountsKeepConnections() {
+    return forceFlush;
+  }
+
+  /**
+   * {@link #rowCounts()} by closing the pool's connections: a backend reports its counts at commit at
+   * most once a second, and at exit, so the pool's connections are closed first and their backends
+   * awaited, then the pool opens new ones. The next cycle runs on new backends (empty catalogue caches,
+   * no prepared statements): the cost a cycle pays on new connections is measured with it.
+   */
+  RowCounts rowCountsOnNewConnections() {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       List<Long> evicted = new ArrayList<>();
       String others = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
@@ -91,6 +141,19 @@ final class LoadDatabase implements AutoCloseable {
           Thread.sleep(10);
         }
       }
+    } catch (SQLException e) {
+      throw new IllegalStateException("closing the pool's connections: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    RowCounts counts = readCounts();
+    awaitFullPool();
+    return counts;
+  }
+
+  private RowCounts readCounts() {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
       s.execute("SELECT pg_stat_clear_snapshot()");
       Map<String, long[]> byTable = new LinkedHashMap<>();
       try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables"
@@ -105,20 +168,15 @@ final class LoadDatabase implements AutoCloseable {
         commits = rs.getLong(1);
       }
       CountingDataSource.Snapshot sent = counting.snapshot();
-      RowCounts counts = new RowCounts(byTable, commits, counting.statementsWithoutCopies(), sent.writeCheckouts(),
+      return new RowCounts(byTable, commits, counting.statementsWithoutCopies(), sent.writeCheckouts(),
           sent.checkouts());
-      awaitFullPool();
-      return counts;
     } catch (SQLException e) {
       throw new IllegalStateException("reading pg_stat_user_tables: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 
   /**
-   * Waits (up to 10 s) until the pool has refilled in the background after {@link #rowCounts} closed
+   * Waits (up to 10 s) until the pool has refilled in the background after {@link #rowCountsOnNewConnections} closed
    * its connections: a cycle timed right after a count would otherwise open its pool's connections
    * (a backend's start-up, the driver's handshake) inside its own timed span, a cost of the count,
    * not of the syncs, and one a long-running worker does not pay per cycle.

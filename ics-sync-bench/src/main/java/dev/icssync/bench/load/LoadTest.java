@@ -854,6 +854,9 @@ public final class LoadTest {
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
     m.put("postgres", h.database.serverVersion() + (h.database.db.isEmbeddedServer() ? " (embedded)" : ""));
+    // whether counting a cycle's rows kept the pool's connections (PostgreSQL 15+), so that every
+    // counted cycle ran on warm connections, or closed them (each counted cycle on new ones)
+    m.put("rowCountsKeepConnections", h.database.rowCountsKeepConnections());
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     m.put("loadAverageAtStart", Json.round(load, 2));
     return m;

@@ -392,7 +392,8 @@ class CapacityModelTest {
     assertThat(fresh.pgCpuSeconds() - warm.pgCpuSeconds()).isCloseTo(0.011, within(1e-9));
     assertThat(fresh.rows()).isEqualTo(warm.rows());
 
-    // the load test's rows are predicted on new connections
+    // a load test that closed its pool to count rows (no rowCountsKeepConnections, as an older
+    // load.json or a server before PostgreSQL 15): its rows are predicted on new connections
     Map<String, Object> cycle = new LinkedHashMap<>();
     cycle.put("cycle", "all 304");
     cycle.put("warm", true);
@@ -403,6 +404,14 @@ class CapacityModelTest {
     List<CapacityModel.Check> checks = CapacityModel.validate(load, costs, 2);
     assertThat(checks).hasSize(1);
     assertThat(checks.get(0).predictedSeconds()).isCloseTo(fresh.seconds(), within(1e-9));
+    // one whose counts kept the pool's connections: its rows ran on warm ones, and nothing is added
+    JsonNode warmLoad = new ObjectMapper().valueToTree(Map.of(
+        "machine", Map.of("cores", 2, "rowCountsKeepConnections", true),
+        "scale", List.of(Map.of("feeds", 100, "eventsPerFeed", 50, "cycles", List.of(cycle)))));
+    List<CapacityModel.Check> warmChecks = CapacityModel.validate(warmLoad, costs, 2);
+    assertThat(warmChecks).hasSize(1);
+    assertThat(warmChecks.get(0).predictedSeconds()).isCloseTo(warm.seconds(), within(1e-9));
+    assertThat(warmChecks.get(0).predictedJvmCpu()).isCloseTo(warm.jvmCpuSeconds(), within(1e-9));
 
     // a file without cycles on new connections (an older one): nothing added
     samples.removeIf(UnitCostMeasurement.CycleSample::fresh);
