@@ -166,7 +166,10 @@ public final class Suites {
             + "render or cache hit, ETag check), one client thread. `ours` uses the Caffeine export cache "
             + "as deployed; `uncached` renders from the store every time. The first peer serves the same "
             + "bytes from memory on a bare HttpCore 5 async server with the same I/O settings (the floor of "
-            + "the stack `serve` runs on); the second on a bare com.sun.net.httpserver handler.",
+            + "the stack `serve` runs on); the second on a bare com.sun.net.httpserver handler. Each trial "
+            + "first sends its own request until the JIT compiler is done with its path (at least 2 s): "
+            + "while the compiler keeps both cores busy, the one client's ping-pong runs about twice as fast "
+            + "as after, and a short warm-up measured whichever phase it happened to end in.",
         ordered("ours", "endpoint (cached)", "oursUncached", "endpoint (uncached)"), peers,
         "requests/s", "request", r -> 1, Set.of(),
         Map.of("path", v -> "path " + v, "events", v -> count(v) + " events stored"),
