@@ -68,12 +68,13 @@ final class ScalingReport {
     }
   }
 
-  private static String unitCostTable(UnitCosts costs) {
+  static String unitCostTable(UnitCosts costs) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "Per sync, %d events per feed, four feeds per property.%n%n",
         costs.eventsPerFeed()));
     sb.append("| per sync | first sync | 304 | unchanged body | changed (one stay moved) |\n|---|---:|---:|---:|---:|\n");
-    row(sb, costs, "worker CPU (ms, JIT compiler excluded)", UnitCost::workerCpuMs, 3);
+    row(sb, costs, "worker CPU (ms, JIT compiler excluded; the cycles' slope where measured)", UnitCost::workerCpuMs,
+        3);
     row(sb, costs, "PostgreSQL backend CPU (ms)", UnitCost::dbCpuMs, 2);
     row(sb, costs, "statements", UnitCost::statements, 2);
     row(sb, costs, "write transactions (WAL-flushing commits)", UnitCost::writeTransactions, 2);
@@ -87,6 +88,9 @@ final class ScalingReport {
     row(sb, costs, "Redis server time (µs)", UnitCost::redisUsec, 1);
     row(sb, costs, "feed server CPU in the test rig (ms, not a production cost)", UnitCost::rigCpuMs, 3);
     extraRow(sb, costs, "byte-counting relay CPU (ms, the measurement's own, not counted)", "relayCpuMs", 3);
+    extraRow(sb, costs, "worker CPU through the relay (ms, the per-sync pass; the cycles' slope is used)",
+        "passWorkerCpuMs", 3);
+    extraRow(sb, costs, "feed server CPU through the relay (ms, the same)", "passFeedServerCpuMs", 3);
     extraRow(sb, costs, "JIT compiler CPU during the cycle (ms, start-up cost, not modelled)", "jitCpuMs", 3);
     extraRow(sb, costs, "CPU on the calling thread alone (ms)", "syncThreadCpuMs", 3);
     extraRow(sb, costs, "connection checkouts", "connectionCheckouts", 2);
@@ -113,11 +117,11 @@ final class ScalingReport {
     cycleRow(sb, costs, order, "fixed PostgreSQL CPU of a cycle (ms)", CapacityModel.CycleCost::fixedDbCpuMs, 1);
     cycleRow(sb, costs, order, "wall time a sync adds (ms, " + threads + " threads on this box)",
         CapacityModel.CycleCost::perSyncWallMs, 3);
-    cycleRow(sb, costs, order, "JVM CPU a sync adds (ms; a cross-check of worker + feed server above)",
+    cycleRow(sb, costs, order, "JVM CPU a sync adds (ms; worker + feed server above come from it)",
         CapacityModel.CycleCost::perSyncJvmCpuMs, 3);
     cycleRow(sb, costs, order, "PostgreSQL CPU a sync adds (ms; a cross-check)", CapacityModel.CycleCost::perSyncDbCpuMs,
         3);
-    cycleRow(sb, costs, order, "wall time a cycle on new connections adds (ms; the load test's counted cycles)",
+    cycleRow(sb, costs, order, "wall time a cycle on new connections adds (ms; a worker's first cycle)",
         CapacityModel.CycleCost::freshWallMs, 1);
     cycleRow(sb, costs, order, "JVM CPU a cycle on new connections adds (ms)", CapacityModel.CycleCost::freshJvmCpuMs,
         1);

@@ -252,7 +252,7 @@ public final class UnitCostMeasurement {
 
   /**
    * One timed cycle of {@link #cyclePass}, in seconds; {@code fresh}: started on new database
-   * connections, as the load test's counted cycles are.
+   * connections, as a worker's first cycle is.
    */
   record CycleSample(String outcome, int feeds, double seconds, double jvmCpuSeconds, double workerCpuSeconds,
       double pgCpuSeconds, double jitCpuSeconds, boolean fresh) {
@@ -343,7 +343,7 @@ public final class UnitCostMeasurement {
         + " least-squares line through cost against N: fixed = intercept (ms per cycle), perSync = slope (ms per"
         + " sync); JVM CPU is the process's without the JIT compiler threads, feed server included (as the load"
         + " test's JVM), worker CPU without the feed server; freshConnections = the mean of cycles of the smallest"
-        + " size started on new database connections (as the load test's counted cycles start) less the mean of"
+        + " size started on new database connections (as a worker's first cycle starts) less the mean of"
         + " that size's cycles on warm ones");
     Map<String, Object> outcomes = new LinkedHashMap<>();
     for (String key : OUTCOMES) {

@@ -356,6 +356,40 @@ class CapacityModelTest {
   }
 
   @Test
+  void theJvmsCpuPerSyncComesFromTheCyclesWhereMeasuredAndThePassStaysBesideIt(@TempDir Path dir) throws Exception {
+    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
+    for (String outcome : UnitCostMeasurement.OUTCOMES) {
+      for (int rep = 0; rep < 2; rep++) {
+        for (int n : new int[] {50, 2_000}) {
+          samples.add(warmCycle(outcome, n)); // a sync adds 0.25 ms of JVM CPU, 0.2 of it the worker's
+        }
+      }
+    }
+    // the per-sync pass, through the byte-counting relay: each request dearer for both sides
+    Map<String, Object> pass = Map.of("workerCpuMs", 0.3, "feedServerCpuMs", 0.08, "dbCpuMs", 0.1);
+    Path file = dir.resolve("unit-costs.json");
+    writeUnitCosts(file, pass, UnitCostMeasurement.fitCycles(samples, 16, 50, 2));
+
+    UnitCosts costs = UnitCosts.read(file);
+    for (Outcome o : Outcome.values()) {
+      assertThat(costs.get(o).workerCpuMs()).isCloseTo(0.2, within(1e-9));
+      assertThat(costs.get(o).rigCpuMs()).isCloseTo(0.05, within(1e-9));
+      assertThat(costs.get(o).dbCpuMs()).isEqualTo(0.1); // the database's CPU stays the pass's
+      assertThat(costs.extra(o, "passWorkerCpuMs")).isEqualTo(0.3);
+      assertThat(costs.extra(o, "passFeedServerCpuMs")).isEqualTo(0.08);
+    }
+    assertThat(ScalingReport.unitCostTable(costs))
+        .contains("| worker CPU through the relay (ms, the per-sync pass; the cycles' slope is used) | 0.300 |");
+
+    // without cycles of two sizes (an older file): the pass's figures
+    writeUnitCosts(file, pass, Map.of());
+    UnitCosts older = UnitCosts.read(file);
+    assertThat(older.get(Outcome.NOT_MODIFIED).workerCpuMs()).isEqualTo(0.3);
+    assertThat(older.get(Outcome.NOT_MODIFIED).rigCpuMs()).isEqualTo(0.08);
+    assertThat(older.extra(Outcome.NOT_MODIFIED, "passWorkerCpuMs")).isNaN();
+  }
+
+  @Test
   void cyclesOnNewConnectionsAreMeasuredApartAndAddedToTheLoadTestsRowsOnly(@TempDir Path dir) throws Exception {
     List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
     for (String outcome : UnitCostMeasurement.OUTCOMES) {
