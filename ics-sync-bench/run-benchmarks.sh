@@ -27,7 +27,10 @@
 #            the scale curve's warm rows, and syncs the 100,000-event feed in a few more child JVMs
 #            (the live-set probe, then heaps from 96 MB down until one fails): an estimated one to
 #            two more minutes. A loaded machine takes longer (34 min for the whole command on a loaded
-#            2-core machine, before the 100,000-feed point was added).
+#            2-core machine, before the 100,000-feed point was added). The load test, the cold start
+#            and the unit costs each wait first, up to 4 min, for the 1-minute load average to fall
+#            below 1 (the previous step's own threads keep it high for minutes): up to 12 min more,
+#            usually 4 to 6.
 # Environment: MVN_FLAGS (extra Maven flags, e.g. -o), SKIP_BUILD=1 (reuse benchmarks.jar),
 #   JMH_EXTRA (extra JMH options, e.g. "-foe true").
 # Needs PostgreSQL on 127.0.0.1:5432 (trust auth; else the JDBC suites start an embedded one) and
@@ -48,6 +51,23 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 echo ">> load average at start: $load_at_start"
 jar=ics-sync-bench/target/benchmarks.jar
 results=ics-sync-bench/target/results
+
+# Waits, at most 4 minutes, until the 1-minute load average is below 1 before a step that follows
+# another: the load test alone keeps dozens of threads runnable on two cores, and its load average
+# decays for minutes after it ends, so the next step would start (and record as its load at start)
+# the tail of the run's own previous step instead of a quiet machine.
+await_quiet() {
+  local waited=0 load
+  while (( waited < 240 )); do
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+    if awk -v l="$load" 'BEGIN { exit !(l < 1) }'; then
+      break
+    fi
+    sleep 5
+    waited=$((waited + 5))
+  done
+  echo ">> load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) before $1 (waited $waited s)"
+}
 
 build_command=""
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
@@ -102,6 +122,7 @@ fi
 load_command=""
 load_seconds=-1
 if unzip -l "$jar" 'dev/icssync/bench/load/LoadTest.class' > /dev/null 2>&1; then
+  await_quiet "the load test"
   # --full adds the 100,000-feed point (--huge), which gets a 2 GB heap (load.md prints the heap)
   if [[ $profile == full ]]; then
     load_heap=(-Xms2g -Xmx2g) load_extra=(--huge)
@@ -128,6 +149,7 @@ fi
 # Cold start: whole processes of the command (with and without its class-data archive) beside a
 # hello-world JVM, taking turns; after the load test, on a machine that is quiet again.
 if [[ -f ics-sync-cli/target/ics-sync.jar ]]; then
+  await_quiet "the cold start"
   echo ">> java -cp $jar dev.icssync.bench.coldstart.ColdStart --jar ics-sync-cli/target/ics-sync.jar --out $results"
   java -cp "$jar" dev.icssync.bench.coldstart.ColdStart --jar ics-sync-cli/target/ics-sync.jar --out "$results" \
     || echo ">> the cold-start run failed; BENCHMARKS.md says it was not measured" >&2
@@ -140,6 +162,7 @@ if unzip -l "$jar" 'dev/icssync/bench/capacity/UnitCostMeasurement.class' > /dev
   units=(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$jar" dev.icssync.bench.capacity.UnitCostMeasurement
     "${units_extra[@]}" --out "$results")
   units_command=$(quote "${units[@]}")
+  await_quiet "the unit costs"
   echo ">> $units_command"
   set +e
   "${units[@]}" > "$results/unit-costs.log" 2>&1
