@@ -336,6 +336,19 @@ class CapacityModelTest {
    * A cycle on warm connections: 40 ms + 0.3 ms a sync of wall time, 12 + 0.25 of JVM CPU (10 + 0.2 the worker's),
    * 8 + 0.1 of backend CPU.
    */
+  /** Two warm cycles of 50 and two of 2,000 feeds ({@link #warmCycle}) of every outcome. */
+  private static List<UnitCostMeasurement.CycleSample> warmCycles() {
+    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
+    for (String outcome : UnitCostMeasurement.OUTCOMES) {
+      for (int rep = 0; rep < 2; rep++) {
+        for (int n : new int[] {50, 2_000}) {
+          samples.add(warmCycle(outcome, n));
+        }
+      }
+    }
+    return samples;
+  }
+
   private static UnitCostMeasurement.CycleSample warmCycle(String outcome, int n) {
     return new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
         0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0);
@@ -357,14 +370,8 @@ class CapacityModelTest {
 
   @Test
   void theJvmsCpuPerSyncComesFromTheCyclesWhereMeasuredAndThePassStaysBesideIt(@TempDir Path dir) throws Exception {
-    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
-    for (String outcome : UnitCostMeasurement.OUTCOMES) {
-      for (int rep = 0; rep < 2; rep++) {
-        for (int n : new int[] {50, 2_000}) {
-          samples.add(warmCycle(outcome, n)); // a sync adds 0.25 ms of JVM CPU, 0.2 of it the worker's
-        }
-      }
-    }
+    // a sync adds 0.25 ms of JVM CPU, 0.2 of it the worker's
+    List<UnitCostMeasurement.CycleSample> samples = warmCycles();
     // the per-sync pass, through the byte-counting relay: each request dearer for both sides
     Map<String, Object> pass = Map.of("workerCpuMs", 0.3, "feedServerCpuMs", 0.08, "dbCpuMs", 0.1);
     Path file = dir.resolve("unit-costs.json");
@@ -458,14 +465,7 @@ class CapacityModelTest {
 
   @Test
   void theCycleCostsMeasuredAreWhatTheModelReads(@TempDir Path dir) throws Exception {
-    List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
-    for (String outcome : UnitCostMeasurement.OUTCOMES) {
-      for (int rep = 0; rep < 2; rep++) {
-        for (int n : new int[] {50, 2_000}) {
-          samples.add(warmCycle(outcome, n));
-        }
-      }
-    }
+    List<UnitCostMeasurement.CycleSample> samples = warmCycles();
     // a negative intercept is noise: read as no fixed cost
     samples.replaceAll(c -> c.outcome().equals("changed") ? new UnitCostMeasurement.CycleSample(c.outcome(), c.feeds(),
         -0.005 + 0.0003 * c.feeds(), c.jvmCpuSeconds(), c.workerCpuSeconds(), c.pgCpuSeconds(), 0) : c);
