@@ -238,11 +238,14 @@ public final class CapacityModel {
         Map<Outcome, UnitCost> costs, Map<Outcome, Map<String, Double>> extras) {
       for (Outcome o : Outcome.values()) {
         CycleCost k = perCycle.get(o);
-        JsonNode slope = cycleCosts.path("outcomes").path(o.key).path("perSync");
-        double worker = slope.path("workerCpuMs").asDouble(0);
-        double jvm = slope.path("jvmCpuMs").asDouble(0);
         UnitCost c = costs.get(o);
-        if (k == null || !k.measured() || c == null || worker <= 0 || jvm < worker) {
+        if (k == null || !k.measured() || c == null) {
+          continue;
+        }
+        // CycleCost keeps the JVM's slope; the worker's share of it is read here, its one reader
+        double worker = cycleCosts.path("outcomes").path(o.key).path("perSync").path("workerCpuMs").asDouble(0);
+        double jvm = k.perSyncJvmCpuMs();
+        if (worker <= 0 || jvm < worker) {
           continue;
         }
         extras.get(o).put("passWorkerCpuMs", c.workerCpuMs());
@@ -757,7 +760,8 @@ public final class CapacityModel {
   /**
    * {@link #predictCycle(UnitCosts, Outcome, long, int, int, int)}, and with {@code freshConnections}
    * the cycle starts on new database connections, as each of the load test's counted cycles did when
-   * counting its rows closed the pool (a server older than PostgreSQL 15): the measured cost of that ({@link CycleCost#freshWallMs} and the rest) is added.
+   * counting its rows closed the pool (a server older than PostgreSQL 15): the measured cost of that
+   * ({@link CycleCost#freshWallMs} and the rest) is added.
    */
   static CyclePrediction predictCycle(UnitCosts costs, Outcome outcome, long feeds, int events, int concurrency,
       int cores, boolean freshConnections) {

@@ -271,7 +271,7 @@ public final class UnitCostMeasurement {
    * connections and the pool's are new). The JVM is warm: this runs after the outcomes' pass.
    *
    * <p>Each repetition also runs a set at the smallest size whose every cycle starts on new database
-   * connections ({@link CapacityRig#countRowsOnNewConnections}, as a worker that has just started, or
+   * connections ({@link CapacityRig#reopenConnections}, as a worker that has just started, or
    * a load test that closes its pool to count rows on a server older than PostgreSQL 15). A new
    * backend has empty catalogue caches and no prepared statements, and the driver looks up the array
    * types again; a cycle of 10,000 feeds hardly notices, one of 100 does. The difference from the same
@@ -576,7 +576,7 @@ public final class UnitCostMeasurement {
      */
     CycleSample timeCycle(String outcome, List<Feed> feeds, SyncOutcome expected, boolean fresh) {
       if (fresh) {
-        rig.countRowsOnNewConnections();
+        rig.reopenConnections();
       }
       System.gc();
       CpuProbes.awaitJitIdle(CapacityRig.JIT_IDLE_WAIT_MS);

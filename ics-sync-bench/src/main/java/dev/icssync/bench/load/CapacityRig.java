@@ -103,7 +103,7 @@ public final class CapacityRig implements AutoCloseable {
    * Closes the pool's connections, waits until their backends exited and the pool has opened new
    * ones: the next cycle starts on new connections (to measure what that costs a cycle).
    */
-  public void countRowsOnNewConnections() {
+  public void reopenConnections() {
     database.rowCountsOnNewConnections();
   }
 

@@ -176,10 +176,11 @@ final class LoadDatabase implements AutoCloseable {
   }
 
   /**
-   * Waits (up to 10 s) until the pool has refilled in the background after {@link #rowCountsOnNewConnections} closed
-   * its connections: a cycle timed right after a count would otherwise open its pool's connections
-   * (a backend's start-up, the driver's handshake) inside its own timed span, a cost of the count,
-   * not of the syncs, and one a long-running worker does not pay per cycle.
+   * Waits (up to 10 s) until the pool has refilled in the background after {@link
+   * #rowCountsOnNewConnections} closed its connections: a cycle timed right after a count would
+   * otherwise open its pool's connections (a backend's start-up, the driver's handshake) inside its
+   * own timed span, a cost of the count, not of the syncs, and one a long-running worker does not pay
+   * per cycle.
    */
   void awaitFullPool() {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -336,6 +336,11 @@ class CapacityModelTest {
    * A cycle on warm connections: 40 ms + 0.3 ms a sync of wall time, 12 + 0.25 of JVM CPU (10 + 0.2 the worker's),
    * 8 + 0.1 of backend CPU.
    */
+  private static UnitCostMeasurement.CycleSample warmCycle(String outcome, int n) {
+    return new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
+        0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0);
+  }
+
   /** Two warm cycles of 50 and two of 2,000 feeds ({@link #warmCycle}) of every outcome. */
   private static List<UnitCostMeasurement.CycleSample> warmCycles() {
     List<UnitCostMeasurement.CycleSample> samples = new ArrayList<>();
@@ -347,11 +352,6 @@ class CapacityModelTest {
       }
     }
     return samples;
-  }
-
-  private static UnitCostMeasurement.CycleSample warmCycle(String outcome, int n) {
-    return new UnitCostMeasurement.CycleSample(outcome, n, 0.040 + 0.0003 * n, 0.012 + 0.00025 * n,
-        0.010 + 0.0002 * n, 0.008 + 0.0001 * n, 0);
   }
 
   /** A unit-costs.json of 50-event feeds: {@code perSync} for every outcome, and these cycle costs. */
